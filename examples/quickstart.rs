@@ -1,0 +1,52 @@
+//! The README's main job: a model holding a numpy-style array, worked on in Rust.
+//!
+//! Run with `cargo run --release --example quickstart`.
+
+use chainmodel::prelude::*;
+
+/// The seed's model: an array of float64 numbers and a string.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct DataModel {
+    some_numbers: NdArray<f64>,
+    other_field: String,
+}
+
+fn main() -> Result<(), chainmodel::Error> {
+    // Like `np.random.random((3, 2))`: uniform numbers in [0, 1), from a fixed seed.
+    let mut rng = SplitMix64(2024);
+    let numbers = (0..6).map(|_| rng.next_unit()).collect();
+    let mut model =
+        DataModel { some_numbers: NdArray::from_shape_vec(vec![3, 2], numbers)?, other_field: "embeddings".to_owned() };
+    println!("model:   {model:?}");
+
+    // numpy's `+=` works on the whole array.
+    model.some_numbers += 10.0;
+    println!("+= 10:   {}", model.some_numbers.to_string().replace('\n', "\n         "));
+    println!(
+        "shape {:?}, dtype {}, {} elements",
+        model.some_numbers.shape(),
+        model.some_numbers.dtype(),
+        model.some_numbers.len()
+    );
+
+    // A dtype known only at run time, kept exactly as received (big-endian float32 here).
+    let received =
+        AnyArray::from_bytes(">f4".parse()?, vec![2], [1.5f32, -2.0].iter().flat_map(|x| x.to_be_bytes()).collect())?;
+    let native: NdArray<f32> = received.to_typed()?;
+    println!("received {received:?} -> native {native}");
+    Ok(())
+}
+
+/// A tiny deterministic generator, so the example needs no dependency.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

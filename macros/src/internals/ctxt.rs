@@ -1,0 +1,30 @@
+//! Collects errors so that a user sees every problem of a derive in one build.
+
+use std::fmt::Display;
+
+use quote::ToTokens;
+
+/// An error collector; [`Ctxt::check`] turns what it gathered into one combined error.
+#[derive(Default)]
+pub struct Ctxt {
+    errors: Vec<syn::Error>,
+}
+
+impl Ctxt {
+    /// Records an error spanned at `tokens`.
+    pub fn error_spanned_by(&mut self, tokens: impl ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// All recorded errors combined, or `Ok` if there were none.
+    pub fn check(self) -> syn::Result<()> {
+        let mut errors = self.errors.into_iter();
+        let Some(mut combined) = errors.next() else {
+            return Ok(());
+        };
+        for error in errors {
+            combined.combine(error);
+        }
+        Err(combined)
+    }
+}

@@ -1,0 +1,72 @@
+//! numpy-compatible n-dimensional arrays: owned ([`NdArray`]), borrowed from a message
+//! ([`NdArrayView`]) and of a dtype known only at run time ([`AnyArray`]).
+
+mod any;
+mod owned;
+mod view;
+
+pub use any::AnyArray;
+pub use owned::NdArray;
+pub use view::NdArrayView;
+
+use std::borrow::Cow;
+
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, ErrorKind};
+
+/// The number of elements of an array of `shape`: the product of its dimensions
+/// (1 for the 0-d shape `[]`). An error if the product does not fit in `usize`.
+pub fn element_count(shape: &[usize]) -> Result<usize, Error> {
+    shape
+        .iter()
+        .try_fold(1usize, |count, &dim| count.checked_mul(dim))
+        .ok_or_else(|| ErrorKind::ShapeOverflow(shape.to_vec()).into())
+}
+
+/// The size in bytes of an array of `shape` and `dtype`; an error if it does not fit in `usize`.
+pub(crate) fn byte_size(shape: &[usize], dtype: DType) -> Result<usize, Error> {
+    element_count(shape)?.checked_mul(dtype.itemsize()).ok_or_else(|| ErrorKind::ShapeOverflow(shape.to_vec()).into())
+}
+
+/// Checks that `len` bytes are exactly an array of `shape` and `dtype`.
+pub(crate) fn check_byte_len(shape: &[usize], dtype: DType, len: usize) -> Result<(), Error> {
+    let expected = byte_size(shape, dtype)?;
+    if expected != len {
+        return Err(ErrorKind::LengthMismatch { shape: shape.to_vec(), dtype, expected, actual: len }.into());
+    }
+    Ok(())
+}
+
+/// Reads the elements of an array of `shape` stored as `bytes` in `dtype`: borrowed when
+/// the bytes are native-order and aligned for `T`, else a converted copy.
+///
+/// Errors: `dtype` is not `T`'s type (in either byte order); the length does not match the
+/// shape; a bool byte is not 0 or 1.
+pub(crate) fn elements_from_bytes<'a, T: Element>(
+    dtype: DType,
+    shape: &[usize],
+    bytes: &'a [u8],
+) -> Result<Cow<'a, [T]>, Error> {
+    if dtype.scalar_type() != T::SCALAR_TYPE {
+        return Err(ErrorKind::DTypeMismatch { expected: T::dtype(), actual: dtype }.into());
+    }
+    check_byte_len(shape, dtype, bytes.len())?;
+    if dtype.is_native() {
+        // Fails only for misaligned input or a bool byte other than 0 and 1; the copy below
+        // handles the first and reports the second.
+        if let Ok(elements) = bytemuck::checked::try_cast_slice(bytes) {
+            return Ok(Cow::Borrowed(elements));
+        }
+        return T::vec_from_native_bytes(bytes).map(Cow::Owned);
+    }
+    let mut elements = T::vec_from_native_bytes(bytes)?;
+    elements.iter_mut().for_each(|x| *x = x.swap_byte_order());
+    Ok(Cow::Owned(elements))
+}
+
+/// Checks that `len` elements of `T` fill `shape`.
+pub(crate) fn check_element_len<T: Element>(shape: &[usize], len: usize) -> Result<(), Error> {
+    // A vector's size in bytes always fits in `usize`.
+    check_byte_len(shape, T::dtype(), len * T::SCALAR_TYPE.itemsize())
+}

@@ -1,0 +1,123 @@
+//! The Rust types an array can hold, and how their bytes are read and written.
+
+use std::fmt::Debug;
+
+use half::f16;
+use num_complex::Complex;
+
+use crate::dtype::{DType, ScalarType};
+use crate::error::{Error, ErrorKind};
+use crate::format::Scalar;
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// An element type of [`NdArray`](crate::NdArray): `bool`, `u8`, `i8`, `u16`, `i16`, `u32`,
+/// `i32`, `u64`, `i64`, [`f16`], `f32`, `f64`, `Complex<f32>` and `Complex<f64>`.
+///
+/// Sealed: the set is numpy's, and every member's bytes are its numpy bytes.
+pub trait Element:
+    Copy
+    + PartialEq
+    + Debug
+    + Default
+    + Send
+    + Sync
+    + bytemuck::NoUninit
+    + bytemuck::CheckedBitPattern
+    + private::Sealed
+    + 'static
+{
+    /// The numpy type of the element.
+    const SCALAR_TYPE: ScalarType;
+
+    /// The element with its bytes in the opposite order.
+    fn swap_byte_order(self) -> Self;
+
+    /// Reads `bytes` (native order, any alignment) into a new vector; checks bool bytes.
+    #[doc(hidden)]
+    fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error>;
+
+    #[doc(hidden)]
+    fn to_scalar(self) -> Scalar;
+
+    /// The dtype of this element type in native byte order.
+    fn dtype() -> DType {
+        DType::native(Self::SCALAR_TYPE)
+    }
+}
+
+/// Copies bytes into a new vector of a plain-old-data type, whatever their alignment.
+fn copy_pod<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
+    let mut out = vec![T::zeroed(); bytes.len() / size_of::<T>()];
+    bytemuck::cast_slice_mut::<T, u8>(&mut out).copy_from_slice(bytes);
+    out
+}
+
+macro_rules! impl_pod_element {
+    ($($ty:ty => $scalar:ident, |$x:ident| $swap:expr, |$s:ident| $to_scalar:expr;)*) => {$(
+        impl private::Sealed for $ty {}
+        impl Element for $ty {
+            const SCALAR_TYPE: ScalarType = ScalarType::$scalar;
+
+            #[inline]
+            fn swap_byte_order(self) -> Self {
+                let $x = self;
+                $swap
+            }
+
+            fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error> {
+                Ok(copy_pod(bytes))
+            }
+
+            fn to_scalar(self) -> Scalar {
+                let $s = self;
+                $to_scalar
+            }
+        }
+    )*};
+}
+
+impl_pod_element! {
+    u8 => U8, |x| x, |x| Scalar::Int(x.into());
+    i8 => I8, |x| x, |x| Scalar::Int(x.into());
+    u16 => U16, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    i16 => I16, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    u32 => U32, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    i32 => I32, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    u64 => U64, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    i64 => I64, |x| x.swap_bytes(), |x| Scalar::Int(x.into());
+    f16 => F16, |x| f16::from_bits(x.to_bits().swap_bytes()), |x| Scalar::F16(x);
+    f32 => F32, |x| f32::from_bits(x.to_bits().swap_bytes()), |x| Scalar::F32(x);
+    f64 => F64, |x| f64::from_bits(x.to_bits().swap_bytes()), |x| Scalar::F64(x);
+    Complex<f32> => Complex64, |x| Complex::new(x.re.swap_byte_order(), x.im.swap_byte_order()), |x| Scalar::Complex64(x);
+    Complex<f64> => Complex128, |x| Complex::new(x.re.swap_byte_order(), x.im.swap_byte_order()), |x| Scalar::Complex128(x);
+}
+
+impl private::Sealed for bool {}
+impl Element for bool {
+    const SCALAR_TYPE: ScalarType = ScalarType::Bool;
+
+    fn swap_byte_order(self) -> Self {
+        self
+    }
+
+    fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error> {
+        check_bools(bytes)?;
+        Ok(bytes.iter().map(|&b| b == 1).collect())
+    }
+
+    fn to_scalar(self) -> Scalar {
+        Scalar::Bool(self)
+    }
+}
+
+/// numpy's bool is one byte holding 0 or 1; any other byte would be undefined behaviour as a
+/// Rust `bool`, so it is refused with its position.
+pub(crate) fn check_bools(bytes: &[u8]) -> Result<(), Error> {
+    match bytes.iter().position(|&b| b > 1) {
+        None => Ok(()),
+        Some(index) => Err(ErrorKind::InvalidBool { index, value: bytes[index] }.into()),
+    }
+}

@@ -1,0 +1,203 @@
+//! The one error type of chainmodel: what went wrong, and where.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::dtype::DType;
+
+/// An encoding or decoding error: a [`ErrorKind`] and the location it happened at.
+///
+/// `Display` names the location the way pydantic does, dotted with list indices, then the
+/// message: `items.1.x: expected an integer, got a string`. An error with no location
+/// prints the message alone.
+///
+/// ```
+/// use chainmodel::{DType, Error};
+///
+/// let err = "object".parse::<DType>().unwrap_err();
+/// assert_eq!(err.to_string(), "unsupported dtype 'object'");
+/// let err = err.at_index(1).at_field("items");
+/// assert_eq!(err.to_string(), "items.1: unsupported dtype 'object'");
+/// ```
+pub struct Error {
+    // Boxed so that `Result<T, Error>` stays one pointer wide on the hot paths.
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    // Stored innermost first: errors are located while the stack unwinds, and pushing
+    // to the end is cheaper than inserting at the front.
+    location_rev: Vec<PathSegment>,
+}
+
+/// One step of an error's location: a field name or a list index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// A field of a model or a key of a map.
+    Field(Cow<'static, str>),
+    /// An index into a list or tuple.
+    Index(usize),
+}
+
+impl fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSegment::Field(name) => f.write_str(name),
+            PathSegment::Index(index) => write!(f, "{index}"),
+        }
+    }
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A dtype string that numpy would not produce for a supported element type, such as
+    /// `object`, `|V8` or `<U5`.
+    #[error("unsupported dtype '{0}'")]
+    UnsupportedDType(String),
+    /// The product of an array's dimensions does not fit in `usize`, or its size in bytes
+    /// does not.
+    #[error("array shape {} is too large", PyShape(.0))]
+    ShapeOverflow(Vec<usize>),
+    /// An array's data is not `product(shape) × itemsize` bytes (or elements) long.
+    #[error("array of shape {} and dtype {dtype} needs {expected} bytes, got {actual}", PyShape(.shape))]
+    LengthMismatch {
+        /// The declared shape.
+        shape: Vec<usize>,
+        /// The declared dtype.
+        dtype: DType,
+        /// `product(shape) × itemsize`.
+        expected: usize,
+        /// The length of the data.
+        actual: usize,
+    },
+    /// A typed array was asked for with another element type than the data has.
+    #[error("expected an array of dtype {expected}, got dtype {actual}")]
+    DTypeMismatch {
+        /// The dtype of the requested element type (native byte order).
+        expected: DType,
+        /// The dtype of the data, as received.
+        actual: DType,
+    },
+    /// A `bool` array holds a byte that is neither 0 nor 1.
+    #[error("bool array holds byte {value:#04x} at flat index {index}; only 0 and 1 are valid")]
+    InvalidBool {
+        /// Flat (C-order) index of the element.
+        index: usize,
+        /// The offending byte.
+        value: u8,
+    },
+}
+
+impl Error {
+    /// An error of this kind, with no location yet.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error { inner: Box::new(Inner { kind, location_rev: Vec::new() }) }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// Where it went wrong, outermost first: `[Field("items"), Index(1), Field("x")]`.
+    pub fn location(&self) -> Vec<PathSegment> {
+        self.inner.location_rev.iter().rev().cloned().collect()
+    }
+
+    /// Locates the error inside the field or map key `name` (call it from the inside out).
+    #[must_use]
+    pub fn at_field(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.inner.location_rev.push(PathSegment::Field(name.into()));
+        self
+    }
+
+    /// Locates the error inside list element `index` (call it from the inside out).
+    #[must_use]
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.inner.location_rev.push(PathSegment::Index(index));
+        self
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut segments = self.inner.location_rev.iter().rev();
+        if let Some(first) = segments.next() {
+            write!(f, "{first}")?;
+            for segment in segments {
+                write!(f, ".{segment}")?;
+            }
+            f.write_str(": ")?;
+        }
+        write!(f, "{}", self.inner.kind)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error").field("kind", &self.inner.kind).field("location", &self.location()).finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner.kind == other.inner.kind && self.inner.location_rev == other.inner.location_rev
+    }
+}
+
+/// Writes a shape as Python writes a tuple: `()`, `(3,)`, `(3, 2)`.
+pub(crate) struct PyShape<'a>(pub(crate) &'a [usize]);
+
+impl fmt::Display for PyShape<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            [] => f.write_str("()"),
+            [only] => write!(f, "({only},)"),
+            [first, rest @ ..] => {
+                write!(f, "({first}")?;
+                for dim in rest {
+                    write!(f, ", {dim}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_is_dotted_outermost_first() {
+        let err = Error::new(ErrorKind::UnsupportedDType("|O".into())).at_field("x").at_index(1).at_field("items");
+        assert_eq!(err.to_string(), "items.1.x: unsupported dtype '|O'");
+        assert_eq!(
+            err.location(),
+            vec![PathSegment::Field("items".into()), PathSegment::Index(1), PathSegment::Field("x".into())]
+        );
+    }
+
+    #[test]
+    fn shapes_print_as_python_tuples() {
+        assert_eq!(PyShape(&[]).to_string(), "()");
+        assert_eq!(PyShape(&[3]).to_string(), "(3,)");
+        assert_eq!(PyShape(&[3, 2, 1]).to_string(), "(3, 2, 1)");
+    }
+
+    #[test]
+    fn error_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+}
