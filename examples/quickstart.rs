@@ -17,23 +17,18 @@ fn main() -> Result<(), chainmodel::Error> {
     let numbers = (0..6).map(|_| rng.next_unit()).collect();
     let mut model =
         DataModel { some_numbers: NdArray::from_shape_vec(vec![3, 2], numbers)?, other_field: "embeddings".to_owned() };
-    println!("model:   {model:?}");
+    println!("{model:?}\n");
 
     // numpy's `+=` works on the whole array.
     model.some_numbers += 10.0;
-    println!("+= 10:   {}", model.some_numbers.to_string().replace('\n', "\n         "));
-    println!(
-        "shape {:?}, dtype {}, {} elements",
-        model.some_numbers.shape(),
-        model.some_numbers.dtype(),
-        model.some_numbers.len()
-    );
+    let numbers = &model.some_numbers;
+    println!("some_numbers += 10 (shape {:?}, dtype {}):\n{numbers}\n", numbers.shape(), numbers.dtype());
 
-    // A dtype known only at run time, kept exactly as received (big-endian float32 here).
-    let received =
-        AnyArray::from_bytes(">f4".parse()?, vec![2], [1.5f32, -2.0].iter().flat_map(|x| x.to_be_bytes()).collect())?;
+    // A dtype known only at run time is kept exactly as received: big-endian float32 here.
+    let bytes = [1.5f32, -2.0].iter().flat_map(|x| x.to_be_bytes()).collect();
+    let received = AnyArray::from_bytes(">f4".parse()?, vec![2], bytes)?;
     let native: NdArray<f32> = received.to_typed()?;
-    println!("received {received:?} -> native {native}");
+    println!("received {received:?}\nas native {native:?}");
     Ok(())
 }
 

@@ -43,6 +43,25 @@ enum Float {
 }
 
 impl Float {
+    /// Where numpy's scalar `str` turns to scientific notation: about `10^digits` of the type.
+    fn positional_cutoff(self) -> f64 {
+        match self {
+            Float::F16(_) => 1e3,
+            Float::F32(_) => 1e6,
+            Float::F64(_) => 1e16,
+        }
+    }
+
+    /// Where numpy's array printing turns to scientific notation: `10^min(8, precision)`, with
+    /// numpy's `finfo(dtype).precision` of 3, 6 and 15 decimal digits.
+    fn array_cutoff(self) -> f64 {
+        match self {
+            Float::F16(_) => 1e3,
+            Float::F32(_) => 1e6,
+            Float::F64(_) => 1e8,
+        }
+    }
+
     fn value(self) -> f64 {
         match self {
             Float::F16(x) => x.to_f64(),
@@ -54,8 +73,8 @@ impl Float {
     /// The shortest digits that read back as this float (at its own width), closest to it.
     fn shortest(self) -> Decimal {
         let text = match self {
-            Float::F32(x) => format!("{x:e}"),
-            Float::F64(x) => format!("{x:e}"),
+            Float::F32(x) => Self::break_tie_to_even(format!("{x:e}"), f64::from(x)),
+            Float::F64(x) => Self::break_tie_to_even(format!("{x:e}"), x),
             // `half` prints through f32, which gives f32's digits; search f16's own.
             Float::F16(x) => {
                 let wide = x.to_f64();
@@ -66,6 +85,27 @@ impl Float {
             }
         };
         Decimal::parse(&text)
+    }
+}
+
+impl Float {
+    /// Rust's shortest digits round a tie up; Dragon4 (numpy) takes the even neighbour. A tie
+    /// means the exact value has one digit more than the shortest, and that digit is a 5.
+    fn break_tie_to_even(shortest: String, value: f64) -> String {
+        let len = Decimal::parse(&shortest).digits.len();
+        let longer = format!("{value:.len$e}");
+        let mantissa = longer.split('e').next().unwrap_or_default();
+        // Every double's exact decimal expansion fits in 1100 digits.
+        let is_exact = || {
+            let exact = format!("{value:.1100e}");
+            let exact_mantissa = exact.split('e').next().unwrap_or_default();
+            exact_mantissa.get(mantissa.len()..).is_some_and(|rest| rest.bytes().all(|b| b == b'0'))
+        };
+        if mantissa.ends_with('5') && longer.parse::<f64>() == Ok(value) && is_exact() {
+            // Rust's fixed-precision formatting rounds an exact tie to even.
+            return format!("{value:.prec$e}", prec = len - 1);
+        }
+        shortest
     }
 }
 
@@ -131,25 +171,23 @@ impl Decimal {
     }
 }
 
-/// Dragon4's unique mode with a cutoff: the shortest digits, or the exact value rounded
-/// to `precision` fraction digits when the shortest need more.
-fn positional_digits(x: Float, precision: usize) -> Decimal {
+/// Dragon4's unique mode as numpy runs it: the shortest digits that identify `x`, unless they
+/// need more than `precision` fraction digits or fewer than `min_digits`; then the exact value
+/// rounded to that many. Fraction digits count after the point of the positional form, or of
+/// the mantissa in scientific form.
+fn float_digits(x: Float, scientific: bool, precision: usize, min_digits: usize) -> Decimal {
     let shortest = x.shortest();
-    if shortest.fraction_len() <= precision {
+    let fraction_len = if scientific { shortest.digits.len() - 1 } else { shortest.fraction_len() };
+    let digits = if fraction_len > precision {
+        precision
+    } else if fraction_len < min_digits {
+        min_digits
+    } else {
         return shortest;
-    }
-    let value = x.value();
-    Decimal { negative: x.value().is_sign_negative(), ..Decimal::parse(&format!("{:.precision$}", value.abs())) }
-}
-
-/// As [`positional_digits`], counting fraction digits of the scientific mantissa.
-fn scientific_digits(x: Float, precision: usize) -> Decimal {
-    let shortest = x.shortest();
-    if shortest.digits.len() <= precision + 1 {
-        return shortest;
-    }
-    let value = x.value();
-    Decimal { negative: value.is_sign_negative(), ..Decimal::parse(&format!("{:.precision$e}", value.abs())) }
+    };
+    let magnitude = x.value().abs();
+    let exact = if scientific { format!("{magnitude:.digits$e}") } else { format!("{magnitude:.digits$}") };
+    Decimal { negative: x.value().is_sign_negative(), ..Decimal::parse(&exact) }
 }
 
 fn exponent_text(exp: i32, min_digits: usize) -> String {
@@ -175,7 +213,8 @@ impl FloatFormat {
         let finite: Vec<Float> = values.iter().copied().filter(|x| x.value().is_finite()).collect();
         let magnitudes = finite.iter().map(|x| x.value().abs()).filter(|&m| m != 0.0);
         let (min, max) = magnitudes.fold((f64::INFINITY, 0.0f64), |(lo, hi), m| (lo.min(m), hi.max(m)));
-        let scientific = max > 0.0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+        let cutoff = values.first().map_or(1e8, |x| x.array_cutoff());
+        let scientific = max > 0.0 && (max >= cutoff || min < 1e-4 || max / min > 1e3);
         let sign = |negative: bool| {
             if negative {
                 ""
@@ -198,7 +237,7 @@ impl FloatFormat {
         if finite.is_empty() {
             // Only nan and inf: nothing to align but their own text.
         } else if scientific {
-            let parts: Vec<_> = finite.iter().map(|&x| scientific_digits(x, PRECISION).scientific()).collect();
+            let parts: Vec<_> = finite.iter().map(|&x| float_digits(x, true, PRECISION, 0).scientific()).collect();
             let exp_size = parts.iter().map(|(_, _, exp)| exp.unsigned_abs().to_string().len().max(2)).max();
             format.exp_size = exp_size.unwrap_or(2);
             format.precision = parts.iter().map(|(_, fraction, _)| fraction.len()).max().unwrap_or(0);
@@ -211,7 +250,7 @@ impl FloatFormat {
                 .unwrap_or(0);
             format.pad_right = format.exp_size + 2 + format.precision;
         } else {
-            let parts: Vec<_> = finite.iter().map(|&x| positional_digits(x, PRECISION).positional()).collect();
+            let parts: Vec<_> = finite.iter().map(|&x| float_digits(x, false, PRECISION, 0).positional()).collect();
             format.pad_left = finite
                 .iter()
                 .zip(&parts)
@@ -248,12 +287,12 @@ impl FloatFormat {
         }
         let sign = if !value.is_sign_negative() && self.plus { "+" } else { "" };
         if self.scientific {
-            let (lead, mut fraction, exp) = scientific_digits(x, self.precision).scientific();
+            let (lead, mut fraction, exp) = float_digits(x, true, self.precision, self.min_digits).scientific();
             pad_zeros(&mut fraction, self.min_digits);
             let lead = format!("{sign}{lead}");
             format!("{lead:>pad$}.{fraction}{}", exponent_text(exp, self.exp_size), pad = self.pad_left)
         } else {
-            let (int, mut fraction) = positional_digits(x, self.precision).positional();
+            let (int, mut fraction) = float_digits(x, false, self.precision, self.min_digits).positional();
             pad_zeros(&mut fraction, self.min_digits);
             let int = format!("{sign}{int}");
             format!("{int:>left$}.{fraction:<right$}", left = self.pad_left, right = self.pad_right)
@@ -315,6 +354,16 @@ impl ElementFormat {
 }
 
 impl Scalar {
+    /// The Python object `arr.item()` gives: floats widen to Python's float (a double).
+    fn to_python(self) -> Scalar {
+        match self {
+            Scalar::F16(x) => Scalar::F64(x.to_f64()),
+            Scalar::F32(x) => Scalar::F64(f64::from(x)),
+            Scalar::Complex64(c) => Scalar::Complex128(Complex::new(f64::from(c.re), f64::from(c.im))),
+            other => other,
+        }
+    }
+
     /// The real part (or the float) and the imaginary part of a number.
     fn parts(self) -> Option<(Float, Option<Float>)> {
         match self {
@@ -349,8 +398,8 @@ fn scalar_text(x: Scalar) -> String {
     }
 }
 
-/// A float scalar: positional for `1e-4 <= |x| < 1e16` (and zero), scientific otherwise,
-/// shortest digits; `keep_zero` writes `1.0` rather than `1`.
+/// A float scalar: positional for `1e-4 <= |x| <` [`Float::positional_cutoff`] (and zero),
+/// scientific otherwise, shortest digits; `keep_zero` writes `1.0` rather than `1`.
 fn float_scalar_text(x: Float, plus: bool, keep_zero: bool) -> String {
     let value = x.value();
     let sign = if plus && !value.is_sign_negative() { "+" } else { "" };
@@ -362,7 +411,7 @@ fn float_scalar_text(x: Float, plus: bool, keep_zero: bool) -> String {
     }
     let magnitude = value.abs();
     let digits = x.shortest();
-    if magnitude == 0.0 || (1e-4..1e16).contains(&magnitude) {
+    if magnitude == 0.0 || (1e-4..x.positional_cutoff()).contains(&magnitude) {
         let (int, fraction) = digits.positional();
         match (fraction.is_empty(), keep_zero) {
             (true, true) => format!("{sign}{int}.0"),
@@ -489,7 +538,22 @@ pub(crate) fn write_scalars(f: &mut fmt::Formatter<'_>, shape: &[usize], data: &
 }
 
 /// Writes truss's `NumpyArrayField` repr under another name:
-/// `NdArray(shape=(3, 2), dtype=float64, data=[[…]])`.
+/// `NdArray(shape=(3, 2), dtype=float64, data=[[…]])`. Its `data` is `f"{arr}"`, which is
+/// `str(arr)` except for 0-d arrays, where Python formats `arr.item()`.
+fn write_repr_with(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    dtype: DType,
+    shape: &[usize],
+    len: usize,
+    get: &dyn Fn(usize) -> Scalar,
+) -> fmt::Result {
+    write!(f, "{name}(shape={}, dtype={dtype}, data=", PyShape(shape))?;
+    write_with(f, shape, len, &|i| if shape.is_empty() { get(i).to_python() } else { get(i) })?;
+    f.write_str(")")
+}
+
+/// Writes the `NumpyArrayField`-style repr for typed elements.
 pub(crate) fn write_array_repr<T: Element>(
     f: &mut fmt::Formatter<'_>,
     name: &str,
@@ -497,12 +561,10 @@ pub(crate) fn write_array_repr<T: Element>(
     shape: &[usize],
     data: &[T],
 ) -> fmt::Result {
-    write!(f, "{name}(shape={}, dtype={dtype}, data=", PyShape(shape))?;
-    write_array(f, shape, data)?;
-    f.write_str(")")
+    write_repr_with(f, name, dtype, shape, data.len(), &|i| data[i].to_scalar())
 }
 
-/// As [`write_array_repr`], for elements already widened.
+/// Writes the `NumpyArrayField`-style repr for elements already widened.
 pub(crate) fn write_scalars_repr(
     f: &mut fmt::Formatter<'_>,
     name: &str,
@@ -510,9 +572,7 @@ pub(crate) fn write_scalars_repr(
     shape: &[usize],
     data: &[Scalar],
 ) -> fmt::Result {
-    write!(f, "{name}(shape={}, dtype={dtype}, data=", PyShape(shape))?;
-    write_scalars(f, shape, data)?;
-    f.write_str(")")
+    write_repr_with(f, name, dtype, shape, data.len(), &|i| data[i])
 }
 
 #[cfg(test)]

@@ -35,13 +35,13 @@ impl<'a, T: Element> NdArrayView<'a, T> {
     /// match the shape, or if bool data holds a byte other than 0 or 1.
     pub fn from_bytes(dtype: DType, shape: Vec<usize>, bytes: &'a [u8]) -> Result<Self, Error> {
         let data = elements_from_bytes(dtype, &shape, bytes)?;
-        Ok(NdArrayView { shape, data })
+        Ok(NdArrayView::from_parts_unchecked(shape, data))
     }
 
     /// Borrows `data` as an array of `shape`.
     pub fn from_shape_slice(shape: Vec<usize>, data: &'a [T]) -> Result<Self, Error> {
         check_element_len::<T>(&shape, data.len())?;
-        Ok(NdArrayView { shape, data: Cow::Borrowed(data) })
+        Ok(NdArrayView::from_parts_unchecked(shape, Cow::Borrowed(data)))
     }
 
     pub(crate) fn from_parts_unchecked(shape: Vec<usize>, data: Cow<'a, [T]>) -> Self {

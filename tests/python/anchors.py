@@ -1,0 +1,33 @@
+"""The real Python anchors, loaded as chainmodel's tests use them.
+
+truss ships the two modules we test against, but importing the `truss` package pulls in its
+whole dependency tree. The wheel is installed with --no-deps and the two files are loaded by
+path: `truss_chains/pydantic_numpy.py` (NumpyArrayField) and
+`truss/templates/shared/serialization.py` (truss's msgpack extensions).
+"""
+
+import importlib.metadata
+import importlib.util
+import sys
+from types import ModuleType
+
+
+def _load(dist: str, relative_path: str, module_name: str) -> ModuleType:
+    path = importlib.metadata.distribution(dist).locate_file(relative_path)
+    spec = importlib.util.spec_from_file_location(module_name, str(path))
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {relative_path} from the installed {dist} wheel at {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def pydantic_numpy() -> ModuleType:
+    """truss_chains/pydantic_numpy.py: `NumpyArrayField`."""
+    return _load("truss", "truss_chains/pydantic_numpy.py", "truss_pydantic_numpy")
+
+
+def serialization() -> ModuleType:
+    """truss/templates/shared/serialization.py: `truss_msgpack_serialize` and friends."""
+    return _load("truss", "truss/templates/shared/serialization.py", "truss_serialization")
