@@ -42,6 +42,10 @@ pub trait Element:
     #[doc(hidden)]
     fn to_scalar(self) -> Scalar;
 
+    /// The elements' bytes, writable, for types whose every bit pattern is valid (not `bool`).
+    #[doc(hidden)]
+    fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]>;
+
     /// The dtype of this element type in native byte order.
     fn dtype() -> DType {
         DType::native(Self::SCALAR_TYPE)
@@ -74,6 +78,10 @@ macro_rules! impl_pod_element {
             fn to_scalar(self) -> Scalar {
                 let $s = self;
                 $to_scalar
+            }
+
+            fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]> {
+                Some(bytemuck::cast_slice_mut(elements))
             }
         }
     )*};
@@ -110,6 +118,10 @@ impl Element for bool {
 
     fn to_scalar(self) -> Scalar {
         Scalar::Bool(self)
+    }
+
+    fn as_bytes_mut(_: &mut [Self]) -> Option<&mut [u8]> {
+        None
     }
 }
 

@@ -81,6 +81,44 @@ pub enum ErrorKind {
         /// The dtype of the data, as received.
         actual: DType,
     },
+    /// The input is not well-formed JSON (or msgpack) at byte `offset`.
+    #[error("invalid {format} at byte {offset}: {message}")]
+    Syntax {
+        /// `JSON` or `msgpack`.
+        format: &'static str,
+        /// Byte offset of the problem in the input.
+        offset: usize,
+        /// What was expected there.
+        message: &'static str,
+    },
+    /// A value of another type than the field's, such as a string for an integer.
+    #[error("expected {expected}, got {found}")]
+    UnexpectedType {
+        /// What the field accepts, with its article: `an integer`.
+        expected: &'static str,
+        /// What the input held: `a string`.
+        found: &'static str,
+    },
+    /// A required field is missing.
+    #[error("field required")]
+    MissingField,
+    /// A key the model does not know, with `#[chain(deny_unknown_fields)]`.
+    #[error("extra inputs are not permitted")]
+    UnknownField,
+    /// A number outside the range of the field's type.
+    #[error("{value} is out of range for {ty}")]
+    OutOfRange {
+        /// The number as written in the input.
+        value: String,
+        /// The field's Rust type.
+        ty: &'static str,
+    },
+    /// A value of the right type that is still not acceptable, such as an unknown enum member.
+    #[error("{0}")]
+    InvalidValue(String),
+    /// Nesting deeper than the decoder's limit.
+    #[error("nesting deeper than {0} levels")]
+    TooDeep(usize),
     /// A `bool` array holds a byte that is neither 0 nor 1.
     #[error("bool array holds byte {value:#04x} at flat index {index}; only 0 and 1 are valid")]
     InvalidBool {

@@ -12,6 +12,7 @@ mod dtype;
 mod element;
 mod error;
 mod format;
+pub mod json;
 mod model;
 #[cfg(feature = "ndarray")]
 mod ndarray_conv;

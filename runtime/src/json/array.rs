@@ -1,0 +1,286 @@
+//! The JSON form of arrays, truss's `NumpyArrayField`:
+//! `{"data_b64": base64(arr.tobytes()), "shape": [..], "dtype": str(arr.dtype)}`.
+
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use super::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
+use crate::array::{AnyArray, NdArray, NdArrayView, byte_size};
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, ErrorKind};
+
+/// The keys of an array's JSON object, in the order pydantic writes them.
+pub(crate) const DATA_KEY: &str = "data_b64";
+pub(crate) const SHAPE_KEY: &str = "shape";
+pub(crate) const DTYPE_KEY: &str = "dtype";
+
+/// Standard base64 as Python's `base64.b64encode` writes it; reading is as lenient as
+/// `b64decode` about padding and the unused bits of the last symbol.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true).with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[u8]) {
+    writer.reserve(bytes.len().div_ceil(3) * 4 + 64);
+    writer.raw("{\"data_b64\":\"");
+    BASE64.encode_string(bytes, writer.buffer());
+    writer.raw("\",\"shape\":[");
+    for (i, dim) in shape.iter().enumerate() {
+        if i > 0 {
+            writer.raw(",");
+        }
+        writer.int(*dim);
+    }
+    writer.raw("],\"dtype\":\"");
+    // dtype names are plain ASCII: nothing to escape.
+    writer.raw(&dtype.to_string());
+    writer.raw("\"}");
+}
+
+impl<T: Element> JsonEncode for NdArray<T> {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+    }
+}
+
+impl<T: Element> JsonEncode for NdArrayView<'_, T> {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+    }
+}
+
+impl JsonEncode for AnyArray {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        write_array(writer, self.dtype(), self.shape(), self.as_bytes());
+    }
+}
+
+/// The base64 text of an array, borrowed from the input when it holds no escape.
+enum Base64Text<'de> {
+    Borrowed(&'de [u8]),
+    Owned(String),
+}
+
+impl Base64Text<'_> {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Base64Text::Borrowed(bytes) => bytes,
+            Base64Text::Owned(text) => text.as_bytes(),
+        }
+    }
+}
+
+/// An array object's three entries, read in any order; other keys are ignored, as
+/// `NumpyArrayField` ignores them.
+struct ArrayParts<'de> {
+    data: Base64Text<'de>,
+    shape: Vec<usize>,
+    dtype: DType,
+}
+
+fn read_parts<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Error> {
+    let (mut data, mut shape, mut dtype) = (None, None, None);
+    reader.begin_object()?;
+    while let Some(key) = reader.next_key()? {
+        match &*key {
+            DATA_KEY => {
+                let text = match reader.read_raw_str().map_err(|e| e.at_field(DATA_KEY))? {
+                    Some(raw) => Base64Text::Borrowed(raw),
+                    None => Base64Text::Owned(reader.read_str().map_err(|e| e.at_field(DATA_KEY))?.into_owned()),
+                };
+                data = Some(text);
+            }
+            SHAPE_KEY => shape = Some(read_shape(reader).map_err(|e| e.at_field(SHAPE_KEY))?),
+            DTYPE_KEY => {
+                let text = reader.read_str().map_err(|e| e.at_field(DTYPE_KEY))?;
+                dtype = Some(DType::parse(&text).map_err(|e| e.at_field(DTYPE_KEY))?);
+            }
+            _ => reader.skip_value()?,
+        }
+    }
+    let missing = |key: &'static str| Error::from(ErrorKind::MissingField).at_field(key);
+    Ok(ArrayParts {
+        data: data.ok_or_else(|| missing(DATA_KEY))?,
+        shape: shape.ok_or_else(|| missing(SHAPE_KEY))?,
+        dtype: dtype.ok_or_else(|| missing(DTYPE_KEY))?,
+    })
+}
+
+fn read_shape(reader: &mut JsonReader<'_>) -> Result<Vec<usize>, Error> {
+    reader.begin_array()?;
+    let mut shape = Vec::new();
+    while reader.next_element()? {
+        let index = shape.len();
+        if reader.peek()? != Peek::Number {
+            return Err(reader.type_error("a dimension (a non-negative integer)").at_index(index));
+        }
+        let number = reader.read_number()?;
+        let dim = number
+            .is_integer
+            .then(|| number.text.parse::<usize>().ok())
+            .flatten()
+            .ok_or_else(|| invalid(format!("{} is not a dimension (a non-negative integer)", number.text)).at_index(index))?;
+        shape.push(dim);
+    }
+    Ok(shape)
+}
+
+fn invalid(message: String) -> Error {
+    ErrorKind::InvalidValue(message).into()
+}
+
+/// The exact decoded length of base64 text, padded or not; `None` if no text has that length.
+fn decoded_len(text: &[u8]) -> Option<usize> {
+    let unpadded = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
+    let tail = match unpadded.len() % 4 {
+        0 => 0,
+        2 => 1,
+        3 => 2,
+        _ => return None,
+    };
+    Some(unpadded.len() / 4 * 3 + tail)
+}
+
+/// Decodes base64 `text` into `out`, which has exactly the decoded length.
+fn decode_into(text: &[u8], out: &mut [u8]) -> Result<(), Error> {
+    let bad = |e: base64::DecodeSliceError| {
+        let reason = match e {
+            base64::DecodeSliceError::DecodeError(e) => e.to_string(),
+            other => other.to_string(),
+        };
+        invalid(format!("invalid base64: {reason}")).at_field(DATA_KEY)
+    };
+    // The last group may decode to fewer bytes than base64's conservative estimate reserves,
+    // so it goes through a small buffer; the bulk goes straight into `out`.
+    let head_len = text.len().saturating_sub(1) / 4 * 4;
+    let (head, tail) = text.split_at(head_len);
+    let written = BASE64.decode_slice(head, out).map_err(bad)?;
+    let mut last = [0u8; 3];
+    let tail_len = BASE64.decode_slice(tail, &mut last).map_err(bad)?;
+    let rest = &mut out[written..];
+    if rest.len() != tail_len {
+        return Err(invalid("invalid base64: misplaced padding".into()).at_field(DATA_KEY));
+    }
+    rest.copy_from_slice(&last[..tail_len]);
+    Ok(())
+}
+
+/// Checks that the base64 text decodes to exactly the bytes the shape and dtype need, before
+/// anything is allocated.
+fn check_length(parts: &ArrayParts<'_>) -> Result<usize, Error> {
+    let expected = byte_size(&parts.shape, parts.dtype)?;
+    let actual = decoded_len(parts.data.as_bytes())
+        .ok_or_else(|| invalid("invalid base64: impossible length".into()).at_field(DATA_KEY))?;
+    if expected != actual {
+        return Err(ErrorKind::LengthMismatch { shape: parts.shape.clone(), dtype: parts.dtype, expected, actual }.into());
+    }
+    Ok(expected)
+}
+
+/// Decodes the parts into typed elements in native byte order, straight into their buffer.
+fn typed_elements<T: Element>(parts: &ArrayParts<'_>) -> Result<Vec<T>, Error> {
+    if parts.dtype.scalar_type() != T::SCALAR_TYPE {
+        return Err(ErrorKind::DTypeMismatch { expected: T::dtype(), actual: parts.dtype }.into());
+    }
+    let len = check_length(parts)?;
+    let mut elements = vec![T::default(); len / parts.dtype.itemsize()];
+    match T::as_bytes_mut(&mut elements) {
+        Some(bytes) => decode_into(parts.data.as_bytes(), bytes)?,
+        None => {
+            let mut bytes = vec![0u8; len];
+            decode_into(parts.data.as_bytes(), &mut bytes)?;
+            elements = T::vec_from_native_bytes(&bytes).map_err(|e| e.at_field(DATA_KEY))?;
+        }
+    }
+    if !parts.dtype.is_native() {
+        elements.iter_mut().for_each(|x| *x = x.swap_byte_order());
+    }
+    Ok(elements)
+}
+
+impl<'de, T: Element> JsonDecode<'de> for NdArray<T> {
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        let parts = read_parts(reader)?;
+        let elements = typed_elements::<T>(&parts)?;
+        Ok(NdArray::from_parts_unchecked(parts.shape, elements))
+    }
+}
+
+impl<'de, T: Element> JsonDecode<'de> for NdArrayView<'_, T> {
+    /// JSON carries base64 text, so the view always owns its decoded elements.
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        let parts = read_parts(reader)?;
+        let elements = typed_elements::<T>(&parts)?;
+        Ok(NdArrayView::from_parts_unchecked(parts.shape, elements.into()))
+    }
+}
+
+impl<'de> JsonDecode<'de> for AnyArray {
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        let parts = read_parts(reader)?;
+        let mut bytes = vec![0u8; check_length(&parts)?];
+        decode_into(parts.data.as_bytes(), &mut bytes)?;
+        AnyArray::from_bytes(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{from_str, to_string};
+
+    #[test]
+    fn arrays_match_numpy_array_field() {
+        let a = NdArray::from_shape_vec(vec![2, 2], vec![10i64, 11, 12, 13]).unwrap();
+        let text = to_string(&a).unwrap();
+        // NumpyArrayField's own docstring example.
+        assert_eq!(text, r#"{"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA=","shape":[2,2],"dtype":"int64"}"#);
+        assert_eq!(from_str::<NdArray<i64>>(&text).unwrap(), a);
+        let reordered = r#"{"dtype":"<i8","extra":[1],"shape":[2,2],"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA="}"#;
+        assert_eq!(from_str::<NdArray<i64>>(reordered).unwrap(), a);
+    }
+
+    #[test]
+    fn every_tail_length_decodes() {
+        for len in 0..10u8 {
+            let a = NdArray::from_vec((0..len).collect::<Vec<u8>>());
+            let text = to_string(&a).unwrap();
+            assert_eq!(from_str::<NdArray<u8>>(&text).unwrap(), a, "{text}");
+            let unpadded = text.replace('=', "");
+            assert_eq!(from_str::<AnyArray>(&unpadded).unwrap(), AnyArray::from(a.clone()), "{unpadded}");
+        }
+    }
+
+    #[test]
+    fn non_native_and_bool_arrays() {
+        let text = r#"{"data_b64":"P8AAAL+AAAA=","shape":[2],"dtype":">f4"}"#;
+        assert_eq!(from_str::<NdArray<f32>>(text).unwrap().as_slice(), &[1.5, -1.0]);
+        let any: AnyArray = from_str(text).unwrap();
+        assert_eq!(to_string(&any).unwrap(), text);
+        assert_eq!(from_str::<NdArray<bool>>(r#"{"data_b64":"AQA=","shape":[2],"dtype":"bool"}"#).unwrap().as_slice(), &[
+            true, false
+        ]);
+        let err = from_str::<NdArray<bool>>(r#"{"data_b64":"AQI=","shape":[2],"dtype":"bool"}"#).unwrap_err();
+        assert!(err.to_string().starts_with("data_b64: bool array holds byte 0x02"), "{err}");
+    }
+
+    #[test]
+    fn bad_arrays_are_located_errors() {
+        let cases = [
+            (r#"{"data_b64":"AAAA","shape":[2],"dtype":"float64"}"#, "array of shape (2,) and dtype float64 needs 16 bytes, got 3"),
+            (r#"{"data_b64":"AA!A","shape":[3],"dtype":"uint8"}"#, "data_b64: invalid base64: Invalid symbol 33, offset 2."),
+            (r#"{"data_b64":"","shape":[-1],"dtype":"uint8"}"#, "shape.0: -1 is not a dimension (a non-negative integer)"),
+            (r#"{"data_b64":"","shape":[0],"dtype":"object"}"#, "dtype: unsupported dtype 'object'"),
+            (r#"{"data_b64":"","shape":[0]}"#, "dtype: field required"),
+            (r#"{"data_b64":"","shape":[1099511627776,1099511627776],"dtype":"uint8"}"#, "array shape (1099511627776, 1099511627776) is too large"),
+        ];
+        for (text, message) in cases {
+            assert_eq!(from_str::<AnyArray>(text).map(drop).unwrap_err().to_string(), message, "{text}");
+        }
+        let int32 = r#"{"data_b64":"AAAAAAAAAAA=","shape":[2],"dtype":"int32"}"#;
+        let err = from_str::<NdArray<f64>>(int32).unwrap_err();
+        assert_eq!(err.to_string(), "expected an array of dtype float64, got dtype int32");
+    }
+}

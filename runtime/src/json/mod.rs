@@ -1,0 +1,85 @@
+//! JSON mode: text byte-identical to pydantic's `model_dump_json()`, read as pydantic's
+//! `model_validate_json` reads it.
+//!
+//! Models get these through `#[derive(ChainModel)]`; the free functions work on any value
+//! whose type has a JSON form.
+//!
+//! ```
+//! use chainmodel::prelude::*;
+//!
+//! #[derive(ChainModel, Debug, PartialEq)]
+//! struct Point { x: i64, y: Option<f64> }
+//!
+//! let text = chainmodel::json::to_string(&Point { x: 1, y: None })?;
+//! assert_eq!(text, r#"{"x":1,"y":null}"#);
+//! let back: Point = chainmodel::json::from_str(r#"{"y": 2.5, "x": "3"}"#)?;
+//! assert_eq!(back, Point { x: 3, y: Some(2.5) });
+//! # Ok::<(), chainmodel::Error>(())
+//! ```
+
+mod array;
+mod impls;
+mod read;
+mod write;
+
+pub use read::{DEFAULT_MAX_DEPTH, JsonReader, Number, Peek};
+pub use write::{JsonWriter, escape_into};
+
+use crate::error::Error;
+
+/// A type with a JSON form, written as pydantic writes the equivalent Python type.
+///
+/// Binary data has none: a model with a `Bytes` or `&[u8]` field is binary-only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written as JSON",
+    label = "needs a JSON form",
+    note = "binary fields (`Bytes`, `&[u8]`) exist only in msgpack: a model holding one is binary-only, so encode it with `to_msgpack()` or `chainmodel::msgpack::to_vec`"
+)]
+pub trait JsonEncode {
+    /// Writes the value's JSON text.
+    fn encode_json(&self, writer: &mut JsonWriter);
+}
+
+/// A type read from JSON as pydantic reads the equivalent Python type, lax conversions
+/// included (`"3"` for an integer, `1` for `true`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from JSON",
+    label = "needs a JSON form",
+    note = "binary fields (`Bytes`, `&[u8]`) exist only in msgpack: a model holding one is binary-only, so decode it with `from_msgpack()` or `chainmodel::msgpack::from_slice`"
+)]
+pub trait JsonDecode<'de>: Sized {
+    /// Reads one value.
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error>;
+
+    /// The value of a model field whose key is absent: an error, except for `Option`.
+    fn missing() -> Result<Self, Error> {
+        Err(crate::ErrorKind::MissingField.into())
+    }
+}
+
+impl<T: JsonEncode + ?Sized> JsonEncode for &T {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        (**self).encode_json(writer);
+    }
+}
+
+/// The JSON text of `value`, byte-identical to pydantic's `model_dump_json()` for the
+/// equivalent model.
+pub fn to_string<T: JsonEncode + ?Sized>(value: &T) -> Result<String, Error> {
+    let mut writer = JsonWriter::new();
+    value.encode_json(&mut writer);
+    Ok(writer.into_string())
+}
+
+/// Reads a `T` from JSON text; nothing but whitespace may follow the value.
+pub fn from_str<'de, T: JsonDecode<'de>>(text: &'de str) -> Result<T, Error> {
+    from_slice(text.as_bytes())
+}
+
+/// Reads a `T` from JSON bytes (UTF-8); nothing but whitespace may follow the value.
+pub fn from_slice<'de, T: JsonDecode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+    let mut reader = JsonReader::new(bytes);
+    let value = T::decode_json(&mut reader)?;
+    reader.finish()?;
+    Ok(value)
+}
