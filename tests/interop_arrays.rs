@@ -19,7 +19,11 @@ fn shape(value: &Value) -> Vec<usize> {
 /// The typed side of one numpy case: `to_typed`, `NdArrayView` and `NdArray` text.
 fn check_typed<T: Element>(any: &AnyArray, case: &Value, where_: &str) {
     let typed: NdArray<T> = any.to_typed().unwrap_or_else(|e| panic!("{where_}: {e}"));
-    assert_eq!(bytemuck::cast_slice::<T, u8>(typed.as_slice()), &b64(&case["native_b64"])[..], "{where_}: native bytes");
+    assert_eq!(
+        bytemuck::cast_slice::<T, u8>(typed.as_slice()),
+        &b64(&case["native_b64"])[..],
+        "{where_}: native bytes"
+    );
     assert_eq!(typed.shape(), any.shape(), "{where_}");
     assert_eq!(typed.to_string(), case["text"].as_str().unwrap(), "{where_}: typed text");
     let view = NdArrayView::<T>::from_bytes(any.dtype(), any.shape().to_vec(), any.as_bytes())
@@ -28,7 +32,11 @@ fn check_typed<T: Element>(any: &AnyArray, case: &Value, where_: &str) {
     let bytes = |data: &[T]| bytemuck::cast_slice::<T, u8>(data).to_vec();
     assert_eq!(bytes(view.as_slice()), bytes(typed.as_slice()), "{where_}: view");
     let back = AnyArray::from(view.into_owned()).to_typed::<T>().unwrap();
-    assert_eq!((back.shape(), bytes(back.as_slice())), (typed.shape(), bytes(typed.as_slice())), "{where_}: round trip");
+    assert_eq!(
+        (back.shape(), bytes(back.as_slice())),
+        (typed.shape(), bytes(typed.as_slice())),
+        "{where_}: round trip"
+    );
 }
 
 fn check_typed_dispatch(any: &AnyArray, case: &Value, where_: &str) {
@@ -74,10 +82,14 @@ fn rust_rebuilds_numpy_arrays() {
     }
     // Every type in both orders, with 0-d, empty and 3-d arrays, was covered.
     for t in ScalarType::ALL {
-        let orders: &[ByteOrder] = if t.has_byte_order() { &[ByteOrder::Little, ByteOrder::Big] } else { &[ByteOrder::NATIVE] };
+        let orders: &[ByteOrder] =
+            if t.has_byte_order() { &[ByteOrder::Little, ByteOrder::Big] } else { &[ByteOrder::NATIVE] };
         for &order in orders {
             for (ndim, empty) in [(0, false), (1, true), (3, true), (3, false)] {
-                assert!(seen.contains(&(t.name(), order, ndim, empty)), "{t} {order:?} ndim {ndim} empty {empty} not covered");
+                assert!(
+                    seen.contains(&(t.name(), order, ndim, empty)),
+                    "{t} {order:?} ndim {ndim} empty {empty} not covered"
+                );
             }
         }
     }
@@ -100,7 +112,11 @@ fn rust_reads_numpy_dtype_spellings() {
                 assert_eq!(Some(dtype.array_protocol().as_str()), case["protocol"].as_str(), "{text}: dtype.str");
             }
             Err(e) => {
-                assert!(!supported_by_numpy || NOT_READ.contains(&text), "{text}: numpy reads it as {}, we say {e}", case["str"]);
+                assert!(
+                    !supported_by_numpy || NOT_READ.contains(&text),
+                    "{text}: numpy reads it as {}, we say {e}",
+                    case["str"]
+                );
                 assert_eq!(e.to_string(), format!("unsupported dtype '{text}'"));
             }
         }

@@ -1,19 +1,56 @@
 //! The trait every `#[derive(ChainModel)]` type implements.
 
-/// A model shared with Python services: implemented by `#[derive(ChainModel)]`.
+use crate::error::Error;
+use crate::json::{self, JsonDecode, JsonEncode};
+use crate::schema::{self, ModelSchema};
+
+/// A model shared with Python services: implemented by `#[derive(ChainModel)]` on a struct
+/// with named fields (a pydantic model) or an enum of unit variants (a pydantic string `Enum`).
+///
+/// The codec methods exist when every field has the codec: a model holding binary data
+/// (`Bytes`, `&[u8]`) has no JSON form, and asking for one does not compile.
 ///
 /// ```
 /// use chainmodel::prelude::*;
 ///
-/// #[derive(ChainModel)]
+/// #[derive(ChainModel, Debug, PartialEq)]
 /// struct DataModel {
 ///     some_numbers: NdArray<f64>,
 ///     other_field: String,
 /// }
 ///
-/// assert_eq!(DataModel::TITLE, "DataModel");
+/// let m = DataModel { some_numbers: NdArray::from_vec(vec![1.0, 2.5]), other_field: "hi".into() };
+/// let text = m.to_json()?;
+/// assert_eq!(text, r#"{"some_numbers":{"data_b64":"AAAAAAAA8D8AAAAAAAAEQA==","shape":[2],"dtype":"float64"},"other_field":"hi"}"#);
+/// assert_eq!(DataModel::from_json(&text)?, m);
+/// assert_eq!(DataModel::json_schema()["properties"]["other_field"]["title"], "Other Field");
+/// # Ok::<(), chainmodel::Error>(())
 /// ```
-pub trait ChainModel {
-    /// The model's title in its JSON Schema: the struct's name, as pydantic uses the class name.
+pub trait ChainModel: Sized {
+    /// The model's title in its JSON Schema: the type's name, as pydantic uses the class name.
     const TITLE: &'static str;
+
+    /// The model's JSON text, byte-identical to pydantic's `model_dump_json()`.
+    fn to_json(&self) -> Result<String, Error>
+    where
+        Self: JsonEncode,
+    {
+        json::to_string(self)
+    }
+
+    /// Reads the model from JSON text as pydantic's `model_validate_json` does.
+    fn from_json<'de>(text: &'de str) -> Result<Self, Error>
+    where
+        Self: JsonDecode<'de>,
+    {
+        json::from_str(text)
+    }
+
+    /// The JSON Schema pydantic's `model_json_schema()` publishes for the model.
+    fn json_schema() -> serde_json::Value
+    where
+        Self: ModelSchema,
+    {
+        schema::schema_for::<Self>()
+    }
 }

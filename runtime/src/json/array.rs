@@ -19,7 +19,9 @@ pub(crate) const DTYPE_KEY: &str = "dtype";
 /// `b64decode` about padding and the unused bits of the last symbol.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true).with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[u8]) {
@@ -117,11 +119,9 @@ fn read_shape(reader: &mut JsonReader<'_>) -> Result<Vec<usize>, Error> {
             return Err(reader.type_error("a dimension (a non-negative integer)").at_index(index));
         }
         let number = reader.read_number()?;
-        let dim = number
-            .is_integer
-            .then(|| number.text.parse::<usize>().ok())
-            .flatten()
-            .ok_or_else(|| invalid(format!("{} is not a dimension (a non-negative integer)", number.text)).at_index(index))?;
+        let dim = number.is_integer.then(|| number.text.parse::<usize>().ok()).flatten().ok_or_else(|| {
+            invalid(format!("{} is not a dimension (a non-negative integer)", number.text)).at_index(index)
+        })?;
         shape.push(dim);
     }
     Ok(shape)
@@ -174,7 +174,9 @@ fn check_length(parts: &ArrayParts<'_>) -> Result<usize, Error> {
     let actual = decoded_len(parts.data.as_bytes())
         .ok_or_else(|| invalid("invalid base64: impossible length".into()).at_field(DATA_KEY))?;
     if expected != actual {
-        return Err(ErrorKind::LengthMismatch { shape: parts.shape.clone(), dtype: parts.dtype, expected, actual }.into());
+        return Err(
+            ErrorKind::LengthMismatch { shape: parts.shape.clone(), dtype: parts.dtype, expected, actual }.into()
+        );
     }
     Ok(expected)
 }
@@ -236,9 +238,13 @@ mod tests {
         let a = NdArray::from_shape_vec(vec![2, 2], vec![10i64, 11, 12, 13]).unwrap();
         let text = to_string(&a).unwrap();
         // NumpyArrayField's own docstring example.
-        assert_eq!(text, r#"{"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA=","shape":[2,2],"dtype":"int64"}"#);
+        assert_eq!(
+            text,
+            r#"{"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA=","shape":[2,2],"dtype":"int64"}"#
+        );
         assert_eq!(from_str::<NdArray<i64>>(&text).unwrap(), a);
-        let reordered = r#"{"dtype":"<i8","extra":[1],"shape":[2,2],"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA="}"#;
+        let reordered =
+            r#"{"dtype":"<i8","extra":[1],"shape":[2,2],"data_b64":"CgAAAAAAAAALAAAAAAAAAAwAAAAAAAAADQAAAAAAAAA="}"#;
         assert_eq!(from_str::<NdArray<i64>>(reordered).unwrap(), a);
     }
 
@@ -259,9 +265,10 @@ mod tests {
         assert_eq!(from_str::<NdArray<f32>>(text).unwrap().as_slice(), &[1.5, -1.0]);
         let any: AnyArray = from_str(text).unwrap();
         assert_eq!(to_string(&any).unwrap(), text);
-        assert_eq!(from_str::<NdArray<bool>>(r#"{"data_b64":"AQA=","shape":[2],"dtype":"bool"}"#).unwrap().as_slice(), &[
-            true, false
-        ]);
+        assert_eq!(
+            from_str::<NdArray<bool>>(r#"{"data_b64":"AQA=","shape":[2],"dtype":"bool"}"#).unwrap().as_slice(),
+            &[true, false]
+        );
         let err = from_str::<NdArray<bool>>(r#"{"data_b64":"AQI=","shape":[2],"dtype":"bool"}"#).unwrap_err();
         assert!(err.to_string().starts_with("data_b64: bool array holds byte 0x02"), "{err}");
     }
@@ -269,12 +276,24 @@ mod tests {
     #[test]
     fn bad_arrays_are_located_errors() {
         let cases = [
-            (r#"{"data_b64":"AAAA","shape":[2],"dtype":"float64"}"#, "array of shape (2,) and dtype float64 needs 16 bytes, got 3"),
-            (r#"{"data_b64":"AA!A","shape":[3],"dtype":"uint8"}"#, "data_b64: invalid base64: Invalid symbol 33, offset 2."),
-            (r#"{"data_b64":"","shape":[-1],"dtype":"uint8"}"#, "shape.0: -1 is not a dimension (a non-negative integer)"),
+            (
+                r#"{"data_b64":"AAAA","shape":[2],"dtype":"float64"}"#,
+                "array of shape (2,) and dtype float64 needs 16 bytes, got 3",
+            ),
+            (
+                r#"{"data_b64":"AA!A","shape":[3],"dtype":"uint8"}"#,
+                "data_b64: invalid base64: Invalid symbol 33, offset 2.",
+            ),
+            (
+                r#"{"data_b64":"","shape":[-1],"dtype":"uint8"}"#,
+                "shape.0: -1 is not a dimension (a non-negative integer)",
+            ),
             (r#"{"data_b64":"","shape":[0],"dtype":"object"}"#, "dtype: unsupported dtype 'object'"),
             (r#"{"data_b64":"","shape":[0]}"#, "dtype: field required"),
-            (r#"{"data_b64":"","shape":[1099511627776,1099511627776],"dtype":"uint8"}"#, "array shape (1099511627776, 1099511627776) is too large"),
+            (
+                r#"{"data_b64":"","shape":[1099511627776,1099511627776],"dtype":"uint8"}"#,
+                "array shape (1099511627776, 1099511627776) is too large",
+            ),
         ];
         for (text, message) in cases {
             assert_eq!(from_str::<AnyArray>(text).map(drop).unwrap_err().to_string(), message, "{text}");

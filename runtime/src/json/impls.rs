@@ -224,7 +224,8 @@ impl<'de, T: JsonDecode<'de>> JsonDecode<'de> for Box<T> {
     }
 }
 
-impl<T: JsonEncode> JsonEncode for [T] {
+impl<T: JsonEncode> JsonEncode for Vec<T> {
+    /// A list. (A `&[u8]` field is bytes, not a list, and so has no JSON form.)
     fn encode_json(&self, writer: &mut JsonWriter) {
         writer.raw("[");
         for (i, item) in self.iter().enumerate() {
@@ -234,12 +235,6 @@ impl<T: JsonEncode> JsonEncode for [T] {
             item.encode_json(writer);
         }
         writer.raw("]");
-    }
-}
-
-impl<T: JsonEncode> JsonEncode for Vec<T> {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        self.as_slice().encode_json(writer);
     }
 }
 
@@ -268,7 +263,10 @@ fn encode_map<'a, V: JsonEncode + 'a>(writer: &mut JsonWriter, entries: impl Ite
 }
 
 /// Reads an object into `insert`; a key given twice keeps its last value, as pydantic does.
-fn decode_map<'de, V: JsonDecode<'de>>(reader: &mut JsonReader<'de>, mut insert: impl FnMut(String, V)) -> Result<(), Error> {
+fn decode_map<'de, V: JsonDecode<'de>>(
+    reader: &mut JsonReader<'de>,
+    mut insert: impl FnMut(String, V),
+) -> Result<(), Error> {
     reader.begin_object()?;
     while let Some(key) = reader.next_key()? {
         let value = V::decode_json(reader).map_err(|e| e.at_field(key.clone().into_owned()))?;
@@ -428,7 +426,10 @@ mod tests {
         assert_eq!(from_str::<i64>(r#""1.0""#).unwrap(), 1);
         assert_eq!(from_str::<i64>("true").unwrap(), 1);
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
-        assert_eq!(from_str::<i64>("1.5").unwrap_err().to_string(), "expected an integer, got a number with a fractional part");
+        assert_eq!(
+            from_str::<i64>("1.5").unwrap_err().to_string(),
+            "expected an integer, got a number with a fractional part"
+        );
         assert_eq!(from_str::<u8>("256").unwrap_err().to_string(), "256 is out of range for u8");
         assert_eq!(from_str::<i64>("null").unwrap_err().to_string(), "expected an integer, got null");
         assert!(from_str::<i64>(r#""abc""#).is_err());

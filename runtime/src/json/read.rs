@@ -441,7 +441,11 @@ impl<'de> JsonReader<'de> {
     /// Checks that only whitespace follows the value read.
     pub fn finish(&mut self) -> Result<(), Error> {
         self.skip_whitespace();
-        if self.pos == self.input.len() { Ok(()) } else { Err(self.syntax_error("trailing characters after the value")) }
+        if self.pos == self.input.len() {
+            Ok(())
+        } else {
+            Err(self.syntax_error("trailing characters after the value"))
+        }
     }
 }
 
@@ -462,7 +466,10 @@ mod tests {
 
     #[test]
     fn objects_and_arrays() {
-        assert_eq!(keys_and_values(r#" { "a" : 1 , "b\u00e9":-2.5e1 } "#), vec![("a".into(), 1.0), ("bé".into(), -25.0)]);
+        assert_eq!(
+            keys_and_values(r#" { "a" : 1 , "b\u00e9":-2.5e1 } "#),
+            vec![("a".into(), 1.0), ("bé".into(), -25.0)]
+        );
         assert_eq!(keys_and_values("{}"), vec![]);
         let mut r = JsonReader::new(b"[1, [], [[2]], {\"x\": [3]}]");
         r.skip_value().unwrap();
@@ -471,7 +478,9 @@ mod tests {
 
     #[test]
     fn malformed_input_is_located() {
-        for (json, offset) in [("{\"a\":1,}", 7), ("[1 2]", 3), ("{\"a\" 1}", 5), ("[01]", 2), ("[1.]", 3), ("\"ab", 3), ("[1,]", 3)] {
+        for (json, offset) in
+            [("{\"a\":1,}", 7), ("[1 2]", 3), ("{\"a\" 1}", 5), ("[01]", 2), ("[1.]", 3), ("\"ab", 3), ("[1,]", 3)]
+        {
             let mut r = JsonReader::new(json.as_bytes());
             let err = r.skip_value().and_then(|()| r.finish()).expect_err(json);
             match err.kind() {

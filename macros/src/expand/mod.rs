@@ -1,0 +1,91 @@
+//! Turns the parsed model into code: one module per output, all wrapped in one `const _`
+//! and reaching the runtime only through its hidden `__private` module.
+
+mod json;
+mod schema;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::internals::ast::{Container, Data};
+use crate::internals::check;
+use crate::internals::ctxt::Ctxt;
+
+pub fn derive_chain_model(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::default();
+    let container = Container::from_ast(&cx, input);
+    if let Some(container) = &container {
+        check::check(&cx, container);
+    }
+    cx.check()?;
+    let Some(container) = container else { return Ok(TokenStream::new()) };
+
+    let krate = match &container.attrs.crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::chainmodel),
+    };
+    let private = quote!(#krate::__private);
+    let model = model_impl(&container, &private);
+    let json = json::expand(&container, &private);
+    let schema = schema::expand(&container, &private);
+    Ok(quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #model
+            #json
+            #schema
+        };
+    })
+}
+
+/// `impl ChainModel`: the title, and through the trait's provided methods the codecs.
+fn model_impl(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let title = ident.to_string();
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::ChainModel for #ident #ty_generics #where_clause {
+            const TITLE: &'static str = #title;
+        }
+    }
+}
+
+/// The where clause of a codec impl: the container's own predicates, plus one deferred bound
+/// per field type (`for<'__cm> FieldType: Trait`), so that a field without the codec (bytes in
+/// JSON) fails where the codec is used, naming the field's type, not at the derive.
+pub fn field_bounds(container: &Container<'_>, bound: &TokenStream) -> TokenStream {
+    let existing = container.generics.where_clause.as_ref().map(|w| {
+        let predicates = w.predicates.iter();
+        quote!(#(#predicates,)*)
+    });
+    let field_types: Vec<&syn::Type> = match &container.data {
+        Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip).map(|f| f.ty).collect(),
+        Data::Enum(_) => Vec::new(),
+    };
+    quote! {
+        where #existing #(for<'__cm> #field_types: #bound,)*
+    }
+}
+
+/// A Rust string literal holding `value` as JSON string text, quotes included.
+pub fn json_string_literal(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,82 @@
+//! `ModelSchema` and `JsonSchema`: the schema pydantic's `model_json_schema()` publishes.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::field_bounds;
+use super::json::default_value;
+use crate::internals::ast::{Container, Data, Field, Variant};
+
+pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let title = ident.to_string();
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = field_bounds(container, &quote!(#private::JsonSchema));
+    let body = match &container.data {
+        Data::Struct(fields) => struct_schema(container, fields, private),
+        Data::Enum(variants) => enum_schema(container, variants, private),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
+            fn model_schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                #body
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #private::JsonSchema for #ident #ty_generics #where_clause {
+            fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                __generator.reference(#title, <Self as #private::ModelSchema>::model_schema)
+            }
+
+            fn is_reference() -> bool {
+                true
+            }
+        }
+    }
+}
+
+fn option_str(value: Option<&String>) -> TokenStream {
+    match value {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    let title = container.ident.to_string();
+    let description = option_str(container.attrs.description.as_ref());
+    let deny = container.attrs.deny_unknown_fields;
+    let entries = fields.iter().filter(|f| !f.attrs.skip).map(|field| {
+        let key = &field.key;
+        let ty = field.ty;
+        let field_description = option_str(field.attrs.description.as_ref());
+        let default = match default_value(field) {
+            Some(value) => quote_spanned! {ty.span()=>
+                ::core::option::Option::Some(#private::SchemaDefault::default_value(&{ let __default: #ty = #value; __default }))
+            },
+            None => quote!(::core::option::Option::None),
+        };
+        quote_spanned! {ty.span()=>
+            (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
+                key: #key,
+                description: #field_description,
+                default: #default,
+            }))
+        }
+    });
+    quote! {
+        #private::object_schema(#title, #description, #deny, ::std::vec![#(#entries),*])
+    }
+}
+
+fn enum_schema(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
+    let title = container.ident.to_string();
+    let values = variants.iter().map(|v| &v.value);
+    let description = option_str(container.attrs.description.as_ref());
+    quote! {
+        #private::enum_schema(#title, #description, &[#(#values),*])
+    }
+}

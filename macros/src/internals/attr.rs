@@ -1,0 +1,208 @@
+//! Typed `#[chain(...)]` attributes and doc comments. Parsing never stops at the first
+//! problem: every bad attribute is recorded, a duplicate at its second occurrence.
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr};
+
+use super::case::RenameRule;
+use super::ctxt::Ctxt;
+use super::symbol::*;
+
+/// An attribute value that may be given once.
+struct Once<'c, T> {
+    cx: &'c Ctxt,
+    name: &'static str,
+    value: Option<T>,
+}
+
+impl<'c, T> Once<'c, T> {
+    fn new(cx: &'c Ctxt, name: &'static str) -> Self {
+        Once { cx, name, value: None }
+    }
+
+    fn set(&mut self, tokens: impl ToTokens, value: T) {
+        if self.value.is_some() {
+            self.cx.error_spanned_by(tokens, format!("duplicate chain attribute `{}`", self.name));
+        } else {
+            self.value = Some(value);
+        }
+    }
+
+    fn get(self) -> Option<T> {
+        self.value
+    }
+}
+
+fn string_value(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
+    let expr: Expr = meta.value()?.parse()?;
+    match expr {
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Ok(s),
+        other => {
+            Err(syn::Error::new_spanned(other, format!("expected a string literal: `{} = \"...\"`", path_name(meta))))
+        }
+    }
+}
+
+fn path_name(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Runs `each` for every item of every `#[chain(...)]`, recording errors.
+fn for_each_chain_meta(cx: &Ctxt, attrs: &[Attribute], mut each: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<()>) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident(CHAIN)) {
+        if let Err(err) = attr.parse_nested_meta(|meta| each(&meta)) {
+            cx.syn_error(err);
+        }
+    }
+}
+
+fn unknown(meta: &ParseNestedMeta<'_>, place: &str, known: &str) -> syn::Error {
+    meta.error(format!("unknown chain attribute `{}` on {place}; expected one of {known}", path_name(meta)))
+}
+
+/// The doc comment, as Python's `inspect.cleandoc` would leave a docstring.
+fn docs(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|doc| doc.lines().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let indent = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min()?;
+    let text = lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect::<Vec<_>>().join("\n");
+    let text = text.trim_matches('\n').to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Attributes of the struct or enum.
+pub struct Container {
+    pub rename_all: Option<RenameRule>,
+    pub deny_unknown_fields: bool,
+    pub crate_path: Option<syn::Path>,
+    pub description: Option<String>,
+}
+
+impl Container {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename_all = Once::new(cx, RENAME_ALL);
+        let mut deny = Once::new(cx, DENY_UNKNOWN_FIELDS);
+        let mut crate_path = Once::new(cx, CRATE);
+        for_each_chain_meta(cx, attrs, |meta| {
+            if meta.path.is_ident(RENAME_ALL) {
+                let s = string_value(meta)?;
+                match RenameRule::from_str(&s.value()) {
+                    Ok(rule) => rename_all.set(&meta.path, rule),
+                    Err(err) => cx.error_spanned_by(&s, err),
+                }
+            } else if meta.path.is_ident(DENY_UNKNOWN_FIELDS) {
+                deny.set(&meta.path, ());
+            } else if meta.path.is_ident(CRATE) {
+                let s = string_value(meta)?;
+                match s.parse::<syn::Path>() {
+                    Ok(path) => crate_path.set(&meta.path, path),
+                    Err(_) => cx.error_spanned_by(&s, format!("`crate` must be a path, not {:?}", s.value())),
+                }
+            } else {
+                return Err(unknown(meta, "a container", "`rename_all`, `deny_unknown_fields`, `crate`"));
+            }
+            Ok(())
+        });
+        Container {
+            rename_all: rename_all.get(),
+            deny_unknown_fields: deny.get().is_some(),
+            crate_path: crate_path.get(),
+            description: docs(attrs),
+        }
+    }
+}
+
+/// A field's `default`: `Default::default()` or a function's result.
+pub enum Default {
+    Trait,
+    Path(syn::ExprPath, Span),
+}
+
+/// Attributes of a named field.
+pub struct Field {
+    pub rename: Option<String>,
+    pub aliases: Vec<String>,
+    pub default: Option<Default>,
+    pub skip: bool,
+    pub description: Option<String>,
+}
+
+impl Field {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Once::new(cx, RENAME);
+        let mut default = Once::new(cx, DEFAULT);
+        let mut skip = Once::new(cx, SKIP);
+        let mut aliases = Vec::new();
+        for_each_chain_meta(cx, attrs, |meta| {
+            if meta.path.is_ident(RENAME) {
+                rename.set(&meta.path, string_value(meta)?.value());
+            } else if meta.path.is_ident(ALIAS) {
+                aliases.push(string_value(meta)?.value());
+            } else if meta.path.is_ident(DEFAULT) {
+                if meta.input.peek(syn::Token![=]) {
+                    let s = string_value(meta)?;
+                    match s.parse::<syn::ExprPath>() {
+                        Ok(path) => default.set(&meta.path, Default::Path(path, s.span())),
+                        Err(_) => cx.error_spanned_by(
+                            &s,
+                            format!(
+                                "`default` must name a function, like `default = \"path::to_fn\"`; got {:?}",
+                                s.value()
+                            ),
+                        ),
+                    }
+                } else {
+                    default.set(&meta.path, Default::Trait);
+                }
+            } else if meta.path.is_ident(SKIP) {
+                skip.set(&meta.path, ());
+            } else {
+                return Err(unknown(meta, "a field", "`rename`, `alias`, `default`, `skip`"));
+            }
+            Ok(())
+        });
+        Field {
+            rename: rename.get(),
+            aliases,
+            default: default.get(),
+            skip: skip.get().is_some(),
+            description: docs(attrs),
+        }
+    }
+}
+
+/// Attributes of an enum variant.
+pub struct Variant {
+    pub rename: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+impl Variant {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Once::new(cx, RENAME);
+        let mut aliases = Vec::new();
+        for_each_chain_meta(cx, attrs, |meta| {
+            if meta.path.is_ident(RENAME) {
+                rename.set(&meta.path, string_value(meta)?.value());
+            } else if meta.path.is_ident(ALIAS) {
+                aliases.push(string_value(meta)?.value());
+            } else {
+                return Err(unknown(meta, "a variant", "`rename`, `alias`"));
+            }
+            Ok(())
+        });
+        Variant { rename: rename.get(), aliases }
+    }
+}

@@ -1,0 +1,55 @@
+//! Rules across fields and attributes, checked once the container is parsed.
+
+use std::collections::HashMap;
+
+use super::ast::{Container, Data};
+use super::ctxt::Ctxt;
+
+/// Records every rule the container breaks.
+pub fn check(cx: &Ctxt, container: &Container<'_>) {
+    match &container.data {
+        Data::Struct(fields) => {
+            let mut seen = HashMap::new();
+            for field in fields.iter().filter(|f| !f.attrs.skip) {
+                for name in std::iter::once(&field.key).chain(&field.attrs.aliases) {
+                    if let Some(other) = seen.insert(name.clone(), field.ident) {
+                        cx.error_spanned_by(
+                            field.ident,
+                            format!(
+                                "the key {name:?} of field `{}` is already the key of field `{other}`",
+                                field.ident
+                            ),
+                        );
+                    }
+                }
+            }
+            for field in fields.iter().filter(|f| f.attrs.skip) {
+                if field.attrs.rename.is_some() || !field.attrs.aliases.is_empty() {
+                    cx.error_spanned_by(field.ident, "a skipped field has no key: drop its `rename` and `alias`");
+                }
+            }
+        }
+        Data::Enum(variants) => {
+            if variants.is_empty() {
+                cx.error_spanned_by(container.ident, "a ChainModel enum needs at least one variant");
+            }
+            let mut seen = HashMap::new();
+            for variant in variants {
+                for name in std::iter::once(&variant.value).chain(&variant.attrs.aliases) {
+                    if let Some(other) = seen.insert(name.clone(), variant.ident) {
+                        cx.error_spanned_by(
+                            variant.ident,
+                            format!(
+                                "the value {name:?} of variant `{}` is already the value of `{other}`",
+                                variant.ident
+                            ),
+                        );
+                    }
+                }
+            }
+            if container.attrs.deny_unknown_fields {
+                cx.error_spanned_by(container.ident, "`deny_unknown_fields` applies to structs, not enums");
+            }
+        }
+    }
+}

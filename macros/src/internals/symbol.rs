@@ -1,0 +1,10 @@
+//! The names the `#[chain(...)]` attribute understands.
+
+pub const CHAIN: &str = "chain";
+pub const ALIAS: &str = "alias";
+pub const CRATE: &str = "crate";
+pub const DEFAULT: &str = "default";
+pub const DENY_UNKNOWN_FIELDS: &str = "deny_unknown_fields";
+pub const RENAME: &str = "rename";
+pub const RENAME_ALL: &str = "rename_all";
+pub const SKIP: &str = "skip";

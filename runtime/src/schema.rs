@@ -1,0 +1,376 @@
+//! JSON Schema as pydantic's `model_json_schema()` publishes it, built from the same parsed
+//! model as the codecs, so renames, defaults and aliases cannot drift apart.
+//!
+//! One deliberate difference: array fields describe the JSON that `NumpyArrayField` really
+//! writes. Its own schema names the payload key `data` (the wire says `data_b64`) and asks for
+//! at least one dimension (0-d arrays have the shape `[]`).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::array::{AnyArray, NdArray, NdArrayView};
+use crate::bytes::Bytes;
+use crate::element::Element;
+use crate::json::JsonEncode;
+
+/// A type with a JSON Schema, the one pydantic gives its Python equivalent.
+pub trait JsonSchema {
+    /// The schema of one value, registering named definitions (models, enums) in `generator`.
+    fn schema(generator: &mut SchemaGenerator) -> Value;
+
+    /// Whether the schema is a `$ref` to a named definition: pydantic gives such fields no title.
+    fn is_reference() -> bool {
+        false
+    }
+
+    /// The value a model field of this type takes when its key is absent, if it has one
+    /// (`null` for `Option`).
+    fn implicit_default() -> Option<Value> {
+        None
+    }
+}
+
+/// Collects the named definitions (`$defs`) of a schema being built.
+#[derive(Default)]
+pub struct SchemaGenerator {
+    definitions: Map<String, Value>,
+}
+
+impl SchemaGenerator {
+    /// `{"$ref": "#/$defs/{name}"}`, building the definition with `build` the first time.
+    pub fn reference(&mut self, name: &str, build: impl FnOnce(&mut SchemaGenerator) -> Value) -> Value {
+        if !self.definitions.contains_key(name) {
+            // A placeholder first, so that a recursive model refers to itself instead of looping.
+            self.definitions.insert(name.to_owned(), Value::Null);
+            let schema = build(self);
+            self.definitions.insert(name.to_owned(), schema);
+        }
+        json!({ "$ref": format!("#/$defs/{name}") })
+    }
+
+    /// The whole schema of a top-level `schema`: its `$defs` added, keys ordered as pydantic
+    /// orders them.
+    pub fn finish(self, mut schema: Value) -> Value {
+        if !self.definitions.is_empty() {
+            if let Value::Object(map) = &mut schema {
+                map.insert("$defs".to_owned(), Value::Object(self.definitions));
+            }
+        }
+        sort_like_pydantic(schema, None)
+    }
+}
+
+/// pydantic sorts every object's keys, except the field order under `properties` and the
+/// values under `default`.
+fn sort_like_pydantic(value: Value, parent_key: Option<&str>) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            if !matches!(parent_key, Some("properties" | "default")) {
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            let keep = parent_key == Some("default");
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = if keep { v } else { sort_like_pydantic(v, Some(&k)) };
+                    (k, v)
+                })
+                .collect::<Map<_, _>>()
+                .into()
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| sort_like_pydantic(v, parent_key)).collect()),
+        other => other,
+    }
+}
+
+/// The top-level schema of a model type, as `model_json_schema()`.
+pub fn schema_for<T: ModelSchema>() -> Value {
+    let mut generator = SchemaGenerator::default();
+    let schema = T::model_schema(&mut generator);
+    generator.finish(schema)
+}
+
+/// A model's own object schema (what `$defs` holds for it); implemented by the derive.
+pub trait ModelSchema {
+    /// `{"properties": .., "required": .., "title": .., "type": "object"}`.
+    fn model_schema(generator: &mut SchemaGenerator) -> Value;
+}
+
+/// What the derive knows of one field, beyond its type's schema.
+#[doc(hidden)]
+pub struct FieldInfo<'a> {
+    pub key: &'a str,
+    pub description: Option<&'a str>,
+    pub default: Option<Value>,
+}
+
+/// A field's schema: its type's, with pydantic's title (unless it is a reference),
+/// description and default. Returns whether the field is required.
+#[doc(hidden)]
+pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, info: FieldInfo<'_>) -> (Value, bool) {
+    let mut schema = T::schema(generator);
+    let default = info.default.or_else(T::implicit_default);
+    let required = default.is_none();
+    if let Value::Object(map) = &mut schema {
+        if !T::is_reference() {
+            map.insert("title".into(), title_from_name(info.key).into());
+        }
+        if let Some(description) = info.description {
+            map.insert("description".into(), description.into());
+        }
+        if let Some(default) = default {
+            map.insert("default".into(), default);
+        }
+    }
+    (schema, required)
+}
+
+/// A model's object schema from its fields' `(key, schema, required)`.
+#[doc(hidden)]
+pub fn object_schema(
+    title: &str,
+    description: Option<&str>,
+    deny_unknown_fields: bool,
+    fields: Vec<(&str, (Value, bool))>,
+) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (key, (schema, is_required)) in fields {
+        if is_required {
+            required.push(Value::from(key));
+        }
+        properties.insert(key.to_owned(), schema);
+    }
+    let mut schema = Map::new();
+    schema.insert("properties".into(), properties.into());
+    if !required.is_empty() {
+        schema.insert("required".into(), required.into());
+    }
+    schema.insert("title".into(), title.into());
+    schema.insert("type".into(), "object".into());
+    if let Some(description) = description {
+        schema.insert("description".into(), description.into());
+    }
+    if deny_unknown_fields {
+        schema.insert("additionalProperties".into(), false.into());
+    }
+    schema.into()
+}
+
+/// A string enum's schema, as pydantic writes an `Enum` of strings.
+#[doc(hidden)]
+pub fn enum_schema(title: &str, description: Option<&str>, values: &[&str]) -> Value {
+    let mut schema = json!({"enum": values, "title": title, "type": "string"});
+    if let (Some(description), Value::Object(map)) = (description, &mut schema) {
+        map.insert("description".into(), description.into());
+    }
+    schema
+}
+
+/// The JSON value of a field's default, for the schema.
+#[doc(hidden)]
+pub trait SchemaDefault {
+    fn default_value(&self) -> Value;
+}
+
+impl<T: JsonEncode + ?Sized> SchemaDefault for T {
+    fn default_value(&self) -> Value {
+        let text = crate::json::to_string(self).unwrap_or_default();
+        // Our own JSON text always parses; NaN (written as null) stays null.
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+}
+
+impl SchemaDefault for Bytes {
+    /// pydantic writes a bytes default as its UTF-8 text.
+    fn default_value(&self) -> Value {
+        String::from_utf8_lossy(self).into_owned().into()
+    }
+}
+
+macro_rules! simple_schema {
+    ($($ty:ty => $schema:tt;)*) => {$(
+        impl JsonSchema for $ty {
+            fn schema(_: &mut SchemaGenerator) -> Value {
+                json!($schema)
+            }
+        }
+    )*};
+}
+
+simple_schema! {
+    bool => {"type": "boolean"};
+    u8 => {"maximum": u8::MAX, "minimum": 0, "type": "integer"};
+    u16 => {"maximum": u16::MAX, "minimum": 0, "type": "integer"};
+    u32 => {"maximum": u32::MAX, "minimum": 0, "type": "integer"};
+    u64 => {"maximum": u64::MAX, "minimum": 0, "type": "integer"};
+    usize => {"maximum": usize::MAX, "minimum": 0, "type": "integer"};
+    i8 => {"maximum": i8::MAX, "minimum": i8::MIN, "type": "integer"};
+    i16 => {"maximum": i16::MAX, "minimum": i16::MIN, "type": "integer"};
+    i32 => {"maximum": i32::MAX, "minimum": i32::MIN, "type": "integer"};
+    i64 => {"type": "integer"};
+    isize => {"type": "integer"};
+    f32 => {"type": "number"};
+    f64 => {"type": "number"};
+    str => {"type": "string"};
+    String => {"type": "string"};
+    Cow<'_, str> => {"type": "string"};
+    serde_json::Value => {};
+    Bytes => {"format": "binary", "type": "string"};
+    [u8] => {"format": "binary", "type": "string"};
+}
+
+impl<T: JsonSchema + ?Sized> JsonSchema for &T {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        T::schema(generator)
+    }
+
+    fn is_reference() -> bool {
+        T::is_reference()
+    }
+}
+
+impl<T: JsonSchema + ?Sized> JsonSchema for Box<T> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        T::schema(generator)
+    }
+
+    fn is_reference() -> bool {
+        T::is_reference()
+    }
+
+    fn implicit_default() -> Option<Value> {
+        T::implicit_default()
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Option<T> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        json!({"anyOf": [T::schema(generator), {"type": "null"}]})
+    }
+
+    fn is_reference() -> bool {
+        T::is_reference()
+    }
+
+    fn implicit_default() -> Option<Value> {
+        Some(Value::Null)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Vec<T> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        json!({"items": T::schema(generator), "type": "array"})
+    }
+}
+
+fn map_schema<V: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    json!({"additionalProperties": V::schema(generator), "type": "object"})
+}
+
+impl<V: JsonSchema, S> JsonSchema for HashMap<String, V, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<V>(generator)
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for BTreeMap<String, V> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<V>(generator)
+    }
+}
+
+macro_rules! tuple_schema {
+    ($len:literal => $($name:ident),+) => {
+        impl<$($name: JsonSchema),+> JsonSchema for ($($name,)+) {
+            fn schema(generator: &mut SchemaGenerator) -> Value {
+                let items = vec![$($name::schema(generator)),+];
+                json!({"maxItems": $len, "minItems": $len, "prefixItems": items, "type": "array"})
+            }
+        }
+    };
+}
+
+tuple_schema!(1 => A);
+tuple_schema!(2 => A, B);
+tuple_schema!(3 => A, B, C);
+tuple_schema!(4 => A, B, C, D);
+tuple_schema!(5 => A, B, C, D, E);
+tuple_schema!(6 => A, B, C, D, E, F);
+
+/// truss's `NumpyArrayField` schema, describing the real wire (see the module docs).
+fn array_schema() -> Value {
+    json!({
+        "properties": {
+            "data_b64": {"format": "byte", "type": "string"},
+            "shape": {"items": {"type": "integer"}, "type": "array"},
+            "dtype": {"type": "string"},
+        },
+        "required": ["data_b64", "shape", "dtype"],
+        "type": "object",
+    })
+}
+
+impl<T: Element> JsonSchema for NdArray<T> {
+    fn schema(_: &mut SchemaGenerator) -> Value {
+        array_schema()
+    }
+}
+
+impl<T: Element> JsonSchema for NdArrayView<'_, T> {
+    fn schema(_: &mut SchemaGenerator) -> Value {
+        array_schema()
+    }
+}
+
+impl JsonSchema for AnyArray {
+    fn schema(_: &mut SchemaGenerator) -> Value {
+        array_schema()
+    }
+}
+
+/// pydantic's default field title: Python's `str.title()` of the name, `_` as spaces.
+pub fn title_from_name(name: &str) -> String {
+    let mut title = String::with_capacity(name.len());
+    let mut previous_cased = false;
+    for c in name.chars() {
+        if c.is_alphabetic() {
+            if previous_cased {
+                title.extend(c.to_lowercase());
+            } else {
+                title.extend(c.to_uppercase());
+            }
+            previous_cased = true;
+        } else {
+            title.push(if c == '_' { ' ' } else { c });
+            previous_cased = false;
+        }
+    }
+    title.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_follow_python_str_title() {
+        assert_eq!(title_from_name("other_field"), "Other Field");
+        assert_eq!(title_from_name("sAlias"), "Salias");
+        assert_eq!(title_from_name("x1y_z"), "X1Y Z");
+        assert_eq!(title_from_name("_private_"), "Private");
+    }
+
+    #[test]
+    fn keys_are_sorted_except_properties_and_defaults() {
+        let schema = json!({"type": "object", "properties": {"b": {"type": "x", "title": "B"}, "a": {}}, "default": {"z": 1, "y": 2}});
+        let sorted = sort_like_pydantic(schema, None);
+        assert_eq!(
+            serde_json::to_string(&sorted).unwrap(),
+            r#"{"default":{"z":1,"y":2},"properties":{"b":{"title":"B","type":"x"},"a":{}},"type":"object"}"#
+        );
+    }
+}
