@@ -53,10 +53,8 @@ impl SchemaGenerator {
     /// The whole schema of a top-level `schema`: its `$defs` added, keys ordered as pydantic
     /// orders them.
     pub fn finish(self, mut schema: Value) -> Value {
-        if !self.definitions.is_empty() {
-            if let Value::Object(map) = &mut schema {
-                map.insert("$defs".to_owned(), Value::Object(self.definitions));
-            }
+        if let (false, Value::Object(map)) = (self.definitions.is_empty(), &mut schema) {
+            map.insert("$defs".to_owned(), Value::Object(self.definitions));
         }
         sort_like_pydantic(schema, None)
     }
