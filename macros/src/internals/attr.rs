@@ -74,7 +74,7 @@ fn docs(attrs: &[Attribute]) -> Option<String> {
             },
             _ => None,
         })
-        .flat_map(|doc| doc.lines().map(str::to_owned).collect::<Vec<_>>())
+        .flat_map(|doc| doc.split('\n').map(str::to_owned).collect::<Vec<_>>())
         .collect();
     let indent = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min()?;
     let text = lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect::<Vec<_>>().join("\n");

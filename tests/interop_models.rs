@@ -1,0 +1,327 @@
+//! JSON mode against real pydantic, for the model pairs of `tests/python/models.py`: the same
+//! schema, Rust reads pydantic's JSON and writes it back byte for byte, and pydantic reads
+//! Rust's JSON (which validates against Rust's schema) back to the same text.
+
+mod common;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use chainmodel::prelude::*;
+use serde_json::{Value, json};
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct DataModel {
+    some_numbers: NdArray<f64>,
+    other_field: String,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Scalars {
+    flag: bool,
+    tiny: u8,
+    small: i8,
+    short: u16,
+    signed_short: i16,
+    word: u32,
+    signed_word: i32,
+    big: u64,
+    signed_big: i64,
+    single: f32,
+    double: f64,
+}
+
+/// Strings of every escape class.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Texts<'a> {
+    text: String,
+    maybe: Option<Cow<'a, str>>,
+    /// Borrowed from the input when it has no escapes.
+    borrowed: &'a str,
+}
+
+/// A pydantic string enum.
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(rename_all = "snake_case")]
+enum Color {
+    #[chain(rename = "red")]
+    Red,
+    Green,
+    DeepBlue,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Point {
+    x: i64,
+    y: f64,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Nested {
+    point: Point,
+    points: Vec<Point>,
+    maybe_point: Option<Point>,
+    named: BTreeMap<String, Point>,
+    boxed: Box<Point>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Collections {
+    ints: Vec<i64>,
+    grid: Vec<Vec<f64>>,
+    counts: BTreeMap<String, i64>,
+    pair: (i64, String),
+    triple: (f64, bool, Vec<i32>),
+    raw_bytes_as_ints: Vec<u8>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Enums {
+    color: Color,
+    maybe_color: Option<Color>,
+    #[chain(default = "green")]
+    default_color: Color,
+    colors: Vec<Color>,
+}
+
+fn green() -> Color {
+    Color::Green
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Defaults {
+    #[chain(default = "five")]
+    count: i64,
+    #[chain(default)]
+    flag: bool,
+    #[chain(default)]
+    names: Vec<String>,
+    #[chain(default = "Defaults::unnamed")]
+    label: String,
+    ratio: Option<f64>,
+}
+
+fn five() -> i64 {
+    5
+}
+
+impl Defaults {
+    fn unnamed() -> String {
+        "unnamed".into()
+    }
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(rename_all = "camelCase")]
+struct CamelCase {
+    other_field: i64,
+    snake_case_name: String,
+    #[chain(rename = "primary", alias = "alt")]
+    primary_value: i64,
+}
+
+/// Refuses unknown keys.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(deny_unknown_fields)]
+struct Strict {
+    id: i64,
+    name: String,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Skipped {
+    kept: i64,
+    #[chain(skip)]
+    cache: Vec<String>,
+}
+
+/// A model with docs.
+///
+/// The second paragraph, indented in Rust as in Python.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Documented {
+    /// The value, documented.
+    value: i64,
+    /// Two lines
+    /// of docs.
+    other: String,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Arrays<'a> {
+    any_array: AnyArray,
+    floats: NdArray<f32>,
+    view: NdArrayView<'a, u8>,
+    maybe_array: Option<AnyArray>,
+    arrays: Vec<AnyArray>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Dynamic {
+    payload: Value,
+    items: Vec<Value>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Floats {
+    values: Vec<f64>,
+    singles: Vec<f32>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Embedding {
+    id: i64,
+    name: String,
+    embedding: NdArray<f32>,
+    score: f64,
+}
+
+/// Binary-only: it has a schema, but no JSON form in Rust.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Binary {
+    blob: Bytes,
+    label: String,
+    maybe_blob: Option<Bytes>,
+}
+
+/// One model's JSON round trip and schema, by name.
+struct Pair {
+    name: &'static str,
+    /// Reads JSON text and writes it again.
+    rewrite: fn(&str) -> Result<String, chainmodel::Error>,
+    schema: fn() -> Value,
+}
+
+macro_rules! pairs {
+    ($($model:ident),* ; schema only: $($binary:ident),*) => {
+        vec![
+            $(Pair { name: stringify!($model), rewrite: |text| $model::from_json(text)?.to_json(), schema: $model::json_schema },)*
+            $(Pair { name: stringify!($binary), rewrite: |_| unreachable!("binary-only"), schema: $binary::json_schema },)*
+        ]
+    };
+}
+
+fn all_pairs() -> Vec<Pair> {
+    pairs!(
+        DataModel, Scalars, Texts, Nested, Collections, Enums, Defaults, CamelCase, Strict, Skipped, Documented, Arrays,
+        Dynamic, Floats, Embedding; schema only: Binary
+    )
+}
+
+/// Values Rust builds itself, beyond pydantic's samples.
+fn rust_texts() -> Vec<(&'static str, String)> {
+    let floats: Vec<f64> = (-320..=308).step_by(7).map(|e| 1.2345678901234567 * 10f64.powi(e)).collect();
+    let singles: Vec<f32> = (-45..=38).map(|e| 3.3f32 * 10f32.powi(e)).filter(|x| x.is_finite()).collect();
+    let texts = vec![
+        ("Floats", Floats { values: floats, singles }.to_json()),
+        (
+            "Texts",
+            Texts { text: (0u8..=0x7f).map(char::from).collect(), maybe: Some("\u{10ffff}".into()), borrowed: "b" }.to_json(),
+        ),
+        (
+            "Scalars",
+            Scalars {
+                flag: true,
+                tiny: 1,
+                small: -1,
+                short: 2,
+                signed_short: -2,
+                word: 3,
+                signed_word: -3,
+                big: u64::MAX,
+                signed_big: i64::MIN,
+                single: f32::MIN_POSITIVE,
+                double: f64::MAX,
+            }
+            .to_json(),
+        ),
+        (
+            "Arrays",
+            Arrays {
+                any_array: NdArray::from_scalar(Complex::new(1.0f64, -1.0)).into(),
+                floats: NdArray::from_shape_vec(vec![2, 1, 2], vec![0.5, -0.25, 1e-8, 3e8]).unwrap(),
+                view: NdArrayView::from_shape_slice(vec![3], &[1, 2, 3]).unwrap(),
+                maybe_array: None,
+                arrays: vec![NdArray::from_vec(vec![f16::from_f32(0.1), f16::MAX]).into()],
+            }
+            .to_json(),
+        ),
+        ("Skipped", Skipped { kept: 1, cache: vec!["not on the wire".into()] }.to_json()),
+    ];
+    texts.into_iter().map(|(name, text)| (name, text.expect("JSON encoding does not fail"))).collect()
+}
+
+#[test]
+fn json_and_schemas_match_pydantic() {
+    let Some(python) = common::anchor_python("json_and_schemas_match_pydantic") else { return };
+    let emitted: Value = serde_json::from_str(&common::run_script(&python, "model_cases.py", &["emit"], b"")).unwrap();
+    let pairs = all_pairs();
+    assert!(pairs.len() >= 15, "at least 15 model pairs");
+
+    let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, samples) in emitted["samples"].as_object().unwrap() {
+        let pair = pairs.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no Rust model {name}"));
+        for sample in samples.as_array().unwrap() {
+            let text = sample.as_str().unwrap();
+            let rewritten = (pair.rewrite)(text).unwrap_or_else(|e| panic!("{name}: Rust cannot read pydantic JSON: {e}\n{text}"));
+            assert_eq!(rewritten, text, "{name}: Rust rewrites pydantic's JSON differently");
+            texts.entry(pair.name).or_default().push(rewritten);
+        }
+    }
+    for (name, text) in rust_texts() {
+        texts.entry(name).or_default().push(text);
+    }
+    let schemas: serde_json::Map<String, Value> = pairs.iter().map(|p| (p.name.to_owned(), (p.schema)())).collect();
+    for (name, schema) in &schemas {
+        let (ours, theirs) = (serde_json::to_string(schema).unwrap(), serde_json::to_string(&emitted["schemas"][name]).unwrap());
+        assert_eq!(ours, theirs, "{name}: schema differs from pydantic's (pydantic's on the right)");
+    }
+    let input = json!({"schemas": schemas, "texts": texts});
+    let out = common::run_script(&python, "model_cases.py", &["check"], &serde_json::to_vec(&input).unwrap());
+    eprintln!("interop: {}", out.trim());
+}
+
+#[test]
+fn missing_options_and_defaults() {
+    let d = Defaults::from_json("{}").unwrap();
+    assert_eq!(d, Defaults { count: 5, flag: false, names: vec![], label: "unnamed".into(), ratio: None });
+    let s = Skipped::from_json(r#"{"kept": 1, "cache": ["ignored"]}"#).unwrap();
+    assert_eq!(s, Skipped { kept: 1, cache: vec![] });
+}
+
+#[test]
+fn errors_are_located_like_pydantic() {
+    let err = Nested::from_json(r#"{"point":{"x":1,"y":2},"points":[{"x":1,"y":2},{"x":"a","y":2}],"named":{},"boxed":{"x":1,"y":1}}"#)
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"points.1.x: expected an integer, got the string "a""#);
+    let err = Nested::from_json(r#"{"point":{"x":1}}"#).unwrap_err();
+    assert_eq!(err.to_string(), "point.y: field required");
+    let err = Strict::from_json(r#"{"id":1,"name":"n","extra":0}"#).unwrap_err();
+    assert_eq!(err.to_string(), "extra: extra inputs are not permitted");
+    let err = Enums::from_json(r#"{"color":"blue","colors":[]}"#).unwrap_err();
+    assert_eq!(err.to_string(), r#"color: expected 'red', 'green' or 'deep_blue', got "blue""#);
+    let err = CamelCase::from_json(r#"{"other_field":1,"snakeCaseName":"s","primary":1}"#).unwrap_err();
+    assert_eq!(err.to_string(), "otherField: field required");
+    let err = Texts::from_json(r#"{"text":"","borrowed":"a\nb"}"#).unwrap_err();
+    assert!(err.to_string().starts_with("borrowed: a string with escapes cannot be borrowed"), "{err}");
+}
+
+#[test]
+fn nan_and_infinities_are_written_as_null() {
+    let f = Floats { values: vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.0], singles: vec![f32::NAN] };
+    assert_eq!(f.to_json().unwrap(), r#"{"values":[null,null,null,1.0],"singles":[null]}"#);
+}
+
+#[test]
+fn generic_models_and_hash_maps() {
+    #[derive(ChainModel, Debug, PartialEq)]
+    struct Wrapper<T> {
+        items: Vec<T>,
+        index: HashMap<String, T>,
+    }
+    let w = Wrapper { items: vec![Point { x: 1, y: 0.5 }], index: HashMap::from([("p".into(), Point { x: 2, y: 1.0 })]) };
+    let text = w.to_json().unwrap();
+    assert_eq!(text, r#"{"items":[{"x":1,"y":0.5}],"index":{"p":{"x":2,"y":1.0}}}"#);
+    assert_eq!(Wrapper::<Point>::from_json(&text).unwrap(), w);
+    assert_eq!(Wrapper::<Point>::json_schema()["$defs"]["Point"]["title"], "Point");
+}

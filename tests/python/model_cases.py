@@ -1,0 +1,79 @@
+"""JSON interop of model pairs with real pydantic, both directions.
+
+`python model_cases.py emit`  prints each model's schema (with the NumpyArrayField correction)
+                              and pydantic's JSON of its samples, for Rust to read and rewrite.
+`python model_cases.py check` reads Rust's schemas and JSON texts on stdin and checks that each
+                              schema equals pydantic's, each text validates against Rust's own
+                              schema, and pydantic reads each text back to the same text.
+"""
+
+import json
+import sys
+
+import jsonschema
+import numpy as np
+
+import models
+
+
+def correct_array_schema(schema):
+    """NumpyArrayField's schema describes `data` with at least one dimension; the wire has
+    `data_b64`, and 0-d arrays have the shape []. chainmodel describes the wire."""
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict) and set(props) == {"data", "shape", "dtype"}:
+            props = {("data_b64" if k == "data" else k): v for k, v in props.items()}
+            props["shape"] = {k: v for k, v in props["shape"].items() if k != "minItems"}
+            schema = {**schema, "properties": props,
+                      "required": ["data_b64" if k == "data" else k for k in schema["required"]]}
+        return {k: correct_array_schema(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [correct_array_schema(v) for v in schema]
+    return schema
+
+
+def emit() -> None:
+    rng = np.random.default_rng(7)
+    out = {"schemas": {}, "samples": {}}
+    for model in models.MODELS:
+        out["schemas"][model.__name__] = correct_array_schema(model.model_json_schema())
+    for name, values in models.samples(rng).items():
+        model = getattr(models, name)
+        out["samples"][name] = [model.model_validate(v).model_dump_json() for v in values]
+    json.dump(out, sys.stdout)
+
+
+def check() -> None:
+    received = json.load(sys.stdin)
+    failures = []
+    for model in models.MODELS:
+        name = model.__name__
+        expected = correct_array_schema(model.model_json_schema())
+        schema = received["schemas"].get(name)
+        if schema != expected:
+            failures.append(f"{name}: schema differs\n  Rust:     {json.dumps(schema, sort_keys=True)}\n"
+                            f"  pydantic: {json.dumps(expected, sort_keys=True)}")
+    checked = 0
+    for name, texts in received["texts"].items():
+        model = getattr(models, name)
+        validator = jsonschema.Draft202012Validator(received["schemas"][name])
+        for text in texts:
+            checked += 1
+            errors = list(validator.iter_errors(json.loads(text)))
+            if errors:
+                failures.append(f"{name}: Rust JSON does not validate against Rust's schema: {errors[0].message}\n  {text[:300]}")
+            try:
+                again = model.model_validate_json(text).model_dump_json()
+            except Exception as e:  # noqa: BLE001 - every failure is reported
+                failures.append(f"{name}: pydantic rejects Rust JSON: {e}\n  {text[:300]}")
+                continue
+            if again != text:
+                failures.append(f"{name}: pydantic reads Rust JSON to another value\n  Rust:     {text[:400]}\n  pydantic: {again[:400]}")
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(f"pydantic checked {len(models.MODELS)} schemas and {checked} Rust JSON texts: {len(failures)} failures")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    {"emit": emit, "check": check}[sys.argv[1]]()
