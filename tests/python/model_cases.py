@@ -2,6 +2,7 @@
 
 `python model_cases.py emit`  prints each model's schema (with the NumpyArrayField correction)
                               and pydantic's JSON of its samples, for Rust to read and rewrite.
+`python model_cases.py lax`   prints pydantic's verdict on lax scalar inputs (`"3"` for an int).
 `python model_cases.py check` reads Rust's schemas and JSON texts on stdin and checks that each
                               schema equals pydantic's, each text validates against Rust's own
                               schema, and pydantic reads each text back to the same text.
@@ -75,5 +76,31 @@ def check() -> None:
     sys.exit(1 if failures else 0)
 
 
+
+
+LAX_INPUTS = ['1', '1.0', '1.5', '-0', '0', '2', '1e3', '"12"', '" 12 "', '"1.0"', '"abc"', '"nan"', '"inf"', '"-inf"',
+              '"yes"', '"OFF"', '"t"', '"1"', '""', 'true', 'false', 'null', '[1]', '{}', 'NaN', 'Infinity',
+              '-Infinity', '99999999999999999999', '1E400', '"1e2"', '" -7 "']
+
+
+def lax() -> None:
+    """pydantic's verdict on each scalar input for int, float, bool and str fields."""
+    from typing import Annotated
+
+    import pydantic
+
+    i64 = Annotated[int, pydantic.Field(ge=-(2**63), le=2**63 - 1)]  # Rust's i64
+    out = []
+    for name, tp in [("int", i64), ("float", float), ("bool", bool), ("str", str)]:
+        model = pydantic.create_model(f"Lax_{name}", v=(tp, ...))
+        for raw in LAX_INPUTS:
+            try:
+                value = model.model_validate_json('{"v":' + raw + "}").v
+                out.append({"type": name, "input": raw, "ok": True, "value": repr(value)})
+            except pydantic.ValidationError:
+                out.append({"type": name, "input": raw, "ok": False})
+    json.dump(out, sys.stdout)
+
+
 if __name__ == "__main__":
-    {"emit": emit, "check": check}[sys.argv[1]]()
+    {"emit": emit, "check": check, "lax": lax}[sys.argv[1]]()

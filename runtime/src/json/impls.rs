@@ -53,7 +53,8 @@ fn read_integer(reader: &mut JsonReader<'_>) -> Result<(i128, String), Error> {
         Peek::String => {
             let text = reader.read_str()?;
             let trimmed = text.trim();
-            let numeric = trimmed.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+            // pydantic reads "1.0" but not "1e2" as an integer.
+            let numeric = trimmed.bytes().all(|b| b.is_ascii_digit() || b"+-.".contains(&b));
             if !numeric || trimmed.parse::<f64>().is_err() {
                 let message = format!("expected an integer, got the string {text:?}");
                 return Err(ErrorKind::InvalidValue(message).into());
