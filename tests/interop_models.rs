@@ -216,7 +216,8 @@ fn rust_texts() -> Vec<(&'static str, String)> {
         ("Floats", Floats { values: floats, singles }.to_json()),
         (
             "Texts",
-            Texts { text: (0u8..=0x7f).map(char::from).collect(), maybe: Some("\u{10ffff}".into()), borrowed: "b" }.to_json(),
+            Texts { text: (0u8..=0x7f).map(char::from).collect(), maybe: Some("\u{10ffff}".into()), borrowed: "b" }
+                .to_json(),
         ),
         (
             "Scalars",
@@ -263,7 +264,8 @@ fn json_and_schemas_match_pydantic() {
         let pair = pairs.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no Rust model {name}"));
         for sample in samples.as_array().unwrap() {
             let text = sample.as_str().unwrap();
-            let rewritten = (pair.rewrite)(text).unwrap_or_else(|e| panic!("{name}: Rust cannot read pydantic JSON: {e}\n{text}"));
+            let rewritten =
+                (pair.rewrite)(text).unwrap_or_else(|e| panic!("{name}: Rust cannot read pydantic JSON: {e}\n{text}"));
             assert_eq!(rewritten, text, "{name}: Rust rewrites pydantic's JSON differently");
             texts.entry(pair.name).or_default().push(rewritten);
         }
@@ -273,7 +275,8 @@ fn json_and_schemas_match_pydantic() {
     }
     let schemas: serde_json::Map<String, Value> = pairs.iter().map(|p| (p.name.to_owned(), (p.schema)())).collect();
     for (name, schema) in &schemas {
-        let (ours, theirs) = (serde_json::to_string(schema).unwrap(), serde_json::to_string(&emitted["schemas"][name]).unwrap());
+        let (ours, theirs) =
+            (serde_json::to_string(schema).unwrap(), serde_json::to_string(&emitted["schemas"][name]).unwrap());
         assert_eq!(ours, theirs, "{name}: schema differs from pydantic's (pydantic's on the right)");
     }
     let input = json!({"schemas": schemas, "texts": texts});
@@ -291,8 +294,10 @@ fn missing_options_and_defaults() {
 
 #[test]
 fn errors_are_located_like_pydantic() {
-    let err = Nested::from_json(r#"{"point":{"x":1,"y":2},"points":[{"x":1,"y":2},{"x":"a","y":2}],"named":{},"boxed":{"x":1,"y":1}}"#)
-        .unwrap_err();
+    let err = Nested::from_json(
+        r#"{"point":{"x":1,"y":2},"points":[{"x":1,"y":2},{"x":"a","y":2}],"named":{},"boxed":{"x":1,"y":1}}"#,
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), r#"points.1.x: expected an integer, got the string "a""#);
     let err = Nested::from_json(r#"{"point":{"x":1}}"#).unwrap_err();
     assert_eq!(err.to_string(), "point.y: field required");
@@ -319,7 +324,8 @@ fn generic_models_and_hash_maps() {
         items: Vec<T>,
         index: HashMap<String, T>,
     }
-    let w = Wrapper { items: vec![Point { x: 1, y: 0.5 }], index: HashMap::from([("p".into(), Point { x: 2, y: 1.0 })]) };
+    let w =
+        Wrapper { items: vec![Point { x: 1, y: 0.5 }], index: HashMap::from([("p".into(), Point { x: 2, y: 1.0 })]) };
     let text = w.to_json().unwrap();
     assert_eq!(text, r#"{"items":[{"x":1,"y":0.5}],"index":{"p":{"x":2,"y":1.0}}}"#);
     assert_eq!(Wrapper::<Point>::from_json(&text).unwrap(), w);
@@ -373,14 +379,49 @@ fn lax_scalars_agree_with_pydantic() {
                 let expected = case["value"].as_str().unwrap();
                 let same = match ty {
                     // Python writes 1e+20 where Rust writes 100000000000000000000; compare numbers.
-                    "float" => expected.parse::<f64>().ok().zip(value.parse::<f64>().ok()).is_some_and(|(a, b)| a == b || a.is_nan() && b.is_nan()),
+                    "float" => expected
+                        .parse::<f64>()
+                        .ok()
+                        .zip(value.parse::<f64>().ok())
+                        .is_some_and(|(a, b)| a == b || a.is_nan() && b.is_nan()),
                     _ => expected == value,
                 };
                 assert!(same, "{ty} from {input}: pydantic reads {expected}, Rust {value}");
             }
             (true, Err(e)) => panic!("{ty} from {input}: pydantic accepts it, Rust says {e}"),
             (false, Ok(value)) => panic!("{ty} from {input}: pydantic refuses it, Rust reads {value}"),
-            (false, Err(e)) => assert!(e.to_string().starts_with("v: "), "{ty} from {input}: the error is located: {e}"),
+            (false, Err(e)) => {
+                assert!(e.to_string().starts_with("v: "), "{ty} from {input}: the error is located: {e}")
+            }
         }
     }
+}
+
+mod renamed_crate {
+    pub use chainmodel as cm;
+}
+
+#[test]
+fn crate_path_can_be_overridden() {
+    #[derive(renamed_crate::cm::ChainModel, Debug, PartialEq)]
+    #[chain(crate = "renamed_crate::cm")]
+    struct Through {
+        value: u8,
+    }
+    assert_eq!(Through::from_json(r#"{"value":7}"#).unwrap(), Through { value: 7 });
+}
+
+#[test]
+fn enums_and_views_in_json() {
+    assert_eq!(Color::DeepBlue.to_json().unwrap(), r#""deep_blue""#);
+    assert_eq!(Color::from_json(r#""red""#).unwrap(), Color::Red);
+    assert_eq!(
+        Color::json_schema(),
+        json!({"enum": ["red", "green", "deep_blue"], "title": "Color", "type": "string", "description": "A pydantic string enum."})
+    );
+    let text = r#"{"any_array":{"data_b64":"AQ==","shape":[1],"dtype":"uint8"},"floats":{"data_b64":"AADAPw==","shape":[],"dtype":"float32"},"view":{"data_b64":"AQI=","shape":[2],"dtype":"uint8"},"arrays":[]}"#;
+    let arrays = Arrays::from_json(text).unwrap();
+    assert_eq!(arrays.view.as_slice(), &[1, 2]);
+    assert_eq!(arrays.floats.as_slice(), &[1.5]);
+    assert_eq!(arrays.maybe_array, None);
 }

@@ -13,5 +13,5 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(ChainModel, attributes(chain))]
 pub fn derive_chain_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_chain_model(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+    expand::derive_chain_model(&input).into()
 }

@@ -12,24 +12,66 @@ use crate::internals::ast::{Container, Data};
 use crate::internals::check;
 use crate::internals::ctxt::Ctxt;
 
-pub fn derive_chain_model(input: &DeriveInput) -> syn::Result<TokenStream> {
+pub fn derive_chain_model(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let container = Container::from_ast(&cx, input);
     if let Some(container) = &container {
         check::check(&cx, container);
     }
-    cx.check()?;
-    let Some(container) = container else { return Ok(TokenStream::new()) };
+    match (cx.check(), container) {
+        (Ok(()), Some(container)) => expand(&container),
+        (Err(errors), _) => {
+            let errors = errors.into_compile_error();
+            let fallback = fallback(input);
+            quote!(#errors #fallback)
+        }
+        (Ok(()), None) => TokenStream::new(),
+    }
+}
 
+/// Stub impls emitted beside the errors of a bad derive, so that the user's code that uses
+/// the model does not add a cascade of unrelated errors to the real ones.
+fn fallback(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let private = quote!(::chainmodel::__private);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut de_generics = input.generics.clone();
+    de_generics.params.insert(0, syn::parse_quote!('__de));
+    let (de_impl_generics, _, _) = de_generics.split_for_impl();
+    quote! {
+        const _: () = {
+            impl #impl_generics #private::ChainModel for #ident #ty_generics #where_clause {
+                const TITLE: &'static str = "";
+            }
+            impl #impl_generics #private::JsonEncode for #ident #ty_generics #where_clause {
+                fn encode_json(&self, _: &mut #private::JsonWriter) {
+                    ::core::unreachable!()
+                }
+            }
+            impl #de_impl_generics #private::JsonDecode<'__de> for #ident #ty_generics #where_clause {
+                fn decode_json(_: &mut #private::JsonReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+                    ::core::unreachable!()
+                }
+            }
+            impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
+                fn model_schema(_: &mut #private::SchemaGenerator) -> #private::Value {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+fn expand(container: &Container<'_>) -> TokenStream {
     let krate = match &container.attrs.crate_path {
         Some(path) => quote!(#path),
         None => quote!(::chainmodel),
     };
     let private = quote!(#krate::__private);
-    let model = model_impl(&container, &private);
-    let json = json::expand(&container, &private);
-    let schema = schema::expand(&container, &private);
-    Ok(quote! {
+    let model = model_impl(container, &private);
+    let json = json::expand(container, &private);
+    let schema = schema::expand(container, &private);
+    quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -37,7 +79,7 @@ pub fn derive_chain_model(input: &DeriveInput) -> syn::Result<TokenStream> {
             #json
             #schema
         };
-    })
+    }
 }
 
 /// `impl ChainModel`: the title, and through the trait's provided methods the codecs.

@@ -1,0 +1,9 @@
+use chainmodel::prelude::*;
+
+#[derive(ChainModel)]
+struct Model {
+    #[chain(default = "make_default")]
+    a: i64,
+}
+
+fn main() {}
