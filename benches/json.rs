@@ -1,0 +1,60 @@
+//! JSON mode on a model holding one 64 MiB float32 array, beside the bare base64 encode and
+//! decode of the same bytes, measured in the same run. `cargo bench --bench json`; the ratios
+//! are printed at the end.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chainmodel::prelude::*;
+use criterion::{Criterion, criterion_group};
+use std::hint::black_box;
+
+#[derive(ChainModel)]
+struct Tensor {
+    name: String,
+    values: NdArray<f32>,
+}
+
+const LEN: usize = 64 * 1024 * 1024 / 4;
+
+fn tensor() -> Tensor {
+    let values = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
+    Tensor { name: "activations".into(), values: NdArray::from_shape_vec(vec![4096, LEN / 4096], values).unwrap() }
+}
+
+fn json_64mib(c: &mut Criterion) {
+    let model = tensor();
+    let bytes: &[u8] = bytemuck::cast_slice(model.values.as_slice());
+    let text = model.to_json().unwrap();
+    let encoded = STANDARD.encode(bytes);
+
+    let mut group = c.benchmark_group("json_64mib");
+    group.sample_size(10);
+    group.bench_function("base64_encode", |b| b.iter(|| STANDARD.encode(black_box(bytes))));
+    group.bench_function("model_to_json", |b| b.iter(|| black_box(&model).to_json().unwrap()));
+    group.bench_function("base64_decode", |b| b.iter(|| STANDARD.decode(black_box(&encoded)).unwrap()));
+    group.bench_function("model_from_json", |b| b.iter(|| Tensor::from_json(black_box(&text)).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, json_64mib);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_ratios("json_64mib", &[("model_to_json", "base64_encode"), ("model_from_json", "base64_decode")]);
+}
+
+/// Prints `measured / baseline` of the mean times criterion saved in this run.
+fn print_ratios(group: &str, pairs: &[(&str, &str)]) {
+    let mean = |name: &str| -> Option<f64> {
+        let path = format!("target/criterion/{group}/{name}/new/estimates.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+        value["mean"]["point_estimate"].as_f64()
+    };
+    for (measured, baseline) in pairs {
+        if let (Some(m), Some(b)) = (mean(measured), mean(baseline)) {
+            println!("ratio {group}: {measured} / {baseline} = {:.2} ({:.1} ms / {:.1} ms)", m / b, m / 1e6, b / 1e6);
+        }
+    }
+}
