@@ -3,6 +3,7 @@
 //! Run with `cargo run --release --example quickstart`.
 
 use chainmodel::prelude::*;
+use chainmodel::serde_json;
 
 /// The seed's model: an array of float64 numbers and a string.
 #[derive(ChainModel, Debug, Clone, PartialEq)]
@@ -23,6 +24,15 @@ fn main() -> Result<(), chainmodel::Error> {
     model.some_numbers += 10.0;
     let numbers = &model.some_numbers;
     println!("some_numbers += 10 (shape {:?}, dtype {}):\n{numbers}\n", numbers.shape(), numbers.dtype());
+
+    // JSON mode: the text pydantic's `model_dump_json()` writes for the same model.
+    let json = model.to_json()?;
+    println!("JSON ({} bytes):\n{json}\n", json.len());
+    assert_eq!(DataModel::from_json(&json)?, model);
+
+    // The JSON Schema pydantic's `model_json_schema()` publishes.
+    let schema = serde_json::to_string_pretty(&DataModel::json_schema()).expect("a schema is plain JSON");
+    println!("JSON Schema:\n{schema}\n");
 
     // A dtype known only at run time is kept exactly as received: big-endian float32 here.
     let bytes = [1.5f32, -2.0].iter().flat_map(|x| x.to_be_bytes()).collect();
