@@ -363,18 +363,7 @@ impl JsonEncode for serde_json::Value {
             },
             serde_json::Value::String(s) => writer.string(s),
             serde_json::Value::Array(items) => items.encode_json(writer),
-            serde_json::Value::Object(map) => {
-                writer.raw("{");
-                for (i, (key, value)) in map.iter().enumerate() {
-                    if i > 0 {
-                        writer.raw(",");
-                    }
-                    writer.string(key);
-                    writer.raw(":");
-                    value.encode_json(writer);
-                }
-                writer.raw("}");
-            }
+            serde_json::Value::Object(map) => encode_map(writer, map.iter()),
         }
     }
 }
