@@ -189,14 +189,35 @@ struct Pair {
     name: &'static str,
     /// Reads JSON text and writes it again.
     rewrite: fn(&str) -> Result<String, chainmodel::Error>,
+    /// Reads msgpack and writes it again: (aligned, compact).
+    rewrite_msgpack: fn(&[u8]) -> Result<(Vec<u8>, Vec<u8>), chainmodel::Error>,
     schema: fn() -> Value,
+}
+
+/// The aligned and compact encodings of what `bytes` decodes to, through an 8-aligned copy
+/// of the input so that views borrow.
+fn msgpack_twice<'de, T: ChainModel + chainmodel::msgpack::MsgpackDecode<'de> + chainmodel::msgpack::MsgpackEncode>(
+    bytes: &'de [u8],
+) -> Result<(Vec<u8>, Vec<u8>), chainmodel::Error> {
+    let value = T::from_msgpack(bytes)?;
+    Ok((value.to_msgpack()?, chainmodel::msgpack::to_vec_compact(&value)?))
 }
 
 macro_rules! pairs {
     ($($model:ident),* ; schema only: $($binary:ident),*) => {
         vec![
-            $(Pair { name: stringify!($model), rewrite: |text| $model::from_json(text)?.to_json(), schema: $model::json_schema },)*
-            $(Pair { name: stringify!($binary), rewrite: |_| unreachable!("binary-only"), schema: $binary::json_schema },)*
+            $(Pair {
+                name: stringify!($model),
+                rewrite: |text| $model::from_json(text)?.to_json(),
+                rewrite_msgpack: |bytes| msgpack_twice::<$model>(bytes),
+                schema: $model::json_schema,
+            },)*
+            $(Pair {
+                name: stringify!($binary),
+                rewrite: |_| unreachable!("binary-only"),
+                rewrite_msgpack: |bytes| msgpack_twice::<$binary>(bytes),
+                schema: $binary::json_schema,
+            },)*
         ]
     };
 }
@@ -424,4 +445,33 @@ fn enums_and_views_in_json() {
     assert_eq!(arrays.view.as_slice(), &[1, 2]);
     assert_eq!(arrays.floats.as_slice(), &[1.5]);
     assert_eq!(arrays.maybe_array, None);
+}
+
+#[test]
+fn msgpack_matches_truss() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    let Some(python) = common::anchor_python("msgpack_matches_truss") else { return };
+    let emitted: Value =
+        serde_json::from_str(&common::run_script(&python, "msgpack_cases.py", &["emit"], b"")).unwrap();
+    let pairs = all_pairs();
+    let mut encodings: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for (name, samples) in emitted.as_object().unwrap() {
+        let pair = pairs.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no Rust model {name}"));
+        for sample in samples.as_array().unwrap() {
+            let bytes = STANDARD.decode(sample.as_str().unwrap()).unwrap();
+            let (aligned, compact) = (pair.rewrite_msgpack)(&bytes)
+                .unwrap_or_else(|e| panic!("{name}: Rust cannot read truss's msgpack: {e}"));
+            assert_eq!(compact, bytes, "{name}: to_vec_compact differs from truss's bytes");
+            assert_eq!((pair.rewrite_msgpack)(&aligned).unwrap().1, bytes, "{name}: the aligned form reads back");
+            encodings.entry(pair.name).or_default().push(json!({
+                "aligned": STANDARD.encode(&aligned),
+                "compact": STANDARD.encode(&compact),
+            }));
+        }
+    }
+    assert!(encodings.contains_key("Binary") && encodings.len() >= 16, "every model pair in binary mode");
+    let out = common::run_script(&python, "msgpack_cases.py", &["check"], &serde_json::to_vec(&encodings).unwrap());
+    eprintln!("interop: {}", out.trim());
 }

@@ -119,6 +119,13 @@ pub enum ErrorKind {
     /// Nesting deeper than the decoder's limit.
     #[error("nesting deeper than {0} levels")]
     TooDeep(usize),
+    /// Writing to an `io::Write` failed.
+    #[error("write failed: {0}")]
+    Io(String),
+    /// A numpy array this crate will not read: an object array (its data is a pickle, which is
+    /// never interpreted) or a structured one.
+    #[error("{0}")]
+    UnsupportedArray(String),
     /// A `bool` array holds a byte that is neither 0 nor 1.
     #[error("bool array holds byte {value:#04x} at flat index {index}; only 0 and 1 are valid")]
     InvalidBool {

@@ -14,6 +14,7 @@ mod error;
 mod format;
 pub mod json;
 mod model;
+pub mod msgpack;
 #[cfg(feature = "ndarray")]
 mod ndarray_conv;
 pub mod schema;
@@ -34,6 +35,7 @@ pub mod __private {
     pub use crate::error::{Error, ErrorKind};
     pub use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter};
     pub use crate::model::ChainModel;
+    pub use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
     pub use crate::schema::{
         FieldInfo, JsonSchema, ModelSchema, SchemaDefault, SchemaGenerator, enum_schema, field_schema, object_schema,
     };

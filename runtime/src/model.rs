@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::json::{self, JsonDecode, JsonEncode};
+use crate::msgpack::{self, MsgpackDecode, MsgpackEncode};
 use crate::schema::{self, ModelSchema};
 
 /// A model shared with Python services: implemented by `#[derive(ChainModel)]` on a struct
@@ -44,6 +45,23 @@ pub trait ChainModel: Sized {
         Self: JsonDecode<'de>,
     {
         json::from_str(text)
+    }
+
+    /// The model in binary mode: msgpack as truss writes it, every array payload 8-byte
+    /// aligned (see [`msgpack::to_vec`]).
+    fn to_msgpack(&self) -> Result<Vec<u8>, Error>
+    where
+        Self: MsgpackEncode,
+    {
+        msgpack::to_vec(self)
+    }
+
+    /// Reads the model from msgpack; views and borrowed fields borrow from `bytes`.
+    fn from_msgpack<'de>(bytes: &'de [u8]) -> Result<Self, Error>
+    where
+        Self: MsgpackDecode<'de>,
+    {
+        msgpack::from_slice(bytes)
     }
 
     /// The JSON Schema pydantic's `model_json_schema()` publishes for the model.

@@ -182,6 +182,20 @@ def f32(x: float) -> float:
     return float(np.float32(x))
 
 
+def all_samples(rng: np.random.Generator) -> dict:
+    """Every model's samples: the JSON models' and the binary-only ones'."""
+    return {**samples(rng), **binary_samples(rng)}
+
+
+def binary_samples(rng: np.random.Generator) -> dict:
+    return {
+        "Binary": [
+            {"blob": bytes(range(256)) * 3, "label": "all bytes", "maybe_blob": b""},
+            {"blob": b"", "label": ""},
+        ],
+    }
+
+
 def samples(rng: np.random.Generator) -> dict:
     point = {"x": -3, "y": 2.5}
     return {

@@ -57,7 +57,7 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
 
 /// The impl generics of a decoder: the container's, with `'__de` outliving its lifetimes, so
 /// that borrowed fields (`&'a str`) can borrow from the input.
-fn decode_generics(container: &Container<'_>) -> syn::Generics {
+pub fn decode_generics(container: &Container<'_>) -> syn::Generics {
     let mut generics = container.generics.clone();
     let lifetimes: Vec<&syn::Lifetime> = container.generics.lifetimes().map(|l| &l.lifetime).collect();
     let de: syn::LifetimeParam =

@@ -2,6 +2,7 @@
 //! and reaching the runtime only through its hidden `__private` module.
 
 mod json;
+mod msgpack;
 mod schema;
 
 use proc_macro2::TokenStream;
@@ -53,6 +54,16 @@ fn fallback(input: &DeriveInput) -> TokenStream {
                     ::core::unreachable!()
                 }
             }
+            impl #impl_generics #private::MsgpackEncode for #ident #ty_generics #where_clause {
+                fn encode_msgpack(&self, _: &mut #private::MsgpackWriter<'_>) {
+                    ::core::unreachable!()
+                }
+            }
+            impl #de_impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
+                fn decode_msgpack(_: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+                    ::core::unreachable!()
+                }
+            }
             impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
                 fn model_schema(_: &mut #private::SchemaGenerator) -> #private::Value {
                     ::core::unreachable!()
@@ -70,6 +81,7 @@ fn expand(container: &Container<'_>) -> TokenStream {
     let private = quote!(#krate::__private);
     let model = model_impl(container, &private);
     let json = json::expand(container, &private);
+    let msgpack = msgpack::expand(container, &private);
     let schema = schema::expand(container, &private);
     quote! {
         #[doc(hidden)]
@@ -77,6 +89,7 @@ fn expand(container: &Container<'_>) -> TokenStream {
         const _: () = {
             #model
             #json
+            #msgpack
             #schema
         };
     }

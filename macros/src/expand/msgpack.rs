@@ -1,0 +1,189 @@
+//! `MsgpackEncode` and `MsgpackDecode`: truss's binary mode, a map with str keys in
+//! declaration order, as `msgpack.packb(model.model_dump())` writes it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::field_bounds;
+use super::json::{decode_generics, default_value, expected_values};
+use crate::internals::ast::{Container, Data, Field, Variant};
+
+pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    match &container.data {
+        Data::Struct(fields) => {
+            let encode = encode_struct(container, fields, private);
+            let decode = decode_struct(container, fields, private);
+            quote!(#encode #decode)
+        }
+        Data::Enum(variants) => {
+            let encode = encode_enum(container, variants, private);
+            let decode = decode_enum(container, variants, private);
+            quote!(#encode #decode)
+        }
+    }
+}
+
+/// A msgpack str or map header in its smallest form, as Python writes it.
+fn header(len: usize, fix: u8, [m8, m16, m32]: [Option<u8>; 3], fix_max: usize) -> Vec<u8> {
+    match len {
+        _ if len <= fix_max => vec![fix | len as u8],
+        0..=0xff if m8.is_some() => vec![m8.unwrap_or_default(), len as u8],
+        0..=0xffff => [&[m16.unwrap_or_default()][..], &(len as u16).to_be_bytes()].concat(),
+        _ => [&[m32.unwrap_or_default()][..], &(len as u32).to_be_bytes()].concat(),
+    }
+}
+
+fn str_bytes(value: &str) -> Vec<u8> {
+    let mut bytes = header(value.len(), 0xa0, [Some(0xd9), Some(0xda), Some(0xdb)], 31);
+    bytes.extend_from_slice(value.as_bytes());
+    bytes
+}
+
+fn byte_literal(bytes: &[u8]) -> syn::LitByteStr {
+    syn::LitByteStr::new(bytes, Span::call_site())
+}
+
+fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = field_bounds(container, &quote!(#private::MsgpackEncode));
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
+    let map_header = byte_literal(&header(wire.len(), 0x80, [None, Some(0xde), Some(0xdf)], 15));
+    let writes = wire.iter().map(|field| {
+        let key = byte_literal(&str_bytes(&field.key));
+        let member = field.ident;
+        quote_spanned! {field.ty.span()=>
+            __writer.raw(#key);
+            #private::MsgpackEncode::encode_msgpack(&self.#member, __writer);
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::MsgpackEncode for #ident #ty_generics #where_clause {
+            fn encode_msgpack(&self, __writer: &mut #private::MsgpackWriter<'_>) {
+                __writer.raw(#map_header);
+                #(#writes)*
+            }
+        }
+    }
+}
+
+fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let generics = decode_generics(container);
+    let (impl_generics, _, _) = generics.split_for_impl();
+    let (_, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = field_bounds(container, &quote!(#private::MsgpackDecode<'__de>));
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
+    let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
+    let declare = wire.iter().zip(&slots).map(|(field, slot)| {
+        let ty = field.ty;
+        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
+    });
+    let arms = wire.iter().zip(&slots).map(|(field, slot)| {
+        let key = &field.key;
+        let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            #(#names)|* => {
+                #slot = ::core::option::Option::Some(
+                    <#ty as #private::MsgpackDecode<'__de>>::decode_msgpack(__reader).map_err(|e| e.at_field(#key))?,
+                );
+            }
+        }
+    });
+    let unknown = if container.attrs.deny_unknown_fields {
+        quote! {
+            return ::core::result::Result::Err(
+                #private::Error::from(#private::ErrorKind::UnknownField)
+                    .at_field(::std::string::String::from_utf8_lossy(__key).into_owned()),
+            );
+        }
+    } else {
+        quote!(__reader.skip_value()?;)
+    };
+    let mut wire_slots = slots.iter();
+    let inits = fields.iter().map(|field| {
+        let member = field.ident;
+        if field.attrs.skip {
+            let value = default_value(field);
+            return quote!(#member: #value);
+        }
+        let slot = wire_slots.next().expect("one slot per wire field");
+        let key = &field.key;
+        let ty = field.ty;
+        let missing = match default_value(field) {
+            Some(value) => value,
+            None => quote! {
+                <#ty as #private::MsgpackDecode<'__de>>::missing().map_err(|e| e.at_field(#key))?
+            },
+        };
+        quote! {
+            #member: match #slot {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => #missing,
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
+            fn decode_msgpack(__reader: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+                #(#declare)*
+                for _ in 0..__reader.read_map_len()? {
+                    let __key = __reader.read_key_bytes()?;
+                    match __key {
+                        #(#arms)*
+                        _ => { #unknown }
+                    }
+                }
+                __reader.leave();
+                ::core::result::Result::Ok(#ident { #(#inits,)* })
+            }
+        }
+    }
+}
+
+fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    let arms = variants.iter().map(|variant| {
+        let name = variant.ident;
+        let bytes = byte_literal(&str_bytes(&variant.value));
+        quote!(#ident::#name => #bytes,)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::MsgpackEncode for #ident #ty_generics #where_clause {
+            fn encode_msgpack(&self, __writer: &mut #private::MsgpackWriter<'_>) {
+                __writer.raw(match self { #(#arms)* });
+            }
+        }
+    }
+}
+
+fn decode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let generics = decode_generics(container);
+    let (impl_generics, _, _) = generics.split_for_impl();
+    let (_, ty_generics, where_clause) = container.generics.split_for_impl();
+    let arms = variants.iter().map(|variant| {
+        let name = variant.ident;
+        let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
+        quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
+    });
+    let expected = expected_values(variants);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
+            fn decode_msgpack(__reader: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+                let __value = __reader.read_str()?;
+                match __value {
+                    #(#arms)*
+                    _ => ::core::result::Result::Err(#private::unknown_variant(__value, #expected)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! msgpack_numpy's maps: arrays `{nd: true, type, kind, shape, data}` and numpy scalars
+//! `{nd: false, type, data}`, with bin keys (str keys are read too), and binary fields.
+
+use std::borrow::Cow;
+
+use super::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+use crate::array::{AnyArray, NdArray, NdArrayView, elements_from_bytes};
+use crate::bytes::Bytes;
+use crate::dtype::{ByteOrder, DType, ScalarType};
+use crate::element::Element;
+use crate::error::{Error, ErrorKind};
+use crate::msgpack::write::ARRAY_ALIGNMENT;
+
+/// `kind key`, `kind value` and `data key` widened by these many bytes shift the payload by
+/// 0 to 7 bytes (each of the three can grow by 0, 1 or 3 bytes).
+const WIDENINGS: [[usize; 3]; 8] =
+    [[0, 0, 0], [1, 0, 0], [1, 1, 0], [3, 0, 0], [3, 1, 0], [3, 1, 1], [3, 3, 0], [3, 3, 1]];
+
+fn bin_header_len(len: usize) -> usize {
+    match len {
+        0..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &[usize], data: &[u8]) {
+    writer.reserve(data.len() + 64);
+    // {b"nd": True, b"type": dtype.str, b"kind": b"", b"shape": [..], b"data": bin}
+    writer.raw(b"\x85\xc4\x02nd\xc3\xc4\x04type");
+    writer.str(&dtype.array_protocol());
+    let mut shape_bytes = MsgpackWriter::new(false);
+    shape_bytes.array_header(shape.len());
+    for &dim in shape {
+        shape_bytes.uint(dim as u64);
+    }
+    let shape_bytes = shape_bytes.into_vec();
+    let widen = if writer.is_aligned() {
+        // kind key (6) + kind value (2) + shape key (7) + shape + data key (6) + data header,
+        // then the payload.
+        let payload_at = writer.position() + 6 + 2 + 7 + shape_bytes.len() + 6 + bin_header_len(data.len());
+        WIDENINGS[(ARRAY_ALIGNMENT - payload_at % ARRAY_ALIGNMENT) % ARRAY_ALIGNMENT]
+    } else {
+        [0; 3]
+    };
+    writer.bin_widened(b"kind", widen[0]);
+    writer.bin_widened(b"", widen[1]);
+    writer.raw(b"\xc4\x05shape");
+    writer.raw(&shape_bytes);
+    writer.bin_widened(b"data", widen[2]);
+    writer.bin_header(data.len());
+    debug_assert!(!writer.is_aligned() || writer.position() % ARRAY_ALIGNMENT == 0);
+    writer.raw(data);
+}
+
+impl<T: Element> MsgpackEncode for NdArray<T> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+    }
+}
+
+impl<T: Element> MsgpackEncode for NdArrayView<'_, T> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+    }
+}
+
+impl MsgpackEncode for AnyArray {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        write_array(writer, self.dtype(), self.shape(), self.as_bytes());
+    }
+}
+
+/// The entries of a msgpack_numpy map, read in any order.
+pub(crate) struct NumpyMap<'de> {
+    pub nd: bool,
+    pub dtype: DType,
+    pub shape: Vec<usize>,
+    pub data: &'de [u8],
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    ErrorKind::InvalidValue(message.into()).into()
+}
+
+/// Reads a msgpack_numpy map. `kind` `O` (a pickle) and `V` (structured) are refused without
+/// looking at the data; `kind` may be absent (older msgpack_numpy).
+pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
+    let (mut nd, mut dtype, mut kind, mut shape, mut data) = (None, None, None, None, None);
+    let entries = reader.read_map_len()?;
+    for _ in 0..entries {
+        let key = reader.read_key_bytes()?;
+        match key {
+            b"nd" => nd = Some(reader.read_bool().map_err(|e| e.at_field("nd"))?),
+            b"kind" => kind = Some(reader.read_key_bytes().map_err(|e| e.at_field("kind"))?),
+            // For kinds O and V, `type` is a list (the structured description): keep it unread.
+            b"type" if reader.peek()? == super::Kind::Array => reader.skip_value()?,
+            b"type" => dtype = Some(reader.read_key_bytes().map_err(|e| e.at_field("type"))?),
+            b"shape" => shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
+            b"data" => data = Some(reader.read_key_bytes().map_err(|e| e.at_field("data"))?),
+            _ => reader.skip_value()?,
+        }
+    }
+    reader.leave();
+    match kind {
+        Some(b"O") => {
+            return Err(ErrorKind::UnsupportedArray(
+                "refusing a numpy object array (kind 'O'): its data is a pickle, which chainmodel never interprets"
+                    .into(),
+            )
+            .into());
+        }
+        Some(b"V") => {
+            return Err(
+                ErrorKind::UnsupportedArray("structured numpy arrays (kind 'V') are not supported".into()).into()
+            );
+        }
+        Some(b"") | None => {}
+        Some(other) => return Err(invalid(format!("unknown numpy array kind {:?}", String::from_utf8_lossy(other)))),
+    }
+    let missing = |key: &'static str| Error::from(ErrorKind::MissingField).at_field(key);
+    let nd = nd.ok_or_else(|| missing("nd"))?;
+    let dtype_text = dtype.ok_or_else(|| missing("type"))?;
+    let dtype_text = std::str::from_utf8(dtype_text).map_err(|_| invalid("the dtype is not UTF-8").at_field("type"))?;
+    let dtype = DType::parse(dtype_text).map_err(|e| e.at_field("type"))?;
+    let shape = if nd { shape.ok_or_else(|| missing("shape"))? } else { Vec::new() };
+    Ok(NumpyMap { nd, dtype, shape, data: data.ok_or_else(|| missing("data"))? })
+}
+
+fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Vec<usize>, Error> {
+    let len = reader.read_array_len()?;
+    let mut shape = Vec::with_capacity(len);
+    for index in 0..len {
+        let dim = reader.read_int().map_err(|e| e.at_index(index))?;
+        let dim = usize::try_from(dim).map_err(|_| invalid(format!("{dim} is not a dimension")).at_index(index))?;
+        shape.push(dim);
+    }
+    reader.leave();
+    Ok(shape)
+}
+
+fn read_array_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
+    if reader.peek()? != super::Kind::Map {
+        return Err(reader.type_error("a numpy array (a msgpack_numpy map)"));
+    }
+    let map = read_numpy_map(reader)?;
+    if !map.nd {
+        return Err(invalid("expected a numpy array, got a numpy scalar"));
+    }
+    Ok(map)
+}
+
+impl<'de, T: Element> MsgpackDecode<'de> for NdArray<T> {
+    /// One copy of the payload into the array (a byte swap too, for the other byte order).
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let map = read_array_map(reader)?;
+        let elements = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
+        Ok(NdArray::from_parts_unchecked(map.shape, elements.into_owned()))
+    }
+}
+
+impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
+    /// Borrows the payload when it is aligned for `T` and in native byte order.
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let map = read_array_map(reader)?;
+        let elements: Cow<'a, [T]> = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
+        Ok(NdArrayView::from_parts_unchecked(map.shape, elements))
+    }
+}
+
+impl<'de> MsgpackDecode<'de> for AnyArray {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let map = read_array_map(reader)?;
+        AnyArray::from_bytes(map.dtype, map.shape, map.data.to_vec())
+    }
+}
+
+/// A number read from a numpy scalar map.
+pub(crate) enum NumpyScalar {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+}
+
+/// Reads `{nd: false, type, data}` into its value.
+pub(crate) fn read_numpy_scalar(reader: &mut MsgpackReader<'_>) -> Result<NumpyScalar, Error> {
+    let map = read_numpy_map(reader)?;
+    if map.nd {
+        return Err(invalid("expected a number, got a numpy array"));
+    }
+    let dtype = map.dtype;
+    let data = map.data;
+    if data.len() != dtype.itemsize() {
+        return Err(
+            ErrorKind::LengthMismatch { shape: vec![], dtype, expected: dtype.itemsize(), actual: data.len() }.into()
+        );
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..data.len()].copy_from_slice(data);
+    let big = dtype.byte_order() == ByteOrder::Big;
+    macro_rules! num {
+        ($ty:ty, $n:literal) => {{
+            let raw: [u8; $n] = bytes[..$n].try_into().unwrap_or([0; $n]);
+            if big { <$ty>::from_be_bytes(raw) } else { <$ty>::from_le_bytes(raw) }
+        }};
+    }
+    Ok(match dtype.scalar_type() {
+        ScalarType::Bool => match data[0] {
+            0 => NumpyScalar::Bool(false),
+            1 => NumpyScalar::Bool(true),
+            value => return Err(ErrorKind::InvalidBool { index: 0, value }.into()),
+        },
+        ScalarType::U8 => NumpyScalar::Int(data[0].into()),
+        ScalarType::I8 => NumpyScalar::Int((data[0] as i8).into()),
+        ScalarType::U16 => NumpyScalar::Int(num!(u16, 2).into()),
+        ScalarType::I16 => NumpyScalar::Int(num!(i16, 2).into()),
+        ScalarType::U32 => NumpyScalar::Int(num!(u32, 4).into()),
+        ScalarType::I32 => NumpyScalar::Int(num!(i32, 4).into()),
+        ScalarType::U64 => NumpyScalar::Int(num!(u64, 8).into()),
+        ScalarType::I64 => NumpyScalar::Int(num!(i64, 8).into()),
+        ScalarType::F16 => NumpyScalar::Float(half::f16::from_bits(num!(u16, 2)).to_f64()),
+        ScalarType::F32 => NumpyScalar::Float(num!(f32, 4).into()),
+        ScalarType::F64 => NumpyScalar::Float(num!(f64, 8)),
+        ScalarType::Complex64 | ScalarType::Complex128 => {
+            return Err(invalid(format!("expected a real number, got a numpy {} scalar", dtype.scalar_type())));
+        }
+    })
+}
+
+impl MsgpackEncode for Bytes {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.bin(self);
+    }
+}
+
+impl<'de> MsgpackDecode<'de> for Bytes {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        reader.read_bin().map(Bytes::from)
+    }
+}
+
+impl MsgpackEncode for [u8] {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.bin(self);
+    }
+}
+
+impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a [u8] {
+    /// Borrows the bytes from the input.
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        reader.read_bin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_payloads_start_at_multiples_of_eight() {
+        for prefix in 0..16 {
+            for len in [0usize, 1, 8, 300, 70_000] {
+                let mut writer = MsgpackWriter::new(true);
+                writer.raw(&vec![0xc0; prefix]);
+                let array = NdArray::from_vec(vec![1u8; len]);
+                array.encode_msgpack(&mut writer);
+                let bytes = writer.into_vec();
+                assert_eq!(&bytes[bytes.len() - len..], array.as_slice());
+                assert_eq!((bytes.len() - len) % ARRAY_ALIGNMENT, 0, "prefix {prefix}, len {len}");
+            }
+        }
+    }
+}

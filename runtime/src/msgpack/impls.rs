@@ -1,0 +1,337 @@
+//! msgpack forms of Rust's own types, as Python's msgpack writes their Python equivalents.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+
+use super::array::{NumpyScalar, read_numpy_scalar};
+use super::{Kind, MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+use crate::error::{Error, ErrorKind};
+
+/// A number as Python writers produce it: an int, a float32 or float64, a bool, or a numpy
+/// scalar map (`{nd: false, type, data}`).
+fn read_scalar(reader: &mut MsgpackReader<'_>, expected: &'static str) -> Result<NumpyScalar, Error> {
+    match reader.peek()? {
+        Kind::Int => Ok(NumpyScalar::Int(reader.read_int()?)),
+        Kind::Float => Ok(NumpyScalar::Float(reader.read_float()?)),
+        Kind::Bool => Ok(NumpyScalar::Bool(reader.read_bool()?)),
+        Kind::Map => read_numpy_scalar(reader),
+        _ => Err(reader.type_error(expected)),
+    }
+}
+
+impl MsgpackEncode for bool {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.bool(*self);
+    }
+}
+
+impl MsgpackDecode<'_> for bool {
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        match read_scalar(reader, "a boolean")? {
+            NumpyScalar::Bool(b) => Ok(b),
+            _ => Err(ErrorKind::UnexpectedType { expected: "a boolean", found: "a number" }.into()),
+        }
+    }
+}
+
+macro_rules! impl_integer {
+    ($($ty:ty => $write:ident as $wide:ty),*) => {$(
+        impl MsgpackEncode for $ty {
+            fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+                writer.$write(*self as $wide);
+            }
+        }
+
+        impl MsgpackDecode<'_> for $ty {
+            fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+                let value = match read_scalar(reader, "an integer")? {
+                    NumpyScalar::Int(value) => value,
+                    NumpyScalar::Bool(b) => b.into(),
+                    NumpyScalar::Float(_) => {
+                        return Err(ErrorKind::UnexpectedType { expected: "an integer", found: "a float" }.into())
+                    }
+                };
+                <$ty>::try_from(value)
+                    .map_err(|_| ErrorKind::OutOfRange { value: value.to_string(), ty: stringify!($ty) }.into())
+            }
+        }
+    )*};
+}
+
+impl_integer!(
+    u8 => uint as u64, u16 => uint as u64, u32 => uint as u64, u64 => uint as u64, usize => uint as u64,
+    i8 => int as i64, i16 => int as i64, i32 => int as i64, i64 => int as i64, isize => int as i64
+);
+
+fn read_float(reader: &mut MsgpackReader<'_>) -> Result<f64, Error> {
+    match read_scalar(reader, "a number")? {
+        NumpyScalar::Float(x) => Ok(x),
+        NumpyScalar::Int(i) => Ok(i as f64),
+        NumpyScalar::Bool(b) => Ok(if b { 1.0 } else { 0.0 }),
+    }
+}
+
+impl MsgpackEncode for f64 {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.float(*self);
+    }
+}
+
+impl MsgpackDecode<'_> for f64 {
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        read_float(reader)
+    }
+}
+
+impl MsgpackEncode for f32 {
+    /// Written as a float64, as Python holds every float.
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.float(f64::from(*self));
+    }
+}
+
+impl MsgpackDecode<'_> for f32 {
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        read_float(reader).map(|x| x as f32)
+    }
+}
+
+impl MsgpackEncode for str {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.str(self);
+    }
+}
+
+impl MsgpackEncode for String {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.str(self);
+    }
+}
+
+impl MsgpackDecode<'_> for String {
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        reader.read_str().map(str::to_owned)
+    }
+}
+
+impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a str {
+    /// Borrows the string from the input.
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        reader.read_str()
+    }
+}
+
+impl MsgpackEncode for Cow<'_, str> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.str(self);
+    }
+}
+
+impl<'de: 'a, 'a> MsgpackDecode<'de> for Cow<'a, str> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        reader.read_str().map(Cow::Borrowed)
+    }
+}
+
+impl<T: MsgpackEncode> MsgpackEncode for Option<T> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        match self {
+            Some(value) => value.encode_msgpack(writer),
+            None => writer.nil(),
+        }
+    }
+}
+
+impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Option<T> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        if reader.eat_nil()? { Ok(None) } else { T::decode_msgpack(reader).map(Some) }
+    }
+
+    fn missing() -> Result<Self, Error> {
+        Ok(None)
+    }
+}
+
+impl<T: MsgpackEncode + ?Sized> MsgpackEncode for Box<T> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        (**self).encode_msgpack(writer);
+    }
+}
+
+impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Box<T> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        T::decode_msgpack(reader).map(Box::new)
+    }
+
+    fn missing() -> Result<Self, Error> {
+        T::missing().map(Box::new)
+    }
+}
+
+impl<T: MsgpackEncode> MsgpackEncode for Vec<T> {
+    /// A list (a `Vec<u8>` too: binary data is `Bytes` or `&[u8]`).
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        writer.array_header(self.len());
+        for item in self {
+            item.encode_msgpack(writer);
+        }
+    }
+}
+
+impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Vec<T> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let len = reader.read_array_len()?;
+        // The header's length was checked against the input, so this cannot be a bomb.
+        let mut items = Vec::with_capacity(len);
+        for index in 0..len {
+            items.push(T::decode_msgpack(reader).map_err(|e| e.at_index(index))?);
+        }
+        reader.leave();
+        Ok(items)
+    }
+}
+
+fn encode_map<'a, V: MsgpackEncode + 'a>(
+    writer: &mut MsgpackWriter<'_>,
+    len: usize,
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+) {
+    writer.map_header(len);
+    for (key, value) in entries {
+        writer.str(key);
+        value.encode_msgpack(writer);
+    }
+}
+
+/// Reads a map with str keys into `insert`; a key given twice keeps its last value.
+fn decode_map<'de, V: MsgpackDecode<'de>>(
+    reader: &mut MsgpackReader<'de>,
+    mut insert: impl FnMut(String, V),
+) -> Result<(), Error> {
+    let len = reader.read_map_len()?;
+    for _ in 0..len {
+        let key = reader.read_str()?;
+        let value = V::decode_msgpack(reader).map_err(|e| e.at_field(key.to_owned()))?;
+        insert(key.to_owned(), value);
+    }
+    reader.leave();
+    Ok(())
+}
+
+impl<V: MsgpackEncode, S> MsgpackEncode for HashMap<String, V, S> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        encode_map(writer, self.len(), self.iter());
+    }
+}
+
+impl<'de, V: MsgpackDecode<'de>, S: BuildHasher + Default> MsgpackDecode<'de> for HashMap<String, V, S> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let mut map = HashMap::default();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl<V: MsgpackEncode> MsgpackEncode for BTreeMap<String, V> {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        encode_map(writer, self.len(), self.iter());
+    }
+}
+
+impl<'de, V: MsgpackDecode<'de>> MsgpackDecode<'de> for BTreeMap<String, V> {
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        let mut map = BTreeMap::new();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+macro_rules! impl_tuple {
+    ($len:literal => $($name:ident $index:tt),+) => {
+        impl<$($name: MsgpackEncode),+> MsgpackEncode for ($($name,)+) {
+            fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+                writer.array_header($len);
+                $(self.$index.encode_msgpack(writer);)+
+            }
+        }
+
+        impl<'de, $($name: MsgpackDecode<'de>),+> MsgpackDecode<'de> for ($($name,)+) {
+            fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+                if reader.read_array_len()? != $len {
+                    return Err(ErrorKind::InvalidValue(concat!("expected an array of ", $len, " elements").into()).into());
+                }
+                let value = ($($name::decode_msgpack(reader).map_err(|e| e.at_index($index))?,)+);
+                reader.leave();
+                Ok(value)
+            }
+        }
+    };
+}
+
+impl_tuple!(1 => A 0);
+impl_tuple!(2 => A 0, B 1);
+impl_tuple!(3 => A 0, B 1, C 2);
+impl_tuple!(4 => A 0, B 1, C 2, D 3);
+impl_tuple!(5 => A 0, B 1, C 2, D 3, E 4);
+impl_tuple!(6 => A 0, B 1, C 2, D 3, E 4, F 5);
+
+impl MsgpackEncode for serde_json::Value {
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        use serde_json::Value;
+        match self {
+            Value::Null => writer.nil(),
+            Value::Bool(b) => writer.bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => writer.uint(u),
+                (_, Some(i)) => writer.int(i),
+                _ => writer.float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => writer.str(s),
+            Value::Array(items) => items.encode_msgpack(writer),
+            Value::Object(map) => {
+                writer.map_header(map.len());
+                for (key, value) in map {
+                    writer.str(key);
+                    value.encode_msgpack(writer);
+                }
+            }
+        }
+    }
+}
+
+impl MsgpackDecode<'_> for serde_json::Value {
+    /// Any JSON-like value (pydantic's `Any`); bytes, numpy arrays and extension values have
+    /// no JSON form and are errors (use `chainmodel::Value` for those).
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        use serde_json::Value;
+        Ok(match reader.peek()? {
+            Kind::Nil => {
+                reader.eat_nil()?;
+                Value::Null
+            }
+            Kind::Bool => Value::Bool(reader.read_bool()?),
+            Kind::Int => {
+                let i = reader.read_int()?;
+                u64::try_from(i).map(Value::from).or_else(|_| i64::try_from(i).map(Value::from)).unwrap_or(Value::Null)
+            }
+            Kind::Float => serde_json::Number::from_f64(reader.read_float()?).map_or(Value::Null, Value::Number),
+            Kind::Str => Value::String(reader.read_str()?.to_owned()),
+            Kind::Array => Value::Array(Vec::decode_msgpack(reader)?),
+            Kind::Map => {
+                let mut map = serde_json::Map::new();
+                decode_map(reader, |k, v| {
+                    map.insert(k, v);
+                })?;
+                Value::Object(map)
+            }
+            other => {
+                return Err(ErrorKind::UnexpectedType { expected: "a JSON-like value", found: other.describe() }.into());
+            }
+        })
+    }
+}

@@ -1,0 +1,395 @@
+//! A pull reader over msgpack bytes. Strings and bins are borrowed from the input; every
+//! length is checked against the bytes that remain before anything is allocated.
+
+use crate::error::{Error, ErrorKind};
+
+/// The default limit on nesting of arrays and maps.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+/// What the next value is, judged by its marker byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `nil`
+    Nil,
+    /// `true` or `false`
+    Bool,
+    /// Any integer form.
+    Int,
+    /// float32 or float64.
+    Float,
+    /// str (any header width).
+    Str,
+    /// bin (any header width).
+    Bin,
+    /// An array.
+    Array,
+    /// A map.
+    Map,
+    /// An extension type.
+    Ext,
+}
+
+impl Kind {
+    /// The value's kind with its article, for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Nil => "nil",
+            Kind::Bool => "a boolean",
+            Kind::Int => "an integer",
+            Kind::Float => "a float",
+            Kind::Str => "a string",
+            Kind::Bin => "bytes",
+            Kind::Array => "an array",
+            Kind::Map => "a map",
+            Kind::Ext => "an extension value",
+        }
+    }
+}
+
+/// An integer as read: msgpack's widest signed and unsigned forms both fit.
+pub type Integer = i128;
+
+/// Reads msgpack from a byte slice, one value at a time.
+pub struct MsgpackReader<'de> {
+    input: &'de [u8],
+    pos: usize,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'de> MsgpackReader<'de> {
+    /// A reader over `input`, with the default nesting limit.
+    pub fn new(input: &'de [u8]) -> Self {
+        MsgpackReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH }
+    }
+
+    /// Sets the nesting limit of arrays and maps.
+    pub fn with_max_depth(mut self, max_depth: usize) -> Self {
+        self.max_depth = max_depth;
+        self
+    }
+
+    /// The input this reader reads.
+    pub fn input(&self) -> &'de [u8] {
+        self.input
+    }
+
+    /// A syntax error at the current position.
+    pub fn syntax_error(&self, message: &'static str) -> Error {
+        ErrorKind::Syntax { format: "msgpack", offset: self.pos, message }.into()
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'de [u8], Error> {
+        let end = self.pos.checked_add(len).filter(|&end| end <= self.input.len());
+        match end {
+            Some(end) => {
+                let bytes = &self.input[self.pos..end];
+                self.pos = end;
+                Ok(bytes)
+            }
+            None => Err(self.syntax_error("unexpected end of input")),
+        }
+    }
+
+    fn byte(&mut self) -> Result<u8, Error> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn be<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let mut out = [0; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn marker(&self) -> Result<u8, Error> {
+        self.input.get(self.pos).copied().ok_or_else(|| self.syntax_error("unexpected end of input"))
+    }
+
+    /// The kind of the next value.
+    pub fn peek(&self) -> Result<Kind, Error> {
+        Ok(match self.marker()? {
+            0x00..=0x7f | 0xe0..=0xff | 0xcc..=0xcf | 0xd0..=0xd3 => Kind::Int,
+            0x80..=0x8f | 0xde | 0xdf => Kind::Map,
+            0x90..=0x9f | 0xdc | 0xdd => Kind::Array,
+            0xa0..=0xbf | 0xd9..=0xdb => Kind::Str,
+            0xc0 => Kind::Nil,
+            0xc2 | 0xc3 => Kind::Bool,
+            0xc4..=0xc6 => Kind::Bin,
+            0xca | 0xcb => Kind::Float,
+            0xc7..=0xc9 | 0xd4..=0xd8 => Kind::Ext,
+            _ => return Err(self.syntax_error("invalid marker byte 0xc1")),
+        })
+    }
+
+    /// An error saying the next value is not what the field accepts.
+    pub fn type_error(&self, expected: &'static str) -> Error {
+        match self.peek() {
+            Ok(found) => ErrorKind::UnexpectedType { expected, found: found.describe() }.into(),
+            Err(error) => error,
+        }
+    }
+
+    /// Consumes `nil` if it comes next.
+    pub fn eat_nil(&mut self) -> Result<bool, Error> {
+        if self.peek()? == Kind::Nil {
+            self.pos += 1;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads `true` or `false`.
+    pub fn read_bool(&mut self) -> Result<bool, Error> {
+        match self.marker()? {
+            0xc2 => {
+                self.pos += 1;
+                Ok(false)
+            }
+            0xc3 => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.type_error("a boolean")),
+        }
+    }
+
+    /// Reads an integer in any of msgpack's forms.
+    pub fn read_int(&mut self) -> Result<Integer, Error> {
+        let marker = self.marker()?;
+        if self.peek()? != Kind::Int {
+            return Err(self.type_error("an integer"));
+        }
+        self.pos += 1;
+        Ok(match marker {
+            0x00..=0x7f => marker.into(),
+            0xe0..=0xff => (marker as i8).into(),
+            0xcc => self.byte()?.into(),
+            0xcd => u16::from_be_bytes(self.be()?).into(),
+            0xce => u32::from_be_bytes(self.be()?).into(),
+            0xcf => u64::from_be_bytes(self.be()?).into(),
+            0xd0 => (self.byte()? as i8).into(),
+            0xd1 => i16::from_be_bytes(self.be()?).into(),
+            0xd2 => i32::from_be_bytes(self.be()?).into(),
+            _ => i64::from_be_bytes(self.be()?).into(),
+        })
+    }
+
+    /// Reads a float32 or float64.
+    pub fn read_float(&mut self) -> Result<f64, Error> {
+        match self.marker()? {
+            0xca => {
+                self.pos += 1;
+                Ok(f32::from_be_bytes(self.be()?).into())
+            }
+            0xcb => {
+                self.pos += 1;
+                Ok(f64::from_be_bytes(self.be()?))
+            }
+            _ => Err(self.type_error("a float")),
+        }
+    }
+
+    fn length(&mut self, short: Option<u8>, width: u8) -> Result<usize, Error> {
+        self.pos += 1;
+        Ok(match (short, width) {
+            (Some(len), _) => len.into(),
+            (None, 1) => self.byte()?.into(),
+            (None, 2) => u16::from_be_bytes(self.be()?).into(),
+            _ => u32::from_be_bytes(self.be()?) as usize,
+        })
+    }
+
+    /// Reads a str's bytes, borrowed, without checking UTF-8.
+    pub fn read_str_bytes(&mut self) -> Result<&'de [u8], Error> {
+        let marker = self.marker()?;
+        let len = match marker {
+            0xa0..=0xbf => self.length(Some(marker & 0x1f), 0)?,
+            0xd9 => self.length(None, 1)?,
+            0xda => self.length(None, 2)?,
+            0xdb => self.length(None, 4)?,
+            _ => return Err(self.type_error("a string")),
+        };
+        self.take(len)
+    }
+
+    /// Reads a str, borrowed from the input.
+    pub fn read_str(&mut self) -> Result<&'de str, Error> {
+        let bytes = self.read_str_bytes()?;
+        std::str::from_utf8(bytes).map_err(|e| {
+            let offset = self.pos - bytes.len() + e.valid_up_to();
+            ErrorKind::Syntax { format: "msgpack", offset, message: "invalid UTF-8 in string" }.into()
+        })
+    }
+
+    /// Reads a bin, borrowed from the input.
+    pub fn read_bin(&mut self) -> Result<&'de [u8], Error> {
+        let len = match self.marker()? {
+            0xc4 => self.length(None, 1)?,
+            0xc5 => self.length(None, 2)?,
+            0xc6 => self.length(None, 4)?,
+            _ => return Err(self.type_error("bytes")),
+        };
+        self.take(len)
+    }
+
+    /// Reads a str or a bin as bytes (map keys written by Python may be either).
+    pub fn read_key_bytes(&mut self) -> Result<&'de [u8], Error> {
+        match self.peek()? {
+            Kind::Bin => self.read_bin(),
+            Kind::Str => self.read_str_bytes(),
+            _ => Err(self.type_error("a string key")),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        if self.depth >= self.max_depth {
+            return Err(ErrorKind::TooDeep(self.max_depth).into());
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Leaves an array or map entered with `read_array_len` or `read_map_len`, once all of its
+    /// items are read.
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Reads an array header. Each element takes at least one byte, so a length beyond the
+    /// bytes that remain is refused before anyone allocates for it. Call `leave` after the
+    /// elements.
+    pub fn read_array_len(&mut self) -> Result<usize, Error> {
+        let marker = self.marker()?;
+        let len = match marker {
+            0x90..=0x9f => self.length(Some(marker & 0x0f), 0)?,
+            0xdc => self.length(None, 2)?,
+            0xdd => self.length(None, 4)?,
+            _ => return Err(self.type_error("an array")),
+        };
+        self.check_items(len, 1)?;
+        self.enter()?;
+        Ok(len)
+    }
+
+    /// Reads a map header; as `read_array_len`, with two bytes at least per entry.
+    pub fn read_map_len(&mut self) -> Result<usize, Error> {
+        let marker = self.marker()?;
+        let len = match marker {
+            0x80..=0x8f => self.length(Some(marker & 0x0f), 0)?,
+            0xde => self.length(None, 2)?,
+            0xdf => self.length(None, 4)?,
+            _ => return Err(self.type_error("a map")),
+        };
+        self.check_items(len, 2)?;
+        self.enter()?;
+        Ok(len)
+    }
+
+    fn check_items(&self, len: usize, min_bytes: usize) -> Result<(), Error> {
+        if len.saturating_mul(min_bytes) > self.input.len() - self.pos {
+            return Err(self.syntax_error("container length exceeds the input"));
+        }
+        Ok(())
+    }
+
+    /// Skips one value of any kind, nesting included (bounded by the depth limit).
+    pub fn skip_value(&mut self) -> Result<(), Error> {
+        let marker = self.marker()?;
+        match self.peek()? {
+            Kind::Nil | Kind::Bool => self.pos += 1,
+            Kind::Int => drop(self.read_int()?),
+            Kind::Float => drop(self.read_float()?),
+            Kind::Str => drop(self.read_str_bytes()?),
+            Kind::Bin => drop(self.read_bin()?),
+            Kind::Array => {
+                for _ in 0..self.read_array_len()? {
+                    self.skip_value()?;
+                }
+                self.leave();
+            }
+            Kind::Map => {
+                for _ in 0..self.read_map_len()? {
+                    self.skip_value()?;
+                    self.skip_value()?;
+                }
+                self.leave();
+            }
+            Kind::Ext => {
+                let len = match marker {
+                    0xd4 => self.length(Some(1), 0)?,
+                    0xd5 => self.length(Some(2), 0)?,
+                    0xd6 => self.length(Some(4), 0)?,
+                    0xd7 => self.length(Some(8), 0)?,
+                    0xd8 => self.length(Some(16), 0)?,
+                    0xc7 => self.length(None, 1)?,
+                    0xc8 => self.length(None, 2)?,
+                    _ => self.length(None, 4)?,
+                };
+                self.take(len + 1)?; // the type byte, then the data
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that nothing follows the value read.
+    pub fn finish(&self) -> Result<(), Error> {
+        if self.pos == self.input.len() { Ok(()) } else { Err(self.syntax_error("trailing bytes after the value")) }
+    }
+
+    /// The reader's position in the input.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_int_form() {
+        let cases: [(&[u8], i128); 10] = [
+            (&[0x05], 5),
+            (&[0xff], -1),
+            (&[0xcc, 0xff], 255),
+            (&[0xcd, 1, 0], 256),
+            (&[0xce, 0, 1, 0, 0], 65536),
+            (&[0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], u64::MAX as i128),
+            (&[0xd0, 0x80], -128),
+            (&[0xd1, 0x80, 0], -32768),
+            (&[0xd2, 0x80, 0, 0, 0], i32::MIN as i128),
+            (&[0xd3, 0x80, 0, 0, 0, 0, 0, 0, 0], i64::MIN as i128),
+        ];
+        for (bytes, value) in cases {
+            let mut r = MsgpackReader::new(bytes);
+            assert_eq!(r.read_int().unwrap(), value);
+            r.finish().unwrap();
+        }
+    }
+
+    #[test]
+    fn lengths_beyond_the_input_are_refused_before_allocating() {
+        let err = MsgpackReader::new(&[0xdd, 0xff, 0xff, 0xff, 0xff]).read_array_len().unwrap_err();
+        assert!(err.to_string().contains("container length exceeds the input"), "{err}");
+        let err = MsgpackReader::new(&[0xdf, 0xff, 0xff, 0xff, 0xff, 0]).read_map_len().unwrap_err();
+        assert!(err.to_string().contains("container length exceeds the input"), "{err}");
+        let err = MsgpackReader::new(&[0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2]).read_bin().unwrap_err();
+        assert!(err.to_string().contains("unexpected end of input"), "{err}");
+    }
+
+    #[test]
+    fn nesting_is_bounded_in_skipped_values() {
+        let mut deep = vec![0x91; 200];
+        deep.push(0xc0);
+        let err = MsgpackReader::new(&deep).skip_value().unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::TooDeep(DEFAULT_MAX_DEPTH));
+    }
+
+    #[test]
+    fn strings_borrow_and_check_utf8() {
+        let mut r = MsgpackReader::new(&[0xa2, b'h', b'i', 0xd9, 1, 0xff]);
+        assert_eq!(r.read_str().unwrap(), "hi");
+        let err = r.read_str().unwrap_err();
+        assert!(err.to_string().contains("invalid UTF-8"), "{err}");
+    }
+}

@@ -1,0 +1,290 @@
+//! Writes msgpack as Python's `msgpack.packb` does (ints in their smallest form, floats as
+//! float64, `str` as str and `bytes` as bin), optionally placing array payloads at 8-byte
+//! aligned offsets.
+
+use std::io::{self, Write};
+
+/// The alignment `to_vec` gives every array payload, counted from the start of the message.
+pub const ARRAY_ALIGNMENT: usize = 8;
+
+/// Where the bytes go: a vector, or an `io::Write` fed in chunks.
+enum Sink<'w> {
+    Vec,
+    Stream { out: &'w mut dyn Write, flushed: usize, error: Option<io::Error> },
+}
+
+/// A msgpack message being written.
+pub struct MsgpackWriter<'w> {
+    buffer: Vec<u8>,
+    aligned: bool,
+    sink: Sink<'w>,
+}
+
+/// Payloads at least this large are written straight from the array's memory when streaming.
+const STREAM_DIRECT: usize = 64 * 1024;
+
+impl MsgpackWriter<'static> {
+    /// A writer into a vector; `aligned` places array payloads at 8-byte offsets.
+    pub fn new(aligned: bool) -> Self {
+        MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Vec }
+    }
+
+    /// The message written.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.buffer
+    }
+}
+
+impl<'w> MsgpackWriter<'w> {
+    /// A writer that streams to `out`, buffering only small items.
+    pub fn streaming(out: &'w mut dyn Write, aligned: bool) -> Self {
+        MsgpackWriter {
+            buffer: Vec::with_capacity(8 * 1024),
+            aligned,
+            sink: Sink::Stream { out, flushed: 0, error: None },
+        }
+    }
+
+    /// Flushes what is buffered to the stream and returns its first error.
+    pub fn finish_stream(mut self) -> io::Result<()> {
+        self.flush_buffer();
+        match self.sink {
+            Sink::Stream { error: Some(error), .. } => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    fn flush_buffer(&mut self) {
+        if let Sink::Stream { out, flushed, error } = &mut self.sink {
+            if error.is_none() {
+                if let Err(e) = out.write_all(&self.buffer) {
+                    *error = Some(e);
+                }
+            }
+            *flushed += self.buffer.len();
+            self.buffer.clear();
+        }
+    }
+
+    /// Bytes written so far, from the start of the message.
+    pub fn position(&self) -> usize {
+        match &self.sink {
+            Sink::Vec => self.buffer.len(),
+            Sink::Stream { flushed, .. } => flushed + self.buffer.len(),
+        }
+    }
+
+    /// Whether array payloads are aligned.
+    pub fn is_aligned(&self) -> bool {
+        self.aligned
+    }
+
+    /// Room for `additional` more bytes.
+    pub fn reserve(&mut self, additional: usize) {
+        if matches!(self.sink, Sink::Vec) {
+            self.buffer.reserve(additional);
+        }
+    }
+
+    /// Appends bytes that are already msgpack.
+    #[inline]
+    pub fn raw(&mut self, bytes: &[u8]) {
+        if bytes.len() >= STREAM_DIRECT {
+            if let Sink::Stream { .. } = self.sink {
+                self.flush_buffer();
+                if let Sink::Stream { out, flushed, error } = &mut self.sink {
+                    if error.is_none() {
+                        if let Err(e) = out.write_all(bytes) {
+                            *error = Some(e);
+                        }
+                    }
+                    *flushed += bytes.len();
+                }
+                return;
+            }
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// `nil`.
+    pub fn nil(&mut self) {
+        self.raw(&[0xc0]);
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, value: bool) {
+        self.raw(&[if value { 0xc3 } else { 0xc2 }]);
+    }
+
+    /// A non-negative integer in its smallest form.
+    pub fn uint(&mut self, value: u64) {
+        match value {
+            0..=0x7f => self.raw(&[value as u8]),
+            0x80..=0xff => self.raw(&[0xcc, value as u8]),
+            0x100..=0xffff => self.marker_u16(0xcd, value as u16),
+            0x1_0000..=0xffff_ffff => self.marker_u32(0xce, value as u32),
+            _ => {
+                self.raw(&[0xcf]);
+                self.raw(&value.to_be_bytes());
+            }
+        }
+    }
+
+    /// An integer in its smallest form (unsigned forms for non-negative values, as Python).
+    pub fn int(&mut self, value: i64) {
+        if value >= 0 {
+            return self.uint(value as u64);
+        }
+        match value {
+            -32..=-1 => self.raw(&[value as u8]),
+            -128..=-33 => self.raw(&[0xd0, value as u8]),
+            -32768..=-129 => {
+                self.raw(&[0xd1]);
+                self.raw(&(value as i16).to_be_bytes());
+            }
+            -2_147_483_648..=-32769 => {
+                self.raw(&[0xd2]);
+                self.raw(&(value as i32).to_be_bytes());
+            }
+            _ => {
+                self.raw(&[0xd3]);
+                self.raw(&value.to_be_bytes());
+            }
+        }
+    }
+
+    /// A float64 (Python floats are doubles).
+    pub fn float(&mut self, value: f64) {
+        self.raw(&[0xcb]);
+        self.raw(&value.to_be_bytes());
+    }
+
+    fn marker_u16(&mut self, marker: u8, len: u16) {
+        self.raw(&[marker]);
+        self.raw(&len.to_be_bytes());
+    }
+
+    fn marker_u32(&mut self, marker: u8, len: u32) {
+        self.raw(&[marker]);
+        self.raw(&len.to_be_bytes());
+    }
+
+    /// A str header for `len` bytes.
+    pub fn str_header(&mut self, len: usize) {
+        match len {
+            0..=31 => self.raw(&[0xa0 | len as u8]),
+            32..=0xff => self.raw(&[0xd9, len as u8]),
+            0x100..=0xffff => self.marker_u16(0xda, len as u16),
+            _ => self.marker_u32(0xdb, len as u32),
+        }
+    }
+
+    /// A str.
+    pub fn str(&mut self, value: &str) {
+        self.str_header(value.len());
+        self.raw(value.as_bytes());
+    }
+
+    /// A bin header for `len` bytes.
+    pub fn bin_header(&mut self, len: usize) {
+        match len {
+            0..=0xff => self.raw(&[0xc4, len as u8]),
+            0x100..=0xffff => self.marker_u16(0xc5, len as u16),
+            _ => self.marker_u32(0xc6, len as u32),
+        }
+    }
+
+    /// A bin.
+    pub fn bin(&mut self, value: &[u8]) {
+        self.bin_header(value.len());
+        self.raw(value);
+    }
+
+    /// An array header for `len` elements.
+    pub fn array_header(&mut self, len: usize) {
+        match len {
+            0..=15 => self.raw(&[0x90 | len as u8]),
+            16..=0xffff => self.marker_u16(0xdc, len as u16),
+            _ => self.marker_u32(0xdd, len as u32),
+        }
+    }
+
+    /// A map header for `len` entries.
+    pub fn map_header(&mut self, len: usize) {
+        match len {
+            0..=15 => self.raw(&[0x80 | len as u8]),
+            16..=0xffff => self.marker_u16(0xde, len as u16),
+            _ => self.marker_u32(0xdf, len as u32),
+        }
+    }
+
+    /// A bin written in its smallest form widened by `extra` bytes (0, 1 or 3): msgpack's
+    /// wider headers are as valid as the smallest, which lets the aligned encoding shift what
+    /// follows without adding anything a reader would see.
+    pub fn bin_widened(&mut self, value: &[u8], extra: usize) {
+        let len = value.len();
+        let natural = match len {
+            0..=0xff => 0,
+            0x100..=0xffff => 1,
+            _ => 3,
+        };
+        match natural + extra {
+            0 => self.raw(&[0xc4, len as u8]),
+            1 => self.marker_u16(0xc5, len as u16),
+            _ => self.marker_u32(0xc6, len as u32),
+        }
+        self.raw(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(write: impl FnOnce(&mut MsgpackWriter<'static>)) -> Vec<u8> {
+        let mut w = MsgpackWriter::new(false);
+        write(&mut w);
+        w.into_vec()
+    }
+
+    #[test]
+    fn integers_take_their_smallest_form() {
+        assert_eq!(bytes(|w| w.int(5)), [0x05]);
+        assert_eq!(bytes(|w| w.int(200)), [0xcc, 200]);
+        assert_eq!(bytes(|w| w.int(-1)), [0xff]);
+        assert_eq!(bytes(|w| w.int(-33)), [0xd0, 0xdf]);
+        assert_eq!(bytes(|w| w.int(-129)), [0xd1, 0xff, 0x7f]);
+        assert_eq!(bytes(|w| w.int(i64::MIN)), [0xd3, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(bytes(|w| w.uint(u64::MAX)), [0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        assert_eq!(bytes(|w| w.uint(65536)), [0xce, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn headers_and_widened_bins() {
+        assert_eq!(bytes(|w| w.str("ab")), [0xa2, b'a', b'b']);
+        assert_eq!(bytes(|w| w.str(&"x".repeat(32)))[..2], [0xd9, 32]);
+        assert_eq!(bytes(|w| w.bin(b"")), [0xc4, 0]);
+        assert_eq!(bytes(|w| w.bin_widened(b"", 1)), [0xc5, 0, 0]);
+        assert_eq!(bytes(|w| w.bin_widened(b"", 3)), [0xc6, 0, 0, 0, 0]);
+        assert_eq!(bytes(|w| w.map_header(16)), [0xde, 0, 16]);
+        assert_eq!(bytes(|w| w.array_header(3)), [0x93]);
+    }
+
+    #[test]
+    fn streaming_writes_the_same_bytes() {
+        let big = vec![7u8; STREAM_DIRECT + 5];
+        let mut out = Vec::new();
+        let mut w = MsgpackWriter::streaming(&mut out, true);
+        w.str("head");
+        w.bin(&big);
+        w.int(-5);
+        assert_eq!(w.position(), 5 + 5 + big.len() + 1);
+        w.finish_stream().unwrap();
+        let expected = bytes(|w| {
+            w.str("head");
+            w.bin(&big);
+            w.int(-5);
+        });
+        assert_eq!(out, expected);
+    }
+}
