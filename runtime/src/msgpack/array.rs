@@ -49,7 +49,7 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
     writer.raw(&shape_bytes);
     writer.bin_widened(b"data", widen[2]);
     writer.bin_header(data.len());
-    debug_assert!(!writer.is_aligned() || writer.position() % ARRAY_ALIGNMENT == 0);
+    debug_assert!(!writer.is_aligned() || writer.position().is_multiple_of(ARRAY_ALIGNMENT));
     writer.raw(data);
 }
 

@@ -13,6 +13,20 @@ enum Sink<'w> {
     Stream { out: &'w mut dyn Write, flushed: usize, error: Option<io::Error> },
 }
 
+impl Sink<'_> {
+    /// Writes `bytes` to the stream, keeping the first error; nothing for a vector.
+    fn write_through(&mut self, bytes: &[u8]) {
+        if let Sink::Stream { out, flushed, error } = self {
+            if error.is_none()
+                && let Err(e) = out.write_all(bytes)
+            {
+                *error = Some(e);
+            }
+            *flushed += bytes.len();
+        }
+    }
+}
+
 /// A msgpack message being written.
 pub struct MsgpackWriter<'w> {
     buffer: Vec<u8>,
@@ -55,15 +69,10 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     fn flush_buffer(&mut self) {
-        if let Sink::Stream { out, flushed, error } = &mut self.sink {
-            if error.is_none() {
-                if let Err(e) = out.write_all(&self.buffer) {
-                    *error = Some(e);
-                }
-            }
-            *flushed += self.buffer.len();
-            self.buffer.clear();
-        }
+        let buffer = std::mem::take(&mut self.buffer);
+        self.sink.write_through(&buffer);
+        self.buffer = buffer;
+        self.buffer.clear();
     }
 
     /// Bytes written so far, from the start of the message.
@@ -89,21 +98,12 @@ impl<'w> MsgpackWriter<'w> {
     /// Appends bytes that are already msgpack.
     #[inline]
     pub fn raw(&mut self, bytes: &[u8]) {
-        if bytes.len() >= STREAM_DIRECT {
-            if let Sink::Stream { .. } = self.sink {
-                self.flush_buffer();
-                if let Sink::Stream { out, flushed, error } = &mut self.sink {
-                    if error.is_none() {
-                        if let Err(e) = out.write_all(bytes) {
-                            *error = Some(e);
-                        }
-                    }
-                    *flushed += bytes.len();
-                }
-                return;
-            }
+        if bytes.len() >= STREAM_DIRECT && matches!(self.sink, Sink::Stream { .. }) {
+            self.flush_buffer();
+            self.sink.write_through(bytes);
+        } else {
+            self.buffer.extend_from_slice(bytes);
         }
-        self.buffer.extend_from_slice(bytes);
     }
 
     /// `nil`.
