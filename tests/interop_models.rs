@@ -190,15 +190,18 @@ struct Pair {
     /// Reads JSON text and writes it again.
     rewrite: fn(&str) -> Result<String, chainmodel::Error>,
     /// Reads msgpack and writes it again: (aligned, compact).
-    rewrite_msgpack: fn(&[u8]) -> Result<(Vec<u8>, Vec<u8>), chainmodel::Error>,
+    rewrite_msgpack: fn(&[u8]) -> Result<Encodings, chainmodel::Error>,
     schema: fn() -> Value,
 }
+
+/// A message in both binary encodings: (aligned, compact).
+type Encodings = (Vec<u8>, Vec<u8>);
 
 /// The aligned and compact encodings of what `bytes` decodes to, through an 8-aligned copy
 /// of the input so that views borrow.
 fn msgpack_twice<'de, T: ChainModel + chainmodel::msgpack::MsgpackDecode<'de> + chainmodel::msgpack::MsgpackEncode>(
     bytes: &'de [u8],
-) -> Result<(Vec<u8>, Vec<u8>), chainmodel::Error> {
+) -> Result<Encodings, chainmodel::Error> {
     let value = T::from_msgpack(bytes)?;
     Ok((value.to_msgpack()?, chainmodel::msgpack::to_vec_compact(&value)?))
 }
