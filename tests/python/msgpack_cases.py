@@ -2,6 +2,8 @@
 
 `python msgpack_cases.py emit`  prints, per model, truss's bytes for each sample
                                 (`truss_msgpack_serialize(model.model_dump(mode="python"))`).
+`python msgpack_cases.py wild`  prints messages other Python writers produce (numpy scalars, str
+                                keys, no `kind`, float32) and object/structured arrays to refuse.
 `python msgpack_cases.py check` reads Rust's aligned and compact encodings on stdin and checks
                                 that truss's deserializer and pydantic read both, and that
                                 re-serializing either gives Rust's compact bytes.
@@ -57,5 +59,40 @@ def check() -> None:
     sys.exit(1 if failures else 0)
 
 
+def wild() -> None:
+    """Messages Python writers produce in the wild, each with the JSON pydantic writes for the
+    value it holds; and arrays chainmodel must refuse (object and structured)."""
+    import msgpack
+    import msgpack_numpy as mp_np
+
+    embedding = np.arange(4, dtype=np.float32) / 4
+    expected = models.Embedding(id=7, name="wild", embedding=embedding, score=0.5).model_dump_json()
+    str_keys_no_kind = {"data": embedding.tobytes(), "shape": [4], "type": "<f4", "nd": True}
+    big_endian = embedding.astype(">f4")
+    cases = {
+        "numpy scalars": serialization.truss_msgpack_serialize(
+            {"id": np.int64(7), "name": "wild", "embedding": embedding, "score": np.float32(0.5)}),
+        "str keys in another order, no kind": msgpack.packb(
+            {"score": 0.5, "embedding": str_keys_no_kind, "name": "wild", "id": 7}, use_bin_type=True),
+        "float32 floats": msgpack.packb(
+            {"id": 7, "name": "wild", "embedding": embedding, "score": 0.5},
+            use_bin_type=True, use_single_float=True, default=mp_np.encode),
+        "big-endian array, unknown keys": msgpack.packb(
+            {"id": 7, "extra": {"deep": [1, 2, {"x": b"y"}]}, "name": "wild", "embedding": big_endian, "score": 0.5},
+            use_bin_type=True, default=mp_np.encode),
+    }
+    refused = {
+        "object array": msgpack.packb({"id": 7, "name": "o", "embedding": np.array([1, "a"], dtype=object), "score": 0.5},
+                                      use_bin_type=True, default=mp_np.encode),
+        "structured array": msgpack.packb(
+            {"id": 7, "name": "v", "embedding": np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")]), "score": 0.5},
+            use_bin_type=True, default=mp_np.encode),
+    }
+    b64 = lambda data: base64.b64encode(data).decode()  # noqa: E731
+    json.dump({"expected_json": expected,
+               "accepted": {k: b64(v) for k, v in cases.items()},
+               "refused": {k: b64(v) for k, v in refused.items()}}, sys.stdout)
+
+
 if __name__ == "__main__":
-    {"emit": emit, "check": check}[sys.argv[1]]()
+    {"emit": emit, "check": check, "wild": wild}[sys.argv[1]]()

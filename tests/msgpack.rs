@@ -1,0 +1,163 @@
+//! Binary mode beyond the model pairs: zero copy, the unaligned fallback, what Python writers
+//! produce in the wild, and the arrays that are refused.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chainmodel::prelude::*;
+use serde_json::Value;
+
+#[derive(ChainModel, Debug, PartialEq)]
+struct Frame<'a> {
+    id: u32,
+    label: &'a str,
+    raw: &'a [u8],
+    pixels: NdArrayView<'a, f32>,
+    depth: NdArrayView<'a, f64>,
+    mask: NdArrayView<'a, bool>,
+    codes: NdArrayView<'a, u16>,
+    extra: Vec<NdArrayView<'a, i64>>,
+}
+
+#[derive(ChainModel, Debug, PartialEq)]
+struct Embedding {
+    id: i64,
+    name: String,
+    embedding: NdArray<f32>,
+    score: f64,
+}
+
+fn frame_values() -> (Vec<f32>, Vec<f64>, Vec<bool>, Vec<u16>, Vec<i64>) {
+    let pixels = (0..1000).map(|i| i as f32 * 0.5).collect();
+    let depth = (0..37).map(|i| f64::from(i) / 3.0).collect();
+    let mask = (0..13).map(|i| i % 3 == 0).collect();
+    let codes = (0..7).collect();
+    let extra = vec![-1, 2, -3];
+    (pixels, depth, mask, codes, extra)
+}
+
+/// `bytes` copied to `offset` bytes past an 8-aligned address.
+fn placed(bytes: &[u8], offset: usize) -> (Vec<u64>, std::ops::Range<usize>) {
+    let mut words = vec![0u64; (bytes.len() + offset).div_ceil(8)];
+    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[offset..offset + bytes.len()].copy_from_slice(bytes);
+    (words, offset..offset + bytes.len())
+}
+
+fn inside<T>(slice: &[T], input: &[u8]) -> bool {
+    let range = input.as_ptr_range();
+    let start = slice.as_ptr().cast::<u8>();
+    range.start <= start && start.wrapping_add(size_of_val(slice)) <= range.end
+}
+
+#[test]
+fn aligned_buffers_borrow_every_array_and_bytes_field() {
+    let (pixels, depth, mask, codes, extra) = frame_values();
+    let frame = Frame {
+        id: 3,
+        label: "camera 1",
+        raw: b"\x00\x01raw",
+        pixels: NdArrayView::from_shape_slice(vec![10, 100], &pixels).unwrap(),
+        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
+        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
+        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
+        extra: vec![NdArrayView::from_shape_slice(vec![3], &extra).unwrap(); 3],
+    };
+    let bytes = frame.to_msgpack().unwrap();
+    let (words, range) = placed(&bytes, 0);
+    let input = &bytemuck::cast_slice::<u64, u8>(&words)[range];
+    let back = Frame::from_msgpack(input).unwrap();
+    assert_eq!(back, frame);
+    for (name, borrowed, points_inside) in [
+        ("pixels", back.pixels.is_borrowed(), inside(back.pixels.as_slice(), input)),
+        ("depth", back.depth.is_borrowed(), inside(back.depth.as_slice(), input)),
+        ("mask", back.mask.is_borrowed(), inside(back.mask.as_slice(), input)),
+        ("codes", back.codes.is_borrowed(), inside(back.codes.as_slice(), input)),
+        ("extra.2", back.extra[2].is_borrowed(), inside(back.extra[2].as_slice(), input)),
+        ("raw", true, inside(back.raw, input)),
+        ("label", true, inside(back.label.as_bytes(), input)),
+    ] {
+        assert!(borrowed && points_inside, "{name} does not borrow from the input");
+    }
+}
+
+#[test]
+fn unaligned_buffers_fall_back_to_copies() {
+    let (pixels, depth, mask, codes, extra) = frame_values();
+    let frame = Frame {
+        id: 3,
+        label: "camera 1",
+        raw: b"raw",
+        pixels: NdArrayView::from_shape_slice(vec![1000], &pixels).unwrap(),
+        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
+        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
+        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
+        extra: vec![],
+    };
+    let bytes = frame.to_msgpack().unwrap();
+    for offset in 1..8 {
+        let (words, range) = placed(&bytes, offset);
+        let input = &bytemuck::cast_slice::<u64, u8>(&words)[range];
+        let back = Frame::from_msgpack(input).unwrap();
+        assert_eq!(back, frame, "offset {offset}");
+        assert!(!back.depth.is_borrowed(), "f64 data at offset {offset} cannot be borrowed");
+        // One-byte elements are aligned everywhere.
+        assert!(back.mask.is_borrowed());
+    }
+}
+
+#[test]
+fn compact_encoding_is_smaller_and_reads_the_same() {
+    let (pixels, depth, mask, codes, extra) = frame_values();
+    let frame = Frame {
+        id: 1,
+        label: "x",
+        raw: b"",
+        pixels: NdArrayView::from_shape_slice(vec![1000], &pixels).unwrap(),
+        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
+        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
+        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
+        extra: vec![NdArrayView::from_shape_slice(vec![3], &extra).unwrap()],
+    };
+    let aligned = frame.to_msgpack().unwrap();
+    let compact = chainmodel::msgpack::to_vec_compact(&frame).unwrap();
+    assert!(compact.len() <= aligned.len() && aligned.len() <= compact.len() + 7 * 5);
+    assert_eq!(Frame::from_msgpack(&compact).unwrap(), frame);
+    let mut streamed = Vec::new();
+    chainmodel::msgpack::to_writer(&mut streamed, &frame).unwrap();
+    assert_eq!(streamed, aligned);
+}
+
+#[test]
+fn errors_are_located() {
+    let embedding = Embedding { id: 1, name: "n".into(), embedding: NdArray::from_vec(vec![1.0, 2.0]), score: 0.5 };
+    let mut bytes = embedding.to_msgpack().unwrap();
+    // Truncations of a valid message are errors, never panics.
+    for len in 0..bytes.len() {
+        assert!(Embedding::from_msgpack(&bytes[..len]).is_err(), "truncated at {len}");
+    }
+    // The last payload byte belongs to the array; the float `score` follows it.
+    let at = bytes.iter().rposition(|&b| b == 0xcb).unwrap();
+    bytes[at] = 0xa1; // a one-byte str where the float was
+    bytes.truncate(at + 2);
+    let err = Embedding::from_msgpack(&bytes).unwrap_err();
+    assert_eq!(err.to_string(), "score: expected a number, got a string");
+}
+
+#[test]
+fn python_writers_in_the_wild() {
+    let Some(python) = common::anchor_python("python_writers_in_the_wild") else { return };
+    let cases: Value = serde_json::from_str(&common::run_script(&python, "msgpack_cases.py", &["wild"], b"")).unwrap();
+    let expected = cases["expected_json"].as_str().unwrap();
+    for (name, message) in cases["accepted"].as_object().unwrap() {
+        let bytes = STANDARD.decode(message.as_str().unwrap()).unwrap();
+        let value = Embedding::from_msgpack(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(value.to_json().unwrap(), expected, "{name}");
+    }
+    for (name, message) in cases["refused"].as_object().unwrap() {
+        let bytes = STANDARD.decode(message.as_str().unwrap()).unwrap();
+        let err = Embedding::from_msgpack(&bytes).unwrap_err().to_string();
+        let expected = if name == "object array" { "never interprets" } else { "structured numpy arrays" };
+        assert!(err.starts_with("embedding: ") && err.contains(expected), "{name}: {err}");
+    }
+}
