@@ -161,3 +161,27 @@ fn python_writers_in_the_wild() {
         assert!(err.starts_with("embedding: ") && err.contains(expected), "{name}: {err}");
     }
 }
+
+/// The Rust peer, the `msgpack-numpy` crate (with rmp-serde), reads the aligned encoding; it
+/// rejects keys it does not know, so this also proves the alignment adds none.
+#[test]
+fn the_msgpack_numpy_crate_reads_the_aligned_encoding() {
+    #[derive(serde::Deserialize)]
+    struct PeerEmbedding {
+        id: i64,
+        name: String,
+        embedding: msgpack_numpy::NDArray,
+        score: f64,
+    }
+    for len in [0usize, 1, 3, 256, 1000] {
+        let values: Vec<f32> = (0..len).map(|i| i as f32 - 0.5).collect();
+        let embedding = Embedding { id: 9, name: "peer".into(), embedding: NdArray::from_vec(values.clone()), score: 0.25 };
+        let bytes = embedding.to_msgpack().unwrap();
+        let peer: PeerEmbedding = rmp_serde::from_slice(&bytes).unwrap_or_else(|e| panic!("len {len}: {e}"));
+        assert_eq!((peer.id, peer.name.as_str(), peer.score), (9, "peer", 0.25));
+        match peer.embedding {
+            msgpack_numpy::NDArray::F32(array) => assert_eq!(array.iter().copied().collect::<Vec<f32>>(), values),
+            other => panic!("len {len}: the peer read {other:?}"),
+        }
+    }
+}
