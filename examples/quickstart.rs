@@ -2,6 +2,7 @@
 //!
 //! Run with `cargo run --release --example quickstart`.
 
+use chainmodel::msgpack::AlignedBytes;
 use chainmodel::prelude::*;
 use chainmodel::serde_json;
 
@@ -34,12 +35,43 @@ fn main() -> Result<(), chainmodel::Error> {
     let schema = serde_json::to_string_pretty(&DataModel::json_schema()).expect("a schema is plain JSON");
     println!("JSON Schema:\n{schema}\n");
 
+    // Binary mode: msgpack as truss writes it, the array as raw bytes instead of base64.
+    let binary = model.to_msgpack()?;
+    assert_eq!(DataModel::from_msgpack(&binary)?, model);
+    println!("msgpack: {} bytes (JSON: {} bytes)", binary.len(), json.len());
+
+    // A batch of embeddings, 1024 x 256 float32: read back without copying the 1 MiB array.
+    let values: Vec<f32> = (0..1024 * 256).map(|_| rng.next_unit() as f32).collect();
+    let batch = Batch { model: "minilm".into(), embeddings: NdArrayView::from_shape_slice(vec![1024, 256], &values)? };
+    let (binary, json) = (batch.to_msgpack()?, batch.to_json()?);
+    println!(
+        "batch: msgpack {} bytes, JSON {} bytes ({:.2}x)",
+        binary.len(),
+        json.len(),
+        json.len() as f64 / binary.len() as f64
+    );
+    let received = AlignedBytes::from(&binary[..]); // as a server would hold a request body
+    let decoded = Batch::from_msgpack(&received)?;
+    let inside = received.as_ptr_range().contains(&decoded.embeddings.as_slice().as_ptr().cast());
+    println!(
+        "zero-copy view: borrowed = {}, points into the message = {inside}, shape {:?}\n",
+        decoded.embeddings.is_borrowed(),
+        decoded.embeddings.shape()
+    );
+
     // A dtype known only at run time is kept exactly as received: big-endian float32 here.
     let bytes = [1.5f32, -2.0].iter().flat_map(|x| x.to_be_bytes()).collect();
     let received = AnyArray::from_bytes(">f4".parse()?, vec![2], bytes)?;
     let native: NdArray<f32> = received.to_typed()?;
     println!("received {received:?}\nas native {native:?}");
     Ok(())
+}
+
+/// A batch of embeddings, read without copying in binary mode.
+#[derive(ChainModel)]
+struct Batch<'a> {
+    model: String,
+    embeddings: NdArrayView<'a, f32>,
 }
 
 /// A tiny deterministic generator, so the example needs no dependency.

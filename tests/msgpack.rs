@@ -175,7 +175,8 @@ fn the_msgpack_numpy_crate_reads_the_aligned_encoding() {
     }
     for len in [0usize, 1, 3, 256, 1000] {
         let values: Vec<f32> = (0..len).map(|i| i as f32 - 0.5).collect();
-        let embedding = Embedding { id: 9, name: "peer".into(), embedding: NdArray::from_vec(values.clone()), score: 0.25 };
+        let embedding =
+            Embedding { id: 9, name: "peer".into(), embedding: NdArray::from_vec(values.clone()), score: 0.25 };
         let bytes = embedding.to_msgpack().unwrap();
         let peer: PeerEmbedding = rmp_serde::from_slice(&bytes).unwrap_or_else(|e| panic!("len {len}: {e}"));
         assert_eq!((peer.id, peer.name.as_str(), peer.score), (9, "peer", 0.25));

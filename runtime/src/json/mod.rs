@@ -33,7 +33,7 @@ use crate::error::Error;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be written as JSON",
     label = "needs a JSON form",
-    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode (msgpack, truss's `use_binary`): a model holding one is binary-only and has no JSON form"
+    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode: a model holding one is binary-only, so encode it with `to_msgpack()` or `chainmodel::msgpack::to_vec`"
 )]
 pub trait JsonEncode {
     /// Writes the value's JSON text.
@@ -45,7 +45,7 @@ pub trait JsonEncode {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from JSON",
     label = "needs a JSON form",
-    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode (msgpack, truss's `use_binary`): a model holding one is binary-only and has no JSON form"
+    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode: a model holding one is binary-only, so decode it with `from_msgpack()` or `chainmodel::msgpack::from_slice`"
 )]
 pub trait JsonDecode<'de>: Sized {
     /// Reads one value.

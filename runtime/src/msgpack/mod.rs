@@ -20,11 +20,13 @@
 //! # Ok::<(), chainmodel::Error>(())
 //! ```
 
+mod aligned;
 mod array;
 mod impls;
 mod read;
 mod write;
 
+pub use aligned::AlignedBytes;
 pub use read::{DEFAULT_MAX_DEPTH, Integer, Kind, MsgpackReader};
 pub use write::{ARRAY_ALIGNMENT, MsgpackWriter};
 
