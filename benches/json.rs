@@ -8,6 +8,9 @@ use chainmodel::prelude::*;
 use criterion::{Criterion, criterion_group};
 use std::hint::black_box;
 
+mod common;
+use common::print_ratios;
+
 #[derive(ChainModel)]
 struct Tensor {
     name: String,
@@ -42,19 +45,4 @@ fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     print_ratios("json_64mib", &[("model_to_json", "base64_encode"), ("model_from_json", "base64_decode")]);
-}
-
-/// Prints `measured / baseline` of the mean times criterion saved in this run.
-fn print_ratios(group: &str, pairs: &[(&str, &str)]) {
-    let mean = |name: &str| -> Option<f64> {
-        let path = format!("target/criterion/{group}/{name}/new/estimates.json");
-        let text = std::fs::read_to_string(path).ok()?;
-        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-        value["mean"]["point_estimate"].as_f64()
-    };
-    for (measured, baseline) in pairs {
-        if let (Some(m), Some(b)) = (mean(measured), mean(baseline)) {
-            println!("ratio {group}: {measured} / {baseline} = {:.2} ({:.1} ms / {:.1} ms)", m / b, m / 1e6, b / 1e6);
-        }
-    }
 }

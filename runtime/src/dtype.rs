@@ -208,8 +208,23 @@ impl DType {
 
     /// numpy's `dtype.str`, the array-protocol string: `<f8`, `>i4`, `|u1`, `|b1`.
     pub fn array_protocol(self) -> String {
+        let (bytes, len) = self.array_protocol_bytes();
+        String::from_utf8_lossy(&bytes[..len]).into_owned()
+    }
+
+    /// [`DType::array_protocol`] without allocating: the ASCII bytes and their length.
+    pub(crate) fn array_protocol_bytes(self) -> ([u8; 4], usize) {
         let order = if self.scalar_type.has_byte_order() { self.byte_order.protocol_char() } else { '|' };
-        format!("{order}{}{}", self.scalar_type.kind(), self.itemsize())
+        let size = self.itemsize();
+        let mut bytes = [order as u8, self.scalar_type.kind() as u8, 0, 0];
+        if size >= 10 {
+            bytes[2] = b'0' + (size / 10) as u8;
+            bytes[3] = b'0' + (size % 10) as u8;
+            (bytes, 4)
+        } else {
+            bytes[2] = b'0' + size as u8;
+            (bytes, 3)
+        }
     }
 
     /// Parses a numpy dtype name (`float64`, `bool`, `complex64`) or array-protocol string

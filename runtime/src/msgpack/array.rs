@@ -24,21 +24,33 @@ fn bin_header_len(len: usize) -> usize {
     }
 }
 
+/// The size of a msgpack uint in its smallest form.
+fn uint_len(value: usize) -> usize {
+    match value {
+        0..=0x7f => 1,
+        0x80..=0xff => 2,
+        0x100..=0xffff => 3,
+        0x1_0000..=0xffff_ffff => 5,
+        _ => 9,
+    }
+}
+
 pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &[usize], data: &[u8]) {
     writer.reserve(data.len() + 64);
     // {b"nd": True, b"type": dtype.str, b"kind": b"", b"shape": [..], b"data": bin}
     writer.raw(b"\x85\xc4\x02nd\xc3\xc4\x04type");
-    writer.str(&dtype.array_protocol());
-    let mut shape_bytes = MsgpackWriter::new(false);
-    shape_bytes.array_header(shape.len());
-    for &dim in shape {
-        shape_bytes.uint(dim as u64);
-    }
-    let shape_bytes = shape_bytes.into_vec();
+    let (protocol, protocol_len) = dtype.array_protocol_bytes();
+    writer.str_header(protocol_len);
+    writer.raw(&protocol[..protocol_len]);
     let widen = if writer.is_aligned() {
+        let shape_len = match shape.len() {
+            0..=15 => 1,
+            16..=0xffff => 3,
+            _ => 5,
+        } + shape.iter().map(|&dim| uint_len(dim)).sum::<usize>();
         // kind key (6) + kind value (2) + shape key (7) + shape + data key (6) + data header,
         // then the payload.
-        let payload_at = writer.position() + 6 + 2 + 7 + shape_bytes.len() + 6 + bin_header_len(data.len());
+        let payload_at = writer.position() + 6 + 2 + 7 + shape_len + 6 + bin_header_len(data.len());
         WIDENINGS[(ARRAY_ALIGNMENT - payload_at % ARRAY_ALIGNMENT) % ARRAY_ALIGNMENT]
     } else {
         [0; 3]
@@ -46,7 +58,10 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
     writer.bin_widened(b"kind", widen[0]);
     writer.bin_widened(b"", widen[1]);
     writer.raw(b"\xc4\x05shape");
-    writer.raw(&shape_bytes);
+    writer.array_header(shape.len());
+    for &dim in shape {
+        writer.uint(dim as u64);
+    }
     writer.bin_widened(b"data", widen[2]);
     writer.bin_header(data.len());
     debug_assert!(!writer.is_aligned() || writer.position().is_multiple_of(ARRAY_ALIGNMENT));

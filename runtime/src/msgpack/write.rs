@@ -43,6 +43,12 @@ impl MsgpackWriter<'static> {
         MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Vec }
     }
 
+    /// A writer that reuses `buffer`'s memory (its content is cleared).
+    pub fn with_buffer(mut buffer: Vec<u8>, aligned: bool) -> Self {
+        buffer.clear();
+        MsgpackWriter { buffer, aligned, sink: Sink::Vec }
+    }
+
     /// The message written.
     pub fn into_vec(self) -> Vec<u8> {
         self.buffer

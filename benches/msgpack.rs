@@ -1,0 +1,148 @@
+//! Binary mode, each beside a baseline measured in the same run (`cargo bench --bench msgpack`;
+//! the ratios are printed at the end):
+//! - one model holding a 64 MiB float32 array: encode, owned decode and view decode against a
+//!   memcpy of the same bytes into a warm buffer;
+//! - 20 000 small models (256-float32 embedding, id, name, score) against the `msgpack-numpy`
+//!   crate with rmp-serde on the same data.
+
+use chainmodel::msgpack::AlignedBytes;
+use chainmodel::prelude::*;
+use criterion::{Criterion, criterion_group};
+use std::hint::black_box;
+
+mod common;
+use common::print_ratios;
+
+#[derive(ChainModel)]
+struct Tensor {
+    name: String,
+    values: NdArray<f32>,
+}
+
+#[derive(ChainModel)]
+struct TensorView<'a> {
+    name: String,
+    values: NdArrayView<'a, f32>,
+}
+
+const LEN: usize = 64 * 1024 * 1024 / 4;
+
+fn large(c: &mut Criterion) {
+    let values: Vec<f32> = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
+    let model =
+        Tensor { name: "activations".into(), values: NdArray::from_shape_vec(vec![4096, LEN / 4096], values).unwrap() };
+    let bytes: &[u8] = bytemuck::cast_slice(model.values.as_slice());
+    let message = AlignedBytes::from(&model.to_msgpack().unwrap()[..]);
+    let mut warm = vec![0u8; bytes.len()];
+
+    let mut group = c.benchmark_group("msgpack_64mib");
+    group.sample_size(10);
+    group.bench_function("memcpy", |b| b.iter(|| warm.copy_from_slice(black_box(bytes))));
+    group.bench_function("encode", |b| b.iter(|| black_box(&model).to_msgpack().unwrap()));
+    let mut reused = Vec::new();
+    group.bench_function("encode_into_warm_buffer", |b| {
+        b.iter(|| chainmodel::msgpack::to_vec_into(black_box(&model), &mut reused).unwrap())
+    });
+    group.bench_function("memcpy_into_fresh_buffer", |b| b.iter(|| black_box(bytes).to_vec()));
+    group.bench_function("decode_owned", |b| b.iter(|| Tensor::from_msgpack(black_box(&message)).unwrap()));
+    group.bench_function("decode_view", |b| {
+        b.iter(|| {
+            let view = TensorView::from_msgpack(black_box(&message)).unwrap();
+            assert!(view.values.is_borrowed());
+            view
+        })
+    });
+    group.finish();
+}
+
+#[derive(ChainModel)]
+struct Embedding {
+    id: i64,
+    name: String,
+    embedding: NdArray<f32>,
+    score: f64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PeerEmbedding {
+    id: i64,
+    name: String,
+    embedding: msgpack_numpy::NDArray,
+    score: f64,
+}
+
+const MODELS: usize = 20_000;
+
+fn small(c: &mut Criterion) {
+    let vector = |i: usize| (0..256).map(|j| ((i * 256 + j) as f32).cos()).collect::<Vec<f32>>();
+    let ours: Vec<Embedding> = (0..MODELS)
+        .map(|i| Embedding {
+            id: i as i64,
+            name: format!("doc-{i}"),
+            embedding: NdArray::from_vec(vector(i)),
+            score: i as f64 * 0.5,
+        })
+        .collect();
+    let peers: Vec<PeerEmbedding> = (0..MODELS)
+        .map(|i| PeerEmbedding {
+            id: i as i64,
+            name: format!("doc-{i}"),
+            embedding: msgpack_numpy::NDArray::F32(
+                msgpack_numpy::ndarray::Array::from_shape_vec(msgpack_numpy::ndarray::IxDyn(&[256]), vector(i))
+                    .unwrap(),
+            ),
+            score: i as f64 * 0.5,
+        })
+        .collect();
+    let our_message = AlignedBytes::from(&chainmodel::msgpack::to_vec(&ours).unwrap()[..]);
+    let peer_message = rmp_serde::to_vec_named(&peers).unwrap();
+
+    let mut group = c.benchmark_group("msgpack_20k_small");
+    group.sample_size(20);
+    group.bench_function("peer_encode", |b| b.iter(|| rmp_serde::to_vec_named(black_box(&peers)).unwrap()));
+    group.bench_function("encode", |b| b.iter(|| chainmodel::msgpack::to_vec(black_box(&ours)).unwrap()));
+    let mut peer_buffer = Vec::new();
+    group.bench_function("peer_encode_into_warm_buffer", |b| {
+        b.iter(|| {
+            peer_buffer.clear();
+            rmp_serde::encode::write_named(&mut peer_buffer, black_box(&peers)).unwrap()
+        })
+    });
+    let mut buffer = Vec::new();
+    group.bench_function("encode_into_warm_buffer", |b| {
+        b.iter(|| chainmodel::msgpack::to_vec_into(black_box(&ours), &mut buffer).unwrap())
+    });
+    group.bench_function("peer_decode", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<PeerEmbedding>>(black_box(&peer_message)).unwrap())
+    });
+    group.bench_function("decode", |b| {
+        b.iter(|| chainmodel::msgpack::from_slice::<Vec<Embedding>>(black_box(&our_message)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, large, small);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_ratios(
+        "msgpack_64mib",
+        &[
+            ("encode_into_warm_buffer", "memcpy"),
+            ("encode", "memcpy"),
+            ("decode_owned", "memcpy"),
+            ("decode_view", "memcpy"),
+            ("encode", "memcpy_into_fresh_buffer"),
+            ("decode_owned", "memcpy_into_fresh_buffer"),
+        ],
+    );
+    print_ratios(
+        "msgpack_20k_small",
+        &[
+            ("encode", "peer_encode"),
+            ("encode_into_warm_buffer", "peer_encode_into_warm_buffer"),
+            ("decode", "peer_decode"),
+        ],
+    );
+}
