@@ -28,13 +28,38 @@ struct Embedding {
     score: f64,
 }
 
-fn frame_values() -> (Vec<f32>, Vec<f64>, Vec<bool>, Vec<u16>, Vec<i64>) {
-    let pixels = (0..1000).map(|i| i as f32 * 0.5).collect();
-    let depth = (0..37).map(|i| f64::from(i) / 3.0).collect();
-    let mask = (0..13).map(|i| i % 3 == 0).collect();
-    let codes = (0..7).collect();
-    let extra = vec![-1, 2, -3];
-    (pixels, depth, mask, codes, extra)
+/// The arrays a test frame borrows.
+struct FrameData {
+    pixels: Vec<f32>,
+    depth: Vec<f64>,
+    mask: Vec<bool>,
+    codes: Vec<u16>,
+    extra: Vec<i64>,
+}
+
+impl FrameData {
+    fn new() -> Self {
+        FrameData {
+            pixels: (0..1000).map(|i| i as f32 * 0.5).collect(),
+            depth: (0..37).map(|i| f64::from(i) / 3.0).collect(),
+            mask: (0..13).map(|i| i % 3 == 0).collect(),
+            codes: (0..7).collect(),
+            extra: vec![-1, 2, -3],
+        }
+    }
+
+    fn frame(&self, extra_arrays: usize) -> Frame<'_> {
+        Frame {
+            id: 3,
+            label: "camera 1",
+            raw: b"\x00\x01raw",
+            pixels: NdArrayView::from_shape_slice(vec![10, 100], &self.pixels).unwrap(),
+            depth: NdArrayView::from_shape_slice(vec![37], &self.depth).unwrap(),
+            mask: NdArrayView::from_shape_slice(vec![13], &self.mask).unwrap(),
+            codes: NdArrayView::from_shape_slice(vec![7], &self.codes).unwrap(),
+            extra: vec![NdArrayView::from_shape_slice(vec![3], &self.extra).unwrap(); extra_arrays],
+        }
+    }
 }
 
 /// `bytes` copied to `offset` bytes past an 8-aligned address.
@@ -52,17 +77,8 @@ fn inside<T>(slice: &[T], input: &[u8]) -> bool {
 
 #[test]
 fn aligned_buffers_borrow_every_array_and_bytes_field() {
-    let (pixels, depth, mask, codes, extra) = frame_values();
-    let frame = Frame {
-        id: 3,
-        label: "camera 1",
-        raw: b"\x00\x01raw",
-        pixels: NdArrayView::from_shape_slice(vec![10, 100], &pixels).unwrap(),
-        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
-        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
-        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
-        extra: vec![NdArrayView::from_shape_slice(vec![3], &extra).unwrap(); 3],
-    };
+    let data = FrameData::new();
+    let frame = data.frame(3);
     let bytes = frame.to_msgpack().unwrap();
     let (words, range) = placed(&bytes, 0);
     let input = &bytemuck::cast_slice::<u64, u8>(&words)[range];
@@ -83,17 +99,8 @@ fn aligned_buffers_borrow_every_array_and_bytes_field() {
 
 #[test]
 fn unaligned_buffers_fall_back_to_copies() {
-    let (pixels, depth, mask, codes, extra) = frame_values();
-    let frame = Frame {
-        id: 3,
-        label: "camera 1",
-        raw: b"raw",
-        pixels: NdArrayView::from_shape_slice(vec![1000], &pixels).unwrap(),
-        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
-        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
-        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
-        extra: vec![],
-    };
+    let data = FrameData::new();
+    let frame = data.frame(0);
     let bytes = frame.to_msgpack().unwrap();
     for offset in 1..8 {
         let (words, range) = placed(&bytes, offset);
@@ -108,17 +115,8 @@ fn unaligned_buffers_fall_back_to_copies() {
 
 #[test]
 fn compact_encoding_is_smaller_and_reads_the_same() {
-    let (pixels, depth, mask, codes, extra) = frame_values();
-    let frame = Frame {
-        id: 1,
-        label: "x",
-        raw: b"",
-        pixels: NdArrayView::from_shape_slice(vec![1000], &pixels).unwrap(),
-        depth: NdArrayView::from_shape_slice(vec![37], &depth).unwrap(),
-        mask: NdArrayView::from_shape_slice(vec![13], &mask).unwrap(),
-        codes: NdArrayView::from_shape_slice(vec![7], &codes).unwrap(),
-        extra: vec![NdArrayView::from_shape_slice(vec![3], &extra).unwrap()],
-    };
+    let data = FrameData::new();
+    let frame = data.frame(1);
     let aligned = frame.to_msgpack().unwrap();
     let compact = chainmodel::msgpack::to_vec_compact(&frame).unwrap();
     assert!(compact.len() <= aligned.len() && aligned.len() <= compact.len() + 7 * 5);
