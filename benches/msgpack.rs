@@ -63,6 +63,28 @@ struct Embedding {
     score: f64,
 }
 
+#[derive(ChainModel)]
+struct EmbeddingView<'a> {
+    id: i64,
+    name: &'a str,
+    embedding: NdArrayView<'a, f32>,
+    score: f64,
+}
+
+/// The peer's borrowing form.
+#[derive(serde::Deserialize)]
+struct PeerEmbeddingView<'a> {
+    #[allow(dead_code)]
+    id: i64,
+    #[allow(dead_code)]
+    name: &'a str,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    embedding: msgpack_numpy::CowNDArray<'a>,
+    #[allow(dead_code)]
+    score: f64,
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PeerEmbedding {
     id: i64,
@@ -118,6 +140,12 @@ fn small(c: &mut Criterion) {
     group.bench_function("decode", |b| {
         b.iter(|| chainmodel::msgpack::from_slice::<Vec<Embedding>>(black_box(&our_message)).unwrap())
     });
+    group.bench_function("peer_decode_borrowed", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<PeerEmbeddingView>>(black_box(&peer_message)).unwrap())
+    });
+    group.bench_function("decode_views", |b| {
+        b.iter(|| chainmodel::msgpack::from_slice::<Vec<EmbeddingView>>(black_box(&our_message)).unwrap())
+    });
     group.finish();
 }
 
@@ -143,6 +171,7 @@ fn main() {
             ("encode", "peer_encode"),
             ("encode_into_warm_buffer", "peer_encode_into_warm_buffer"),
             ("decode", "peer_decode"),
+            ("decode_views", "peer_decode_borrowed"),
         ],
     );
 }

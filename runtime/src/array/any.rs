@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::array::{NdArray, check_byte_len, elements_from_bytes};
+use crate::array::{NdArray, Shape, check_byte_len, elements_from_bytes};
 use crate::dtype::{DType, ScalarType};
 use crate::element::{Element, check_bools};
 use crate::error::Error;
@@ -26,7 +26,7 @@ use crate::format;
 #[derive(Clone, PartialEq)]
 pub struct AnyArray {
     dtype: DType,
-    shape: Vec<usize>,
+    shape: Shape,
     data: Vec<u8>,
 }
 
@@ -36,6 +36,10 @@ impl AnyArray {
     /// Errors if the shape product overflows, if `data` is not `product(shape) × itemsize`
     /// bytes long, or if bool data holds a byte other than 0 or 1.
     pub fn from_bytes(dtype: DType, shape: Vec<usize>, data: Vec<u8>) -> Result<Self, Error> {
+        Self::from_parts(dtype, shape.into(), data)
+    }
+
+    pub(crate) fn from_parts(dtype: DType, shape: Shape, data: Vec<u8>) -> Result<Self, Error> {
         check_byte_len(&shape, dtype, data.len())?;
         if dtype.scalar_type() == ScalarType::Bool {
             check_bools(&data)?;
@@ -91,7 +95,7 @@ impl<T: Element> From<NdArray<T>> for AnyArray {
     fn from(array: NdArray<T>) -> Self {
         let dtype = array.dtype();
         let (shape, data) = array.into_parts();
-        AnyArray { dtype, shape, data: bytemuck::cast_slice(&data).to_vec() }
+        AnyArray { dtype, shape: shape.into(), data: bytemuck::cast_slice(&data).to_vec() }
     }
 }
 

@@ -3,10 +3,12 @@
 
 mod any;
 mod owned;
+mod shape;
 mod view;
 
 pub use any::AnyArray;
 pub use owned::NdArray;
+pub(crate) use shape::Shape;
 pub use view::NdArrayView;
 
 use std::borrow::Cow;

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
-use crate::array::{byte_size, check_element_len, element_count};
+use crate::array::{Shape, byte_size, check_element_len, element_count};
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::Error;
@@ -26,7 +26,7 @@ use crate::format;
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct NdArray<T: Element> {
-    shape: Vec<usize>,
+    shape: Shape,
     data: Vec<T>,
 }
 
@@ -36,17 +36,17 @@ impl<T: Element> NdArray<T> {
     /// Errors if the product of `shape` overflows or differs from `data.len()`.
     pub fn from_shape_vec(shape: Vec<usize>, data: Vec<T>) -> Result<Self, Error> {
         check_element_len::<T>(&shape, data.len())?;
-        Ok(NdArray { shape, data })
+        Ok(NdArray { shape: shape.into(), data })
     }
 
     /// A one-dimensional array of `data`.
     pub fn from_vec(data: Vec<T>) -> Self {
-        NdArray { shape: vec![data.len()], data }
+        NdArray { shape: Shape::from(&[data.len()][..]), data }
     }
 
     /// A 0-d array (shape `[]`) holding one value.
     pub fn from_scalar(value: T) -> Self {
-        NdArray { shape: Vec::new(), data: vec![value] }
+        NdArray { shape: Shape::scalar(), data: vec![value] }
     }
 
     /// An array of `shape` filled with `T::default()` (zero, `false`).
@@ -54,10 +54,11 @@ impl<T: Element> NdArray<T> {
         // A shape whose byte size overflows cannot be allocated; refuse it before trying.
         byte_size(&shape, T::dtype())?;
         let count = element_count(&shape)?;
-        Ok(NdArray { data: vec![T::default(); count], shape })
+        Ok(NdArray { data: vec![T::default(); count], shape: shape.into() })
     }
 
-    pub(crate) fn from_parts_unchecked(shape: Vec<usize>, data: Vec<T>) -> Self {
+    pub(crate) fn from_parts_unchecked(shape: impl Into<Shape>, data: Vec<T>) -> Self {
+        let shape = shape.into();
         debug_assert_eq!(element_count(&shape).ok(), Some(data.len()));
         NdArray { shape, data }
     }
@@ -114,7 +115,7 @@ impl<T: Element> NdArray<T> {
 
     /// Gives back the shape and the elements in C order.
     pub fn into_parts(self) -> (Vec<usize>, Vec<T>) {
-        (self.shape, self.data)
+        (self.shape.into_vec(), self.data)
     }
 
     /// The same elements with another shape of the same element count.

@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::array::{NdArray, check_element_len, elements_from_bytes};
+use crate::array::{NdArray, Shape, check_element_len, elements_from_bytes};
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::Error;
@@ -23,7 +23,7 @@ use crate::format;
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct NdArrayView<'a, T: Element> {
-    shape: Vec<usize>,
+    shape: Shape,
     data: Cow<'a, [T]>,
 }
 
@@ -44,7 +44,8 @@ impl<'a, T: Element> NdArrayView<'a, T> {
         Ok(NdArrayView::from_parts_unchecked(shape, Cow::Borrowed(data)))
     }
 
-    pub(crate) fn from_parts_unchecked(shape: Vec<usize>, data: Cow<'a, [T]>) -> Self {
+    pub(crate) fn from_parts_unchecked(shape: impl Into<Shape>, data: Cow<'a, [T]>) -> Self {
+        let shape = shape.into();
         debug_assert_eq!(crate::element_count(&shape).ok(), Some(data.len()));
         NdArrayView { shape, data }
     }
@@ -100,7 +101,7 @@ impl<'a, T: Element> NdArrayView<'a, T> {
 
 impl<'a, T: Element> From<&'a NdArray<T>> for NdArrayView<'a, T> {
     fn from(array: &'a NdArray<T>) -> Self {
-        NdArrayView { shape: array.shape().to_vec(), data: Cow::Borrowed(array.as_slice()) }
+        NdArrayView { shape: array.shape().into(), data: Cow::Borrowed(array.as_slice()) }
     }
 }
 

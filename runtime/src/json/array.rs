@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::array::{AnyArray, NdArray, NdArrayView, byte_size};
+use crate::array::{AnyArray, NdArray, NdArrayView, Shape, byte_size};
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, ErrorKind};
@@ -78,7 +78,7 @@ impl Base64Text<'_> {
 /// `NumpyArrayField` ignores them.
 struct ArrayParts<'de> {
     data: Base64Text<'de>,
-    shape: Vec<usize>,
+    shape: Shape,
     dtype: DType,
 }
 
@@ -110,9 +110,9 @@ fn read_parts<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Erro
     })
 }
 
-fn read_shape(reader: &mut JsonReader<'_>) -> Result<Vec<usize>, Error> {
+fn read_shape(reader: &mut JsonReader<'_>) -> Result<Shape, Error> {
     reader.begin_array()?;
-    let mut shape = Vec::new();
+    let mut shape = Shape::scalar();
     while reader.next_element()? {
         let index = shape.len();
         if reader.peek()? != Peek::Number {
@@ -175,7 +175,7 @@ fn check_length(parts: &ArrayParts<'_>) -> Result<usize, Error> {
         .ok_or_else(|| invalid("invalid base64: impossible length".into()).at_field(DATA_KEY))?;
     if expected != actual {
         return Err(
-            ErrorKind::LengthMismatch { shape: parts.shape.clone(), dtype: parts.dtype, expected, actual }.into()
+            ErrorKind::LengthMismatch { shape: parts.shape.to_vec(), dtype: parts.dtype, expected, actual }.into()
         );
     }
     Ok(expected)
@@ -224,7 +224,7 @@ impl<'de> JsonDecode<'de> for AnyArray {
         let parts = read_parts(reader)?;
         let mut bytes = vec![0u8; check_length(&parts)?];
         decode_into(parts.data.as_bytes(), &mut bytes)?;
-        AnyArray::from_bytes(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
+        AnyArray::from_parts(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
     }
 }
 

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
-use crate::array::{AnyArray, NdArray, NdArrayView, elements_from_bytes};
+use crate::array::{AnyArray, NdArray, NdArrayView, Shape, elements_from_bytes};
 use crate::bytes::Bytes;
 use crate::dtype::{ByteOrder, DType, ScalarType};
 use crate::element::Element;
@@ -90,7 +90,7 @@ impl MsgpackEncode for AnyArray {
 pub(crate) struct NumpyMap<'de> {
     pub nd: bool,
     pub dtype: DType,
-    pub shape: Vec<usize>,
+    pub shape: Shape,
     pub data: &'de [u8],
 }
 
@@ -138,13 +138,13 @@ pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<Num
     let dtype_text = dtype.ok_or_else(|| missing("type"))?;
     let dtype_text = std::str::from_utf8(dtype_text).map_err(|_| invalid("the dtype is not UTF-8").at_field("type"))?;
     let dtype = DType::parse(dtype_text).map_err(|e| e.at_field("type"))?;
-    let shape = if nd { shape.ok_or_else(|| missing("shape"))? } else { Vec::new() };
+    let shape = if nd { shape.ok_or_else(|| missing("shape"))? } else { Shape::scalar() };
     Ok(NumpyMap { nd, dtype, shape, data: data.ok_or_else(|| missing("data"))? })
 }
 
-fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Vec<usize>, Error> {
+fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
     let len = reader.read_array_len()?;
-    let mut shape = Vec::with_capacity(len);
+    let mut shape = Shape::scalar();
     for index in 0..len {
         let dim = reader.read_int().map_err(|e| e.at_index(index))?;
         let dim = usize::try_from(dim).map_err(|_| invalid(format!("{dim} is not a dimension")).at_index(index))?;
@@ -186,7 +186,7 @@ impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
 impl<'de> MsgpackDecode<'de> for AnyArray {
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let map = read_array_map(reader)?;
-        AnyArray::from_bytes(map.dtype, map.shape, map.data.to_vec())
+        AnyArray::from_parts(map.dtype, map.shape, map.data.to_vec())
     }
 }
 
