@@ -35,5 +35,7 @@ pub use chainmodel_runtime::*;
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
 pub mod prelude {
     pub use chainmodel_macros::ChainModel;
-    pub use chainmodel_runtime::{AnyArray, Bytes, ChainModel, Complex, DType, Element, NdArray, NdArrayView, f16};
+    pub use chainmodel_runtime::{
+        AnyArray, Bytes, ChainModel, Complex, DType, Element, NdArray, NdArrayView, Value, f16,
+    };
 }

@@ -184,3 +184,38 @@ fn the_msgpack_numpy_crate_reads_the_aligned_encoding() {
         }
     }
 }
+
+#[test]
+fn raw_python_dicts_read_as_values() {
+    let Some(python) = common::anchor_python("raw_python_dicts_read_as_values") else { return };
+    let messages: Vec<String> =
+        serde_json::from_str(&common::run_script(&python, "msgpack_cases.py", &["raw"], b"")).unwrap();
+    for message in &messages {
+        let bytes = STANDARD.decode(message).unwrap();
+        let value: chainmodel::Value = chainmodel::msgpack::from_slice(&bytes).unwrap();
+        assert_eq!(chainmodel::msgpack::to_vec_compact(&value).unwrap(), bytes, "{value:?}");
+        let aligned = chainmodel::msgpack::to_vec(&value).unwrap();
+        assert_eq!(chainmodel::msgpack::from_slice::<chainmodel::Value>(&aligned).unwrap(), value);
+    }
+    let first: chainmodel::Value = chainmodel::msgpack::from_slice(&STANDARD.decode(&messages[0]).unwrap()).unwrap();
+    assert_eq!(
+        format!("{first:?}"),
+        "{'ids': [1, 2, 3], 'embedding': AnyArray(shape=(2, 3), dtype=float32, data=[[0. 1. 2.]\n [3. 4. 5.]]), \
+         'blob': b'\\x00\\xff', 'meta': {'name': 'x', 'score': 0.25, 'ok': True, 'none': None, \
+         'big': 18446744073709551615, 'neg': -9223372036854775808}}"
+    );
+    match first.get("embedding") {
+        Some(chainmodel::Value::Array(array)) => {
+            assert_eq!(array.to_typed::<f32>().unwrap().as_slice(), &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+        }
+        other => panic!("not an array: {other:?}"),
+    }
+}
+
+#[test]
+fn values_in_json() {
+    let text = r#"{"a":[1,2.5,null,true,"s"],"arr":{"data_b64":"AQI=","shape":[2],"dtype":"uint8"}}"#;
+    let value: chainmodel::Value = chainmodel::json::from_str(text).unwrap();
+    assert!(matches!(value.get("arr"), Some(chainmodel::Value::Array(_))));
+    assert_eq!(chainmodel::json::to_string(&value).unwrap(), text);
+}

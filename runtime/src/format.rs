@@ -398,6 +398,11 @@ fn scalar_text(x: Scalar) -> String {
     }
 }
 
+/// Python's `repr` of a float.
+pub(crate) fn python_float(x: f64) -> String {
+    float_scalar_text(Float::F64(x), false, true)
+}
+
 /// A float scalar: positional for `1e-4 <= |x| <` [`Float::positional_cutoff`] (and zero),
 /// scientific otherwise, shortest digits; `keep_zero` writes `1.0` rather than `1`.
 fn float_scalar_text(x: Float, plus: bool, keep_zero: bool) -> String {

@@ -94,5 +94,16 @@ def wild() -> None:
                "refused": {k: b64(v) for k, v in refused.items()}}, sys.stdout)
 
 
+def raw() -> None:
+    """Raw dicts, as a client without a model sends them, through truss's serializer."""
+    values = [
+        {"ids": [1, 2, 3], "embedding": np.arange(6, dtype=np.float32).reshape(2, 3), "blob": b"\x00\xff",
+         "meta": {"name": "x", "score": 0.25, "ok": True, "none": None, "big": 2**64 - 1, "neg": -2**63}},
+        [np.array([True, False]), np.array(1.5), np.zeros((2, 0), dtype=">i2"), "é", -1.0e300],
+        {"nested": [{"a": [[]]}, {"b": {"c": np.array([1, 2], dtype=np.uint8)}}]},
+    ]
+    json.dump([base64.b64encode(serialization.truss_msgpack_serialize(v)).decode() for v in values], sys.stdout)
+
+
 if __name__ == "__main__":
-    {"emit": emit, "check": check, "wild": wild}[sys.argv[1]]()
+    {"emit": emit, "check": check, "wild": wild, "raw": raw}[sys.argv[1]]()

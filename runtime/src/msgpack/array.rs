@@ -203,6 +203,24 @@ pub(crate) fn read_numpy_scalar(reader: &mut MsgpackReader<'_>) -> Result<NumpyS
     if map.nd {
         return Err(invalid("expected a number, got a numpy array"));
     }
+    scalar_from_map(&map)
+}
+
+/// A numpy array or scalar, read from its msgpack_numpy map.
+pub(crate) enum NumpyValue {
+    Array(AnyArray),
+    Scalar(NumpyScalar),
+}
+
+pub(crate) fn read_numpy_value(reader: &mut MsgpackReader<'_>) -> Result<NumpyValue, Error> {
+    let map = read_numpy_map(reader)?;
+    if map.nd {
+        return AnyArray::from_parts(map.dtype, map.shape, map.data.to_vec()).map(NumpyValue::Array);
+    }
+    scalar_from_map(&map).map(NumpyValue::Scalar)
+}
+
+fn scalar_from_map(map: &NumpyMap<'_>) -> Result<NumpyScalar, Error> {
     let dtype = map.dtype;
     let data = map.data;
     if data.len() != dtype.itemsize() {

@@ -27,6 +27,7 @@ mod read;
 mod write;
 
 pub use aligned::AlignedBytes;
+pub(crate) use array::{NumpyScalar, NumpyValue, read_numpy_value};
 pub use read::{DEFAULT_MAX_DEPTH, Integer, Kind, MsgpackReader};
 pub use write::{ARRAY_ALIGNMENT, MsgpackWriter};
 
