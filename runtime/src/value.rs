@@ -53,6 +53,46 @@ pub enum Value {
     List(Vec<Value>),
     /// A dict, in its order.
     Map(Vec<(Value, Value)>),
+    /// A `datetime` (truss's `__dt_datetime_iso__` map).
+    #[cfg(feature = "chrono")]
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A `date` (truss's `__dt_date_iso__` map).
+    #[cfg(feature = "chrono")]
+    Date(chrono::NaiveDate),
+    /// A `time` (truss's `__dt_time_iso__` map).
+    #[cfg(feature = "chrono")]
+    Time(chrono::NaiveTime),
+    /// A `timedelta` (truss's `__dt_timedelta__` map).
+    #[cfg(feature = "chrono")]
+    TimeDelta(chrono::TimeDelta),
+    /// A `Decimal` (truss's `__decimal__` map).
+    #[cfg(feature = "decimal")]
+    Decimal(rust_decimal::Decimal),
+    /// A `UUID` (truss's `__uuid__` map).
+    #[cfg(feature = "uuid")]
+    Uuid(uuid::Uuid),
+}
+
+/// Runs `$body` on the extension value `$v` of `$value`, or `$otherwise`.
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+macro_rules! on_extension {
+    ($value:expr, $v:ident => $body:expr, _ => $otherwise:expr) => {
+        match $value {
+            #[cfg(feature = "chrono")]
+            Value::DateTime($v) => $body,
+            #[cfg(feature = "chrono")]
+            Value::Date($v) => $body,
+            #[cfg(feature = "chrono")]
+            Value::Time($v) => $body,
+            #[cfg(feature = "chrono")]
+            Value::TimeDelta($v) => $body,
+            #[cfg(feature = "decimal")]
+            Value::Decimal($v) => $body,
+            #[cfg(feature = "uuid")]
+            Value::Uuid($v) => $body,
+            _ => $otherwise,
+        }
+    };
 }
 
 impl Value {
@@ -157,6 +197,32 @@ impl fmt::Debug for Value {
                 }
                 f.write_str("}")
             }
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            other => {
+                on_extension!(other, v => write!(f, "{}({})", self.extension_name(), crate::json::to_string(v).unwrap_or_default()), _ => Ok(()))
+            }
+        }
+    }
+}
+
+impl Value {
+    /// The Python type name of an extension value.
+    #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+    fn extension_name(&self) -> &'static str {
+        match self {
+            #[cfg(feature = "chrono")]
+            Value::DateTime(_) => "datetime",
+            #[cfg(feature = "chrono")]
+            Value::Date(_) => "date",
+            #[cfg(feature = "chrono")]
+            Value::Time(_) => "time",
+            #[cfg(feature = "chrono")]
+            Value::TimeDelta(_) => "timedelta",
+            #[cfg(feature = "decimal")]
+            Value::Decimal(_) => "Decimal",
+            #[cfg(feature = "uuid")]
+            Value::Uuid(_) => "UUID",
+            _ => "",
         }
     }
 }
@@ -184,8 +250,59 @@ impl MsgpackEncode for Value {
                     value.encode_msgpack(writer);
                 }
             }
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            other => on_extension!(other, v => v.encode_msgpack(writer), _ => ()),
         }
     }
+}
+
+/// The truss extension tag of the map at the reader, if it is one of the enabled types'.
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+fn extension_tag(reader: &MsgpackReader<'_>) -> Option<&'static str> {
+    const TAGS: &[&str] = &[
+        #[cfg(feature = "chrono")]
+        "__dt_datetime_iso__",
+        #[cfg(feature = "chrono")]
+        "__dt_date_iso__",
+        #[cfg(feature = "chrono")]
+        "__dt_time_iso__",
+        #[cfg(feature = "chrono")]
+        "__dt_timedelta__",
+        #[cfg(feature = "decimal")]
+        "__decimal__",
+        #[cfg(feature = "uuid")]
+        "__uuid__",
+    ];
+    let mut probe = MsgpackReader::new(&reader.input()[reader.position()..]);
+    let len = probe.read_map_len().ok()?;
+    for _ in 0..len {
+        let key = probe.read_key_bytes().ok()?;
+        if let Some(tag) = TAGS.iter().find(|tag| tag.as_bytes() == key) {
+            return Some(tag);
+        }
+        probe.skip_value().ok()?;
+    }
+    None
+}
+
+/// Reads the truss extension map tagged `tag`.
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+fn extension_value(reader: &mut MsgpackReader<'_>, tag: &str) -> Result<Value, Error> {
+    Ok(match tag {
+        #[cfg(feature = "chrono")]
+        "__dt_datetime_iso__" => Value::DateTime(MsgpackDecode::decode_msgpack(reader)?),
+        #[cfg(feature = "chrono")]
+        "__dt_date_iso__" => Value::Date(MsgpackDecode::decode_msgpack(reader)?),
+        #[cfg(feature = "chrono")]
+        "__dt_time_iso__" => Value::Time(MsgpackDecode::decode_msgpack(reader)?),
+        #[cfg(feature = "chrono")]
+        "__dt_timedelta__" => Value::TimeDelta(MsgpackDecode::decode_msgpack(reader)?),
+        #[cfg(feature = "decimal")]
+        "__decimal__" => Value::Decimal(MsgpackDecode::decode_msgpack(reader)?),
+        #[cfg(feature = "uuid")]
+        "__uuid__" => Value::Uuid(MsgpackDecode::decode_msgpack(reader)?),
+        _ => return Err(ErrorKind::InvalidValue(format!("unknown extension {tag}")).into()),
+    })
 }
 
 /// Whether the map at the reader is a msgpack_numpy array or scalar: it has an `nd` key.
@@ -212,6 +329,8 @@ impl MsgpackDecode<'_> for Value {
             Kind::Bin => Value::Bytes(reader.read_bin()?.into()),
             Kind::Array => Value::List(Vec::decode_msgpack(reader)?),
             Kind::Map if is_numpy_map(reader) => numpy_value(reader)?,
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            Kind::Map if let Some(tag) = extension_tag(reader) => extension_value(reader, tag)?,
             Kind::Map => {
                 let len = reader.read_map_len()?;
                 let mut entries = Vec::with_capacity(len);
@@ -273,6 +392,8 @@ impl JsonEncode for Value {
                 }
                 writer.raw("}");
             }
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            other => on_extension!(other, v => v.encode_json(writer), _ => ()),
         }
     }
 }

@@ -1,0 +1,277 @@
+//! chrono's types as truss and pydantic carry Python's `datetime`, `date`, `time` and
+//! `timedelta`: truss's `__dt_*__` maps in msgpack, ISO 8601 text in JSON (durations as
+//! pydantic writes them: `P1DT1H`, `-PT0.5S`, 365-day years).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use serde_json::{Value, json};
+
+use super::{read_json_text, read_truss_map, write_json_text, write_truss_map};
+use crate::error::{Error, ErrorKind};
+use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
+use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+use crate::schema::{JsonSchema, SchemaGenerator};
+
+const DATETIME: &str = "__dt_datetime_iso__";
+const DATE: &str = "__dt_date_iso__";
+const TIME: &str = "__dt_time_iso__";
+const TIMEDELTA: &str = "__dt_timedelta__";
+
+const MICROS_PER_SECOND: i128 = 1_000_000;
+const MICROS_PER_DAY: i128 = 86_400 * MICROS_PER_SECOND;
+
+/// Python's `time.isoformat()`: `HH:MM:SS`, then `.ffffff` when there are microseconds
+/// (finer digits are dropped: Python keeps microseconds).
+fn time_iso(time: &NaiveTime) -> String {
+    let micros = time.nanosecond() % 1_000_000_000 / 1000;
+    let base = time.format("%H:%M:%S");
+    if micros == 0 { base.to_string() } else { format!("{base}.{micros:06}") }
+}
+
+/// Python's `datetime.isoformat()` of a UTC datetime, with truss's and pydantic's `Z`.
+fn datetime_iso(datetime: &DateTime<Utc>) -> String {
+    format!("{}T{}Z", datetime.date_naive().format("%Y-%m-%d"), time_iso(&datetime.time()))
+}
+
+fn date_iso(date: &NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim()).ok().map(|d| d.with_timezone(&Utc))
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+fn parse_time(text: &str) -> Option<NaiveTime> {
+    let text = text.trim();
+    NaiveTime::parse_from_str(text, "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok()
+}
+
+/// The duration in whole microseconds, rounded toward negative infinity as Python's
+/// `timedelta` would hold it.
+fn total_micros(delta: &TimeDelta) -> i128 {
+    i128::from(delta.num_seconds()) * MICROS_PER_SECOND + i128::from(delta.subsec_nanos()).div_euclid(1000)
+}
+
+fn from_micros(micros: i128) -> Option<TimeDelta> {
+    let seconds = i64::try_from(micros.div_euclid(MICROS_PER_SECOND)).ok()?;
+    let nanos = u32::try_from(micros.rem_euclid(MICROS_PER_SECOND) * 1000).ok()?;
+    TimeDelta::new(seconds, nanos)
+}
+
+/// pydantic's ISO 8601 duration: `[-]P[nY][nD][T[nH][nM][n[.f]S]]`, years of 365 days.
+fn duration_iso(delta: &TimeDelta) -> String {
+    let micros = total_micros(delta);
+    let sign = if micros < 0 { "-" } else { "" };
+    let micros = micros.unsigned_abs();
+    let days = micros / MICROS_PER_DAY as u128;
+    let (years, days) = (days / 365, days % 365);
+    let rest = micros % MICROS_PER_DAY as u128;
+    let (hours, minutes) = (rest / 3_600_000_000, rest / 60_000_000 % 60);
+    let (seconds, fraction) = (rest / 1_000_000 % 60, rest % 1_000_000);
+    let mut out = format!("{sign}P");
+    if years > 0 {
+        out += &format!("{years}Y");
+    }
+    if days > 0 {
+        out += &format!("{days}D");
+    }
+    if rest > 0 {
+        out.push('T');
+        if hours > 0 {
+            out += &format!("{hours}H");
+        }
+        if minutes > 0 {
+            out += &format!("{minutes}M");
+        }
+        if seconds > 0 || fraction > 0 {
+            out += &seconds.to_string();
+            if fraction > 0 {
+                out += format!(".{fraction:06}").trim_end_matches('0');
+            }
+            out.push('S');
+        }
+    }
+    if out.ends_with('P') {
+        out += "T0S";
+    }
+    out
+}
+
+/// Reads the duration forms pydantic writes and common ISO 8601 ones: `[-]P[nY][nW][nD]
+/// [T[nH][nM][n[.f]S]]` with 365-day years (months are ambiguous and refused).
+fn parse_duration(text: &str) -> Option<TimeDelta> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let body = text.strip_prefix('P')?;
+    let (date_part, time_part) = body.split_once('T').unwrap_or((body, ""));
+    if body.is_empty() || body.ends_with('T') {
+        return None;
+    }
+    let mut micros: i128 = 0;
+    let mut number = String::new();
+    for (part, in_time) in [(date_part, false), (time_part, true)] {
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+                continue;
+            }
+            let unit: i128 = match (c, in_time) {
+                ('Y', false) => 365 * MICROS_PER_DAY,
+                ('W', false) => 7 * MICROS_PER_DAY,
+                ('D', false) => MICROS_PER_DAY,
+                ('H', true) => 3600 * MICROS_PER_SECOND,
+                ('M', true) => 60 * MICROS_PER_SECOND,
+                ('S', true) => MICROS_PER_SECOND,
+                _ => return None,
+            };
+            let (int, fraction) = number.split_once('.').unwrap_or((&number, ""));
+            if int.is_empty() && fraction.is_empty() || fraction.len() > 6 || (c != 'S' && !fraction.is_empty()) {
+                return None;
+            }
+            let whole: i128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+            let fraction: i128 = if fraction.is_empty() { 0 } else { format!("{fraction:0<6}").parse().ok()? };
+            micros = micros.checked_add(whole.checked_mul(unit)?.checked_add(fraction)?)?;
+            number.clear();
+        }
+        if !number.is_empty() {
+            return None;
+        }
+    }
+    from_micros(if negative { -micros } else { micros })
+}
+
+macro_rules! text_type {
+    ($ty:ty, $tag:ident, $what:literal, $format:ident, $parse:ident, $schema:literal) => {
+        impl JsonEncode for $ty {
+            fn encode_json(&self, writer: &mut JsonWriter) {
+                write_json_text(writer, &$format(self));
+            }
+        }
+
+        impl JsonDecode<'_> for $ty {
+            fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
+                read_json_text(reader, $what, $parse)
+            }
+        }
+
+        impl MsgpackEncode for $ty {
+            fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+                write_truss_map(writer, $tag.as_bytes(), |w| w.str(&$format(self)));
+            }
+        }
+
+        impl MsgpackDecode<'_> for $ty {
+            fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+                read_truss_map(reader, $tag, |r| {
+                    let text = r.read_str()?;
+                    $parse(text).ok_or_else(|| ErrorKind::InvalidValue(format!("expected {}, got {text:?}", $what)).into())
+                })
+            }
+        }
+
+        impl JsonSchema for $ty {
+            fn schema(_: &mut SchemaGenerator) -> Value {
+                json!({"format": $schema, "type": "string"})
+            }
+        }
+    };
+}
+
+text_type!(DateTime<Utc>, DATETIME, "an ISO 8601 datetime with a timezone", datetime_iso, parse_datetime, "date-time");
+text_type!(NaiveDate, DATE, "an ISO 8601 date", date_iso, parse_date, "date");
+text_type!(NaiveTime, TIME, "an ISO 8601 time", time_iso, parse_time, "time");
+
+impl JsonEncode for TimeDelta {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        write_json_text(writer, &duration_iso(self));
+    }
+}
+
+impl JsonDecode<'_> for TimeDelta {
+    /// An ISO 8601 duration, or a number of seconds (as pydantic reads a `timedelta`).
+    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
+        if reader.peek()? == Peek::Number {
+            let seconds = reader.read_number()?.to_f64();
+            return from_micros((seconds * 1e6).round() as i128).filter(|_| seconds.is_finite()).ok_or_else(|| {
+                ErrorKind::InvalidValue(format!("{seconds} seconds is out of range for a duration")).into()
+            });
+        }
+        read_json_text(reader, "an ISO 8601 duration", parse_duration)
+    }
+}
+
+impl MsgpackEncode for TimeDelta {
+    /// truss's `[days, seconds, microseconds]`, normalized as Python's `timedelta`.
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        let micros = total_micros(self);
+        let days = micros.div_euclid(MICROS_PER_DAY);
+        let rest = micros.rem_euclid(MICROS_PER_DAY);
+        write_truss_map(writer, TIMEDELTA.as_bytes(), |w| {
+            w.array_header(3);
+            w.int(days as i64);
+            w.int((rest / MICROS_PER_SECOND) as i64);
+            w.int((rest % MICROS_PER_SECOND) as i64);
+        });
+    }
+}
+
+impl MsgpackDecode<'_> for TimeDelta {
+    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+        read_truss_map(reader, TIMEDELTA, |r| {
+            let (days, seconds, micros) = <(i64, i64, i64)>::decode_msgpack(r)?;
+            let total =
+                i128::from(days) * MICROS_PER_DAY + i128::from(seconds) * MICROS_PER_SECOND + i128::from(micros);
+            from_micros(total).ok_or_else(|| ErrorKind::InvalidValue("the duration is out of range".into()).into())
+        })
+    }
+}
+
+impl JsonSchema for TimeDelta {
+    fn schema(_: &mut SchemaGenerator) -> Value {
+        json!({"format": "duration", "type": "string"})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_written_as_pydantic_writes_them() {
+        let cases = [
+            (TimeDelta::milliseconds(500), "PT0.5S"),
+            (TimeDelta::milliseconds(1250), "PT1.25S"),
+            (TimeDelta::days(2), "P2D"),
+            (TimeDelta::days(90) + TimeDelta::seconds(60), "P90DT1M"),
+            (TimeDelta::seconds(3600), "PT1H"),
+            (TimeDelta::days(-3), "-P3D"),
+            (TimeDelta::days(1_000_000) + TimeDelta::microseconds(10), "P2739Y265DT0.00001S"),
+            (TimeDelta::seconds(59) + TimeDelta::microseconds(100), "PT59.0001S"),
+            (TimeDelta::days(-1) + TimeDelta::seconds(5) + TimeDelta::microseconds(7), "-PT23H59M54.999993S"),
+            (TimeDelta::zero(), "PT0S"),
+        ];
+        for (delta, text) in cases {
+            assert_eq!(duration_iso(&delta), text);
+            assert_eq!(parse_duration(text), Some(delta), "{text}");
+        }
+        assert_eq!(parse_duration("P1W"), Some(TimeDelta::days(7)));
+        for bad in ["P", "PT", "P1M", "1D", "PT1.5M", "P1.5D", "PTS"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn datetimes_and_times_are_python_isoformat() {
+        let datetime = parse_datetime("2024-01-02T03:04:05.123+00:00").unwrap();
+        assert_eq!(datetime_iso(&datetime), "2024-01-02T03:04:05.123000Z");
+        assert_eq!(datetime_iso(&parse_datetime("2024-01-02T04:04:05+01:00").unwrap()), "2024-01-02T03:04:05Z");
+        assert_eq!(time_iso(&parse_time("03:04:05.000120").unwrap()), "03:04:05.000120");
+        assert!(parse_datetime("2024-01-02T03:04:05").is_none(), "a naive datetime is refused");
+    }
+}
