@@ -10,7 +10,7 @@ mod decimal;
 mod uuid;
 
 use crate::error::{Error, ErrorKind};
-use crate::json::{JsonReader, JsonWriter};
+use crate::json::JsonWriter;
 use crate::msgpack::{MsgpackReader, MsgpackWriter};
 
 /// Writes truss's map `{tag: True, b"data": …}`, the data written by `data`.
