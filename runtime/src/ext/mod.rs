@@ -57,7 +57,7 @@ pub(crate) fn write_json_text(writer: &mut JsonWriter, text: &str) {
 /// Reads a JSON string and parses it with `parse`, naming `what` in the error.
 #[cfg(any(feature = "chrono", feature = "uuid"))]
 pub(crate) fn read_json_text<T>(
-    reader: &mut JsonReader<'_>,
+    reader: &mut crate::json::JsonReader<'_>,
     what: &str,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, Error> {
