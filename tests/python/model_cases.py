@@ -47,10 +47,14 @@ def emit() -> None:
 def check() -> None:
     received = json.load(sys.stdin)
     failures = []
+    compared = 0
     for model in models.MODELS:
         name = model.__name__
+        if name not in received["schemas"]:
+            continue  # a pair whose Rust side needs features the build lacks; Rust reports it
+        compared += 1
         expected = correct_array_schema(model.model_json_schema())
-        schema = received["schemas"].get(name)
+        schema = received["schemas"][name]
         if schema != expected:
             failures.append(f"{name}: schema differs\n  Rust:     {json.dumps(schema, sort_keys=True)}\n"
                             f"  pydantic: {json.dumps(expected, sort_keys=True)}")
@@ -72,7 +76,7 @@ def check() -> None:
                 failures.append(f"{name}: pydantic reads Rust JSON to another value\n  Rust:     {text[:400]}\n  pydantic: {again[:400]}")
     for failure in failures:
         print(failure, file=sys.stderr)
-    print(f"pydantic checked {len(models.MODELS)} schemas and {checked} Rust JSON texts: {len(failures)} failures")
+    print(f"pydantic checked {compared} schemas and {checked} Rust JSON texts: {len(failures)} failures")
     sys.exit(1 if failures else 0)
 
 

@@ -4,8 +4,11 @@ Each class is the pydantic model a Rust `#[derive(ChainModel)]` struct of the sa
 equivalent to. SAMPLES holds values of each, as Python builds them.
 """
 
+import datetime as dt
+import decimal
 import enum
 import math
+import uuid
 from typing import Annotated, Any, Optional
 
 import numpy as np
@@ -155,6 +158,19 @@ class Embedding(pydantic.BaseModel):
     score: float
 
 
+class Temporal(pydantic.BaseModel):
+    """truss's extension types: datetimes, a duration, a decimal, a UUID."""
+
+    at: dt.datetime
+    day: dt.date
+    clock: dt.time
+    elapsed: dt.timedelta
+    amount: decimal.Decimal
+    key: uuid.UUID
+    maybe_at: Optional[dt.datetime] = None
+    history: list[dt.timedelta] = []
+
+
 class Binary(pydantic.BaseModel):
     """Binary-only: it has a schema, but no JSON form in Rust."""
 
@@ -165,7 +181,7 @@ class Binary(pydantic.BaseModel):
 
 MODELS = [
     DataModel, Scalars, Texts, Nested, Collections, Enums, Defaults, CamelCase, Strict, Skipped, Documented,
-    Arrays, Dynamic, Floats, Embedding, Binary,
+    Arrays, Dynamic, Floats, Embedding, Temporal, Binary,
 ]
 # Models Rust writes and reads in JSON mode (a bytes field makes a model binary-only).
 JSON_MODELS = [m for m in MODELS if m is not Binary]
@@ -254,5 +270,15 @@ def samples(rng: np.random.Generator) -> dict:
         ],
         "Embedding": [
             {"id": 7, "name": "doc-7", "embedding": rng.random(256).astype(np.float32), "score": 0.875},
+        ],
+        "Temporal": [
+            {"at": dt.datetime(2024, 1, 2, 3, 4, 5, 123000, tzinfo=dt.timezone.utc), "day": dt.date(2024, 2, 29),
+             "clock": dt.time(3, 4, 5, 120), "elapsed": dt.timedelta(days=-1, seconds=5, microseconds=7),
+             "amount": decimal.Decimal("-123456789012345678.000"), "key": uuid.UUID(int=2**127 + 5),
+             "maybe_at": dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc),
+             "history": [dt.timedelta(0), dt.timedelta(days=1000000, microseconds=10), dt.timedelta(seconds=0.5)]},
+            {"at": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc), "day": dt.date(1, 1, 1),
+             "clock": dt.time(23, 59, 59, 999999), "elapsed": dt.timedelta(days=90, seconds=60),
+             "amount": decimal.Decimal("0.0000001"), "key": uuid.UUID("12345678-1234-5678-1234-567812345678")},
         ],
     }
