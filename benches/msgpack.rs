@@ -13,6 +13,12 @@ use std::hint::black_box;
 mod common;
 use common::print_ratios;
 
+// A service's allocator keeps freed memory for reuse; glibc's returns large blocks to the
+// kernel, so every run would also time page faults of fresh memory. Both codecs share this
+// allocator, so the ratios compare codec work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(ChainModel)]
 struct Tensor {
     name: String,
