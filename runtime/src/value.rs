@@ -228,6 +228,17 @@ impl Value {
 }
 
 impl MsgpackEncode for Value {
+    fn size_hint(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len() + 5,
+            Value::Bytes(b) => b.len() + 5,
+            Value::Array(a) => a.size_hint(),
+            Value::List(items) => 5 + items.iter().map(MsgpackEncode::size_hint).sum::<usize>(),
+            Value::Map(entries) => 5 + entries.iter().map(|(k, v)| k.size_hint() + v.size_hint()).sum::<usize>(),
+            _ => 9,
+        }
+    }
+
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         match self {
             Value::Nil => writer.nil(),

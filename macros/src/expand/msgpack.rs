@@ -50,6 +50,11 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
     let where_clause = field_bounds(container, &quote!(#private::MsgpackEncode));
     let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
     let map_header = byte_literal(&header(wire.len(), 0x80, [None, Some(0xde), Some(0xdf)], 15));
+    let key_bytes: usize = 3 + wire.iter().map(|field| str_bytes(&field.key).len()).sum::<usize>();
+    let hints = wire.iter().map(|field| {
+        let member = field.ident;
+        quote_spanned!(field.ty.span()=> + #private::MsgpackEncode::size_hint(&self.#member))
+    });
     let writes = wire.iter().map(|field| {
         let key = byte_literal(&str_bytes(&field.key));
         let member = field.ident;
@@ -64,6 +69,10 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
             fn encode_msgpack(&self, __writer: &mut #private::MsgpackWriter<'_>) {
                 __writer.raw(#map_header);
                 #(#writes)*
+            }
+
+            fn size_hint(&self) -> usize {
+                #key_bytes #(#hints)*
             }
         }
     }

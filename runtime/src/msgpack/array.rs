@@ -72,17 +72,29 @@ impl<T: Element> MsgpackEncode for NdArray<T> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
     }
+
+    fn size_hint(&self) -> usize {
+        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
+    }
 }
 
 impl<T: Element> MsgpackEncode for NdArrayView<'_, T> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
     }
+
+    fn size_hint(&self) -> usize {
+        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
+    }
 }
 
 impl MsgpackEncode for AnyArray {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         write_array(writer, self.dtype(), self.shape(), self.as_bytes());
+    }
+
+    fn size_hint(&self) -> usize {
+        self.as_bytes().len() + 64 + 9 * self.ndim()
     }
 }
 
@@ -264,6 +276,10 @@ impl MsgpackEncode for Bytes {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         writer.bin(self);
     }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
 }
 
 impl<'de> MsgpackDecode<'de> for Bytes {
@@ -275,6 +291,10 @@ impl<'de> MsgpackDecode<'de> for Bytes {
 impl MsgpackEncode for [u8] {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         writer.bin(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
     }
 }
 

@@ -101,11 +101,19 @@ impl MsgpackEncode for str {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         writer.str(self);
     }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
 }
 
 impl MsgpackEncode for String {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         writer.str(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
     }
 }
 
@@ -126,6 +134,10 @@ impl MsgpackEncode for Cow<'_, str> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         writer.str(self);
     }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
 }
 
 impl<'de: 'a, 'a> MsgpackDecode<'de> for Cow<'a, str> {
@@ -140,6 +152,10 @@ impl<T: MsgpackEncode> MsgpackEncode for Option<T> {
             Some(value) => value.encode_msgpack(writer),
             None => writer.nil(),
         }
+    }
+
+    fn size_hint(&self) -> usize {
+        self.as_ref().map_or(1, MsgpackEncode::size_hint)
     }
 }
 
@@ -156,6 +172,10 @@ impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Option<T> {
 impl<T: MsgpackEncode + ?Sized> MsgpackEncode for Box<T> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         (**self).encode_msgpack(writer);
+    }
+
+    fn size_hint(&self) -> usize {
+        (**self).size_hint()
     }
 }
 
@@ -176,6 +196,10 @@ impl<T: MsgpackEncode> MsgpackEncode for Vec<T> {
         for item in self {
             item.encode_msgpack(writer);
         }
+    }
+
+    fn size_hint(&self) -> usize {
+        5 + self.iter().map(MsgpackEncode::size_hint).sum::<usize>()
     }
 }
 
@@ -223,6 +247,10 @@ impl<V: MsgpackEncode, S> MsgpackEncode for HashMap<String, V, S> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         encode_map(writer, self.len(), self.iter());
     }
+
+    fn size_hint(&self) -> usize {
+        5 + self.iter().map(|(k, v)| k.len() + 5 + v.size_hint()).sum::<usize>()
+    }
 }
 
 impl<'de, V: MsgpackDecode<'de>, S: BuildHasher + Default> MsgpackDecode<'de> for HashMap<String, V, S> {
@@ -238,6 +266,10 @@ impl<'de, V: MsgpackDecode<'de>, S: BuildHasher + Default> MsgpackDecode<'de> fo
 impl<V: MsgpackEncode> MsgpackEncode for BTreeMap<String, V> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         encode_map(writer, self.len(), self.iter());
+    }
+
+    fn size_hint(&self) -> usize {
+        5 + self.iter().map(|(k, v)| k.len() + 5 + v.size_hint()).sum::<usize>()
     }
 }
 
@@ -257,6 +289,10 @@ macro_rules! impl_tuple {
             fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
                 writer.array_header($len);
                 $(self.$index.encode_msgpack(writer);)+
+            }
+
+            fn size_hint(&self) -> usize {
+                1 $(+ self.$index.size_hint())+
             }
         }
 

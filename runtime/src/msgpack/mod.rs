@@ -38,6 +38,12 @@ use crate::error::{Error, ErrorKind};
 pub trait MsgpackEncode {
     /// Writes the value.
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>);
+
+    /// About how many bytes the value takes (at least its payloads), so that a message is
+    /// written into one buffer allocated once.
+    fn size_hint(&self) -> usize {
+        9
+    }
 }
 
 /// A type read from msgpack as truss's deserializer and pydantic read the equivalent value.
@@ -56,12 +62,16 @@ impl<T: MsgpackEncode + ?Sized> MsgpackEncode for &T {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         (**self).encode_msgpack(writer);
     }
+
+    fn size_hint(&self) -> usize {
+        (**self).size_hint()
+    }
 }
 
 /// The default binary encoding: standard msgpack with every array payload 8-byte aligned
 /// from the start of the message, so that a reader whose buffer is 8-aligned borrows them all.
 pub fn to_vec<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    let mut writer = MsgpackWriter::new(true);
+    let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), true);
     value.encode_msgpack(&mut writer);
     Ok(writer.into_vec())
 }
@@ -70,6 +80,7 @@ pub fn to_vec<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
 /// many requests encodes large arrays at the speed of a copy into warm memory.
 pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -> Result<(), Error> {
     let mut writer = MsgpackWriter::with_buffer(std::mem::take(buffer), true);
+    writer.reserve(value.size_hint());
     value.encode_msgpack(&mut writer);
     *buffer = writer.into_vec();
     Ok(())
@@ -78,7 +89,7 @@ pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -
 /// The bytes Python's `truss_msgpack_serialize(model.model_dump(mode="python"))` writes for
 /// the same values: every item in its smallest form, no alignment.
 pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    let mut writer = MsgpackWriter::new(false);
+    let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), false);
     value.encode_msgpack(&mut writer);
     Ok(writer.into_vec())
 }

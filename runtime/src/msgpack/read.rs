@@ -31,6 +31,7 @@ pub enum Kind {
 
 impl Kind {
     /// The value's kind with its article, for error messages.
+    #[inline]
     pub fn describe(self) -> &'static str {
         match self {
             Kind::Nil => "nil",
@@ -59,26 +60,31 @@ pub struct MsgpackReader<'de> {
 
 impl<'de> MsgpackReader<'de> {
     /// A reader over `input`, with the default nesting limit.
+    #[inline]
     pub fn new(input: &'de [u8]) -> Self {
         MsgpackReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH }
     }
 
     /// Sets the nesting limit of arrays and maps.
+    #[inline]
     pub fn with_max_depth(mut self, max_depth: usize) -> Self {
         self.max_depth = max_depth;
         self
     }
 
     /// The input this reader reads.
+    #[inline]
     pub fn input(&self) -> &'de [u8] {
         self.input
     }
 
     /// A syntax error at the current position.
+    #[inline]
     pub fn syntax_error(&self, message: &'static str) -> Error {
         ErrorKind::Syntax { format: "msgpack", offset: self.pos, message }.into()
     }
 
+    #[inline]
     fn take(&mut self, len: usize) -> Result<&'de [u8], Error> {
         let end = self.pos.checked_add(len).filter(|&end| end <= self.input.len());
         match end {
@@ -91,21 +97,25 @@ impl<'de> MsgpackReader<'de> {
         }
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8, Error> {
         Ok(self.take(1)?[0])
     }
 
+    #[inline]
     fn be<const N: usize>(&mut self) -> Result<[u8; N], Error> {
         let mut out = [0; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
+    #[inline]
     fn marker(&self) -> Result<u8, Error> {
         self.input.get(self.pos).copied().ok_or_else(|| self.syntax_error("unexpected end of input"))
     }
 
     /// The kind of the next value.
+    #[inline]
     pub fn peek(&self) -> Result<Kind, Error> {
         Ok(match self.marker()? {
             0x00..=0x7f | 0xe0..=0xff | 0xcc..=0xcf | 0xd0..=0xd3 => Kind::Int,
@@ -122,6 +132,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// An error saying the next value is not what the field accepts.
+    #[inline]
     pub fn type_error(&self, expected: &'static str) -> Error {
         match self.peek() {
             Ok(found) => ErrorKind::UnexpectedType { expected, found: found.describe() }.into(),
@@ -130,6 +141,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Consumes `nil` if it comes next.
+    #[inline]
     pub fn eat_nil(&mut self) -> Result<bool, Error> {
         if self.peek()? == Kind::Nil {
             self.pos += 1;
@@ -139,6 +151,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads `true` or `false`.
+    #[inline]
     pub fn read_bool(&mut self) -> Result<bool, Error> {
         match self.marker()? {
             0xc2 => {
@@ -154,6 +167,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads an integer in any of msgpack's forms.
+    #[inline]
     pub fn read_int(&mut self) -> Result<Integer, Error> {
         let marker = self.marker()?;
         if self.peek()? != Kind::Int {
@@ -175,6 +189,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a float32 or float64.
+    #[inline]
     pub fn read_float(&mut self) -> Result<f64, Error> {
         match self.marker()? {
             0xca => {
@@ -189,6 +204,7 @@ impl<'de> MsgpackReader<'de> {
         }
     }
 
+    #[inline]
     fn length(&mut self, short: Option<u8>, width: u8) -> Result<usize, Error> {
         self.pos += 1;
         Ok(match (short, width) {
@@ -200,6 +216,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a str's bytes, borrowed, without checking UTF-8.
+    #[inline]
     pub fn read_str_bytes(&mut self) -> Result<&'de [u8], Error> {
         let marker = self.marker()?;
         let len = match marker {
@@ -213,6 +230,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a str, borrowed from the input.
+    #[inline]
     pub fn read_str(&mut self) -> Result<&'de str, Error> {
         let bytes = self.read_str_bytes()?;
         std::str::from_utf8(bytes).map_err(|e| {
@@ -222,6 +240,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a bin, borrowed from the input.
+    #[inline]
     pub fn read_bin(&mut self) -> Result<&'de [u8], Error> {
         let len = match self.marker()? {
             0xc4 => self.length(None, 1)?,
@@ -233,6 +252,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a str or a bin as bytes (map keys written by Python may be either).
+    #[inline]
     pub fn read_key_bytes(&mut self) -> Result<&'de [u8], Error> {
         match self.peek()? {
             Kind::Bin => self.read_bin(),
@@ -241,6 +261,7 @@ impl<'de> MsgpackReader<'de> {
         }
     }
 
+    #[inline]
     fn enter(&mut self) -> Result<(), Error> {
         if self.depth >= self.max_depth {
             return Err(ErrorKind::TooDeep(self.max_depth).into());
@@ -251,6 +272,7 @@ impl<'de> MsgpackReader<'de> {
 
     /// Leaves an array or map entered with `read_array_len` or `read_map_len`, once all of its
     /// items are read.
+    #[inline]
     pub fn leave(&mut self) {
         self.depth -= 1;
     }
@@ -258,6 +280,7 @@ impl<'de> MsgpackReader<'de> {
     /// Reads an array header. Each element takes at least one byte, so a length beyond the
     /// bytes that remain is refused before anyone allocates for it. Call `leave` after the
     /// elements.
+    #[inline]
     pub fn read_array_len(&mut self) -> Result<usize, Error> {
         let marker = self.marker()?;
         let len = match marker {
@@ -272,6 +295,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Reads a map header; as `read_array_len`, with two bytes at least per entry.
+    #[inline]
     pub fn read_map_len(&mut self) -> Result<usize, Error> {
         let marker = self.marker()?;
         let len = match marker {
@@ -285,6 +309,7 @@ impl<'de> MsgpackReader<'de> {
         Ok(len)
     }
 
+    #[inline]
     fn check_items(&self, len: usize, min_bytes: usize) -> Result<(), Error> {
         if len.saturating_mul(min_bytes) > self.input.len() - self.pos {
             return Err(self.syntax_error("container length exceeds the input"));
@@ -293,6 +318,7 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Skips one value of any kind, nesting included (bounded by the depth limit).
+    #[inline]
     pub fn skip_value(&mut self) -> Result<(), Error> {
         let marker = self.marker()?;
         match self.peek()? {
@@ -332,11 +358,13 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// Checks that nothing follows the value read.
+    #[inline]
     pub fn finish(&self) -> Result<(), Error> {
         if self.pos == self.input.len() { Ok(()) } else { Err(self.syntax_error("trailing bytes after the value")) }
     }
 
     /// The reader's position in the input.
+    #[inline]
     pub fn position(&self) -> usize {
         self.pos
     }

@@ -15,6 +15,7 @@ enum Sink<'w> {
 
 impl Sink<'_> {
     /// Writes `bytes` to the stream, keeping the first error; nothing for a vector.
+    #[inline]
     fn write_through(&mut self, bytes: &[u8]) {
         if let Sink::Stream { out, flushed, error } = self {
             if error.is_none()
@@ -39,17 +40,20 @@ const STREAM_DIRECT: usize = 64 * 1024;
 
 impl MsgpackWriter<'static> {
     /// A writer into a vector; `aligned` places array payloads at 8-byte offsets.
+    #[inline]
     pub fn new(aligned: bool) -> Self {
         MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Vec }
     }
 
     /// A writer that reuses `buffer`'s memory (its content is cleared).
+    #[inline]
     pub fn with_buffer(mut buffer: Vec<u8>, aligned: bool) -> Self {
         buffer.clear();
         MsgpackWriter { buffer, aligned, sink: Sink::Vec }
     }
 
     /// The message written.
+    #[inline]
     pub fn into_vec(self) -> Vec<u8> {
         self.buffer
     }
@@ -57,6 +61,7 @@ impl MsgpackWriter<'static> {
 
 impl<'w> MsgpackWriter<'w> {
     /// A writer that streams to `out`, buffering only small items.
+    #[inline]
     pub fn streaming(out: &'w mut dyn Write, aligned: bool) -> Self {
         MsgpackWriter {
             buffer: Vec::with_capacity(8 * 1024),
@@ -66,6 +71,7 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// Flushes what is buffered to the stream and returns its first error.
+    #[inline]
     pub fn finish_stream(mut self) -> io::Result<()> {
         self.flush_buffer();
         match self.sink {
@@ -74,6 +80,7 @@ impl<'w> MsgpackWriter<'w> {
         }
     }
 
+    #[inline]
     fn flush_buffer(&mut self) {
         let buffer = std::mem::take(&mut self.buffer);
         self.sink.write_through(&buffer);
@@ -82,6 +89,7 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// Bytes written so far, from the start of the message.
+    #[inline]
     pub fn position(&self) -> usize {
         match &self.sink {
             Sink::Vec => self.buffer.len(),
@@ -90,11 +98,13 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// Whether array payloads are aligned.
+    #[inline]
     pub fn is_aligned(&self) -> bool {
         self.aligned
     }
 
     /// Room for `additional` more bytes.
+    #[inline]
     pub fn reserve(&mut self, additional: usize) {
         if matches!(self.sink, Sink::Vec) {
             self.buffer.reserve(additional);
@@ -113,16 +123,19 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// `nil`.
+    #[inline]
     pub fn nil(&mut self) {
         self.raw(&[0xc0]);
     }
 
     /// `true` or `false`.
+    #[inline]
     pub fn bool(&mut self, value: bool) {
         self.raw(&[if value { 0xc3 } else { 0xc2 }]);
     }
 
     /// A non-negative integer in its smallest form.
+    #[inline]
     pub fn uint(&mut self, value: u64) {
         match value {
             0..=0x7f => self.raw(&[value as u8]),
@@ -137,6 +150,7 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// An integer in its smallest form (unsigned forms for non-negative values, as Python).
+    #[inline]
     pub fn int(&mut self, value: i64) {
         if value >= 0 {
             return self.uint(value as u64);
@@ -160,22 +174,26 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// A float64 (Python floats are doubles).
+    #[inline]
     pub fn float(&mut self, value: f64) {
         self.raw(&[0xcb]);
         self.raw(&value.to_be_bytes());
     }
 
+    #[inline]
     fn marker_u16(&mut self, marker: u8, len: u16) {
         self.raw(&[marker]);
         self.raw(&len.to_be_bytes());
     }
 
+    #[inline]
     fn marker_u32(&mut self, marker: u8, len: u32) {
         self.raw(&[marker]);
         self.raw(&len.to_be_bytes());
     }
 
     /// A str header for `len` bytes.
+    #[inline]
     pub fn str_header(&mut self, len: usize) {
         match len {
             0..=31 => self.raw(&[0xa0 | len as u8]),
@@ -186,12 +204,14 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// A str.
+    #[inline]
     pub fn str(&mut self, value: &str) {
         self.str_header(value.len());
         self.raw(value.as_bytes());
     }
 
     /// A bin header for `len` bytes.
+    #[inline]
     pub fn bin_header(&mut self, len: usize) {
         match len {
             0..=0xff => self.raw(&[0xc4, len as u8]),
@@ -201,12 +221,14 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// A bin.
+    #[inline]
     pub fn bin(&mut self, value: &[u8]) {
         self.bin_header(value.len());
         self.raw(value);
     }
 
     /// An array header for `len` elements.
+    #[inline]
     pub fn array_header(&mut self, len: usize) {
         match len {
             0..=15 => self.raw(&[0x90 | len as u8]),
@@ -216,6 +238,7 @@ impl<'w> MsgpackWriter<'w> {
     }
 
     /// A map header for `len` entries.
+    #[inline]
     pub fn map_header(&mut self, len: usize) {
         match len {
             0..=15 => self.raw(&[0x80 | len as u8]),
@@ -227,6 +250,7 @@ impl<'w> MsgpackWriter<'w> {
     /// A bin written in its smallest form widened by `extra` bytes (0, 1 or 3): msgpack's
     /// wider headers are as valid as the smallest, which lets the aligned encoding shift what
     /// follows without adding anything a reader would see.
+    #[inline]
     pub fn bin_widened(&mut self, value: &[u8], extra: usize) {
         let len = value.len();
         let natural = match len {
