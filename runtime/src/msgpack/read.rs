@@ -396,6 +396,21 @@ mod tests {
     }
 
     #[test]
+    fn non_minimal_header_forms_are_read() {
+        // str8 and str32 for a 2-byte string, bin32 for 1 byte, map16 and array32 for one entry.
+        let mut r = MsgpackReader::new(&[0xd9, 2, b'h', b'i', 0xdb, 0, 0, 0, 2, b'h', b'i', 0xc6, 0, 0, 0, 1, 7]);
+        assert_eq!(r.read_str().unwrap(), "hi");
+        assert_eq!(r.read_str().unwrap(), "hi");
+        assert_eq!(r.read_bin().unwrap(), &[7]);
+        let mut r = MsgpackReader::new(&[0xde, 0, 1, 0xa1, b'k', 0xdd, 0, 0, 0, 1, 0xcd, 0, 5]);
+        assert_eq!(r.read_map_len().unwrap(), 1);
+        assert_eq!(r.read_key_bytes().unwrap(), b"k");
+        assert_eq!(r.read_array_len().unwrap(), 1);
+        assert_eq!(r.read_int().unwrap(), 5);
+        r.finish().unwrap();
+    }
+
+    #[test]
     fn lengths_beyond_the_input_are_refused_before_allocating() {
         let err = MsgpackReader::new(&[0xdd, 0xff, 0xff, 0xff, 0xff]).read_array_len().unwrap_err();
         assert!(err.to_string().contains("container length exceeds the input"), "{err}");
