@@ -234,6 +234,15 @@ impl DType {
     /// `|O`, `|V8`, `<U5`, `|S3`, `<M8[ns]`, `float128`), is an
     /// [`ErrorKind::UnsupportedDType`] naming the text.
     pub fn parse(text: &str) -> Result<DType, Error> {
+        // The common case on the wire, `<f4` and its kin, without the general parser.
+        if let [order @ (b'<' | b'>' | b'|'), kind, size @ b'1'..=b'8'] = *text.as_bytes() {
+            let byte_order = if order == b'>' { ByteOrder::Big } else { ByteOrder::Little };
+            if let Some(scalar_type) = ScalarType::from_kind_and_size(char::from(kind), usize::from(size - b'0')) {
+                if order != b'|' || !scalar_type.has_byte_order() {
+                    return Ok(DType::new(scalar_type, byte_order));
+                }
+            }
+        }
         Self::parse_protocol(text)
             .or_else(|| ScalarType::from_name(text).map(DType::native))
             .ok_or_else(|| ErrorKind::UnsupportedDType(text.to_owned()).into())

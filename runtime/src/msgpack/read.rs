@@ -170,12 +170,16 @@ impl<'de> MsgpackReader<'de> {
     #[inline]
     pub fn read_int(&mut self) -> Result<Integer, Error> {
         let marker = self.marker()?;
-        if self.peek()? != Kind::Int {
+        // Positive fixints first: most integers on the wire are small.
+        if marker <= 0x7f {
+            self.pos += 1;
+            return Ok(marker.into());
+        }
+        if !matches!(marker, 0xe0..=0xff | 0xcc..=0xcf | 0xd0..=0xd3) {
             return Err(self.type_error("an integer"));
         }
         self.pos += 1;
         Ok(match marker {
-            0x00..=0x7f => marker.into(),
             0xe0..=0xff => (marker as i8).into(),
             0xcc => self.byte()?.into(),
             0xcd => u16::from_be_bytes(self.be()?).into(),
@@ -254,11 +258,15 @@ impl<'de> MsgpackReader<'de> {
     /// Reads a str or a bin as bytes (map keys written by Python may be either).
     #[inline]
     pub fn read_key_bytes(&mut self) -> Result<&'de [u8], Error> {
-        match self.peek()? {
-            Kind::Bin => self.read_bin(),
-            Kind::Str => self.read_str_bytes(),
-            _ => Err(self.type_error("a string key")),
-        }
+        let marker = self.marker()?;
+        let len = match marker {
+            0xa0..=0xbf => self.length(Some(marker & 0x1f), 0)?,
+            0xc4 | 0xd9 => self.length(None, 1)?,
+            0xc5 | 0xda => self.length(None, 2)?,
+            0xc6 | 0xdb => self.length(None, 4)?,
+            _ => return Err(self.type_error("a string key")),
+        };
+        self.take(len)
     }
 
     #[inline]
