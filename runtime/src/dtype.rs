@@ -234,18 +234,23 @@ impl DType {
     /// `|O`, `|V8`, `<U5`, `|S3`, `<M8[ns]`, `float128`), is an
     /// [`ErrorKind::UnsupportedDType`] naming the text.
     pub fn parse(text: &str) -> Result<DType, Error> {
-        // The common case on the wire, `<f4` and its kin, without the general parser.
-        if let [order @ (b'<' | b'>' | b'|'), kind, size @ b'1'..=b'8'] = *text.as_bytes() {
-            let byte_order = if order == b'>' { ByteOrder::Big } else { ByteOrder::Little };
-            if let Some(scalar_type) = ScalarType::from_kind_and_size(char::from(kind), usize::from(size - b'0')) {
-                if order != b'|' || !scalar_type.has_byte_order() {
-                    return Ok(DType::new(scalar_type, byte_order));
-                }
-            }
+        if let Some(dtype) = Self::parse_short_protocol(text.as_bytes()) {
+            return Ok(dtype);
         }
         Self::parse_protocol(text)
             .or_else(|| ScalarType::from_name(text).map(DType::native))
             .ok_or_else(|| ErrorKind::UnsupportedDType(text.to_owned()).into())
+    }
+
+    /// The common case on the wire, `<f4` and its kin, without the general parser.
+    pub(crate) fn parse_short_protocol(text: &[u8]) -> Option<DType> {
+        let [order @ (b'<' | b'>' | b'|'), kind, size @ b'1'..=b'8'] = *text else { return None };
+        let scalar_type = ScalarType::from_kind_and_size(char::from(kind), usize::from(size - b'0'))?;
+        // `|f8` means native order, which the general parser handles.
+        if order == b'|' && scalar_type.has_byte_order() {
+            return None;
+        }
+        Some(DType::new(scalar_type, if order == b'>' { ByteOrder::Big } else { ByteOrder::Little }))
     }
 
     fn parse_protocol(text: &str) -> Option<DType> {

@@ -148,8 +148,14 @@ pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<Num
     let missing = |key: &'static str| Error::from(ErrorKind::MissingField).at_field(key);
     let nd = nd.ok_or_else(|| missing("nd"))?;
     let dtype_text = dtype.ok_or_else(|| missing("type"))?;
-    let dtype_text = std::str::from_utf8(dtype_text).map_err(|_| invalid("the dtype is not UTF-8").at_field("type"))?;
-    let dtype = DType::parse(dtype_text).map_err(|e| e.at_field("type"))?;
+    let dtype = match DType::parse_short_protocol(dtype_text) {
+        Some(dtype) => dtype,
+        None => {
+            let text =
+                std::str::from_utf8(dtype_text).map_err(|_| invalid("the dtype is not UTF-8").at_field("type"))?;
+            DType::parse(text).map_err(|e| e.at_field("type"))?
+        }
+    };
     let shape = if nd { shape.ok_or_else(|| missing("shape"))? } else { Shape::scalar() };
     Ok(NumpyMap { nd, dtype, shape, data: data.ok_or_else(|| missing("data"))? })
 }
