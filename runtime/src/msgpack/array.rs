@@ -112,6 +112,7 @@ fn invalid(message: impl Into<String>) -> Error {
 
 /// Reads a msgpack_numpy map. `kind` `O` (a pickle) and `V` (structured) are refused without
 /// looking at the data; `kind` may be absent (older msgpack_numpy).
+#[inline]
 pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
     let (mut nd, mut dtype, mut kind, mut shape, mut data) = (None, None, None, None, None);
     let entries = reader.read_map_len()?;
@@ -160,6 +161,7 @@ pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<Num
     Ok(NumpyMap { nd, dtype, shape, data: data.ok_or_else(|| missing("data"))? })
 }
 
+#[inline]
 fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
     let len = reader.read_array_len()?;
     let mut shape = Shape::scalar();
@@ -172,6 +174,7 @@ fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
     Ok(shape)
 }
 
+#[inline]
 fn read_array_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
     if reader.peek()? != super::Kind::Map {
         return Err(reader.type_error("a numpy array (a msgpack_numpy map)"));

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 
 /// A number as Python writers produce it: an int, a float32 or float64, a bool, or a numpy
 /// scalar map (`{nd: false, type, data}`).
+#[inline]
 fn read_scalar(reader: &mut MsgpackReader<'_>, expected: &'static str) -> Result<NumpyScalar, Error> {
     match reader.peek()? {
         Kind::Int => Ok(NumpyScalar::Int(reader.read_int()?)),
