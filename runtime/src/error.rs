@@ -119,6 +119,14 @@ pub enum ErrorKind {
     /// Nesting deeper than the decoder's limit.
     #[error("nesting deeper than {0} levels")]
     TooDeep(usize),
+    /// A message larger than [`Limits::max_message_size`](crate::Limits).
+    #[error("message of {size} bytes is larger than the limit of {limit} bytes")]
+    MessageTooLarge {
+        /// The message's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// Writing to an `io::Write` failed.
     #[error("write failed: {0}")]
     Io(String),
@@ -152,6 +160,36 @@ impl Error {
         self.inner.location_rev.iter().rev().cloned().collect()
     }
 
+    /// The error as pydantic lists validation errors, for a server that answers 422:
+    /// `[{"type": "int_type", "loc": ["items", 1, "x"], "msg": "Expected an integer, got a string"}]`.
+    ///
+    /// ```
+    /// use chainmodel::prelude::*;
+    ///
+    /// #[derive(ChainModel, Debug)]
+    /// struct Point { x: i64 }
+    ///
+    /// let err = Point::from_json("{}").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_pydantic_errors(),
+    ///     serde_json::json!([{"type": "missing", "loc": ["x"], "msg": "Field required"}])
+    /// );
+    /// ```
+    pub fn to_pydantic_errors(&self) -> serde_json::Value {
+        let loc: Vec<serde_json::Value> = self
+            .location()
+            .into_iter()
+            .map(|segment| match segment {
+                PathSegment::Field(name) => serde_json::Value::from(name.into_owned()),
+                PathSegment::Index(index) => serde_json::Value::from(index),
+            })
+            .collect();
+        let message = self.inner.kind.to_string();
+        let mut chars = message.chars();
+        let msg: String = chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        serde_json::json!([{"type": self.inner.kind.pydantic_type(), "loc": loc, "msg": msg}])
+    }
+
     /// Locates the error inside the field or map key `name` (call it from the inside out).
     #[must_use]
     pub fn at_field(mut self, name: impl Into<Cow<'static, str>>) -> Self {
@@ -164,6 +202,28 @@ impl Error {
     pub fn at_index(mut self, index: usize) -> Self {
         self.inner.location_rev.push(PathSegment::Index(index));
         self
+    }
+}
+
+impl ErrorKind {
+    /// The pydantic error type closest to this kind (`missing`, `int_type`, `json_invalid`, …).
+    pub fn pydantic_type(&self) -> &'static str {
+        match self {
+            ErrorKind::MissingField => "missing",
+            ErrorKind::UnknownField => "extra_forbidden",
+            ErrorKind::Syntax { format: "JSON", .. } => "json_invalid",
+            ErrorKind::UnexpectedType { expected, .. } => match *expected {
+                "an integer" => "int_type",
+                "a number" | "a float" => "float_type",
+                "a string" => "string_type",
+                "a boolean" => "bool_type",
+                "an array" => "list_type",
+                "an object" | "a map" => "dict_type",
+                "bytes" => "bytes_type",
+                _ => "value_error",
+            },
+            _ => "value_error",
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod ext;
 mod format;
 pub mod json;
+mod limits;
 mod model;
 pub mod msgpack;
 #[cfg(feature = "ndarray")]
@@ -30,6 +31,7 @@ pub use dtype::{ByteOrder, DType, ScalarType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, PathSegment};
 pub use half::f16;
+pub use limits::Limits;
 pub use model::ChainModel;
 pub use num_complex::Complex;
 #[cfg(feature = "decimal")]

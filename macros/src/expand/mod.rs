@@ -6,7 +6,7 @@ mod msgpack;
 mod schema;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::DeriveInput;
 
 use crate::internals::ast::{Container, Data};
@@ -116,12 +116,26 @@ pub fn field_bounds(container: &Container<'_>, bound: &TokenStream) -> TokenStre
         let predicates = w.predicates.iter();
         quote!(#(#predicates,)*)
     });
+    // A field that holds the model itself (`Vec<Tree>` in `Tree`) gets no bound: the bound
+    // would ask the compiler to prove the impl from itself. Its type still needs the codec in
+    // the impl's body, which holds exactly when the other fields' bounds hold.
+    let holds_self = |ty: &syn::Type| ty.to_token_stream().into_iter().any(|token| is_ident(&token, container.ident));
     let field_types: Vec<&syn::Type> = match &container.data {
-        Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip).map(|f| f.ty).collect(),
+        Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip && !holds_self(f.ty)).map(|f| f.ty).collect(),
         Data::Enum(_) => Vec::new(),
     };
     quote! {
         where #existing #(for<'__cm> #field_types: #bound,)*
+    }
+}
+
+/// Whether `token` is `ident`, looking into groups (`Vec<Box<Tree>>` spells `Tree` inside `<>`,
+/// which is not a group, but a tuple `(Tree, u8)` is).
+fn is_ident(token: &proc_macro2::TokenTree, ident: &syn::Ident) -> bool {
+    match token {
+        proc_macro2::TokenTree::Ident(found) => found == ident,
+        proc_macro2::TokenTree::Group(group) => group.stream().into_iter().any(|t| is_ident(&t, ident)),
+        _ => false,
     }
 }
 

@@ -77,8 +77,15 @@ pub fn from_str<'de, T: JsonDecode<'de>>(text: &'de str) -> Result<T, Error> {
 }
 
 /// Reads a `T` from JSON bytes (UTF-8); nothing but whitespace may follow the value.
+/// Decodes with the default [`Limits`](crate::Limits).
 pub fn from_slice<'de, T: JsonDecode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
-    let mut reader = JsonReader::new(bytes);
+    from_slice_with(bytes, &crate::Limits::DEFAULT)
+}
+
+/// As [`from_slice`], with the given limits of nesting and message size.
+pub fn from_slice_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    limits.check_size(bytes.len())?;
+    let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth);
     let value = T::decode_json(&mut reader)?;
     reader.finish()?;
     Ok(value)

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::error::{Error, ErrorKind};
 
 /// The default limit on nesting of arrays and objects.
-pub const DEFAULT_MAX_DEPTH: usize = 128;
+pub const DEFAULT_MAX_DEPTH: usize = crate::Limits::DEFAULT.max_depth;
 
 /// What the next value is, judged by its first byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

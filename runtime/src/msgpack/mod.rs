@@ -104,8 +104,15 @@ pub fn to_writer<T: MsgpackEncode + ?Sized>(out: &mut impl std::io::Write, value
 
 /// Reads a `T` from msgpack; nothing may follow the value. Arrays and strings of borrowing
 /// types (`NdArrayView`, `&str`, `&[u8]`) borrow from `bytes` when they can.
+/// Decodes with the default [`Limits`](crate::Limits).
 pub fn from_slice<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
-    let mut reader = MsgpackReader::new(bytes);
+    from_slice_with(bytes, &crate::Limits::DEFAULT)
+}
+
+/// As [`from_slice`], with the given limits of nesting and message size.
+pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    limits.check_size(bytes.len())?;
+    let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
     let value = T::decode_msgpack(&mut reader)?;
     reader.finish()?;
     Ok(value)

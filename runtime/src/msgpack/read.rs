@@ -4,7 +4,7 @@
 use crate::error::{Error, ErrorKind};
 
 /// The default limit on nesting of arrays and maps.
-pub const DEFAULT_MAX_DEPTH: usize = 128;
+pub const DEFAULT_MAX_DEPTH: usize = crate::Limits::DEFAULT.max_depth;
 
 /// What the next value is, judged by its marker byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
