@@ -344,7 +344,7 @@ impl MsgpackDecode<'_> for Value {
             Kind::Map if let Some(tag) = extension_tag(reader) => extension_value(reader, tag)?,
             Kind::Map => {
                 let len = reader.read_map_len()?;
-                let mut entries = Vec::with_capacity(len);
+                let mut entries = Vec::with_capacity(reader.capacity_for::<(Value, Value)>(len));
                 for index in 0..len {
                     let key = Value::decode_msgpack(reader)?;
                     let value = Value::decode_msgpack(reader).map_err(|e| match &key {

@@ -207,8 +207,7 @@ impl<T: MsgpackEncode> MsgpackEncode for Vec<T> {
 impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Vec<T> {
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let len = reader.read_array_len()?;
-        // The header's length was checked against the input, so this cannot be a bomb.
-        let mut items = Vec::with_capacity(len);
+        let mut items = Vec::with_capacity(reader.capacity_for::<T>(len));
         for index in 0..len {
             items.push(T::decode_msgpack(reader).map_err(|e| e.at_index(index))?);
         }
