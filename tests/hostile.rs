@@ -193,3 +193,16 @@ fn pydantic_style_error_lists() {
     let err = Tree::from_json("{").unwrap_err();
     assert_eq!(err.to_pydantic_errors()[0]["type"], "json_invalid");
 }
+
+/// Nesting up to the limit fits the stack of a test thread (2 MiB), in a debug build.
+#[test]
+fn nesting_at_the_limit_fits_the_stack() {
+    let depth = Limits::DEFAULT.max_depth;
+    let json = "[".repeat(depth) + &"]".repeat(depth);
+    assert!(chainmodel::json::from_str::<Value>(&json).is_ok());
+    assert!(chainmodel::json::from_str::<serde_json::Value>(&json).is_ok());
+    let mut message = vec![0x91; depth - 1];
+    message.push(0x90);
+    assert!(chainmodel::msgpack::from_slice::<Value>(&message).is_ok());
+    assert!(Tree::from_json(&deep_tree_json(depth / 2 - 1, "children")).is_ok());
+}
