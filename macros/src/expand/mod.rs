@@ -1,6 +1,7 @@
 //! Turns the parsed model into code: one module per output, all wrapped in one `const _`
 //! and reaching the runtime only through its hidden `__private` module.
 
+mod decode;
 mod json;
 mod msgpack;
 mod schema;

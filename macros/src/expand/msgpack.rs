@@ -5,8 +5,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::decode::{self, MapReader, decode_generics};
 use super::field_bounds;
-use super::json::{decode_generics, default_value, expected_values};
+use super::json::expected_values;
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
@@ -79,79 +80,21 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
 }
 
 fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let ident = container.ident;
-    let generics = decode_generics(container);
-    let (impl_generics, _, _) = generics.split_for_impl();
-    let (_, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = field_bounds(container, &quote!(#private::MsgpackDecode<'__de>));
-    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
-    let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
-    let declare = wire.iter().zip(&slots).map(|(field, slot)| {
-        let ty = field.ty;
-        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
-    });
-    let arms = wire.iter().zip(&slots).map(|(field, slot)| {
-        let key = &field.key;
-        let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
-        let ty = field.ty;
-        quote_spanned! {ty.span()=>
-            #(#names)|* => {
-                #slot = ::core::option::Option::Some(
-                    <#ty as #private::MsgpackDecode<'__de>>::decode_msgpack(__reader).map_err(|e| e.at_field(#key))?,
-                );
-            }
-        }
-    });
-    let unknown = if container.attrs.deny_unknown_fields {
-        quote! {
-            return ::core::result::Result::Err(
-                #private::Error::from(#private::ErrorKind::UnknownField)
-                    .at_field(::std::string::String::from_utf8_lossy(__key).into_owned()),
-            );
-        }
-    } else {
-        quote!(__reader.skip_value()?;)
+    let map = MapReader {
+        decode_trait: quote!(MsgpackDecode),
+        method: format_ident!("decode_msgpack"),
+        reader: quote!(MsgpackReader),
+        key_loop: quote!(for _ in 0..__reader.read_map_len()?),
+        bind_key: quote!(let __key = __reader.read_key_bytes()?;),
+        after_loop: quote!(__reader.leave();),
+        // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
+        key_pattern: |key| {
+            let bytes = byte_literal(key.as_bytes());
+            quote!(#bytes)
+        },
+        key_name: quote!(::std::string::String::from_utf8_lossy(__key).into_owned()),
     };
-    let mut wire_slots = slots.iter();
-    let inits = fields.iter().map(|field| {
-        let member = field.ident;
-        if field.attrs.skip {
-            let value = default_value(field);
-            return quote!(#member: #value);
-        }
-        let slot = wire_slots.next().expect("one slot per wire field");
-        let key = &field.key;
-        let ty = field.ty;
-        let missing = match default_value(field) {
-            Some(value) => value,
-            None => quote! {
-                <#ty as #private::MsgpackDecode<'__de>>::missing().map_err(|e| e.at_field(#key))?
-            },
-        };
-        quote! {
-            #member: match #slot {
-                ::core::option::Option::Some(value) => value,
-                ::core::option::Option::None => #missing,
-            }
-        }
-    });
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
-            fn decode_msgpack(__reader: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
-                #(#declare)*
-                for _ in 0..__reader.read_map_len()? {
-                    let __key = __reader.read_key_bytes()?;
-                    match __key {
-                        #(#arms)*
-                        _ => { #unknown }
-                    }
-                }
-                __reader.leave();
-                ::core::result::Result::Ok(#ident { #(#inits,)* })
-            }
-        }
-    }
+    decode::decode_struct(container, fields, private, &map)
 }
 
 fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
