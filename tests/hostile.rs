@@ -29,7 +29,8 @@ fn numpy_map(dtype: &str, shape: &[i128], data: &[u8], kind: &[u8]) -> Vec<u8> {
     out.extend_from_slice(dtype.as_bytes());
     out.extend_from_slice(&[0xc4, 4, b'k', b'i', b'n', b'd', 0xc4, kind.len() as u8]);
     out.extend_from_slice(kind);
-    out.extend_from_slice(&[0xc4, 5, b's', b'h', b'a', b'p', b'e', 0x90 | shape.len() as u8]);
+    out.extend_from_slice(&[0xc4, 5, b's', b'h', b'a', b'p', b'e', 0xdc]);
+    out.extend_from_slice(&(shape.len() as u16).to_be_bytes());
     for &dim in shape {
         if dim < 0 {
             out.push(0xd3);
@@ -205,4 +206,19 @@ fn nesting_at_the_limit_fits_the_stack() {
     message.push(0x90);
     assert!(chainmodel::msgpack::from_slice::<Value>(&message).is_ok());
     assert!(Tree::from_json(&deep_tree_json(depth / 2 - 1, "children")).is_ok());
+}
+
+/// numpy allows 64 dimensions; more would only serve to make printing recurse deeply.
+#[test]
+fn more_than_64_dimensions_are_refused() {
+    let dims = vec!["1"; 65].join(",");
+    let json = format!(r#"{{"name":"t","values":{{"data_b64":"AAAAAA==","shape":[{dims}],"dtype":"float32"}}}}"#);
+    assert_eq!(Tensor::from_json(&json).unwrap_err().to_string(), "values: arrays have at most 64 dimensions, got 65");
+    let message = tensor_message(numpy_map("<f4", &[1; 65], &[0; 4], b""));
+    assert_eq!(
+        Tensor::from_msgpack(&message).unwrap_err().to_string(),
+        "values: arrays have at most 64 dimensions, got 65"
+    );
+    assert!(AnyArray::from_bytes("<f4".parse().unwrap(), vec![1; 65], vec![0; 4]).is_err());
+    assert!(AnyArray::from_bytes("<f4".parse().unwrap(), vec![1; 64], vec![0; 4]).is_ok());
 }

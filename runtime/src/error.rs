@@ -61,6 +61,9 @@ pub enum ErrorKind {
     /// does not.
     #[error("array shape {} is too large", PyShape(.0))]
     ShapeOverflow(Vec<usize>),
+    /// An array shape with more dimensions than numpy allows (64).
+    #[error("arrays have at most 64 dimensions, got {0}")]
+    TooManyDimensions(usize),
     /// An array's data is not `product(shape) × itemsize` bytes (or elements) long.
     #[error("array of shape {} and dtype {dtype} needs {expected} bytes, got {actual}", PyShape(.shape))]
     LengthMismatch {

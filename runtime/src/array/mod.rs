@@ -17,9 +17,16 @@ use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, ErrorKind};
 
+/// numpy's limit on an array's dimensions (`NPY_MAXDIMS`).
+pub const MAX_DIMENSIONS: usize = 64;
+
 /// The number of elements of an array of `shape`: the product of its dimensions
-/// (1 for the 0-d shape `[]`). An error if the product does not fit in `usize`.
+/// (1 for the 0-d shape `[]`). An error if the product does not fit in `usize`, or if the shape
+/// has more than numpy's [`MAX_DIMENSIONS`].
 pub fn element_count(shape: &[usize]) -> Result<usize, Error> {
+    if shape.len() > MAX_DIMENSIONS {
+        return Err(ErrorKind::TooManyDimensions(shape.len()).into());
+    }
     shape
         .iter()
         .try_fold(1usize, |count, &dim| count.checked_mul(dim))
