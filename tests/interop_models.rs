@@ -212,8 +212,7 @@ struct Pair {
 /// A message in both binary encodings: (aligned, compact).
 type Encodings = (Vec<u8>, Vec<u8>);
 
-/// The aligned and compact encodings of what `bytes` decodes to, through an 8-aligned copy
-/// of the input so that views borrow.
+/// The aligned and compact encodings of what `bytes` decodes to.
 fn msgpack_twice<'de, T: ChainModel + chainmodel::msgpack::MsgpackDecode<'de> + chainmodel::msgpack::MsgpackEncode>(
     bytes: &'de [u8],
 ) -> Result<Encodings, chainmodel::Error> {
