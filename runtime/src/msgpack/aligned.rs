@@ -27,6 +27,14 @@ pub struct AlignedBytes {
 }
 
 impl AlignedBytes {
+    /// Reads exactly `len` bytes of `reader` (a body of known length, such as an HTTP request
+    /// with `Content-Length`) straight into an aligned buffer, with no intermediate copy.
+    pub fn read_exact_from(mut reader: impl std::io::Read, len: usize) -> std::io::Result<Self> {
+        let mut words = vec![0u64; len.div_ceil(8)];
+        reader.read_exact(&mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..len])?;
+        Ok(AlignedBytes { words, len })
+    }
+
     /// Reads all of `reader` into an aligned buffer.
     pub fn read_from(mut reader: impl std::io::Read) -> std::io::Result<Self> {
         let mut bytes = Vec::new();

@@ -1,0 +1,185 @@
+//! Every row of the README's performance table in one run (`scripts/bench` runs this, the Python
+//! side, and prints the table): JSON and msgpack, encode and decode, for one model holding a
+//! 64 MiB float32 array and for 20 000 small models, by chainmodel, by the `msgpack-numpy` crate
+//! with rmp-serde, by rmp-serde and serde_json on a plain serde struct with the array as a list,
+//! beside the physical baselines (memcpy, bare base64).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chainmodel::msgpack::AlignedBytes;
+use chainmodel::prelude::*;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
+use std::hint::black_box;
+
+// As in benches/msgpack.rs: a service's allocator, shared by every contestant.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(ChainModel)]
+struct Tensor {
+    name: String,
+    values: NdArray<f32>,
+}
+
+#[derive(ChainModel)]
+struct TensorView<'a> {
+    name: String,
+    values: NdArrayView<'a, f32>,
+}
+
+#[derive(ChainModel)]
+struct Embedding {
+    id: i64,
+    name: String,
+    embedding: NdArray<f32>,
+    score: f64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PeerTensor {
+    name: String,
+    values: msgpack_numpy::NDArray,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PeerEmbedding {
+    id: i64,
+    name: String,
+    embedding: msgpack_numpy::NDArray,
+    score: f64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PlainTensor {
+    name: String,
+    values: Vec<f32>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PlainEmbedding {
+    id: i64,
+    name: String,
+    embedding: Vec<f32>,
+    score: f64,
+}
+
+fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group
+}
+
+fn peer_array(values: Vec<f32>, shape: &[usize]) -> msgpack_numpy::NDArray {
+    let array = msgpack_numpy::ndarray::Array::from_shape_vec(msgpack_numpy::ndarray::IxDyn(shape), values).unwrap();
+    msgpack_numpy::NDArray::F32(array)
+}
+
+fn large(c: &mut Criterion) {
+    const LEN: usize = 64 * 1024 * 1024 / 4;
+    let values: Vec<f32> = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
+    let shape = [4096, LEN / 4096];
+    let ours =
+        Tensor { name: "activations".into(), values: NdArray::from_shape_vec(shape.to_vec(), values.clone()).unwrap() };
+    let peer = PeerTensor { name: "activations".into(), values: peer_array(values.clone(), &shape) };
+    let plain = PlainTensor { name: "activations".into(), values };
+    let bytes: &[u8] = bytemuck::cast_slice(ours.values.as_slice());
+    let (json, msgpack) = (ours.to_json().unwrap(), AlignedBytes::from(&ours.to_msgpack().unwrap()[..]));
+    let (peer_msgpack, plain_msgpack) =
+        (rmp_serde::to_vec_named(&peer).unwrap(), rmp_serde::to_vec_named(&plain).unwrap());
+    let plain_json = serde_json::to_string(&plain).unwrap();
+    let encoded = STANDARD.encode(bytes);
+    let mut warm = vec![0u8; bytes.len()];
+
+    let mut g = group(c, "report_64mib");
+    g.bench_function("baseline_memcpy", |b| b.iter(|| warm.copy_from_slice(black_box(bytes))));
+    g.bench_function("baseline_base64_encode", |b| b.iter(|| STANDARD.encode(black_box(bytes))));
+    g.bench_function("baseline_base64_decode", |b| b.iter(|| STANDARD.decode(black_box(&encoded)).unwrap()));
+    g.bench_function("chainmodel_json_encode", |b| b.iter(|| black_box(&ours).to_json().unwrap()));
+    g.bench_function("chainmodel_json_decode", |b| b.iter(|| Tensor::from_json(black_box(&json)).unwrap()));
+    g.bench_function("chainmodel_msgpack_encode", |b| b.iter(|| black_box(&ours).to_msgpack().unwrap()));
+    g.bench_function("chainmodel_msgpack_decode", |b| b.iter(|| Tensor::from_msgpack(black_box(&msgpack)).unwrap()));
+    g.bench_function("chainmodel_msgpack_decode_view", |b| {
+        b.iter(|| TensorView::from_msgpack(black_box(&msgpack)).unwrap())
+    });
+    g.bench_function("peer_msgpack_encode", |b| b.iter(|| rmp_serde::to_vec_named(black_box(&peer)).unwrap()));
+    g.bench_function("peer_msgpack_decode", |b| {
+        b.iter(|| rmp_serde::from_slice::<PeerTensor>(black_box(&peer_msgpack)).unwrap())
+    });
+    g.bench_function("plain_msgpack_encode", |b| b.iter(|| rmp_serde::to_vec_named(black_box(&plain)).unwrap()));
+    g.bench_function("plain_msgpack_decode", |b| {
+        b.iter(|| rmp_serde::from_slice::<PlainTensor>(black_box(&plain_msgpack)).unwrap())
+    });
+    g.bench_function("plain_json_encode", |b| b.iter(|| serde_json::to_string(black_box(&plain)).unwrap()));
+    g.bench_function("plain_json_decode", |b| {
+        b.iter(|| serde_json::from_str::<PlainTensor>(black_box(&plain_json)).unwrap())
+    });
+    g.finish();
+}
+
+fn small(c: &mut Criterion) {
+    const MODELS: usize = 20_000;
+    let vector = |i: usize| (0..256).map(|j| ((i * 256 + j) as f32).cos()).collect::<Vec<f32>>();
+    let ours: Vec<Embedding> = (0..MODELS)
+        .map(|i| Embedding {
+            id: i as i64,
+            name: format!("doc-{i}"),
+            embedding: NdArray::from_vec(vector(i)),
+            score: i as f64 * 0.5,
+        })
+        .collect();
+    let peers: Vec<PeerEmbedding> = (0..MODELS)
+        .map(|i| PeerEmbedding {
+            id: i as i64,
+            name: format!("doc-{i}"),
+            embedding: peer_array(vector(i), &[256]),
+            score: i as f64 * 0.5,
+        })
+        .collect();
+    let plain: Vec<PlainEmbedding> = (0..MODELS)
+        .map(|i| PlainEmbedding { id: i as i64, name: format!("doc-{i}"), embedding: vector(i), score: i as f64 * 0.5 })
+        .collect();
+    let payloads: Vec<&[u8]> = ours.iter().map(|m| bytemuck::cast_slice(m.embedding.as_slice())).collect();
+    let all_payloads: Vec<u8> = payloads.concat();
+    let encoded = STANDARD.encode(&all_payloads);
+    let mut warm = vec![0u8; all_payloads.len()];
+    let json = chainmodel::json::to_string(&ours).unwrap();
+    let msgpack = AlignedBytes::from(&chainmodel::msgpack::to_vec(&ours).unwrap()[..]);
+    let (peer_msgpack, plain_msgpack) =
+        (rmp_serde::to_vec_named(&peers).unwrap(), rmp_serde::to_vec_named(&plain).unwrap());
+    let plain_json = serde_json::to_string(&plain).unwrap();
+
+    let mut g = group(c, "report_20k_small");
+    g.bench_function("baseline_memcpy", |b| b.iter(|| warm.copy_from_slice(black_box(&all_payloads))));
+    g.bench_function("baseline_base64_encode", |b| b.iter(|| STANDARD.encode(black_box(&all_payloads))));
+    g.bench_function("baseline_base64_decode", |b| b.iter(|| STANDARD.decode(black_box(&encoded)).unwrap()));
+    g.bench_function("chainmodel_json_encode", |b| b.iter(|| chainmodel::json::to_string(black_box(&ours)).unwrap()));
+    g.bench_function("chainmodel_json_decode", |b| {
+        b.iter(|| chainmodel::json::from_str::<Vec<Embedding>>(black_box(&json)).unwrap())
+    });
+    g.bench_function("chainmodel_msgpack_encode", |b| {
+        b.iter(|| chainmodel::msgpack::to_vec(black_box(&ours)).unwrap())
+    });
+    g.bench_function("chainmodel_msgpack_decode", |b| {
+        b.iter(|| chainmodel::msgpack::from_slice::<Vec<Embedding>>(black_box(&msgpack)).unwrap())
+    });
+    g.bench_function("peer_msgpack_encode", |b| b.iter(|| rmp_serde::to_vec_named(black_box(&peers)).unwrap()));
+    g.bench_function("peer_msgpack_decode", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<PeerEmbedding>>(black_box(&peer_msgpack)).unwrap())
+    });
+    g.bench_function("plain_msgpack_encode", |b| b.iter(|| rmp_serde::to_vec_named(black_box(&plain)).unwrap()));
+    g.bench_function("plain_msgpack_decode", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<PlainEmbedding>>(black_box(&plain_msgpack)).unwrap())
+    });
+    g.bench_function("plain_json_encode", |b| b.iter(|| serde_json::to_string(black_box(&plain)).unwrap()));
+    g.bench_function("plain_json_decode", |b| {
+        b.iter(|| serde_json::from_str::<Vec<PlainEmbedding>>(black_box(&plain_json)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, large, small);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
