@@ -27,7 +27,10 @@ def mean_ms(group: str, name: str):
 
 
 def cell(value, baseline):
-    return "–" if value is None else f"{value / baseline:.2f}× ({value:.3g} ms)"
+    if value is None:
+        return "–"
+    ratio = value / baseline
+    return f"{ratio:.2f}× ({value:.3g} ms)" if ratio >= 0.01 else f"{ratio:.1e}× ({value * 1e6:.3g} ns)"
 
 
 def main() -> None:
