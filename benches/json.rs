@@ -9,23 +9,10 @@ use criterion::{Criterion, criterion_group};
 use std::hint::black_box;
 
 mod common;
-use common::print_ratios;
-
-#[derive(ChainModel)]
-struct Tensor {
-    name: String,
-    values: NdArray<f32>,
-}
-
-const LEN: usize = 64 * 1024 * 1024 / 4;
-
-fn tensor() -> Tensor {
-    let values = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
-    Tensor { name: "activations".into(), values: NdArray::from_shape_vec(vec![4096, LEN / 4096], values).unwrap() }
-}
+use common::{Tensor, large_tensor, print_ratios};
 
 fn json_64mib(c: &mut Criterion) {
-    let model = tensor();
+    let model = large_tensor();
     let bytes: &[u8] = bytemuck::cast_slice(model.values.as_slice());
     let text = model.to_json().unwrap();
     let encoded = STANDARD.encode(bytes);

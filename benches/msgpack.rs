@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group};
 use std::hint::black_box;
 
 mod common;
-use common::print_ratios;
+use common::{Embedding, PeerEmbedding, Tensor, TensorView, large_tensor, print_ratios, small_embeddings, small_peers};
 
 // A service's allocator keeps freed memory for reuse; glibc's returns large blocks to the
 // kernel, so every run would also time page faults of fresh memory. Both codecs share this
@@ -19,24 +19,8 @@ use common::print_ratios;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[derive(ChainModel)]
-struct Tensor {
-    name: String,
-    values: NdArray<f32>,
-}
-
-#[derive(ChainModel)]
-struct TensorView<'a> {
-    name: String,
-    values: NdArrayView<'a, f32>,
-}
-
-const LEN: usize = 64 * 1024 * 1024 / 4;
-
 fn large(c: &mut Criterion) {
-    let values: Vec<f32> = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
-    let model =
-        Tensor { name: "activations".into(), values: NdArray::from_shape_vec(vec![4096, LEN / 4096], values).unwrap() };
+    let model = large_tensor();
     let bytes: &[u8] = bytemuck::cast_slice(model.values.as_slice());
     let message = AlignedBytes::from(&model.to_msgpack().unwrap()[..]);
     let mut warm = vec![0u8; bytes.len()];
@@ -62,14 +46,6 @@ fn large(c: &mut Criterion) {
 }
 
 #[derive(ChainModel)]
-struct Embedding {
-    id: i64,
-    name: String,
-    embedding: NdArray<f32>,
-    score: f64,
-}
-
-#[derive(ChainModel)]
 struct EmbeddingView<'a> {
     id: i64,
     name: &'a str,
@@ -91,37 +67,9 @@ struct PeerEmbeddingView<'a> {
     score: f64,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct PeerEmbedding {
-    id: i64,
-    name: String,
-    embedding: msgpack_numpy::NDArray,
-    score: f64,
-}
-
-const MODELS: usize = 20_000;
-
 fn small(c: &mut Criterion) {
-    let vector = |i: usize| (0..256).map(|j| ((i * 256 + j) as f32).cos()).collect::<Vec<f32>>();
-    let ours: Vec<Embedding> = (0..MODELS)
-        .map(|i| Embedding {
-            id: i as i64,
-            name: format!("doc-{i}"),
-            embedding: NdArray::from_vec(vector(i)),
-            score: i as f64 * 0.5,
-        })
-        .collect();
-    let peers: Vec<PeerEmbedding> = (0..MODELS)
-        .map(|i| PeerEmbedding {
-            id: i as i64,
-            name: format!("doc-{i}"),
-            embedding: msgpack_numpy::NDArray::F32(
-                msgpack_numpy::ndarray::Array::from_shape_vec(msgpack_numpy::ndarray::IxDyn(&[256]), vector(i))
-                    .unwrap(),
-            ),
-            score: i as f64 * 0.5,
-        })
-        .collect();
+    let ours = small_embeddings();
+    let peers = small_peers();
     let our_message = AlignedBytes::from(&chainmodel::msgpack::to_vec(&ours).unwrap()[..]);
     let peer_message = rmp_serde::to_vec_named(&peers).unwrap();
 

@@ -11,42 +11,20 @@ use chainmodel::prelude::*;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
 use std::hint::black_box;
 
+mod common;
+use common::{
+    Embedding, LARGE_SHAPE, PeerEmbedding, SMALL_MODELS, Tensor, TensorView, large_values, peer_array,
+    small_embeddings, small_peers, small_vector,
+};
+
 // As in benches/msgpack.rs: a service's allocator, shared by every contestant.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[derive(ChainModel)]
-struct Tensor {
-    name: String,
-    values: NdArray<f32>,
-}
-
-#[derive(ChainModel)]
-struct TensorView<'a> {
-    name: String,
-    values: NdArrayView<'a, f32>,
-}
-
-#[derive(ChainModel)]
-struct Embedding {
-    id: i64,
-    name: String,
-    embedding: NdArray<f32>,
-    score: f64,
-}
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PeerTensor {
     name: String,
     values: msgpack_numpy::NDArray,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct PeerEmbedding {
-    id: i64,
-    name: String,
-    embedding: msgpack_numpy::NDArray,
-    score: f64,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -69,15 +47,9 @@ fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
     group
 }
 
-fn peer_array(values: Vec<f32>, shape: &[usize]) -> msgpack_numpy::NDArray {
-    let array = msgpack_numpy::ndarray::Array::from_shape_vec(msgpack_numpy::ndarray::IxDyn(shape), values).unwrap();
-    msgpack_numpy::NDArray::F32(array)
-}
-
 fn large(c: &mut Criterion) {
-    const LEN: usize = 64 * 1024 * 1024 / 4;
-    let values: Vec<f32> = (0..LEN).map(|i| (i as f32 * 0.001).sin()).collect();
-    let shape = [4096, LEN / 4096];
+    let values = large_values();
+    let shape = LARGE_SHAPE;
     let ours =
         Tensor { name: "activations".into(), values: NdArray::from_shape_vec(shape.to_vec(), values.clone()).unwrap() };
     let peer = PeerTensor { name: "activations".into(), values: peer_array(values.clone(), &shape) };
@@ -117,26 +89,15 @@ fn large(c: &mut Criterion) {
 }
 
 fn small(c: &mut Criterion) {
-    const MODELS: usize = 20_000;
-    let vector = |i: usize| (0..256).map(|j| ((i * 256 + j) as f32).cos()).collect::<Vec<f32>>();
-    let ours: Vec<Embedding> = (0..MODELS)
-        .map(|i| Embedding {
+    let ours = small_embeddings();
+    let peers = small_peers();
+    let plain: Vec<PlainEmbedding> = (0..SMALL_MODELS)
+        .map(|i| PlainEmbedding {
             id: i as i64,
             name: format!("doc-{i}"),
-            embedding: NdArray::from_vec(vector(i)),
+            embedding: small_vector(i),
             score: i as f64 * 0.5,
         })
-        .collect();
-    let peers: Vec<PeerEmbedding> = (0..MODELS)
-        .map(|i| PeerEmbedding {
-            id: i as i64,
-            name: format!("doc-{i}"),
-            embedding: peer_array(vector(i), &[256]),
-            score: i as f64 * 0.5,
-        })
-        .collect();
-    let plain: Vec<PlainEmbedding> = (0..MODELS)
-        .map(|i| PlainEmbedding { id: i as i64, name: format!("doc-{i}"), embedding: vector(i), score: i as f64 * 0.5 })
         .collect();
     let payloads: Vec<&[u8]> = ours.iter().map(|m| bytemuck::cast_slice(m.embedding.as_slice())).collect();
     let all_payloads: Vec<u8> = payloads.concat();
