@@ -7,7 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::field_bounds;
-use crate::internals::ast::{Container, Field};
+use crate::internals::ast::{Container, Field, Variant};
 use crate::internals::attr;
 
 /// How one codec reads a map of fields.
@@ -128,5 +128,48 @@ pub fn decode_struct(
                 ::core::result::Result::Ok(#ident { #(#inits,)* })
             }
         }
+    }
+}
+
+/// The decoder of a string enum: the value, or an alias, names a variant.
+pub fn decode_enum(
+    container: &Container<'_>,
+    variants: &[Variant<'_>],
+    private: &TokenStream,
+    map: &MapReader,
+) -> TokenStream {
+    let MapReader { decode_trait, method, reader, .. } = map;
+    let ident = container.ident;
+    let generics = decode_generics(container);
+    let (impl_generics, _, _) = generics.split_for_impl();
+    let (_, ty_generics, where_clause) = container.generics.split_for_impl();
+    let arms = variants.iter().map(|variant| {
+        let name = variant.ident;
+        let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
+        quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
+    });
+    let expected = expected_values(variants);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::#decode_trait<'__de> for #ident #ty_generics #where_clause {
+            fn #method(__reader: &mut #private::#reader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+                let __text = __reader.read_str()?;
+                let __value: &str = &__text;
+                match __value {
+                    #(#arms)*
+                    _ => ::core::result::Result::Err(#private::unknown_variant(__value, #expected)),
+                }
+            }
+        }
+    }
+}
+
+/// pydantic's wording of an enum's values: `'a', 'b' or 'c'`.
+fn expected_values(variants: &[Variant<'_>]) -> String {
+    let quoted: Vec<String> = variants.iter().map(|v| format!("{:?}", v.value).replace('"', "'")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

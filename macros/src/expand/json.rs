@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::decode::{self, MapReader, decode_generics};
+use super::decode::{self, MapReader};
 use super::{field_bounds, json_string_literal};
 use crate::internals::ast::{Container, Data, Field, Variant};
 
@@ -55,8 +55,9 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
     }
 }
 
-fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let map = MapReader {
+/// How JSON reads a model's object.
+fn map_reader() -> MapReader {
+    MapReader {
         decode_trait: quote!(JsonDecode),
         method: format_ident!("decode_json"),
         reader: quote!(JsonReader),
@@ -68,8 +69,11 @@ fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
         after_loop: quote!(),
         key_pattern: |key| quote!(#key),
         key_name: quote!(::std::borrow::ToOwned::to_owned(__key)),
-    };
-    decode::decode_struct(container, fields, private, &map)
+    }
+}
+
+fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    decode::decode_struct(container, fields, private, &map_reader())
 }
 
 fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
@@ -91,36 +95,5 @@ fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &To
 }
 
 fn decode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
-    let ident = container.ident;
-    let generics = decode_generics(container);
-    let (impl_generics, _, _) = generics.split_for_impl();
-    let (_, ty_generics, where_clause) = container.generics.split_for_impl();
-    let arms = variants.iter().map(|variant| {
-        let name = variant.ident;
-        let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
-        quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
-    });
-    let expected = expected_values(variants);
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::JsonDecode<'__de> for #ident #ty_generics #where_clause {
-            fn decode_json(__reader: &mut #private::JsonReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
-                let __value = __reader.read_str()?;
-                match &*__value {
-                    #(#arms)*
-                    _ => ::core::result::Result::Err(#private::unknown_variant(&__value, #expected)),
-                }
-            }
-        }
-    }
-}
-
-/// pydantic's wording of an enum's values: `'a', 'b' or 'c'`.
-pub fn expected_values(variants: &[Variant<'_>]) -> String {
-    let quoted: Vec<String> = variants.iter().map(|v| format!("{:?}", v.value).replace('"', "'")).collect();
-    match quoted.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    decode::decode_enum(container, variants, private, &map_reader())
 }

@@ -5,9 +5,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::decode::{self, MapReader, decode_generics};
+use super::decode::{self, MapReader};
 use super::field_bounds;
-use super::json::expected_values;
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
@@ -79,8 +78,9 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
     }
 }
 
-fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let map = MapReader {
+/// How msgpack reads a model's map.
+fn map_reader() -> MapReader {
+    MapReader {
         decode_trait: quote!(MsgpackDecode),
         method: format_ident!("decode_msgpack"),
         reader: quote!(MsgpackReader),
@@ -93,8 +93,11 @@ fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
             quote!(#bytes)
         },
         key_name: quote!(::std::string::String::from_utf8_lossy(__key).into_owned()),
-    };
-    decode::decode_struct(container, fields, private, &map)
+    }
+}
+
+fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    decode::decode_struct(container, fields, private, &map_reader())
 }
 
 fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
@@ -116,26 +119,5 @@ fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &To
 }
 
 fn decode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
-    let ident = container.ident;
-    let generics = decode_generics(container);
-    let (impl_generics, _, _) = generics.split_for_impl();
-    let (_, ty_generics, where_clause) = container.generics.split_for_impl();
-    let arms = variants.iter().map(|variant| {
-        let name = variant.ident;
-        let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
-        quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
-    });
-    let expected = expected_values(variants);
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
-            fn decode_msgpack(__reader: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
-                let __value = __reader.read_str()?;
-                match __value {
-                    #(#arms)*
-                    _ => ::core::result::Result::Err(#private::unknown_variant(__value, #expected)),
-                }
-            }
-        }
-    }
+    decode::decode_enum(container, variants, private, &map_reader())
 }
