@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::{Value, json};
 
-use super::{read_json_text, read_truss_map, write_json_text, write_truss_map};
+use super::{read_json_text, read_truss_map, write_truss_map};
 use crate::error::{Error, ErrorKind};
 use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
 use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
@@ -150,7 +150,7 @@ macro_rules! text_type {
     ($ty:ty, $tag:ident, $what:literal, $format:ident, $parse:ident, $schema:literal) => {
         impl JsonEncode for $ty {
             fn encode_json(&self, writer: &mut JsonWriter) {
-                write_json_text(writer, &$format(self));
+                writer.string(&$format(self));
             }
         }
 
@@ -189,7 +189,7 @@ text_type!(NaiveTime, TIME, "an ISO 8601 time", time_iso, parse_time, "time");
 
 impl JsonEncode for TimeDelta {
     fn encode_json(&self, writer: &mut JsonWriter) {
-        write_json_text(writer, &duration_iso(self));
+        writer.string(&duration_iso(self));
     }
 }
 

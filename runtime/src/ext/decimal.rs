@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{read_truss_map, write_json_text, write_truss_map};
+use super::{read_truss_map, write_truss_map};
 use crate::error::{Error, ErrorKind};
 use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
 use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
@@ -46,7 +46,7 @@ fn parse(text: &str) -> Result<Decimal, Error> {
 
 impl JsonEncode for Decimal {
     fn encode_json(&self, writer: &mut JsonWriter) {
-        write_json_text(writer, &python_str(self));
+        writer.string(&python_str(self));
     }
 }
 

@@ -10,7 +10,6 @@ mod decimal;
 mod uuid;
 
 use crate::error::{Error, ErrorKind};
-use crate::json::JsonWriter;
 use crate::msgpack::{MsgpackReader, MsgpackWriter};
 
 /// Writes truss's map `{tag: True, b"data": …}`, the data written by `data`.
@@ -47,11 +46,6 @@ pub(crate) fn read_truss_map<'de, T>(
         (true, Some(value)) => Ok(value),
         _ => Err(ErrorKind::InvalidValue(format!("expected truss's {tag} map")).into()),
     }
-}
-
-/// Writes `text` (plain ASCII) as a JSON string.
-pub(crate) fn write_json_text(writer: &mut JsonWriter, text: &str) {
-    writer.string(text);
 }
 
 /// Reads a JSON string and parses it with `parse`, naming `what` in the error.

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{read_json_text, read_truss_map, write_json_text, write_truss_map};
+use super::{read_json_text, read_truss_map, write_truss_map};
 use crate::error::Error;
 use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter};
 use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
@@ -17,7 +17,7 @@ fn parse(text: &str) -> Option<Uuid> {
 
 impl JsonEncode for Uuid {
     fn encode_json(&self, writer: &mut JsonWriter) {
-        write_json_text(writer, &self.hyphenated().to_string());
+        writer.string(&self.hyphenated().to_string());
     }
 }
 
