@@ -267,63 +267,84 @@ impl MsgpackEncode for Value {
     }
 }
 
-/// The truss extension tag of the map at the reader, if it is one of the enabled types'.
-#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-fn extension_tag(reader: &MsgpackReader<'_>) -> Option<&'static str> {
-    const TAGS: &[&str] = &[
-        #[cfg(feature = "chrono")]
-        "__dt_datetime_iso__",
-        #[cfg(feature = "chrono")]
-        "__dt_date_iso__",
-        #[cfg(feature = "chrono")]
-        "__dt_time_iso__",
-        #[cfg(feature = "chrono")]
-        "__dt_timedelta__",
-        #[cfg(feature = "decimal")]
-        "__decimal__",
-        #[cfg(feature = "uuid")]
-        "__uuid__",
-    ];
-    let mut probe = MsgpackReader::new(&reader.input()[reader.position()..]);
-    let len = probe.read_map_len().ok()?;
-    for _ in 0..len {
-        let key = probe.read_key_bytes().ok()?;
-        if let Some(tag) = TAGS.iter().find(|tag| tag.as_bytes() == key) {
-            return Some(tag);
-        }
-        probe.skip_value().ok()?;
-    }
-    None
-}
-
-/// Reads the truss extension map tagged `tag`.
-#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+/// Reads the truss extension map tagged `tag` (one of [`EXTENSION_TAGS`]).
+#[cfg_attr(
+    not(any(feature = "chrono", feature = "uuid", feature = "decimal")),
+    allow(unused_variables, unreachable_code)
+)]
 fn extension_value(reader: &mut MsgpackReader<'_>, tag: &str) -> Result<Value, Error> {
-    Ok(match tag {
+    match tag {
         #[cfg(feature = "chrono")]
-        "__dt_datetime_iso__" => Value::DateTime(MsgpackDecode::decode_msgpack(reader)?),
+        "__dt_datetime_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::DateTime),
         #[cfg(feature = "chrono")]
-        "__dt_date_iso__" => Value::Date(MsgpackDecode::decode_msgpack(reader)?),
+        "__dt_date_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::Date),
         #[cfg(feature = "chrono")]
-        "__dt_time_iso__" => Value::Time(MsgpackDecode::decode_msgpack(reader)?),
+        "__dt_time_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::Time),
         #[cfg(feature = "chrono")]
-        "__dt_timedelta__" => Value::TimeDelta(MsgpackDecode::decode_msgpack(reader)?),
+        "__dt_timedelta__" => MsgpackDecode::decode_msgpack(reader).map(Value::TimeDelta),
         #[cfg(feature = "decimal")]
-        "__decimal__" => Value::Decimal(MsgpackDecode::decode_msgpack(reader)?),
+        "__decimal__" => MsgpackDecode::decode_msgpack(reader).map(Value::Decimal),
         #[cfg(feature = "uuid")]
-        "__uuid__" => Value::Uuid(MsgpackDecode::decode_msgpack(reader)?),
-        _ => return Err(ErrorKind::InvalidValue(format!("unknown extension {tag}")).into()),
-    })
+        "__uuid__" => MsgpackDecode::decode_msgpack(reader).map(Value::Uuid),
+        _ => Err(ErrorKind::InvalidValue(format!("unknown extension {tag}")).into()),
+    }
 }
 
-/// Whether the map at the reader is a msgpack_numpy array or scalar: it has an `nd` key.
-fn is_numpy_map(reader: &MsgpackReader<'_>) -> bool {
+/// The tags of truss's extension maps for the enabled types.
+const EXTENSION_TAGS: &[&str] = &[
+    #[cfg(feature = "chrono")]
+    "__dt_datetime_iso__",
+    #[cfg(feature = "chrono")]
+    "__dt_date_iso__",
+    #[cfg(feature = "chrono")]
+    "__dt_time_iso__",
+    #[cfg(feature = "chrono")]
+    "__dt_timedelta__",
+    #[cfg(feature = "decimal")]
+    "__decimal__",
+    #[cfg(feature = "uuid")]
+    "__uuid__",
+];
+
+/// What the map at the reader holds, judged by its keys in one pass: a msgpack_numpy array or
+/// scalar (an `nd` key, which wins), a truss extension value (its tag), or plain entries.
+enum MapKind {
+    Numpy,
+    Extension(&'static str),
+    Plain,
+}
+
+fn map_kind(reader: &MsgpackReader<'_>) -> MapKind {
     let mut probe = MsgpackReader::new(&reader.input()[reader.position()..]);
-    let Ok(len) = probe.read_map_len() else { return false };
-    (0..len).any(|_| {
-        let is_nd = probe.read_key_bytes().is_ok_and(|key| key == b"nd");
-        is_nd || probe.skip_value().is_err()
-    })
+    let Ok(len) = probe.read_map_len() else { return MapKind::Plain };
+    let mut extension = None;
+    for _ in 0..len {
+        let Ok(key) = probe.read_key_bytes() else { break };
+        if key == b"nd" {
+            return MapKind::Numpy;
+        }
+        extension = extension.or_else(|| EXTENSION_TAGS.iter().find(|tag| tag.as_bytes() == key).copied());
+        if probe.skip_value().is_err() {
+            break;
+        }
+    }
+    extension.map_or(MapKind::Plain, MapKind::Extension)
+}
+
+/// A dict that is neither a numpy map nor a truss extension map, its keys of any type.
+fn plain_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
+    let len = reader.read_map_len()?;
+    let mut entries = Vec::with_capacity(reader.capacity_for::<(Value, Value)>(len));
+    for index in 0..len {
+        let key = Value::decode_msgpack(reader)?;
+        let value = Value::decode_msgpack(reader).map_err(|e| match &key {
+            Value::Str(name) => e.at_field(name.clone()),
+            _ => e.at_index(index),
+        })?;
+        entries.push((key, value));
+    }
+    reader.leave();
+    Ok(Value::Map(entries))
 }
 
 impl MsgpackDecode<'_> for Value {
@@ -339,23 +360,11 @@ impl MsgpackDecode<'_> for Value {
             Kind::Str => Value::Str(reader.read_str()?.to_owned()),
             Kind::Bin => Value::Bytes(reader.read_bin()?.into()),
             Kind::Array => Value::List(Vec::decode_msgpack(reader)?),
-            Kind::Map if is_numpy_map(reader) => numpy_value(reader)?,
-            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-            Kind::Map if let Some(tag) = extension_tag(reader) => extension_value(reader, tag)?,
-            Kind::Map => {
-                let len = reader.read_map_len()?;
-                let mut entries = Vec::with_capacity(reader.capacity_for::<(Value, Value)>(len));
-                for index in 0..len {
-                    let key = Value::decode_msgpack(reader)?;
-                    let value = Value::decode_msgpack(reader).map_err(|e| match &key {
-                        Value::Str(name) => e.at_field(name.clone()),
-                        _ => e.at_index(index),
-                    })?;
-                    entries.push((key, value));
-                }
-                reader.leave();
-                Value::Map(entries)
-            }
+            Kind::Map => match map_kind(reader) {
+                MapKind::Numpy => numpy_value(reader)?,
+                MapKind::Extension(tag) => extension_value(reader, tag)?,
+                MapKind::Plain => plain_map(reader)?,
+            },
             Kind::Ext => {
                 return Err(
                     ErrorKind::UnexpectedType { expected: "a Python value", found: "an extension value" }.into()
