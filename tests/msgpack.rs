@@ -219,3 +219,55 @@ fn values_in_json() {
     assert!(matches!(value.get("arr"), Some(chainmodel::Value::Array(_))));
     assert_eq!(chainmodel::json::to_string(&value).unwrap(), text);
 }
+
+#[derive(ChainModel)]
+struct Upload {
+    name: String,
+    parts: Vec<Bytes>,
+}
+
+/// msgpack's lengths are 32-bit: a bin of 4 GiB or more cannot be written, and every encoder
+/// says so, naming the field, rather than writing a header that wraps around. (The 4 GiB
+/// buffer is zeroed memory the system maps lazily: the test does not touch it.)
+#[test]
+fn lengths_msgpack_cannot_hold_are_errors_naming_the_field() {
+    let huge = Bytes::from(vec![0u8; (4 << 30) + 16]);
+    let upload = Upload { name: "u".into(), parts: vec![Bytes::from(vec![1, 2]), huge] };
+    let expected = "parts.1: msgpack cannot hold a bin of 4294967312 items or bytes (at most 4294967295)";
+    assert_eq!(upload.to_msgpack().unwrap_err().to_string(), expected);
+    assert_eq!(chainmodel::msgpack::to_vec_compact(&upload).unwrap_err().to_string(), expected);
+    let mut buffer = Vec::new();
+    assert_eq!(chainmodel::msgpack::to_vec_into(&upload, &mut buffer).unwrap_err().to_string(), expected);
+    let mut sink = CountingSink(0);
+    assert_eq!(chainmodel::msgpack::to_writer(&mut sink, &upload).unwrap_err().to_string(), expected);
+    assert!(sink.0 < 1024, "the stream stopped before the payload: {} bytes written", sink.0);
+
+    drop(upload);
+
+    // The same for an array's payload and a `Value`.
+    let array = AnyArray::from_bytes("|u1".parse().unwrap(), vec![(4 << 30) + 16], vec![0; (4 << 30) + 16]).unwrap();
+    let value = chainmodel::Value::Map(vec![("frames".into(), chainmodel::Value::List(vec![array.into()]))]);
+    assert_eq!(
+        chainmodel::msgpack::to_vec(&value).unwrap_err().to_string(),
+        "frames.0: msgpack cannot hold a bin of 4294967312 items or bytes (at most 4294967295)"
+    );
+    // Headers at the limit are still written.
+    let mut writer = chainmodel::msgpack::MsgpackWriter::new(false);
+    writer.map_header(chainmodel::msgpack::MAX_LENGTH);
+    assert!(!writer.failed());
+    writer.array_header(chainmodel::msgpack::MAX_LENGTH + 1);
+    assert!(writer.failed());
+}
+
+struct CountingSink(usize);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -130,6 +130,14 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A str, bin, list or map longer than msgpack's 32-bit lengths can describe.
+    #[error("msgpack cannot hold a {what} of {len} items or bytes (at most 4294967295)")]
+    TooLongForMsgpack {
+        /// `str`, `bin`, `list` or `map`.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+    },
     /// Writing to an `io::Write` failed.
     #[error("write failed: {0}")]
     Io(String),

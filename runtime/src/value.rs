@@ -253,12 +253,21 @@ impl MsgpackEncode for Value {
             Value::Str(s) => writer.str(s),
             Value::Bytes(b) => writer.bin(b),
             Value::Array(a) => a.encode_msgpack(writer),
-            Value::List(items) => items.encode_msgpack(writer),
+            Value::List(items) => crate::msgpack::encode_list(writer, items),
             Value::Map(entries) => {
                 writer.map_header(entries.len());
-                for (key, value) in entries {
+                for (index, (key, value)) in entries.iter().enumerate() {
+                    if writer.failed() {
+                        return;
+                    }
                     key.encode_msgpack(writer);
                     value.encode_msgpack(writer);
+                    if writer.failed() {
+                        match key {
+                            Value::Str(name) => writer.locate_field(name.clone()),
+                            _ => writer.locate_index(index),
+                        }
+                    }
                 }
             }
             #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]

@@ -57,10 +57,14 @@ fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
     });
     let writes = wire.iter().map(|field| {
         let key = byte_literal(&str_bytes(&field.key));
+        let name = &field.key;
         let member = field.ident;
         quote_spanned! {field.ty.span()=>
             __writer.raw(#key);
             #private::MsgpackEncode::encode_msgpack(&self.#member, __writer);
+            if __writer.failed() {
+                return __writer.locate_field(#name);
+            }
         }
     });
     quote! {

@@ -64,6 +64,9 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
     }
     writer.bin_widened(b"data", widen[2]);
     writer.bin_header(data.len());
+    if writer.failed() {
+        return;
+    }
     debug_assert!(!writer.is_aligned() || writer.position().is_multiple_of(ARRAY_ALIGNMENT));
     writer.raw(data);
 }

@@ -193,10 +193,7 @@ impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Box<T> {
 impl<T: MsgpackEncode> MsgpackEncode for Vec<T> {
     /// A list (a `Vec<u8>` too: binary data is `Bytes` or `&[u8]`).
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        writer.array_header(self.len());
-        for item in self {
-            item.encode_msgpack(writer);
-        }
+        encode_list(writer, self);
     }
 
     fn size_hint(&self) -> usize {
@@ -216,6 +213,20 @@ impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Vec<T> {
     }
 }
 
+/// A list; an item msgpack cannot hold stops it, located at its index.
+pub(crate) fn encode_list<T: MsgpackEncode>(writer: &mut MsgpackWriter<'_>, items: &[T]) {
+    writer.array_header(items.len());
+    for (index, item) in items.iter().enumerate() {
+        if writer.failed() {
+            return;
+        }
+        item.encode_msgpack(writer);
+        if writer.failed() {
+            writer.locate_index(index);
+        }
+    }
+}
+
 fn encode_map<'a, V: MsgpackEncode + 'a>(
     writer: &mut MsgpackWriter<'_>,
     len: usize,
@@ -223,8 +234,14 @@ fn encode_map<'a, V: MsgpackEncode + 'a>(
 ) {
     writer.map_header(len);
     for (key, value) in entries {
+        if writer.failed() {
+            return;
+        }
         writer.str(key);
         value.encode_msgpack(writer);
+        if writer.failed() {
+            writer.locate_field(key.clone());
+        }
     }
 }
 
@@ -288,7 +305,12 @@ macro_rules! impl_tuple {
         impl<$($name: MsgpackEncode),+> MsgpackEncode for ($($name,)+) {
             fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
                 writer.array_header($len);
-                $(self.$index.encode_msgpack(writer);)+
+                $(
+                    self.$index.encode_msgpack(writer);
+                    if writer.failed() {
+                        return writer.locate_index($index);
+                    }
+                )+
             }
 
             fn size_hint(&self) -> usize {
@@ -329,13 +351,7 @@ impl MsgpackEncode for serde_json::Value {
             },
             Value::String(s) => writer.str(s),
             Value::Array(items) => items.encode_msgpack(writer),
-            Value::Object(map) => {
-                writer.map_header(map.len());
-                for (key, value) in map {
-                    writer.str(key);
-                    value.encode_msgpack(writer);
-                }
-            }
+            Value::Object(map) => encode_map(writer, map.len(), map.iter()),
         }
     }
 }

@@ -28,8 +28,9 @@ mod write;
 
 pub use aligned::AlignedBytes;
 pub(crate) use array::{NumpyScalar, NumpyValue, read_numpy_value};
+pub(crate) use impls::encode_list;
 pub use read::{DEFAULT_MAX_DEPTH, Integer, Kind, MsgpackReader};
-pub use write::{ARRAY_ALIGNMENT, MsgpackWriter};
+pub use write::{ARRAY_ALIGNMENT, MAX_LENGTH, MsgpackWriter};
 
 use crate::error::{Error, ErrorKind};
 
@@ -73,7 +74,7 @@ impl<T: MsgpackEncode + ?Sized> MsgpackEncode for &T {
 pub fn to_vec<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), true);
     value.encode_msgpack(&mut writer);
-    Ok(writer.into_vec())
+    writer.into_result()
 }
 
 /// As [`to_vec`], into `buffer` (cleared first), reusing its memory: a server that answers
@@ -82,7 +83,7 @@ pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -
     let mut writer = MsgpackWriter::with_buffer(std::mem::take(buffer), true);
     writer.reserve(value.size_hint());
     value.encode_msgpack(&mut writer);
-    *buffer = writer.into_vec();
+    *buffer = writer.into_result()?;
     Ok(())
 }
 
@@ -91,7 +92,7 @@ pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -
 pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), false);
     value.encode_msgpack(&mut writer);
-    Ok(writer.into_vec())
+    writer.into_result()
 }
 
 /// Streams the aligned encoding to `out`; large array payloads are written straight from the
@@ -99,7 +100,7 @@ pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, E
 pub fn to_writer<T: MsgpackEncode + ?Sized>(out: &mut impl std::io::Write, value: &T) -> Result<(), Error> {
     let mut writer = MsgpackWriter::streaming(out, true);
     value.encode_msgpack(&mut writer);
-    writer.finish_stream().map_err(|e| ErrorKind::Io(e.to_string()).into())
+    writer.finish_stream()
 }
 
 /// Reads a `T` from msgpack; nothing may follow the value. Arrays and strings of borrowing

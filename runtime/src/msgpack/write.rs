@@ -2,7 +2,13 @@
 //! float64, `str` as str and `bytes` as bin), optionally placing array payloads at 8-byte
 //! aligned offsets.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+use crate::error::{Error, ErrorKind};
+
+/// The longest str, bin, array or map msgpack can describe: its lengths are 32-bit.
+pub const MAX_LENGTH: usize = u32::MAX as usize;
 
 /// The alignment `to_vec` gives every array payload, counted from the start of the message.
 pub const ARRAY_ALIGNMENT: usize = 8;
@@ -29,10 +35,15 @@ impl Sink<'_> {
 }
 
 /// A msgpack message being written.
+///
+/// A value msgpack cannot represent (a str, bin, list or map longer than [`MAX_LENGTH`])
+/// stops the message: the writer keeps the error, writes nothing more, and the encoding
+/// functions return it, located at the field that held the value.
 pub struct MsgpackWriter<'w> {
     buffer: Vec<u8>,
     aligned: bool,
     sink: Sink<'w>,
+    error: Option<Error>,
 }
 
 /// Payloads at least this large are written straight from the array's memory when streaming.
@@ -42,20 +53,29 @@ impl MsgpackWriter<'static> {
     /// A writer into a vector; `aligned` places array payloads at 8-byte offsets.
     #[inline]
     pub fn new(aligned: bool) -> Self {
-        MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Vec }
+        MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Vec, error: None }
     }
 
     /// A writer that reuses `buffer`'s memory (its content is cleared).
     #[inline]
     pub fn with_buffer(mut buffer: Vec<u8>, aligned: bool) -> Self {
         buffer.clear();
-        MsgpackWriter { buffer, aligned, sink: Sink::Vec }
+        MsgpackWriter { buffer, aligned, sink: Sink::Vec, error: None }
     }
 
     /// The message written.
     #[inline]
     pub fn into_vec(self) -> Vec<u8> {
         self.buffer
+    }
+
+    /// The message written, or the error that stopped it.
+    #[inline]
+    pub fn into_result(self) -> Result<Vec<u8>, Error> {
+        match self.error {
+            None => Ok(self.buffer),
+            Some(error) => Err(error),
+        }
     }
 }
 
@@ -67,16 +87,52 @@ impl<'w> MsgpackWriter<'w> {
             buffer: Vec::with_capacity(8 * 1024),
             aligned,
             sink: Sink::Stream { out, flushed: 0, error: None },
+            error: None,
         }
     }
 
-    /// Flushes what is buffered to the stream and returns its first error.
+    /// Flushes what is buffered to the stream and returns the error that stopped the message,
+    /// or the stream's first error.
     #[inline]
-    pub fn finish_stream(mut self) -> io::Result<()> {
+    pub fn finish_stream(mut self) -> Result<(), Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
         self.flush_buffer();
         match self.sink {
-            Sink::Stream { error: Some(error), .. } => Err(error),
+            Sink::Stream { error: Some(error), .. } => Err(ErrorKind::Io(error.to_string()).into()),
             _ => Ok(()),
+        }
+    }
+
+    /// Whether a value msgpack cannot represent stopped the message. Encoders of containers
+    /// check it after each item and return at once, locating the error on the way out.
+    #[inline]
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// Locates the error that stopped the message inside field or key `name` (called from
+    /// the inside out, as the encoders return).
+    #[cold]
+    pub fn locate_field(&mut self, name: impl Into<Cow<'static, str>>) {
+        if let Some(error) = self.error.take() {
+            self.error = Some(error.at_field(name));
+        }
+    }
+
+    /// Locates the error that stopped the message at list index `index`.
+    #[cold]
+    pub fn locate_index(&mut self, index: usize) {
+        if let Some(error) = self.error.take() {
+            self.error = Some(error.at_index(index));
+        }
+    }
+
+    #[cold]
+    fn fail(&mut self, what: &'static str, len: usize) {
+        if self.error.is_none() {
+            self.error = Some(ErrorKind::TooLongForMsgpack { what, len }.into());
         }
     }
 
@@ -192,6 +248,15 @@ impl<'w> MsgpackWriter<'w> {
         self.raw(&len.to_be_bytes());
     }
 
+    /// A 32-bit length header, or the error that stops the message past [`MAX_LENGTH`].
+    #[inline]
+    fn header_u32(&mut self, marker: u8, len: usize, what: &'static str) {
+        match u32::try_from(len) {
+            Ok(len) => self.marker_u32(marker, len),
+            Err(_) => self.fail(what, len),
+        }
+    }
+
     /// A str header for `len` bytes.
     #[inline]
     pub fn str_header(&mut self, len: usize) {
@@ -199,7 +264,7 @@ impl<'w> MsgpackWriter<'w> {
             0..=31 => self.raw(&[0xa0 | len as u8]),
             32..=0xff => self.raw(&[0xd9, len as u8]),
             0x100..=0xffff => self.marker_u16(0xda, len as u16),
-            _ => self.marker_u32(0xdb, len as u32),
+            _ => self.header_u32(0xdb, len, "str"),
         }
     }
 
@@ -207,7 +272,9 @@ impl<'w> MsgpackWriter<'w> {
     #[inline]
     pub fn str(&mut self, value: &str) {
         self.str_header(value.len());
-        self.raw(value.as_bytes());
+        if !self.failed() {
+            self.raw(value.as_bytes());
+        }
     }
 
     /// A bin header for `len` bytes.
@@ -216,7 +283,7 @@ impl<'w> MsgpackWriter<'w> {
         match len {
             0..=0xff => self.raw(&[0xc4, len as u8]),
             0x100..=0xffff => self.marker_u16(0xc5, len as u16),
-            _ => self.marker_u32(0xc6, len as u32),
+            _ => self.header_u32(0xc6, len, "bin"),
         }
     }
 
@@ -224,7 +291,9 @@ impl<'w> MsgpackWriter<'w> {
     #[inline]
     pub fn bin(&mut self, value: &[u8]) {
         self.bin_header(value.len());
-        self.raw(value);
+        if !self.failed() {
+            self.raw(value);
+        }
     }
 
     /// An array header for `len` elements.
@@ -233,7 +302,7 @@ impl<'w> MsgpackWriter<'w> {
         match len {
             0..=15 => self.raw(&[0x90 | len as u8]),
             16..=0xffff => self.marker_u16(0xdc, len as u16),
-            _ => self.marker_u32(0xdd, len as u32),
+            _ => self.header_u32(0xdd, len, "list"),
         }
     }
 
@@ -243,7 +312,7 @@ impl<'w> MsgpackWriter<'w> {
         match len {
             0..=15 => self.raw(&[0x80 | len as u8]),
             16..=0xffff => self.marker_u16(0xde, len as u16),
-            _ => self.marker_u32(0xdf, len as u32),
+            _ => self.header_u32(0xdf, len, "map"),
         }
     }
 
@@ -261,9 +330,11 @@ impl<'w> MsgpackWriter<'w> {
         match natural + extra {
             0 => self.raw(&[0xc4, len as u8]),
             1 => self.marker_u16(0xc5, len as u16),
-            _ => self.marker_u32(0xc6, len as u32),
+            _ => self.header_u32(0xc6, len, "bin"),
         }
-        self.raw(value);
+        if !self.failed() {
+            self.raw(value);
+        }
     }
 }
 
