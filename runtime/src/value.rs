@@ -343,7 +343,7 @@ fn map_kind(reader: &MsgpackReader<'_>) -> MapKind {
 /// A dict that is neither a numpy map nor a truss extension map, its keys of any type.
 fn plain_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
     let len = reader.read_map_len()?;
-    let mut entries = Vec::with_capacity(reader.capacity_for::<(Value, Value)>(len));
+    let mut entries = Vec::with_capacity(reader.capacity_for(len, 2));
     for index in 0..len {
         let key = Value::decode_msgpack(reader)?;
         let value = Value::decode_msgpack(reader).map_err(|e| match &key {

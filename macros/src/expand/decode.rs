@@ -28,6 +28,8 @@ pub struct MapReader {
     pub key_pattern: fn(&str) -> TokenStream,
     /// `__key` as an owned `String`, for the unknown-field error.
     pub key_name: TokenStream,
+    /// The length of a key's encoding, when the codec's decode trait has a `MIN_LEN`.
+    pub key_len: Option<fn(&str) -> usize>,
 }
 
 /// The impl generics of a decoder: the container's, with `'__de` outliving its lifetimes, so
@@ -58,7 +60,8 @@ pub fn decode_struct(
     private: &TokenStream,
     map: &MapReader,
 ) -> TokenStream {
-    let MapReader { decode_trait, method, reader, key_loop, bind_key, after_loop, key_pattern, key_name } = map;
+    let MapReader { decode_trait, method, reader, key_loop, bind_key, after_loop, key_pattern, key_name, key_len } =
+        map;
     let ident = container.ident;
     let generics = decode_generics(container);
     let (impl_generics, _, _) = generics.split_for_impl();
@@ -92,6 +95,15 @@ pub fn decode_struct(
     } else {
         quote!(__reader.skip_value()?;)
     };
+    // The shortest valid encoding: the map's header, then each required field's key and value.
+    let min_len = key_len.map(|key_len| {
+        let required = wire.iter().filter(|field| field.attrs.default.is_none() && !is_option(field.ty)).map(|field| {
+            let len = key_len(&field.key);
+            let ty = field.ty;
+            quote!(+ #len + <#ty as #private::#decode_trait<'__de>>::MIN_LEN)
+        });
+        quote!(const MIN_LEN: usize = 1 #(#required)*;)
+    });
     let mut wire_slots = slots.iter();
     let inits = fields.iter().map(|field| {
         let member = field.ident;
@@ -115,6 +127,8 @@ pub fn decode_struct(
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::#decode_trait<'__de> for #ident #ty_generics #where_clause {
+            #min_len
+
             fn #method(__reader: &mut #private::#reader<'__de>) -> ::core::result::Result<Self, #private::Error> {
                 #(#declare)*
                 #key_loop {
@@ -128,6 +142,14 @@ pub fn decode_struct(
                 ::core::result::Result::Ok(#ident { #(#inits,)* })
             }
         }
+    }
+}
+
+/// Whether `ty` is spelled `Option<..>` (a missing key reads as `None`).
+fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().is_some_and(|segment| segment.ident == "Option"),
+        _ => false,
     }
 }
 

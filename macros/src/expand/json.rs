@@ -69,6 +69,7 @@ fn map_reader() -> MapReader {
         after_loop: quote!(),
         key_pattern: |key| quote!(#key),
         key_name: quote!(::std::borrow::ToOwned::to_owned(__key)),
+        key_len: None,
     }
 }
 

@@ -97,6 +97,7 @@ fn map_reader() -> MapReader {
             quote!(#bytes)
         },
         key_name: quote!(::std::string::String::from_utf8_lossy(__key).into_owned()),
+        key_len: Some(|key| str_bytes(key).len()),
     }
 }
 

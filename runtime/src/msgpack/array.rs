@@ -101,6 +101,10 @@ impl MsgpackEncode for AnyArray {
     }
 }
 
+/// The shortest msgpack_numpy map: `nd`, `type` (3 characters), `shape` and `data` with their
+/// shortest keys and values, rounded down.
+const MIN_ARRAY_LEN: usize = 24;
+
 /// The entries of a msgpack_numpy map, read in any order.
 pub(crate) struct NumpyMap<'de> {
     pub nd: bool,
@@ -190,6 +194,8 @@ fn read_array_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>,
 }
 
 impl<'de, T: Element> MsgpackDecode<'de> for NdArray<T> {
+    const MIN_LEN: usize = MIN_ARRAY_LEN;
+
     /// One copy of the payload into the array (a byte swap too, for the other byte order).
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let map = read_array_map(reader)?;
@@ -199,6 +205,8 @@ impl<'de, T: Element> MsgpackDecode<'de> for NdArray<T> {
 }
 
 impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
+    const MIN_LEN: usize = MIN_ARRAY_LEN;
+
     /// Borrows the payload when it is aligned for `T` and in native byte order.
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let map = read_array_map(reader)?;
@@ -208,6 +216,8 @@ impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
 }
 
 impl<'de> MsgpackDecode<'de> for AnyArray {
+    const MIN_LEN: usize = MIN_ARRAY_LEN;
+
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let map = read_array_map(reader)?;
         AnyArray::from_parts(map.dtype, map.shape, map.data.to_vec())
@@ -295,6 +305,9 @@ impl MsgpackEncode for Bytes {
 }
 
 impl<'de> MsgpackDecode<'de> for Bytes {
+    // `c4 00`, the empty bin.
+    const MIN_LEN: usize = 2;
+
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         reader.read_bin().map(Bytes::from)
     }
@@ -311,6 +324,9 @@ impl MsgpackEncode for [u8] {
 }
 
 impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a [u8] {
+    // `c4 00`, the empty bin.
+    const MIN_LEN: usize = 2;
+
     /// Borrows the bytes from the input.
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         reader.read_bin()

@@ -204,7 +204,7 @@ impl<T: MsgpackEncode> MsgpackEncode for Vec<T> {
 impl<'de, T: MsgpackDecode<'de>> MsgpackDecode<'de> for Vec<T> {
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let len = reader.read_array_len()?;
-        let mut items = Vec::with_capacity(reader.capacity_for::<T>(len));
+        let mut items = Vec::with_capacity(reader.capacity_for(len, T::MIN_LEN));
         for index in 0..len {
             items.push(T::decode_msgpack(reader).map_err(|e| e.at_index(index))?);
         }
@@ -319,6 +319,8 @@ macro_rules! impl_tuple {
         }
 
         impl<'de, $($name: MsgpackDecode<'de>),+> MsgpackDecode<'de> for ($($name,)+) {
+            const MIN_LEN: usize = 1 $(+ $name::MIN_LEN)+;
+
             fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
                 if reader.read_array_len()? != $len {
                     return Err(ErrorKind::InvalidValue(concat!("expected an array of ", $len, " elements").into()).into());

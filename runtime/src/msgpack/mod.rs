@@ -50,6 +50,12 @@ pub trait MsgpackEncode {
 /// A type read from msgpack as truss's deserializer and pydantic read the equivalent value.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from msgpack", label = "needs a msgpack form")]
 pub trait MsgpackDecode<'de>: Sized {
+    /// The fewest bytes a valid encoding of the value takes (1 unless more is certain): a
+    /// list reserves no more items than its remaining input could hold, so a valid message
+    /// is read with one allocation per list and a hostile header costs no more memory than
+    /// the valid message of the same size would.
+    const MIN_LEN: usize = 1;
+
     /// Reads one value; borrowed types borrow from the reader's input.
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error>;
 

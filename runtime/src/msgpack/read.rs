@@ -371,12 +371,12 @@ impl<'de> MsgpackReader<'de> {
         if self.pos == self.input.len() { Ok(()) } else { Err(self.syntax_error("trailing bytes after the value")) }
     }
 
-    /// How many `T`s to reserve for a container that declares `len` items: never more than
-    /// the remaining input's size in bytes, so that a header cannot make the decoder allocate
-    /// out of proportion to the message.
+    /// How many items to reserve for a container that declares `len` items, each taking at
+    /// least `min_len` bytes: never more than the remaining input could hold, so that a header
+    /// cannot make the decoder allocate out of proportion to the message.
     #[inline]
-    pub fn capacity_for<T>(&self, len: usize) -> usize {
-        len.min((self.input.len() - self.pos) / size_of::<T>().max(1))
+    pub fn capacity_for(&self, len: usize, min_len: usize) -> usize {
+        len.min((self.input.len() - self.pos) / min_len.max(1))
     }
 
     /// The reader's position in the input.
