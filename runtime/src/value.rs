@@ -6,18 +6,23 @@ use crate::array::AnyArray;
 use crate::bytes::Bytes;
 use crate::error::{Error, ErrorKind};
 use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::msgpack::{
-    Kind, MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter, NumpyScalar, NumpyValue, read_numpy_value,
-};
+use crate::dtype::DType;
+use crate::msgpack::{Kind, MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter, NumpyScalar};
 use crate::schema::{JsonSchema, SchemaGenerator};
 
 /// Any value a Python service sends: what `truss_msgpack_deserialize` or `json.loads` gives,
 /// with numpy arrays as [`AnyArray`] and `bytes` as [`Bytes`].
 ///
-/// In msgpack, msgpack_numpy maps become arrays and bin becomes bytes; in JSON, objects of
-/// `NumpyArrayField`'s shape (`data_b64`, `shape`, `dtype`) become arrays. Maps keep their
-/// order and may have keys of any type, as Python dicts do. `Debug` reads like Python's repr,
-/// arrays summarised as numpy prints them.
+/// In msgpack, a map is read as `truss_msgpack_deserialize` reads it: one with a truss
+/// extension tag (bin key `b"__uuid__"`, ...) becomes its value, one with msgpack_numpy's bin
+/// key `b"nd"` an array or a scalar (a dict when a key msgpack_numpy needs is missing; a str
+/// key `"nd"` is an ordinary key), any other a dict; bin becomes bytes. (Typed array fields
+/// are more lenient: they also read str keys, as some writers produce.) In JSON, an object
+/// of exactly `NumpyArrayField`'s keys (`data_b64`, `shape`, `dtype`) becomes an array.
+/// Maps keep their order and may have keys of any type; decoded maps hold each key once, a
+/// repeated key keeping its first place and its last value, as a Python dict does (`True`,
+/// `1` and `1.0` are one key). `Debug` reads like Python's repr, arrays summarised as numpy
+/// prints them.
 ///
 /// ```
 /// use chainmodel::{NdArray, Value};
@@ -276,12 +281,21 @@ impl MsgpackEncode for Value {
     }
 }
 
-/// Reads the truss extension map tagged `tag` (one of [`EXTENSION_TAGS`]).
+/// The truss extension value tagged `tag` whose `data` is `data`, read by the typed decoder
+/// from truss's two-entry map (the data of a valid tag is a short string or three ints).
 #[cfg_attr(
     not(any(feature = "chrono", feature = "uuid", feature = "decimal")),
     allow(unused_variables, unreachable_code)
 )]
-fn extension_value(reader: &mut MsgpackReader<'_>, tag: &str) -> Result<Value, Error> {
+fn extension_value(tag: &str, data: &Value) -> Result<Value, Error> {
+    let mut writer = MsgpackWriter::new(false);
+    writer.map_header(2);
+    writer.bin(tag.as_bytes());
+    writer.bool(true);
+    writer.bin(b"data");
+    data.encode_msgpack(&mut writer);
+    let message = writer.into_result()?;
+    let reader = &mut MsgpackReader::new(&message);
     match tag {
         #[cfg(feature = "chrono")]
         "__dt_datetime_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::DateTime),
@@ -299,7 +313,8 @@ fn extension_value(reader: &mut MsgpackReader<'_>, tag: &str) -> Result<Value, E
     }
 }
 
-/// The tags of truss's extension maps for the enabled types.
+/// The tags of truss's extension maps for the enabled types, in the order truss's decoder
+/// tries them.
 const EXTENSION_TAGS: &[&str] = &[
     #[cfg(feature = "chrono")]
     "__dt_datetime_iso__",
@@ -315,45 +330,172 @@ const EXTENSION_TAGS: &[&str] = &[
     "__uuid__",
 ];
 
-/// What the map at the reader holds, judged by its keys in one pass: a msgpack_numpy array or
-/// scalar (an `nd` key, which wins), a truss extension value (its tag), or plain entries.
-enum MapKind {
-    Numpy,
-    Extension(&'static str),
-    Plain,
+/// A key as a Python dict compares it: `True == 1 == 1.0`, `'a' != b'a'`; `None` for keys
+/// that equal nothing else (NaN) or that Python could not hash (lists, maps, arrays).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum DictKey<'a> {
+    None,
+    Int(i128),
+    Float(u64),
+    Str(&'a str),
+    Bytes(&'a [u8]),
 }
 
-fn map_kind(reader: &MsgpackReader<'_>) -> MapKind {
-    let mut probe = MsgpackReader::new(&reader.input()[reader.position()..]);
-    let Ok(len) = probe.read_map_len() else { return MapKind::Plain };
-    let mut extension = None;
-    for _ in 0..len {
-        let Ok(key) = probe.read_key_bytes() else { break };
-        if key == b"nd" {
-            return MapKind::Numpy;
-        }
-        extension = extension.or_else(|| EXTENSION_TAGS.iter().find(|tag| tag.as_bytes() == key).copied());
-        if probe.skip_value().is_err() {
-            break;
+fn dict_key(key: &Value) -> Option<DictKey<'_>> {
+    Some(match key {
+        Value::Nil => DictKey::None,
+        Value::Bool(b) => DictKey::Int(i128::from(*b)),
+        Value::Int(i) => DictKey::Int(*i),
+        Value::Float(x) if x.is_nan() => return None,
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e38 => DictKey::Int(*x as i128),
+        Value::Float(x) => DictKey::Float(x.to_bits()),
+        Value::Str(s) => DictKey::Str(s),
+        Value::Bytes(b) => DictKey::Bytes(b),
+        _ => return None,
+    })
+}
+
+/// The entries of a dict as they are read: a key given again replaces the value at the key's
+/// first place, as assigning to a Python dict does (and as msgpack and `json.loads` build them).
+struct Dict {
+    entries: Vec<(Value, Value)>,
+    // The hash of each key seen, to its entry (the keys live in `entries`); a collision falls
+    // back to a scan.
+    index: std::collections::HashMap<u64, usize>,
+    hasher: std::hash::RandomState,
+}
+
+impl Dict {
+    fn with_capacity(capacity: usize) -> Self {
+        Dict {
+            entries: Vec::with_capacity(capacity),
+            index: std::collections::HashMap::new(),
+            hasher: std::hash::RandomState::new(),
         }
     }
-    extension.map_or(MapKind::Plain, MapKind::Extension)
+
+    fn insert(&mut self, key: Value, value: Value) {
+        use std::hash::BuildHasher;
+        if let Some(wanted) = dict_key(&key) {
+            let hash = self.hasher.hash_one(wanted);
+            match self.index.get(&hash) {
+                Some(&at) if dict_key(&self.entries[at].0) == Some(wanted) => {
+                    self.entries[at].1 = value;
+                    return;
+                }
+                Some(_) => {
+                    if let Some(entry) = self.entries.iter_mut().find(|(k, _)| dict_key(k) == Some(wanted)) {
+                        entry.1 = value;
+                        return;
+                    }
+                }
+                None => {
+                    self.index.insert(hash, self.entries.len());
+                }
+            }
+        }
+        self.entries.push((key, value));
+    }
+
+    /// The value of bin key `key` (msgpack_numpy's and truss's keys are bytes).
+    fn bin(&self, key: &[u8]) -> Option<&Value> {
+        self.entries.iter().find(|(k, _)| matches!(k, Value::Bytes(b) if &b[..] == key)).map(|(_, v)| v)
+    }
+
+    /// The value of str key `key`.
+    fn str(&self, key: &str) -> Option<&Value> {
+        self.entries.iter().find(|(k, _)| matches!(k, Value::Str(s) if s == key)).map(|(_, v)| v)
+    }
 }
 
-/// A dict that is neither a numpy map nor a truss extension map, its keys of any type.
-fn plain_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
+/// A msgpack map, read once; then, as truss's `object_hook` does, a map with a truss extension
+/// tag becomes its value, one with msgpack_numpy's bin key `b"nd"` an array or a scalar, and
+/// any other a dict. (A str key `"nd"` is an ordinary key, as in msgpack_numpy.) Every value is
+/// read once, so decoding costs the size of the message however deep it nests.
+fn msgpack_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
     let len = reader.read_map_len()?;
-    let mut entries = Vec::with_capacity(reader.capacity_for(len, 2));
+    let mut dict = Dict::with_capacity(reader.capacity_for(len, 2));
     for index in 0..len {
         let key = Value::decode_msgpack(reader)?;
         let value = Value::decode_msgpack(reader).map_err(|e| match &key {
             Value::Str(name) => e.at_field(name.clone()),
+            Value::Bytes(name) => e.at_field(String::from_utf8_lossy(name).into_owned()),
             _ => e.at_index(index),
         })?;
-        entries.push((key, value));
+        dict.insert(key, value);
     }
     reader.leave();
-    Ok(Value::Map(entries))
+    if dict.bin(b"nd") == Some(&Value::Bool(true)) && dict.bin(b"kind") == Some(&Value::Bytes(Bytes::from(&b"O"[..])))
+    {
+        return Err(ErrorKind::UnsupportedArray(
+            "refusing a numpy object array (kind 'O'): its data is a pickle, which chainmodel never interprets".into(),
+        )
+        .into());
+    }
+    for tag in EXTENSION_TAGS {
+        if dict.bin(tag.as_bytes()).is_some() {
+            return match dict.bin(b"data") {
+                Some(data) => extension_value(tag, data).map_err(|e| e.at_field("data")),
+                None => Ok(Value::Map(dict.entries)),
+            };
+        }
+    }
+    if dict.bin(b"nd").is_some() {
+        return numpy_value(dict);
+    }
+    Ok(Value::Map(dict.entries))
+}
+
+/// msgpack_numpy's `decode` of a map with key `b"nd"`: an array when `nd` is `True`, else a
+/// scalar; a dict when a key it needs is missing (its `KeyError` fallback). The data moves
+/// into the array without a copy.
+fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
+    let is_array = dict.bin(b"nd") == Some(&Value::Bool(true));
+    if let Some(Value::Bytes(kind)) = dict.bin(b"kind")
+        && &kind[..] == b"V"
+    {
+        return Err(ErrorKind::UnsupportedArray("structured numpy arrays (kind 'V') are not supported".into()).into());
+    }
+    let has = |dict: &Dict, key: &[u8]| dict.bin(key).is_some();
+    if !has(&dict, b"type") || !has(&dict, b"data") || (is_array && !has(&dict, b"shape")) {
+        return Ok(Value::Map(dict.entries));
+    }
+    let dtype = match dict.bin(b"type") {
+        Some(Value::Str(text)) => DType::parse(text),
+        Some(Value::Bytes(text)) => DType::parse(&String::from_utf8_lossy(text)),
+        _ => Err(ErrorKind::InvalidValue("expected a dtype string".into()).into()),
+    }
+    .map_err(|e| e.at_field("type"))?;
+    let shape = if is_array {
+        let Some(Value::List(dims)) = dict.bin(b"shape") else {
+            return Err(ErrorKind::InvalidValue("expected a shape (a list of dimensions)".into()).into());
+        };
+        dims.iter()
+            .enumerate()
+            .map(|(index, dim)| match dim {
+                Value::Int(dim) => usize::try_from(*dim).map_err(|_| {
+                    Error::from(ErrorKind::InvalidValue(format!("{dim} is not a dimension"))).at_index(index)
+                }),
+                _ => Err(Error::from(ErrorKind::InvalidValue("expected a dimension".into())).at_index(index)),
+            })
+            .collect::<Result<Vec<usize>, Error>>()
+            .map_err(|e| e.at_field("shape"))?
+    } else {
+        Vec::new()
+    };
+    let at = dict.entries.iter().position(|(k, _)| matches!(k, Value::Bytes(b) if &b[..] == b"data"));
+    let data = match at.map(|at| std::mem::replace(&mut dict.entries[at].1, Value::Nil)) {
+        Some(Value::Bytes(data)) => data.into_vec(),
+        _ => return Err(Error::from(ErrorKind::UnexpectedType { expected: "bytes", found: "another type" }).at_field("data")),
+    };
+    if is_array {
+        return AnyArray::from_bytes(dtype, shape, data).map(Value::Array);
+    }
+    Ok(match crate::msgpack::scalar_from_bytes(dtype, &data)? {
+        NumpyScalar::Bool(b) => Value::Bool(b),
+        NumpyScalar::Int(i) => Value::Int(i),
+        NumpyScalar::Float(x) => Value::Float(x),
+    })
 }
 
 impl MsgpackDecode<'_> for Value {
@@ -369,11 +511,7 @@ impl MsgpackDecode<'_> for Value {
             Kind::Str => Value::Str(reader.read_str()?.to_owned()),
             Kind::Bin => Value::Bytes(reader.read_bin()?.into()),
             Kind::Array => Value::List(Vec::decode_msgpack(reader)?),
-            Kind::Map => match map_kind(reader) {
-                MapKind::Numpy => numpy_value(reader)?,
-                MapKind::Extension(tag) => extension_value(reader, tag)?,
-                MapKind::Plain => plain_map(reader)?,
-            },
+            Kind::Map => msgpack_map(reader)?,
             Kind::Ext => {
                 return Err(
                     ErrorKind::UnexpectedType { expected: "a Python value", found: "an extension value" }.into()
@@ -381,16 +519,6 @@ impl MsgpackDecode<'_> for Value {
             }
         })
     }
-}
-
-/// A msgpack_numpy array (as [`AnyArray`]) or scalar (as its number).
-fn numpy_value(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
-    Ok(match read_numpy_value(reader)? {
-        NumpyValue::Array(array) => Value::Array(array),
-        NumpyValue::Scalar(NumpyScalar::Bool(b)) => Value::Bool(b),
-        NumpyValue::Scalar(NumpyScalar::Int(i)) => Value::Int(i),
-        NumpyValue::Scalar(NumpyScalar::Float(x)) => Value::Float(x),
-    })
 }
 
 impl JsonEncode for Value {
@@ -445,28 +573,29 @@ impl JsonDecode<'_> for Value {
             Peek::String => Value::Str(reader.read_str()?.into_owned()),
             Peek::Array => Value::List(Vec::decode_json(reader)?),
             Peek::Object => {
-                let mut entries = Vec::new();
+                let mut dict = Dict::with_capacity(0);
                 reader.begin_object()?;
                 while let Some(key) = reader.next_key()? {
                     let value = Value::decode_json(reader).map_err(|e| e.at_field(key.clone().into_owned()))?;
-                    entries.push((Value::Str(key.into_owned()), value));
+                    dict.insert(Value::Str(key.into_owned()), value);
                 }
-                as_array(&entries).unwrap_or(Value::Map(entries))
+                json_array(&dict).map_or(Value::Map(dict.entries), Value::Array)
             }
         })
     }
 }
 
-/// A JSON object of `NumpyArrayField`'s shape, read as an array.
-fn as_array(entries: &[(Value, Value)]) -> Option<Value> {
-    let map = Value::Map(entries.to_vec());
-    let (Some(Value::Str(_)), Some(Value::List(_)), Some(Value::Str(_))) =
-        (map.get("data_b64"), map.get("shape"), map.get("dtype"))
+/// An object of exactly `NumpyArrayField`'s three keys, read as an array.
+fn json_array(dict: &Dict) -> Option<AnyArray> {
+    if dict.entries.len() != 3 {
+        return None;
+    }
+    let (Some(Value::Str(data)), Some(Value::List(shape)), Some(Value::Str(dtype))) =
+        (dict.str("data_b64"), dict.str("shape"), dict.str("dtype"))
     else {
         return None;
     };
-    let text = crate::json::to_string(&map).ok()?;
-    crate::json::from_str::<AnyArray>(&text).ok().map(Value::Array)
+    crate::json::array_from_values(data, shape, dtype)
 }
 
 impl JsonSchema for Value {

@@ -221,11 +221,32 @@ impl<'de, T: Element> JsonDecode<'de> for NdArrayView<'_, T> {
 
 impl<'de> JsonDecode<'de> for AnyArray {
     fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        let parts = read_parts(reader)?;
-        let mut bytes = vec![0u8; check_length(&parts)?];
-        decode_into(parts.data.as_bytes(), &mut bytes)?;
-        AnyArray::from_parts(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
+        any_array(read_parts(reader)?)
     }
+}
+
+fn any_array(parts: ArrayParts<'_>) -> Result<AnyArray, Error> {
+    let mut bytes = vec![0u8; check_length(&parts)?];
+    decode_into(parts.data.as_bytes(), &mut bytes)?;
+    AnyArray::from_parts(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
+}
+
+/// The array an object of `NumpyArrayField`'s three keys describes, from their decoded
+/// values (a dynamic `Value`); `None` if they do not make an array.
+pub(crate) fn array_from_values(data_b64: &str, shape: &[crate::Value], dtype: &str) -> Option<AnyArray> {
+    let shape = shape
+        .iter()
+        .map(|dim| match dim {
+            crate::Value::Int(dim) => usize::try_from(*dim).ok(),
+            _ => None,
+        })
+        .collect::<Option<Vec<usize>>>()?;
+    let parts = ArrayParts {
+        data: Base64Text::Borrowed(data_b64.as_bytes()),
+        shape: shape.into(),
+        dtype: DType::parse(dtype).ok()?,
+    };
+    any_array(parts).ok()
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! ```
 
 mod array;
+pub(crate) use array::array_from_values;
 mod impls;
 mod read;
 mod write;

@@ -240,23 +240,12 @@ pub(crate) fn read_numpy_scalar(reader: &mut MsgpackReader<'_>) -> Result<NumpyS
     scalar_from_map(&map)
 }
 
-/// A numpy array or scalar, read from its msgpack_numpy map.
-pub(crate) enum NumpyValue {
-    Array(AnyArray),
-    Scalar(NumpyScalar),
-}
-
-pub(crate) fn read_numpy_value(reader: &mut MsgpackReader<'_>) -> Result<NumpyValue, Error> {
-    let map = read_numpy_map(reader)?;
-    if map.nd {
-        return AnyArray::from_parts(map.dtype, map.shape, map.data.to_vec()).map(NumpyValue::Array);
-    }
-    scalar_from_map(&map).map(NumpyValue::Scalar)
-}
-
 fn scalar_from_map(map: &NumpyMap<'_>) -> Result<NumpyScalar, Error> {
-    let dtype = map.dtype;
-    let data = map.data;
+    scalar_from_bytes(map.dtype, map.data)
+}
+
+/// The number a numpy scalar of `dtype` holds in `data`.
+pub(crate) fn scalar_from_bytes(dtype: DType, data: &[u8]) -> Result<NumpyScalar, Error> {
     if data.len() != dtype.itemsize() {
         return Err(
             ErrorKind::LengthMismatch { shape: vec![], dtype, expected: dtype.itemsize(), actual: data.len() }.into()

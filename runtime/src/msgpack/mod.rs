@@ -27,7 +27,7 @@ mod read;
 mod write;
 
 pub use aligned::AlignedBytes;
-pub(crate) use array::{NumpyScalar, NumpyValue, read_numpy_value};
+pub(crate) use array::{NumpyScalar, scalar_from_bytes};
 pub(crate) use impls::encode_list;
 pub use read::{DEFAULT_MAX_DEPTH, Integer, Kind, MsgpackReader};
 pub use write::{ARRAY_ALIGNMENT, MAX_LENGTH, MsgpackWriter};
