@@ -138,6 +138,12 @@ fn decoding_takes_at_most_twice_the_input() {
 
     worst_shapes_per_element_kind();
 
+    // Printing a large array converts only the elements the summary shows.
+    let array = AnyArray::from_bytes("<f4".parse().unwrap(), vec![1 << 24], vec![0; 64 << 20]).unwrap();
+    let peak = peak_of(|| format!("{array:?} {array}"));
+    assert!(peak < SLACK, "printing a 64 MiB array took {peak} bytes of heap");
+    drop(array);
+
     // A body whose declared length is a lie: the buffer grows with the bytes that arrive, by
     // doubling (old and new buffer live together while it moves: three times at the peak).
     use chainmodel::msgpack::AlignedBytes;

@@ -537,9 +537,15 @@ pub(crate) fn write_array<T: Element>(f: &mut fmt::Formatter<'_>, shape: &[usize
     write_with(f, shape, data.len(), &|i| data[i].to_scalar())
 }
 
-/// Writes `str(arr)` for elements already widened.
-pub(crate) fn write_scalars(f: &mut fmt::Formatter<'_>, shape: &[usize], data: &[Scalar]) -> fmt::Result {
-    write_with(f, shape, data.len(), &|i| data[i])
+/// Writes `str(arr)` for `len` elements that `get` widens one at a time, so that a summary
+/// converts only the elements it prints.
+pub(crate) fn write_elements(
+    f: &mut fmt::Formatter<'_>,
+    shape: &[usize],
+    len: usize,
+    get: &dyn Fn(usize) -> Scalar,
+) -> fmt::Result {
+    write_with(f, shape, len, get)
 }
 
 /// Writes truss's `NumpyArrayField` repr under another name:
@@ -569,15 +575,16 @@ pub(crate) fn write_array_repr<T: Element>(
     write_repr_with(f, name, dtype, shape, data.len(), &|i| data[i].to_scalar())
 }
 
-/// Writes the `NumpyArrayField`-style repr for elements already widened.
-pub(crate) fn write_scalars_repr(
+/// Writes the `NumpyArrayField`-style repr for `len` elements that `get` widens one at a time.
+pub(crate) fn write_elements_repr(
     f: &mut fmt::Formatter<'_>,
     name: &str,
     dtype: DType,
     shape: &[usize],
-    data: &[Scalar],
+    len: usize,
+    get: &dyn Fn(usize) -> Scalar,
 ) -> fmt::Result {
-    write_repr_with(f, name, dtype, shape, data.len(), &|i| data[i])
+    write_repr_with(f, name, dtype, shape, len, get)
 }
 
 #[cfg(test)]

@@ -164,30 +164,36 @@ macro_rules! with_element_type {
 }
 
 impl AnyArray {
-    /// Writes the array through `write` after converting it to its native typed form.
+    /// Writes the array through `write`, which asks for the elements it prints, each converted
+    /// from its bytes when asked: a summary of a large array touches only what it shows.
     fn write_with(
         &self,
         f: &mut fmt::Formatter<'_>,
-        write: impl FnOnce(&mut fmt::Formatter<'_>, &[crate::format::Scalar]) -> fmt::Result,
+        write: impl FnOnce(&mut fmt::Formatter<'_>, usize, &dyn Fn(usize) -> crate::format::Scalar) -> fmt::Result,
     ) -> fmt::Result {
         with_element_type!(self.dtype.scalar_type(), T => {
-            // Construction validated dtype, length and bools, so this cannot fail.
-            let elements = elements_from_bytes::<T>(self.dtype, &self.shape, &self.data).map_err(|_| fmt::Error)?;
-            let scalars: Vec<_> = elements.iter().map(|x| x.to_scalar()).collect();
-            write(f, &scalars)
+            let size = self.dtype.itemsize();
+            let native = self.dtype.is_native();
+            let get = |index: usize| {
+                let bytes = &self.data[index * size..(index + 1) * size];
+                // Construction validated dtype, length and bools, so this reads one element.
+                let element = T::vec_from_native_bytes(bytes).ok().and_then(|v| v.first().copied()).unwrap_or_default();
+                if native { element } else { element.swap_byte_order() }.to_scalar()
+            };
+            write(f, self.len(), &get)
         })
     }
 }
 
 impl fmt::Display for AnyArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_with(f, |f, scalars| format::write_scalars(f, &self.shape, scalars))
+        self.write_with(f, |f, len, get| format::write_elements(f, &self.shape, len, get))
     }
 }
 
 impl fmt::Debug for AnyArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_with(f, |f, scalars| format::write_scalars_repr(f, "AnyArray", self.dtype, &self.shape, scalars))
+        self.write_with(f, |f, len, get| format::write_elements_repr(f, "AnyArray", self.dtype, &self.shape, len, get))
     }
 }
 
@@ -225,6 +231,19 @@ mod tests {
         let err = any.to_typed::<f64>().unwrap_err();
         let expected = if cfg!(target_endian = "big") { "float32" } else { ">f4" };
         assert_eq!(err.to_string(), format!("expected an array of dtype float64, got dtype {expected}"));
+    }
+
+    /// A summary converts only the elements it prints (it converted all of them: a 64 MiB
+    /// array took a second and 590 MB to print).
+    #[test]
+    fn summaries_read_only_the_printed_elements() {
+        let len = 1usize << 27; // 128 Mi bytes of float64 zeros, mapped lazily
+        let any = AnyArray::from_bytes(">f8".parse().unwrap(), vec![len / 8], vec![0; len]).unwrap();
+        let text = format!("{any:?}");
+        assert_eq!(text, "AnyArray(shape=(16777216,), dtype=>f8, data=[0. 0. 0. ... 0. 0. 0.])");
+        assert_eq!(any.to_string(), "[0. 0. 0. ... 0. 0. 0.]");
+        let small = AnyArray::from_bytes(">i2".parse().unwrap(), vec![2], vec![0, 1, 1, 0]).unwrap();
+        assert_eq!(small.to_string(), "[  1 256]");
     }
 
     #[test]
