@@ -222,3 +222,22 @@ fn more_than_64_dimensions_are_refused() {
     assert!(AnyArray::from_bytes("<f4".parse().unwrap(), vec![1; 65], vec![0; 4]).is_err());
     assert!(AnyArray::from_bytes("<f4".parse().unwrap(), vec![1; 64], vec![0; 4]).is_ok());
 }
+
+/// A skipped value is still JSON: invalid UTF-8 and raw control characters in the string of
+/// an unknown key are refused, as pydantic refuses them.
+#[test]
+fn skipped_strings_are_checked() {
+    #[derive(ChainModel, Debug)]
+    struct Point {
+        x: i64,
+    }
+    for (input, message) in [
+        (&b"{\"x\":1,\"note\":\"\xff\"}"[..], "invalid JSON at byte 15: invalid UTF-8 in string"),
+        (b"{\"x\":1,\"note\":[\"a\x01b\"]}", "invalid JSON at byte 17: control character in string"),
+        (b"{\"x\":1,\"note\":{\"k\":\"\\u00e9\xc3\"}}", "invalid UTF-8 in string"),
+    ] {
+        let err = chainmodel::json::from_slice::<Point>(input).unwrap_err();
+        assert!(err.to_string().ends_with(message), "{err}");
+    }
+    assert_eq!(chainmodel::json::from_slice::<Point>(b"{\"x\":1,\"note\":\"\\u00e9 ok\"}").unwrap().x, 1);
+}

@@ -417,10 +417,9 @@ impl<'de> JsonReader<'de> {
             Peek::Null => self.expect_literal(b"null"),
             Peek::Bool => self.read_bool().map(drop),
             Peek::Number => self.read_number().map(drop),
-            Peek::String => match self.read_raw_str()? {
-                Some(_) => Ok(()),
-                None => self.read_str().map(drop),
-            },
+            // Checked as any string is (UTF-8, no raw control characters), as pydantic refuses
+            // such JSON wherever it stands.
+            Peek::String => self.read_str().map(drop),
             Peek::Array => {
                 self.begin_array()?;
                 while self.next_element()? {
