@@ -185,7 +185,11 @@ fn worst_shapes_per_element_kind() {
     fn json_list(item: &str) -> String {
         format!("[{}]", vec![item; ITEMS].join(","))
     }
-    fn check<T: for<'de> chainmodel::msgpack::MsgpackDecode<'de> + for<'de> chainmodel::json::JsonDecode<'de>>(
+    fn check<
+        T: for<'de> chainmodel::msgpack::MsgpackDecode<'de>
+            + for<'de> chainmodel::json::JsonDecode<'de>
+            + chainmodel::json::JsonForm<chainmodel::json::Checked>,
+    >(
         what: &str,
         msgpack_item: &[u8],
         json_item: Option<&str>,

@@ -45,7 +45,7 @@ pub use value::Value;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::{Error, ErrorKind};
-    pub use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter};
+    pub use crate::json::{JsonDecode, JsonEncode, JsonForm, JsonReader, JsonWriter, S, Z};
     pub use crate::model::ChainModel;
     pub use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
     pub use crate::schema::{

@@ -1,7 +1,7 @@
 //! The trait every `#[derive(ChainModel)]` type implements.
 
 use crate::error::Error;
-use crate::json::{self, JsonDecode, JsonEncode};
+use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
 use crate::msgpack::{self, MsgpackDecode, MsgpackEncode};
 use crate::schema::{self, ModelSchema};
 
@@ -34,7 +34,7 @@ pub trait ChainModel: Sized {
     /// The model's JSON text, byte-identical to pydantic's `model_dump_json()`.
     fn to_json(&self) -> Result<String, Error>
     where
-        Self: JsonEncode,
+        Self: JsonEncode + JsonForm<Checked>,
     {
         json::to_string(self)
     }
@@ -42,7 +42,7 @@ pub trait ChainModel: Sized {
     /// Reads the model from JSON text as pydantic's `model_validate_json` does.
     fn from_json<'de>(text: &'de str) -> Result<Self, Error>
     where
-        Self: JsonDecode<'de>,
+        Self: JsonDecode<'de> + JsonForm<Checked>,
     {
         json::from_str(text)
     }

@@ -176,18 +176,15 @@ pub trait SchemaDefault {
 
 impl<T: JsonEncode + ?Sized> SchemaDefault for T {
     fn default_value(&self) -> Value {
-        let text = crate::json::to_string(self).unwrap_or_default();
+        // Bytes too: pydantic writes a bytes default as its UTF-8 text, as their JSON form does.
+        let mut writer = crate::json::JsonWriter::new();
+        self.encode_json(&mut writer);
+        let text = writer.into_string();
         // Our own JSON text always parses; NaN (written as null) stays null.
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 }
 
-impl SchemaDefault for Bytes {
-    /// pydantic writes a bytes default as its UTF-8 text.
-    fn default_value(&self) -> Value {
-        String::from_utf8_lossy(self).into_owned().into()
-    }
-}
 
 macro_rules! simple_schema {
     ($($ty:ty => $schema:tt;)*) => {$(

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::field_bounds;
+use super::codec_bounds;
 use crate::internals::ast::{Container, Field, Variant};
 use crate::internals::attr;
 
@@ -66,7 +66,7 @@ pub fn decode_struct(
     let generics = decode_generics(container);
     let (impl_generics, _, _) = generics.split_for_impl();
     let (_, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = field_bounds(container, &quote!(#private::#decode_trait<'__de>));
+    let where_clause = codec_bounds(container, &quote!(#private::#decode_trait<'__de>));
     let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
     let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
 

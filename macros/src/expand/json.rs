@@ -5,11 +5,12 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::decode::{self, MapReader};
-use super::{field_bounds, json_string_literal};
+use super::{codec_bounds, json_string_literal, wire_types};
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
-    match &container.data {
+    let form = json_form(container, private);
+    let codec = match &container.data {
         Data::Struct(fields) => {
             let encode = encode_struct(container, fields, private);
             let decode = decode_struct(container, fields, private);
@@ -20,13 +21,40 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
             let decode = decode_enum(container, variants, private);
             quote!(#encode #decode)
         }
+    };
+    quote!(#form #codec)
+}
+
+/// `JsonForm`: the model has a JSON form at level `S<N>` when each field's type has one at
+/// level `N` (binary data has none but at the last level), so that `to_json` on a
+/// binary-only model fails to compile, naming the binary field's type; the level makes the
+/// check end for models that hold themselves.
+fn json_form(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let mut generics = container.generics.clone();
+    generics.params.insert(0, syn::parse_quote!(__N));
+    let (impl_generics, _, _) = generics.split_for_impl();
+    let (plain_impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    let existing = container.generics.where_clause.as_ref().map(|w| {
+        let predicates = w.predicates.iter();
+        quote!(#(#predicates,)*)
+    });
+    let bounds = wire_types(container).into_iter().map(|ty| {
+        quote_spanned!(ty.span()=> #ty: #private::JsonForm<__N>,)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::JsonForm<#private::S<__N>> for #ident #ty_generics where #existing #(#bounds)* {}
+
+        #[automatically_derived]
+        impl #plain_impl_generics #private::JsonForm<#private::Z> for #ident #ty_generics #where_clause {}
     }
 }
 
 fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = field_bounds(container, &quote!(#private::JsonEncode));
+    let where_clause = codec_bounds(container, &quote!(#private::JsonEncode));
     let mut first = true;
     let writes = fields
         .iter()

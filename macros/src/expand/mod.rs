@@ -7,7 +7,7 @@ mod msgpack;
 mod schema;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::DeriveInput;
 
 use crate::internals::ast::{Container, Data};
@@ -109,34 +109,27 @@ fn model_impl(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     }
 }
 
-/// The where clause of a codec impl: the container's own predicates, plus one deferred bound
-/// per field type (`for<'__cm> FieldType: Trait`), so that a field without the codec (bytes in
-/// JSON) fails where the codec is used, naming the field's type, not at the derive.
-pub fn field_bounds(container: &Container<'_>, bound: &TokenStream) -> TokenStream {
+/// The where clause of a codec impl: the container's own predicates, and `T: Trait` for each
+/// type parameter, as serde's derive does. Field types get no bound: a model may hold itself
+/// (`Vec<Self>`, or through an alias) or a model that holds it, and a bound on such a field
+/// would ask the compiler to prove the impl from itself. A field whose type lacks the codec
+/// is reported at the field.
+pub fn codec_bounds(container: &Container<'_>, bound: &TokenStream) -> TokenStream {
     let existing = container.generics.where_clause.as_ref().map(|w| {
         let predicates = w.predicates.iter();
         quote!(#(#predicates,)*)
     });
-    // A field that holds the model itself (`Vec<Tree>` in `Tree`) gets no bound: the bound
-    // would ask the compiler to prove the impl from itself. Its type still needs the codec in
-    // the impl's body, which holds exactly when the other fields' bounds hold.
-    let holds_self = |ty: &syn::Type| ty.to_token_stream().into_iter().any(|token| is_ident(&token, container.ident));
-    let field_types: Vec<&syn::Type> = match &container.data {
-        Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip && !holds_self(f.ty)).map(|f| f.ty).collect(),
-        Data::Enum(_) => Vec::new(),
-    };
+    let params = container.generics.type_params().map(|param| &param.ident);
     quote! {
-        where #existing #(for<'__cm> #field_types: #bound,)*
+        where #existing #(#params: #bound,)*
     }
 }
 
-/// Whether `token` is `ident`, looking into groups (`Vec<Box<Tree>>` spells `Tree` inside `<>`,
-/// which is not a group, but a tuple `(Tree, u8)` is).
-fn is_ident(token: &proc_macro2::TokenTree, ident: &syn::Ident) -> bool {
-    match token {
-        proc_macro2::TokenTree::Ident(found) => found == ident,
-        proc_macro2::TokenTree::Group(group) => group.stream().into_iter().any(|t| is_ident(&t, ident)),
-        _ => false,
+/// The types of the fields on the wire.
+pub fn wire_types<'a>(container: &'a Container<'_>) -> Vec<&'a syn::Type> {
+    match &container.data {
+        Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip).map(|f| f.ty).collect(),
+        Data::Enum(_) => Vec::new(),
     }
 }
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::decode::{self, MapReader};
-use super::field_bounds;
+use super::codec_bounds;
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
@@ -47,7 +47,7 @@ fn byte_literal(bytes: &[u8]) -> syn::LitByteStr {
 fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = field_bounds(container, &quote!(#private::MsgpackEncode));
+    let where_clause = codec_bounds(container, &quote!(#private::MsgpackEncode));
     let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
     let map_header = byte_literal(&header(wire.len(), 0x80, [None, Some(0xde), Some(0xdf)], 15));
     let key_bytes: usize = 3 + wire.iter().map(|field| str_bytes(&field.key).len()).sum::<usize>();

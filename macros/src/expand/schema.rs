@@ -5,14 +5,14 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::decode::default_value;
-use super::field_bounds;
+use super::codec_bounds;
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let title = ident.to_string();
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = field_bounds(container, &quote!(#private::JsonSchema));
+    let where_clause = codec_bounds(container, &quote!(#private::JsonSchema));
     let body = match &container.data {
         Data::Struct(fields) => struct_schema(container, fields, private),
         Data::Enum(variants) => enum_schema(container, variants, private),

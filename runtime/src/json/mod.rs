@@ -19,10 +19,12 @@
 
 mod array;
 pub(crate) use array::array_from_values;
+mod form;
 mod impls;
 mod read;
 mod write;
 
+pub use form::{CHECKED_LEVELS, Checked, JsonForm, S, Z};
 pub use read::{DEFAULT_MAX_DEPTH, JsonReader, Number, Peek};
 pub use write::{JsonWriter, escape_into};
 
@@ -30,12 +32,10 @@ use crate::error::Error;
 
 /// A type with a JSON form, written as pydantic writes the equivalent Python type.
 ///
-/// Binary data has none: a model with a `Bytes` or `&[u8]` field is binary-only.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be written as JSON",
-    label = "needs a JSON form",
-    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode: a model holding one is binary-only, so encode it with `to_msgpack()` or `chainmodel::msgpack::to_vec`"
-)]
+/// Binary data is written as pydantic writes bytes (their UTF-8 text), but a model with a
+/// `Bytes` or `&[u8]` field is binary-only: the functions that make JSON ask for
+/// [`JsonForm`] too, which such a model lacks.
+#[diagnostic::on_unimplemented(message = "`{Self}` cannot be written as JSON", label = "needs a JSON form")]
 pub trait JsonEncode {
     /// Writes the value's JSON text.
     fn encode_json(&self, writer: &mut JsonWriter);
@@ -43,11 +43,7 @@ pub trait JsonEncode {
 
 /// A type read from JSON as pydantic reads the equivalent Python type, lax conversions
 /// included (`"3"` for an integer, `1` for `true`).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be read from JSON",
-    label = "needs a JSON form",
-    note = "binary fields (`Bytes`, `&[u8]`) travel only in binary mode: a model holding one is binary-only, so decode it with `from_msgpack()` or `chainmodel::msgpack::from_slice`"
-)]
+#[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from JSON", label = "needs a JSON form")]
 pub trait JsonDecode<'de>: Sized {
     /// Reads one value.
     fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error>;
@@ -66,25 +62,25 @@ impl<T: JsonEncode + ?Sized> JsonEncode for &T {
 
 /// The JSON text of `value`, byte-identical to pydantic's `model_dump_json()` for the
 /// equivalent model.
-pub fn to_string<T: JsonEncode + ?Sized>(value: &T) -> Result<String, Error> {
+pub fn to_string<T: JsonEncode + JsonForm<Checked> + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = JsonWriter::new();
     value.encode_json(&mut writer);
     Ok(writer.into_string())
 }
 
 /// Reads a `T` from JSON text; nothing but whitespace may follow the value.
-pub fn from_str<'de, T: JsonDecode<'de>>(text: &'de str) -> Result<T, Error> {
+pub fn from_str<'de, T: JsonDecode<'de> + JsonForm<Checked>>(text: &'de str) -> Result<T, Error> {
     from_slice(text.as_bytes())
 }
 
 /// Reads a `T` from JSON bytes (UTF-8); nothing but whitespace may follow the value.
 /// Decodes with the default [`Limits`](crate::Limits).
-pub fn from_slice<'de, T: JsonDecode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8]) -> Result<T, Error> {
     from_slice_with(bytes, &crate::Limits::DEFAULT)
 }
 
 /// As [`from_slice`], with the given limits of nesting and message size.
-pub fn from_slice_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth);
     let value = T::decode_json(&mut reader)?;
