@@ -88,6 +88,12 @@ fn sort_like_pydantic(value: Value, parent_key: Option<&str>) -> Value {
 pub fn schema_for<T: ModelSchema>() -> Value {
     let mut generator = SchemaGenerator::default();
     let schema = T::model_schema(&mut generator);
+    // A model that refers to itself (`children: list["Tree"]`) is defined in `$defs` and the
+    // top is a reference to it, as pydantic writes it.
+    let title = schema.get("title").and_then(Value::as_str).map(str::to_owned);
+    if let Some(title) = title.filter(|title| generator.definitions.contains_key(title)) {
+        return generator.finish(json!({ "$ref": format!("#/$defs/{title}") }));
+    }
     generator.finish(schema)
 }
 

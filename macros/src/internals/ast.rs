@@ -1,6 +1,7 @@
 //! The derive's model of the user's type: the container, its fields or variants, each with
 //! its parsed attributes and its name on the wire.
 
+use syn::ext::IdentExt;
 use syn::{DeriveInput, Fields};
 
 use super::attr;
@@ -73,7 +74,7 @@ impl<'a> Field<'a> {
     fn from_ast(cx: &Ctxt, field: &'a syn::Field, container: &attr::Container) -> Option<Field<'a>> {
         let ident = field.ident.as_ref()?;
         let attrs = attr::Field::from_ast(cx, &field.attrs);
-        let name = ident.to_string();
+        let name = ident.unraw().to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name);
         let key = match (&attrs.rename, container.rename_all) {
             (Some(rename), _) => rename.clone(),
@@ -94,7 +95,7 @@ impl<'a> Variant<'a> {
             return None;
         }
         let attrs = attr::Variant::from_ast(cx, &variant.attrs);
-        let name = variant.ident.to_string();
+        let name = variant.ident.unraw().to_string();
         let value = match (&attrs.rename, container.rename_all) {
             (Some(rename), _) => rename.clone(),
             (None, Some(rule)) => rule.apply_to_variant(&name),

@@ -49,10 +49,25 @@ fn path_name(meta: &ParseNestedMeta<'_>) -> String {
     meta.path.to_token_stream().to_string().replace(' ', "")
 }
 
-/// Runs `each` for every item of every `#[chain(...)]`, recording errors.
+/// Runs `each` for every item of every `#[chain(...)]`, recording errors: a bad item is
+/// reported and passed over, so that every bad item of a list is reported in one build.
 fn for_each_chain_meta(cx: &Ctxt, attrs: &[Attribute], mut each: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<()>) {
     for attr in attrs.iter().filter(|a| a.path().is_ident(CHAIN)) {
-        if let Err(err) = attr.parse_nested_meta(|meta| each(&meta)) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if let Err(err) = each(&meta) {
+                cx.syn_error(err);
+                // Pass over what is left of the bad item (`= value` or `(...)`), if anything.
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<Expr>()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    content.parse::<proc_macro2::TokenStream>()?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(err) = parsed {
             cx.syn_error(err);
         }
     }

@@ -1,5 +1,5 @@
 //! `#[chain(rename_all = "...")]`: the rules serde knows, applied to snake_case field names
-//! and PascalCase variant names.
+//! and PascalCase variant names, by Unicode characters (as Python's `str.lower` and `str.upper`).
 
 use std::fmt::{self, Display};
 
@@ -36,15 +36,15 @@ impl RenameRule {
     pub fn apply_to_field(self, field: &str) -> String {
         match self {
             RenameRule::LowerCase | RenameRule::SnakeCase => field.to_owned(),
-            RenameRule::UpperCase | RenameRule::ScreamingSnakeCase => field.to_ascii_uppercase(),
+            RenameRule::UpperCase | RenameRule::ScreamingSnakeCase => field.to_uppercase(),
             RenameRule::PascalCase => pascal(field),
             RenameRule::CamelCase => {
                 let pascal = pascal(field);
                 let mut chars = pascal.chars();
-                chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+                chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
             }
             RenameRule::KebabCase => field.replace('_', "-"),
-            RenameRule::ScreamingKebabCase => field.replace('_', "-").to_ascii_uppercase(),
+            RenameRule::ScreamingKebabCase => field.replace('_', "-").to_uppercase(),
         }
     }
 
@@ -52,13 +52,17 @@ impl RenameRule {
     pub fn apply_to_variant(self, variant: &str) -> String {
         match self {
             RenameRule::PascalCase => variant.to_owned(),
-            RenameRule::LowerCase => variant.to_ascii_lowercase(),
-            RenameRule::UpperCase => variant.to_ascii_uppercase(),
-            RenameRule::CamelCase => variant[..1].to_ascii_lowercase() + &variant[1..],
+            RenameRule::LowerCase => variant.to_lowercase(),
+            RenameRule::UpperCase => variant.to_uppercase(),
+            RenameRule::CamelCase => {
+                // By characters: the first may take more than one byte (`Éclair`).
+                let mut chars = variant.chars();
+                chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+            }
             RenameRule::SnakeCase => snake(variant),
-            RenameRule::ScreamingSnakeCase => snake(variant).to_ascii_uppercase(),
+            RenameRule::ScreamingSnakeCase => snake(variant).to_uppercase(),
             RenameRule::KebabCase => snake(variant).replace('_', "-"),
-            RenameRule::ScreamingKebabCase => snake(variant).replace('_', "-").to_ascii_uppercase(),
+            RenameRule::ScreamingKebabCase => snake(variant).replace('_', "-").to_uppercase(),
         }
     }
 }
@@ -70,7 +74,7 @@ fn pascal(snake: &str) -> String {
         if c == '_' {
             capitalize = true;
         } else if capitalize {
-            out.push(c.to_ascii_uppercase());
+            out.extend(c.to_uppercase());
             capitalize = false;
         } else {
             out.push(c);
@@ -85,7 +89,7 @@ fn snake(pascal: &str) -> String {
         if c.is_uppercase() && i > 0 {
             out.push('_');
         }
-        out.push(c.to_ascii_lowercase());
+        out.extend(c.to_lowercase());
     }
     out
 }
@@ -108,6 +112,14 @@ impl Display for UnknownRule<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_names() {
+        assert_eq!(RenameRule::CamelCase.apply_to_variant("Éclair"), "éclair");
+        assert_eq!(RenameRule::CamelCase.apply_to_variant("Ünïcode"), "ünïcode");
+        assert_eq!(RenameRule::SnakeCase.apply_to_variant("ÉclairAuChocolat"), "éclair_au_chocolat");
+        assert_eq!(RenameRule::CamelCase.apply_to_field("crème_brûlée"), "crèmeBrûlée");
+    }
 
     #[test]
     fn fields_and_variants() {
