@@ -15,6 +15,7 @@ mod error;
 mod ext;
 mod format;
 pub mod json;
+mod lax;
 mod limits;
 mod model;
 pub mod msgpack;

@@ -14,6 +14,7 @@ import sys
 import jsonschema
 import numpy as np
 
+import anchors
 import models
 
 
@@ -87,22 +88,47 @@ LAX_INPUTS = ['1', '1.0', '1.5', '-0', '0', '2', '1e3', '"12"', '" 12 "', '"1.0"
               '-Infinity', '99999999999999999999', '1E400', '"1e2"', '" -7 "']
 
 
+# Binary mode adds what msgpack carries and JSON does not: bytes.
+LAX_BINARY_ONLY = [b"12", b"abc", b"", b"true", b"1.5"]
+
+
 def lax() -> None:
-    """pydantic's verdict on each scalar input for int, float, bool and str fields."""
+    """pydantic's verdict on each scalar input for int, float, bool and str fields, in JSON
+    mode (`model_validate_json` of the text) and in binary mode (`model_validate` of what
+    `truss_msgpack_deserialize` makes of the msgpack, as truss's server does)."""
     from typing import Annotated
 
     import pydantic
 
+    serialization = anchors.serialization()
     i64 = Annotated[int, pydantic.Field(ge=-(2**63), le=2**63 - 1)]  # Rust's i64
+    u8 = Annotated[int, pydantic.Field(ge=0, le=255)]  # Rust's u8
     out = []
-    for name, tp in [("int", i64), ("float", float), ("bool", bool), ("str", str)]:
+    for name, tp in [("int", i64), ("u8", u8), ("float", float), ("bool", bool), ("str", str)]:
         model = pydantic.create_model(f"Lax_{name}", v=(tp, ...))
-        for raw in LAX_INPUTS:
+
+        def verdict(validate, mode, raw, message):
             try:
-                value = model.model_validate_json('{"v":' + raw + "}").v
-                out.append({"type": name, "input": raw, "ok": True, "value": repr(value)})
+                value = validate().v
+                out.append({"type": name, "mode": mode, "input": raw, "message": message, "ok": True,
+                            "value": repr(value)})
             except pydantic.ValidationError:
-                out.append({"type": name, "input": raw, "ok": False})
+                out.append({"type": name, "mode": mode, "input": raw, "message": message, "ok": False})
+
+        for raw in LAX_INPUTS:
+            text = '{"v":' + raw + "}"
+            verdict(lambda: model.model_validate_json(text), "json", raw, text)
+            python_value = json.loads(raw)
+            try:
+                packed = serialization.truss_msgpack_serialize({"v": python_value})
+            except (OverflowError, TypeError):
+                continue  # beyond msgpack (an int past 64 bits)
+            received = serialization.truss_msgpack_deserialize(packed)
+            verdict(lambda: model.model_validate(received), "msgpack", raw, packed.hex())
+        for raw in LAX_BINARY_ONLY:
+            packed = serialization.truss_msgpack_serialize({"v": raw})
+            received = serialization.truss_msgpack_deserialize(packed)
+            verdict(lambda: model.model_validate(received), "msgpack", repr(raw), packed.hex())
     json.dump(out, sys.stdout)
 
 

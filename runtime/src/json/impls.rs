@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 use super::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
 use crate::bytes::Bytes;
 use crate::error::{Error, ErrorKind};
+use crate::lax;
 
 fn unexpected(expected: &'static str, found: &'static str) -> Error {
     ErrorKind::UnexpectedType { expected, found }.into()
@@ -24,19 +25,8 @@ impl JsonDecode<'_> for bool {
     fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
         match reader.peek()? {
             Peek::Bool => reader.read_bool(),
-            Peek::Number => match reader.read_number()?.to_f64() {
-                0.0 => Ok(false),
-                1.0 => Ok(true),
-                _ => Err(ErrorKind::InvalidValue("expected a boolean, got a number other than 0 and 1".into()).into()),
-            },
-            Peek::String => {
-                let text = reader.read_str()?;
-                match text.to_ascii_lowercase().as_str() {
-                    "0" | "off" | "f" | "false" | "n" | "no" => Ok(false),
-                    "1" | "on" | "t" | "true" | "y" | "yes" => Ok(true),
-                    _ => Err(ErrorKind::InvalidValue(format!("expected a boolean, got the string {text:?}")).into()),
-                }
-            }
+            Peek::Number => lax::bool_from_number(reader.read_number()?.to_f64()),
+            Peek::String => lax::bool_from_str(&reader.read_str()?),
             found => Err(unexpected("a boolean", found.describe())),
         }
     }
@@ -46,40 +36,24 @@ impl JsonDecode<'_> for bool {
 /// string holding either (spaces around allowed), or a boolean. Returns the value and its
 /// text, for range errors.
 fn read_integer(reader: &mut JsonReader<'_>) -> Result<(i128, String), Error> {
-    let (text, is_integer) = match reader.peek()? {
+    match reader.peek()? {
         Peek::Number => {
             let number = reader.read_number()?;
-            (number.text.to_owned(), number.is_integer)
+            let text = number.text.to_owned();
+            let value = if number.is_integer {
+                text.parse::<i128>().map_err(|_| out_of_range(&text, "an integer"))?
+            } else {
+                lax::int_from_float(text.parse().unwrap_or(f64::NAN), &text)?
+            };
+            Ok((value, text))
         }
         Peek::String => {
             let text = reader.read_str()?;
-            let trimmed = text.trim();
-            // pydantic reads "1.0" but not "1e2" as an integer.
-            let numeric = trimmed.bytes().all(|b| b.is_ascii_digit() || b"+-.".contains(&b));
-            if !numeric || trimmed.parse::<f64>().is_err() {
-                let message = format!("expected an integer, got the string {text:?}");
-                return Err(ErrorKind::InvalidValue(message).into());
-            }
-            (trimmed.to_owned(), trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+            Ok((lax::int_from_str(&text)?, text.trim().to_owned()))
         }
-        Peek::Bool => return Ok((i128::from(reader.read_bool()?), "a boolean".to_owned())),
-        found => return Err(unexpected("an integer", found.describe())),
-    };
-    if is_integer {
-        return text.parse::<i128>().map(|value| (value, text.clone())).map_err(|_| out_of_range(&text, "an integer"));
+        Peek::Bool => Ok((i128::from(reader.read_bool()?), "a boolean".to_owned())),
+        found => Err(unexpected("an integer", found.describe())),
     }
-    let value: f64 = text.parse().unwrap_or(f64::NAN);
-    if !value.is_finite() {
-        return Err(ErrorKind::InvalidValue("expected a finite number".into()).into());
-    }
-    if value.fract() != 0.0 {
-        return Err(ErrorKind::InvalidValue("expected an integer, got a number with a fractional part".into()).into());
-    }
-    // Past ±1.7e38 a float is outside i128, and so outside every supported integer type.
-    if value.abs() >= 1.7e38 {
-        return Err(out_of_range(&text, "an integer"));
-    }
-    Ok((value as i128, text))
 }
 
 fn out_of_range(value: &str, ty: &'static str) -> Error {
@@ -110,13 +84,7 @@ impl_integer!(u8, i8, u16, i16, u32, i32, u64, i64, usize, isize);
 fn read_float(reader: &mut JsonReader<'_>) -> Result<f64, Error> {
     match reader.peek()? {
         Peek::Number => Ok(reader.read_number()?.to_f64()),
-        Peek::String => {
-            let text = reader.read_str()?;
-            // Rust's parser reads `inf`, `infinity` and `nan` in any case, as Python's does.
-            text.trim()
-                .parse::<f64>()
-                .map_err(|_| ErrorKind::InvalidValue(format!("expected a number, got the string {text:?}")).into())
-        }
+        Peek::String => lax::float_from_str(&reader.read_str()?),
         Peek::Bool => Ok(if reader.read_bool()? { 1.0 } else { 0.0 }),
         found => Err(unexpected("a number", found.describe())),
     }

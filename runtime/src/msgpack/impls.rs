@@ -7,18 +7,37 @@ use std::hash::BuildHasher;
 use super::array::{NumpyScalar, read_numpy_scalar};
 use super::{Kind, MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
 use crate::error::{Error, ErrorKind};
+use crate::lax;
 
-/// A number as Python writers produce it: an int, a float32 or float64, a bool, or a numpy
-/// scalar map (`{nd: false, type, data}`).
+/// A scalar as truss's deserializer hands it to pydantic: an int, a float (32 or 64 bits), a
+/// bool, a numpy scalar map (`{nd: false, type, data}`), or text (`str`, or `bytes`, which
+/// pydantic's lax mode reads as their UTF-8 text).
+enum Scalar<'de> {
+    Number(NumpyScalar),
+    Text(&'de str),
+}
+
 #[inline]
-fn read_scalar(reader: &mut MsgpackReader<'_>, expected: &'static str) -> Result<NumpyScalar, Error> {
-    match reader.peek()? {
-        Kind::Int => Ok(NumpyScalar::Int(reader.read_int()?)),
-        Kind::Float => Ok(NumpyScalar::Float(reader.read_float()?)),
-        Kind::Bool => Ok(NumpyScalar::Bool(reader.read_bool()?)),
-        Kind::Map => read_numpy_scalar(reader),
-        _ => Err(reader.type_error(expected)),
-    }
+fn read_scalar<'de>(reader: &mut MsgpackReader<'de>, expected: &'static str) -> Result<Scalar<'de>, Error> {
+    Ok(Scalar::Number(match reader.peek()? {
+        Kind::Int => NumpyScalar::Int(reader.read_int()?),
+        Kind::Float => NumpyScalar::Float(reader.read_float()?),
+        Kind::Bool => NumpyScalar::Bool(reader.read_bool()?),
+        Kind::Str => return Ok(Scalar::Text(reader.read_str()?)),
+        Kind::Bin => return bin_text(reader).map(Scalar::Text),
+        Kind::Map => read_numpy_scalar(reader).map_err(|e| match e.kind() {
+            // A map that is no numpy scalar is a value of the wrong type.
+            ErrorKind::MissingField => Error::from(ErrorKind::UnexpectedType { expected, found: "a map" }),
+            _ => e,
+        })?,
+        _ => return Err(reader.type_error(expected)),
+    }))
+}
+
+/// `bytes` read as text, as pydantic's lax mode reads them where it wants a str or a number.
+fn bin_text<'de>(reader: &mut MsgpackReader<'de>) -> Result<&'de str, Error> {
+    std::str::from_utf8(reader.read_bin()?)
+        .map_err(|_| ErrorKind::InvalidValue("expected text, got bytes that are not UTF-8".into()).into())
 }
 
 impl MsgpackEncode for bool {
@@ -30,8 +49,10 @@ impl MsgpackEncode for bool {
 impl MsgpackDecode<'_> for bool {
     fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
         match read_scalar(reader, "a boolean")? {
-            NumpyScalar::Bool(b) => Ok(b),
-            _ => Err(ErrorKind::UnexpectedType { expected: "a boolean", found: "a number" }.into()),
+            Scalar::Number(NumpyScalar::Bool(b)) => Ok(b),
+            Scalar::Number(NumpyScalar::Int(i)) => lax::bool_from_number(i as f64),
+            Scalar::Number(NumpyScalar::Float(x)) => lax::bool_from_number(x),
+            Scalar::Text(text) => lax::bool_from_str(text),
         }
     }
 }
@@ -47,11 +68,10 @@ macro_rules! impl_integer {
         impl MsgpackDecode<'_> for $ty {
             fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
                 let value = match read_scalar(reader, "an integer")? {
-                    NumpyScalar::Int(value) => value,
-                    NumpyScalar::Bool(b) => b.into(),
-                    NumpyScalar::Float(_) => {
-                        return Err(ErrorKind::UnexpectedType { expected: "an integer", found: "a float" }.into())
-                    }
+                    Scalar::Number(NumpyScalar::Int(value)) => value,
+                    Scalar::Number(NumpyScalar::Bool(b)) => b.into(),
+                    Scalar::Number(NumpyScalar::Float(x)) => lax::int_from_float(x, &x.to_string())?,
+                    Scalar::Text(text) => lax::int_from_str(text)?,
                 };
                 <$ty>::try_from(value)
                     .map_err(|_| ErrorKind::OutOfRange { value: value.to_string(), ty: stringify!($ty) }.into())
@@ -67,9 +87,10 @@ impl_integer!(
 
 fn read_float(reader: &mut MsgpackReader<'_>) -> Result<f64, Error> {
     match read_scalar(reader, "a number")? {
-        NumpyScalar::Float(x) => Ok(x),
-        NumpyScalar::Int(i) => Ok(i as f64),
-        NumpyScalar::Bool(b) => Ok(if b { 1.0 } else { 0.0 }),
+        Scalar::Number(NumpyScalar::Float(x)) => Ok(x),
+        Scalar::Number(NumpyScalar::Int(i)) => Ok(i as f64),
+        Scalar::Number(NumpyScalar::Bool(b)) => Ok(if b { 1.0 } else { 0.0 }),
+        Scalar::Text(text) => lax::float_from_str(text),
     }
 }
 
@@ -118,16 +139,24 @@ impl MsgpackEncode for String {
     }
 }
 
+/// A str, or `bytes` as their UTF-8 text (pydantic's lax mode).
+fn read_text<'de>(reader: &mut MsgpackReader<'de>) -> Result<&'de str, Error> {
+    match reader.peek()? {
+        Kind::Bin => bin_text(reader),
+        _ => reader.read_str(),
+    }
+}
+
 impl MsgpackDecode<'_> for String {
     fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
-        reader.read_str().map(str::to_owned)
+        read_text(reader).map(str::to_owned)
     }
 }
 
 impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a str {
     /// Borrows the string from the input.
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        reader.read_str()
+        read_text(reader)
     }
 }
 
@@ -143,7 +172,7 @@ impl MsgpackEncode for Cow<'_, str> {
 
 impl<'de: 'a, 'a> MsgpackDecode<'de> for Cow<'a, str> {
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        reader.read_str().map(Cow::Borrowed)
+        read_text(reader).map(Cow::Borrowed)
     }
 }
 
