@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
+use crate::serde_json::{Value, json};
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -14,7 +15,6 @@ use axum::routing::{get, post};
 use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
-use crate::serde_json::{Value, json};
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::trace::TraceLayer;
 
@@ -233,11 +233,7 @@ async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
 }
 
 /// `POST /v1/models/{name}:predict` (or `:predict_binary`): axum routes the whole segment.
-async fn predict_target<I, O>(
-    state: State<Arc<Shared<I, O>>>,
-    Path(target): Path<String>,
-    request: Request,
-) -> Response
+async fn predict_target<I, O>(state: State<Arc<Shared<I, O>>>, Path(target): Path<String>, request: Request) -> Response
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     O: JsonEncode + MsgpackEncode,

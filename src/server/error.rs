@@ -2,10 +2,10 @@
 
 use std::fmt;
 
+use crate::serde_json::{Value, json};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::serde_json::{Value, json};
 
 use super::mode::JSON_CONTENT_TYPE;
 
@@ -87,7 +87,9 @@ impl fmt::Display for ModelRejection {
             ModelRejection::TooLarge { limit } => {
                 write!(f, "Request body is larger than the limit of {limit} bytes.")
             }
-            ModelRejection::Timeout => f.write_str("Timed out reading the request body: the client stopped sending it."),
+            ModelRejection::Timeout => {
+                f.write_str("Timed out reading the request body: the client stopped sending it.")
+            }
             ModelRejection::BodyRead(message) => {
                 write!(f, "The request body could not be read: {message}.")
             }

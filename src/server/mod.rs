@@ -79,9 +79,7 @@ mod serve;
 
 pub use body::{AlignedBody, BodyLimit};
 pub use chainlet::Chainlet;
-pub use context::{
-    CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER, with_chain_context,
-};
+pub use context::{CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER, with_chain_context};
 pub use error::{ERROR_CODE_HEADER, ERROR_SOURCE_HEADER, ModelRejection, RemoteError, StackFrame};
 pub use mode::{BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, Mode};
 pub use model::{Model, Reply};
