@@ -285,12 +285,16 @@ impl<E: std::error::Error> From<E> for RemoteError {
             None => (None, type_name),
         };
         let caller = std::panic::Location::caller();
-        let mut remote = RemoteError::new(class, error.to_string()).with_frame(StackFrame {
-            filename: caller.file().to_owned(),
-            lineno: Some(caller.line()),
-            name: "run_remote".to_owned(),
-            line: None,
-        });
+        let mut remote = RemoteError::new(class, error.to_string());
+        // A conversion through `Into::into` is located in the standard library: no user frame.
+        if !caller.file().starts_with("/rustc/") {
+            remote = remote.with_frame(StackFrame {
+                filename: caller.file().to_owned(),
+                lineno: Some(caller.line()),
+                name: "run_remote".to_owned(),
+                line: None,
+            });
+        }
         remote.module_name = module.map(str::to_owned);
         remote
     }
@@ -321,5 +325,7 @@ mod tests {
         assert_eq!(err.class_name(), "ParseIntError");
         assert_eq!(err.to_detail()["exception_module_name"], "core::num::error");
         assert_eq!(err.to_detail()["user_stack_trace"][0]["filename"], file!());
+        let err: RemoteError = "x".parse::<u8>().map_err(Into::into).unwrap_err();
+        assert_eq!(err.to_detail()["user_stack_trace"], json!([]));
     }
 }
