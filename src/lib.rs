@@ -27,10 +27,14 @@
 //! ```
 //!
 //! Feature `ndarray` converts arrays to and from the `ndarray` crate without copying where the
-//! memory layout allows.
+//! memory layout allows. Feature `server` (on by default) is [`server`]: a chainlet served as
+//! truss serves a Python one, on axum.
 
 pub use chainmodel_macros::ChainModel;
 pub use chainmodel_runtime::*;
+
+#[cfg(feature = "server")]
+pub mod server;
 
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
 pub mod prelude {

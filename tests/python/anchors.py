@@ -1,8 +1,8 @@
 """The real Python anchors, loaded as chainmodel's tests use them.
 
-truss ships the two modules we test against, but importing the `truss` package pulls in its
-whole dependency tree. The wheel is installed with --no-deps and the two files are loaded by
-path: `truss_chains/pydantic_numpy.py` (NumpyArrayField) and
+truss ships the two modules we test against. They are loaded by path, so that the anchors do
+not depend on what importing the `truss` package does (the venv has truss with its
+dependencies, for the chains stub the server tests use): `truss_chains/pydantic_numpy.py` (NumpyArrayField) and
 `truss/templates/shared/serialization.py` (truss's msgpack extensions).
 """
 

@@ -1,0 +1,159 @@
+//! The request body, received once into an 8-byte aligned buffer under a size limit.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_LENGTH;
+use chainmodel_runtime::Limits;
+use chainmodel_runtime::json::{self, JsonDecode};
+use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
+use http_body_util::BodyExt;
+
+use super::error::ModelRejection;
+use super::mode::Mode;
+
+/// The largest request body [`Model`](super::Model) and [`AlignedBody`] accept, in bytes.
+///
+/// Set it for some routes with `.layer(axum::Extension(BodyLimit(n)))` (or
+/// [`Chainlet::body_limit`](super::Chainlet::body_limit)); without one, the limit is
+/// [`BodyLimit::DEFAULT`], 2 GiB, the decoders' own limit ([`Limits::DEFAULT`]), fit for tensors.
+/// A body over it is refused with `413` before it is buffered: from its `Content-Length`, or,
+/// for a chunked body, as soon as the bytes that arrived pass it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
+impl BodyLimit {
+    /// 2 GiB: [`Limits::DEFAULT`]`.max_message_size`.
+    pub const DEFAULT: BodyLimit = BodyLimit(Limits::DEFAULT.max_message_size);
+}
+
+impl Default for BodyLimit {
+    fn default() -> Self {
+        BodyLimit::DEFAULT
+    }
+}
+
+/// The raw request body in an 8-byte aligned buffer, with the request's [`Mode`]: the extractor
+/// for models that borrow from the body, such as those with [`NdArrayView`](crate::NdArrayView)
+/// fields, which a by-value extractor cannot return.
+///
+/// [`decode`](Self::decode) reads a model from it in the request's mode; in binary mode every
+/// array of an aligned message (what chainmodel's client and [`msgpack::to_vec`] send) is
+/// borrowed, not copied. Rejections are [`ModelRejection`]s, in truss's error format.
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use chainmodel::prelude::*;
+/// use chainmodel::server::{AlignedBody, ModelRejection, Mode, Reply};
+///
+/// #[derive(ChainModel)]
+/// struct Frame<'a> { pixels: NdArrayView<'a, f32> }
+///
+/// #[derive(ChainModel)]
+/// struct Summary { sum: f64, borrowed: bool }
+///
+/// async fn summarize(body: AlignedBody) -> Result<Reply<Summary>, ModelRejection> {
+///     let frame: Frame<'_> = body.decode()?; // borrows `body`
+///     let sum = frame.pixels.as_slice().iter().map(|&x| f64::from(x)).sum();
+///     Ok(body.mode().reply(Summary { sum, borrowed: frame.pixels.is_borrowed() }))
+/// }
+///
+/// let app: Router = Router::new().route("/summarize", post(summarize));
+/// ```
+pub struct AlignedBody {
+    mode: Mode,
+    bytes: AlignedBytes,
+}
+
+impl AlignedBody {
+    /// The request's mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The body's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The aligned buffer.
+    pub fn into_bytes(self) -> AlignedBytes {
+        self.bytes
+    }
+
+    /// Reads a model from the body in the request's mode; borrowed fields borrow from `self`.
+    pub fn decode<'a, M>(&'a self) -> Result<M, ModelRejection>
+    where
+        M: JsonDecode<'a> + MsgpackDecode<'a>,
+    {
+        // The size was checked against the body limit while reading.
+        let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
+        let model = match self.mode {
+            Mode::Json => json::from_slice_with(&self.bytes, &limits)?,
+            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits)?,
+        };
+        Ok(model)
+    }
+
+    /// Reads the body of `request`, refusing one over `limit` bytes before buffering it.
+    pub(crate) async fn read(request: Request, limit: usize) -> Result<Self, ModelRejection> {
+        let mode = Mode::of(request.headers());
+        let declared = match request.headers().get(CONTENT_LENGTH) {
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .ok()
+                    .and_then(|text| text.trim().parse::<u64>().ok())
+                    .ok_or_else(|| ModelRejection::BodyRead("invalid Content-Length".into()))?,
+            ),
+            None => None,
+        };
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(ModelRejection::TooLarge { limit });
+        }
+        // The declared length is reserved up front, so the body lands in its buffer without
+        // a reallocation; untouched pages of a reservation that the client does not fill cost
+        // no memory on systems that commit pages on first write.
+        let mut bytes = AlignedBytes::with_capacity(declared.map_or(0, |len| len as usize));
+        let mut body = request.into_body();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(body_error)?;
+            if let Ok(data) = frame.into_data() {
+                if data.len() > limit - bytes.len() {
+                    return Err(ModelRejection::TooLarge { limit });
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(AlignedBody { mode, bytes })
+    }
+}
+
+impl std::fmt::Debug for AlignedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlignedBody").field("mode", &self.mode).field("len", &self.bytes.len()).finish()
+    }
+}
+
+/// The limit in force for a request.
+pub(crate) fn limit_of(request: &Request) -> usize {
+    request.extensions().get::<BodyLimit>().copied().unwrap_or_default().0
+}
+
+fn body_error(error: axum::Error) -> ModelRejection {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(error) = source {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return ModelRejection::Timeout;
+        }
+        source = error.source();
+    }
+    ModelRejection::BodyRead(error.to_string())
+}
+
+impl<S: Send + Sync> FromRequest<S> for AlignedBody {
+    type Rejection = ModelRejection;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let limit = limit_of(&request);
+        AlignedBody::read(request, limit).await
+    }
+}

@@ -1,0 +1,269 @@
+//! A chainlet in one call: truss's routes around an async `run_remote`.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use crate::serde_json::{Value, json};
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
+use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
+use chainmodel_runtime::schema::{ModelSchema, schema_for};
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use super::body::{AlignedBody, BodyLimit};
+use super::context::{ChainContext, with_chain_context};
+use super::error::{DOWNSTREAM_ERROR_CODE, RemoteError, truss_error_response};
+use super::mode::{JSON_CONTENT_TYPE, Mode};
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + Sync;
+
+/// A chainlet served as truss serves a Python one: build it from an async `run_remote`, then
+/// [`into_router`](Self::into_router) gives an axum [`Router`] with truss's routes.
+///
+/// The input `I` is the chainlet's `{Chainlet}Input` model (one field per `run_remote`
+/// argument); the output `O` any model. Both are read and answered in the request's [`Mode`].
+///
+/// | route | answer |
+/// |---|---|
+/// | `POST /v1/models/{name}:predict`, `:predict_binary`, `POST /predict`, `POST /run_remote` | `run_remote(input)` |
+/// | `GET /` | `200 true` (liveness) |
+/// | `GET /v1/models/{name}`, `GET /v1/models/{name}/loaded` | `200 {}` when ready, `503` while the load step runs |
+/// | `GET /v1/models/{name}/schema` | `{"input_schema", "output_schema", "supports_streaming": false}` |
+///
+/// Bad input is `400` (`413` over the body limit) in truss's format ([`ModelRejection`](super::ModelRejection));
+/// an error of `run_remote` is a [`RemoteError`] (`500` unless it sets another status), which
+/// the Python stub re-raises. Each request runs in a `tracing` span carrying its request id,
+/// with its [`ChainContext`] current.
+///
+/// ```
+/// use chainmodel::prelude::*;
+/// use chainmodel::server::{Chainlet, RemoteError};
+///
+/// #[derive(ChainModel)]
+/// struct DataModel { some_numbers: NdArray<f64>, other_field: String }
+///
+/// #[derive(ChainModel)]
+/// struct WorkerInput { data: DataModel }
+///
+/// let app: axum::Router = Chainlet::new(|WorkerInput { mut data }| async move {
+///     data.some_numbers += 10.0;
+///     Ok::<_, RemoteError>(data)
+/// })
+/// .name("worker")
+/// .concurrency_limit(8)
+/// .into_router();
+/// ```
+pub struct Chainlet<I, O> {
+    name: String,
+    run_remote: Arc<RunRemote<I, O>>,
+    load: Option<BoxFuture<Result<(), RemoteError>>>,
+    concurrency_limit: Option<usize>,
+    body_limit: BodyLimit,
+    _models: PhantomData<fn(I) -> O>,
+}
+
+/// Whether the load step has finished: unset while it runs, then its outcome.
+type Readiness = OnceLock<Result<(), String>>;
+
+struct Shared<I, O> {
+    name: String,
+    run_remote: Arc<RunRemote<I, O>>,
+    ready: Readiness,
+    body_limit: usize,
+}
+
+impl<I, O> Chainlet<I, O>
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
+    O: JsonEncode + MsgpackEncode + ModelSchema + Send + 'static,
+{
+    /// A chainlet answering each call with `run_remote(input)`.
+    pub fn new<F, Fut, E>(run_remote: F) -> Self
+    where
+        F: Fn(I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<O, E>> + Send + 'static,
+        E: Into<RemoteError>,
+    {
+        let run_remote: Arc<RunRemote<I, O>> = Arc::new(move |input| {
+            let future = run_remote(input);
+            Box::pin(async move { future.await.map_err(Into::into) })
+        });
+        Chainlet {
+            name: "model".to_owned(),
+            run_remote,
+            load: None,
+            concurrency_limit: None,
+            body_limit: BodyLimit::DEFAULT,
+            _models: PhantomData,
+        }
+    }
+
+    /// The model name readiness errors report (truss's `model_name`; default `model`). The
+    /// `{name}` in the routes is accepted whatever it is, as truss does.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// A load step (truss's `load()`): it starts when the router is built, and until it ends
+    /// readiness and predict routes answer `503`. If it fails they keep answering `503` with
+    /// its error, and the error is logged.
+    #[must_use]
+    pub fn load<Fut, E>(mut self, load: Fut) -> Self
+    where
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<RemoteError>,
+    {
+        self.load = Some(Box::pin(async move { load.await.map_err(Into::into) }));
+        self
+    }
+
+    /// At most `limit` calls of `run_remote` at once, like truss's `predict_concurrency`:
+    /// requests beyond it wait (their bodies unread), they do not fail. Default: no limit.
+    #[must_use]
+    pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        self.concurrency_limit = Some(limit);
+        self
+    }
+
+    /// The largest request body, in bytes (default [`BodyLimit::DEFAULT`], 2 GiB).
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = BodyLimit(bytes);
+        self
+    }
+
+    /// The router with truss's routes. A load step starts here, on the current tokio runtime
+    /// (so call it inside one: it panics otherwise).
+    pub fn into_router(self) -> Router {
+        let shared = Arc::new(Shared {
+            name: self.name,
+            run_remote: self.run_remote,
+            ready: OnceLock::new(),
+            body_limit: self.body_limit.0,
+        });
+        match self.load {
+            None => {
+                let _ = shared.ready.set(Ok(()));
+            }
+            Some(load) => {
+                let shared = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let outcome = load.await.map_err(|error| {
+                        tracing::error!(model = %shared.name, "the load step failed: {error}");
+                        error.to_string()
+                    });
+                    let _ = shared.ready.set(outcome);
+                });
+            }
+        }
+
+        let mut predict = Router::new()
+            .route("/v1/models/{target}", post(predict_target::<I, O>))
+            .route("/predict", post(predict::<I, O>))
+            .route("/run_remote", post(predict::<I, O>));
+        if let Some(limit) = self.concurrency_limit {
+            predict = predict.route_layer(GlobalConcurrencyLimitLayer::new(limit));
+        }
+        Router::new()
+            .route("/", get(live))
+            .route("/v1/models/{target}", get(ready::<I, O>))
+            .route("/v1/models/{name}/loaded", get(ready::<I, O>))
+            .route("/v1/models/{name}/schema", get(schema::<I, O>))
+            .merge(predict)
+            .with_state(shared)
+            .layer(axum::middleware::from_fn(with_chain_context))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    }
+}
+
+/// The span of one request: method, path and Baseten's request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let context = ChainContext::from_headers(request.headers());
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = context.request_id.as_deref().unwrap_or(""),
+        chain_request_id = context.chain_request_id.as_deref().unwrap_or(""),
+    )
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(CONTENT_TYPE, JSON_CONTENT_TYPE)], body).into_response()
+}
+
+async fn live() -> Response {
+    json_response(StatusCode::OK, "true".to_owned())
+}
+
+impl<I, O> Shared<I, O> {
+    /// truss's `ModelNotReady`, or `None` when ready.
+    fn not_ready(&self) -> Option<Response> {
+        let message = match self.ready.get() {
+            Some(Ok(())) => return None,
+            None => format!("Model with name {} is not ready.", self.name),
+            Some(Err(error)) => format!("Model with name {} is not ready. The load step failed: {error}", self.name),
+        };
+        Some(truss_error_response(StatusCode::SERVICE_UNAVAILABLE, DOWNSTREAM_ERROR_CODE, Value::from(message)))
+    }
+}
+
+async fn ready<I, O>(State(shared): State<Arc<Shared<I, O>>>) -> Response {
+    shared.not_ready().unwrap_or_else(|| json_response(StatusCode::OK, "{}".to_owned()))
+}
+
+async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
+    let schema = json!({
+        "input_schema": schema_for::<I>(),
+        "output_schema": schema_for::<O>(),
+        "supports_streaming": false,
+    });
+    json_response(StatusCode::OK, schema.to_string())
+}
+
+/// `POST /v1/models/{name}:predict` (or `:predict_binary`): axum routes the whole segment.
+async fn predict_target<I, O>(state: State<Arc<Shared<I, O>>>, Path(target): Path<String>, request: Request) -> Response
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
+{
+    match target.rsplit_once(':') {
+        Some((_name, "predict" | "predict_binary")) => predict(state, request).await,
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn predict<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
+{
+    if let Some(not_ready) = shared.not_ready() {
+        return not_ready;
+    }
+    let body = match AlignedBody::read(request, shared.body_limit).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let mode: Mode = body.mode();
+    let input: I = match body.decode() {
+        Ok(input) => input,
+        Err(rejection) => return rejection.into_response(),
+    };
+    drop(body);
+    match (shared.run_remote)(input).await {
+        Ok(output) => mode.reply(output).into_response(),
+        Err(error) => error.into_response(),
+    }
+}

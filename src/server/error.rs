@@ -1,0 +1,331 @@
+//! Errors as truss answers them: always JSON `{"error": ..}` with Baseten's error headers.
+
+use std::fmt;
+
+use crate::serde_json::{Value, json};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::mode::JSON_CONTENT_TYPE;
+
+/// Header naming the service that produced an error; truss's server is service `04`.
+pub const ERROR_SOURCE_HEADER: &str = "x-baseten-error-source";
+/// Header classifying an error: `700` the client's fault, `600` the model's (truss's codes).
+pub const ERROR_CODE_HEADER: &str = "x-baseten-error-code";
+
+/// truss's `_BASETEN_CLIENT_ERROR_CODE`: bad input.
+pub(crate) const CLIENT_ERROR_CODE: u16 = 700;
+/// truss's `_BASETEN_DOWNSTREAM_ERROR_CODE`: the model (chainlet) failed or is not ready.
+pub(crate) const DOWNSTREAM_ERROR_CODE: u16 = 600;
+
+/// truss's `_make_baseten_response`: `{"error": error}` with the headers Baseten reads.
+pub(crate) fn truss_error_response(status: StatusCode, code: u16, error: Value) -> Response {
+    let body = json!({ "error": error }).to_string();
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    headers.insert(ERROR_SOURCE_HEADER, HeaderValue::from_static("04"));
+    headers.insert(ERROR_CODE_HEADER, HeaderValue::from(code));
+    response
+}
+
+/// Why a request's body could not be read as a model: the rejection of
+/// [`Model`](super::Model) and [`AlignedBody`](super::AlignedBody).
+///
+/// It answers as truss answers bad input, `{"error": "Input Parsing Error:\n  `x`: Field required."}`
+/// with `X-BASETEN-ERROR-SOURCE: 04` and `X-BASETEN-ERROR-CODE: 700`; match on it to answer otherwise.
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use chainmodel::prelude::*;
+/// use chainmodel::server::ModelRejection;
+///
+/// #[derive(ChainModel, Debug)]
+/// struct Input { some_numbers: NdArray<f64> }
+///
+/// let rejection = ModelRejection::Invalid(Input::from_json("{}").unwrap_err());
+/// assert_eq!(rejection.to_string(), "Input Parsing Error:\n  `some_numbers`: Field required.");
+/// assert_eq!(rejection.into_response().status(), 400);
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ModelRejection {
+    /// The body is not a valid model in the request's mode: malformed JSON or msgpack, a wrong
+    /// type, a missing field, an array whose shape or dtype does not fit its bytes, an object
+    /// (pickled) or structured array, a truncated message. `400`.
+    Invalid(chainmodel_runtime::Error),
+    /// The body is larger than the limit (see [`BodyLimit`](super::BodyLimit)); refused before
+    /// it is buffered, from `Content-Length` or, for a chunked body, once the bytes that arrived
+    /// pass the limit. `413`.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The client stopped sending the body for longer than the body read timeout
+    /// ([`Serve::body_read_timeout`](super::Serve::body_read_timeout)). `408`.
+    Timeout,
+    /// The body could not be read: the connection failed or the client broke off. `400`.
+    BodyRead(String),
+}
+
+impl ModelRejection {
+    /// The status it answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ModelRejection::Invalid(_) | ModelRejection::BodyRead(_) => StatusCode::BAD_REQUEST,
+            ModelRejection::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ModelRejection::Timeout => StatusCode::REQUEST_TIMEOUT,
+        }
+    }
+}
+
+impl fmt::Display for ModelRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelRejection::Invalid(error) => f.write_str(&format_input_errors(error)),
+            ModelRejection::TooLarge { limit } => {
+                write!(f, "Request body is larger than the limit of {limit} bytes.")
+            }
+            ModelRejection::Timeout => {
+                f.write_str("Timed out reading the request body: the client stopped sending it.")
+            }
+            ModelRejection::BodyRead(message) => {
+                write!(f, "The request body could not be read: {message}.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ModelRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ModelRejection::Invalid(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<chainmodel_runtime::Error> for ModelRejection {
+    fn from(error: chainmodel_runtime::Error) -> Self {
+        ModelRejection::Invalid(error)
+    }
+}
+
+impl IntoResponse for ModelRejection {
+    fn into_response(self) -> Response {
+        truss_error_response(self.status(), CLIENT_ERROR_CODE, Value::from(self.to_string()))
+    }
+}
+
+/// truss's `format_pydantic_validation_error`: a header line, then one indented line per error,
+/// `` `loc`: msg. `` with the location as `items[1].value`.
+fn format_input_errors(error: &chainmodel_runtime::Error) -> String {
+    let errors = error.to_pydantic_errors();
+    let errors = errors.as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut text = String::from(if errors.len() == 1 { "Input Parsing Error:" } else { "Input Parsing Errors:" });
+    for error in errors {
+        let loc = error["loc"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let msg = error["msg"].as_str().unwrap_or_default();
+        text.push_str("\n  `");
+        text.push_str(&loc_to_dot_sep(loc));
+        text.push_str("`: ");
+        text.push_str(msg);
+        text.push('.');
+    }
+    text
+}
+
+/// truss's `_loc_to_dot_sep`: `("items", 1, "value")` → `items[1].value`.
+fn loc_to_dot_sep(loc: &[Value]) -> String {
+    let mut out = String::new();
+    for (i, part) in loc.iter().enumerate() {
+        match part {
+            Value::String(name) => {
+                if i > 0 {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            other => {
+                out.push('[');
+                out.push_str(&other.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// One frame of a [`RemoteError`]'s `user_stack_trace` (truss's `RemoteErrorDetail.StackFrame`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StackFrame {
+    /// The source file.
+    pub filename: String,
+    /// The line in it.
+    pub lineno: Option<u32>,
+    /// The function.
+    pub name: String,
+    /// The source line's text.
+    pub line: Option<String>,
+}
+
+/// A chainlet's failure, answered as truss answers a Python chainlet's exception: status 500
+/// (or the one set with [`with_status`](Self::with_status)), `X-BASETEN-ERROR-CODE: 600` and
+/// `{"error": RemoteErrorDetail}`, from which the Python chains stub re-raises the error with
+/// its class name and message.
+///
+/// Any error type converts into it with `?`: its class name is the Rust type's name, its
+/// module the type's path, its one stack frame where the `?` was. Name a Python builtin class
+/// (`ValueError`, `RuntimeError`, ...) with [`new`](Self::new) and the stub raises that class.
+///
+/// ```
+/// use chainmodel::server::RemoteError;
+///
+/// fn parse(text: &str) -> Result<i64, RemoteError> {
+///     Ok(text.parse::<i64>()?)
+/// }
+/// let err = parse("ten").unwrap_err();
+/// assert_eq!(err.class_name(), "ParseIntError");
+/// assert_eq!(err.message(), "invalid digit found in string");
+///
+/// let err = RemoteError::new("ValueError", "This input is too long: 100.");
+/// assert_eq!(err.to_detail()["exception_module_name"], serde_json::Value::Null);
+/// ```
+#[derive(Clone, Debug)]
+pub struct RemoteError {
+    status: StatusCode,
+    class_name: String,
+    module_name: Option<String>,
+    message: String,
+    stack: Vec<StackFrame>,
+}
+
+impl RemoteError {
+    /// An error of the Python class `class_name` (a builtin, module `None`) with `message`.
+    pub fn new(class_name: impl Into<String>, message: impl Into<String>) -> Self {
+        RemoteError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            class_name: class_name.into(),
+            module_name: None,
+            message: message.into(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// Sets the module the class is defined in (`exception_module_name`).
+    #[must_use]
+    pub fn with_module(mut self, module_name: impl Into<String>) -> Self {
+        self.module_name = Some(module_name.into());
+        self
+    }
+
+    /// Answers with `status` instead of 500, as a Python chainlet raising `HTTPException` does.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Appends a frame to the stack trace (outermost first, as Python lists them).
+    #[must_use]
+    pub fn with_frame(mut self, frame: StackFrame) -> Self {
+        self.stack.push(frame);
+        self
+    }
+
+    /// The status it answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The exception's class name.
+    pub fn class_name(&self) -> &str {
+        &self.class_name
+    }
+
+    /// The exception's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The `RemoteErrorDetail` JSON: `{exception_cls_name, exception_module_name,
+    /// exception_message, user_stack_trace: [{filename, lineno, name, line}]}`.
+    pub fn to_detail(&self) -> Value {
+        let stack: Vec<Value> = self
+            .stack
+            .iter()
+            .map(|f| json!({"filename": f.filename, "lineno": f.lineno, "name": f.name, "line": f.line}))
+            .collect();
+        json!({
+            "exception_cls_name": self.class_name,
+            "exception_module_name": self.module_name,
+            "exception_message": self.message,
+            "user_stack_trace": stack,
+        })
+    }
+}
+
+impl fmt::Display for RemoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.class_name, self.message)
+    }
+}
+
+// Not `std::error::Error` itself, so that every error type converts with `?` (as anyhow does).
+impl<E: std::error::Error> From<E> for RemoteError {
+    #[track_caller]
+    fn from(error: E) -> Self {
+        let type_name = std::any::type_name::<E>();
+        // `core::num::error::ParseIntError` → module `core::num::error`, class `ParseIntError`;
+        // generic parameters stay with the class.
+        let path_end = type_name.find('<').unwrap_or(type_name.len());
+        let (module, class) = match type_name[..path_end].rfind("::") {
+            Some(split) => (Some(&type_name[..split]), &type_name[split + 2..]),
+            None => (None, type_name),
+        };
+        let caller = std::panic::Location::caller();
+        let mut remote = RemoteError::new(class, error.to_string());
+        // A conversion through `Into::into` is located in the standard library: no user frame.
+        if !caller.file().starts_with("/rustc/") {
+            remote = remote.with_frame(StackFrame {
+                filename: caller.file().to_owned(),
+                lineno: Some(caller.line()),
+                name: "run_remote".to_owned(),
+                line: None,
+            });
+        }
+        remote.module_name = module.map(str::to_owned);
+        remote
+    }
+}
+
+impl IntoResponse for RemoteError {
+    fn into_response(self) -> Response {
+        tracing::error!(status = %self.status, "chainlet failed: {self}");
+        truss_error_response(self.status, DOWNSTREAM_ERROR_CODE, self.to_detail())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_rendered_as_truss_renders_them() {
+        let loc = [json!("items"), json!(1), json!("value"), json!(0), json!(2)];
+        assert_eq!(loc_to_dot_sep(&loc), "items[1].value[0][2]");
+        assert_eq!(loc_to_dot_sep(&[json!(3), json!("x")]), "[3].x");
+        assert_eq!(loc_to_dot_sep(&[]), "");
+    }
+
+    #[test]
+    fn rust_errors_are_named_by_their_type() {
+        let err: RemoteError = "x".parse::<u8>().unwrap_err().into();
+        assert_eq!(err.class_name(), "ParseIntError");
+        assert_eq!(err.to_detail()["exception_module_name"], "core::num::error");
+        assert_eq!(err.to_detail()["user_stack_trace"][0]["filename"], file!());
+        let err: RemoteError = "x".parse::<u8>().map_err(Into::into).unwrap_err();
+        assert_eq!(err.to_detail()["user_stack_trace"], json!([]));
+    }
+}

@@ -1,0 +1,91 @@
+//! The extractor and responder pair: a model in, a model out, in the request's mode.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
+use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
+
+use super::body::{AlignedBody, limit_of};
+use super::error::{ModelRejection, RemoteError};
+use super::mode::Mode;
+
+/// Extracts a model from the request body in the mode its `Content-Type` selects (see
+/// [`Mode`]), as axum's `Json<T>` extracts JSON; the rejection, [`ModelRejection`], answers in
+/// truss's error format (`400`, or `413` for a body over the [`BodyLimit`](super::BodyLimit)).
+///
+/// For models that borrow from the body (`NdArrayView`, `&str` fields) use
+/// [`AlignedBody`]; answer with [`Reply`] so the response is in the request's mode.
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use chainmodel::prelude::*;
+/// use chainmodel::server::{Mode, Model, Reply};
+///
+/// #[derive(ChainModel)]
+/// struct Embed { text: String }
+///
+/// #[derive(ChainModel)]
+/// struct Embedding { vector: NdArray<f32> }
+///
+/// async fn embed(mode: Mode, Model(input): Model<Embed>) -> Reply<Embedding> {
+///     let vector = NdArray::from_vec(vec![input.text.len() as f32; 4]);
+///     mode.reply(Embedding { vector })
+/// }
+///
+/// let app: Router = Router::new().route("/embed", post(embed));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Model<T>(pub T);
+
+impl<T, S> FromRequest<S> for Model<T>
+where
+    T: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    S: Send + Sync,
+{
+    type Rejection = ModelRejection;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let limit = limit_of(&request);
+        let body = AlignedBody::read(request, limit).await?;
+        body.decode().map(Model)
+    }
+}
+
+/// A model answered in the request's mode: pydantic's JSON text with `application/json`, or
+/// truss's msgpack with `application/octet-stream` (arrays 8-byte aligned, see
+/// [`msgpack::to_vec`](crate::msgpack::to_vec)). Made with [`Mode::reply`] or [`Reply::new`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply<T> {
+    /// The mode to answer in: the request's.
+    pub mode: Mode,
+    /// The model.
+    pub value: T,
+}
+
+impl<T> Reply<T> {
+    /// Answers `value` in `mode`.
+    pub fn new(mode: Mode, value: T) -> Self {
+        Reply { mode, value }
+    }
+}
+
+impl Mode {
+    /// Answers `value` in this mode.
+    pub fn reply<T>(self, value: T) -> Reply<T> {
+        Reply::new(self, value)
+    }
+}
+
+impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
+    fn into_response(self) -> Response {
+        let body = match self.mode {
+            Mode::Json => chainmodel_runtime::json::to_string(&self.value).map(Vec::from),
+            Mode::Binary => chainmodel_runtime::msgpack::to_vec(&self.value),
+        };
+        match body {
+            Ok(body) => ([(CONTENT_TYPE, self.mode.content_type())], body).into_response(),
+            Err(error) => RemoteError::from(error).into_response(),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Serving a router: HTTP/1.1 with header and body read timeouts, and graceful shutdown.
+
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::pin::Pin;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+use tower_http::timeout::TimeoutBody;
+
+/// How long a client may take to send a request's headers, by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a client may pause while sending a request's body, by default.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Serves `router` on `listener` (HTTP/1.1), as `axum::serve` does, plus what a chainlet needs:
+/// a header read timeout and a body read timeout, so a stalled client cannot hold a
+/// connection forever, and graceful shutdown. Await it (it is a builder that becomes a future).
+///
+/// `axum::serve` does not set hyper's header read timeout (it has no timer), so this serves
+/// each connection with hyper's own HTTP/1 builder and hyper-util's `GracefulShutdown`.
+///
+/// ```no_run
+/// use chainmodel::prelude::*;
+/// use chainmodel::server::{self, Chainlet, RemoteError};
+///
+/// #[derive(ChainModel)]
+/// struct Input { text: String }
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let app = Chainlet::new(|input: Input| async move { Ok::<_, RemoteError>(input) }).into_router();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+/// server::serve(listener, app).with_graceful_shutdown(server::shutdown_signal()).await
+/// # }
+/// ```
+#[must_use = "`Serve` does nothing until awaited"]
+pub struct Serve {
+    listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+/// Starts serving `router` on `listener`; see [`Serve`].
+pub fn serve(listener: TcpListener, router: Router) -> Serve {
+    Serve {
+        listener,
+        router,
+        header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+        body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        shutdown: Box::pin(std::future::pending()),
+    }
+}
+
+impl Serve {
+    /// Stops when `signal` completes: stops accepting connections (new ones are refused), lets
+    /// every request in flight finish and be answered, closes idle connections, then returns.
+    pub fn with_graceful_shutdown(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
+        self.shutdown = Box::pin(signal);
+        self
+    }
+
+    /// How long a client may take to send a request's headers before its connection is closed
+    /// (default [`DEFAULT_HEADER_READ_TIMEOUT`], 30 s; this also bounds idle keep-alive waits).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a client may pause between pieces of a request body; a longer pause makes the
+    /// body read fail, and [`Model`](super::Model) answers `408` (default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`], 60 s). A slow upload that keeps sending is not cut.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    async fn run(self) -> io::Result<()> {
+        let Serve { listener, router, header_read_timeout, body_read_timeout, mut shutdown } = self;
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
+        let graceful = GracefulShutdown::new();
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors and the like: wait instead of spinning.
+                        tracing::warn!("accept failed: {error}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service = router.clone().map_request(move |request: Request<Incoming>| {
+                request.map(|body| Body::new(TimeoutBody::new(body_read_timeout, body)))
+            });
+            let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::debug!(%peer, "connection ended with an error: {error}");
+                }
+            });
+        }
+        // New connections are refused from here on; those open finish what they serve.
+        drop(listener);
+        graceful.shutdown().await;
+        Ok(())
+    }
+}
+
+impl IntoFuture for Serve {
+    type Output = io::Result<()>;
+    type IntoFuture = Pin<Box<dyn Future<Output = io::Result<()>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// Completes on ctrl-c or, on Unix, SIGTERM (what Baseten sends a replica it stops): the
+/// usual argument of [`Serve::with_graceful_shutdown`].
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -1,0 +1,554 @@
+//! `chainmodel::server` over real HTTP on 127.0.0.1: every route in both modes, each error
+//! class (status, body, headers), the body limit, the timeouts, the load step, the concurrency
+//! limit, graceful shutdown and a handler that reads a 64 MiB array through a borrowed view.
+
+mod server_support;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::routing;
+use axum::{Extension, Router};
+use chainmodel::prelude::*;
+use chainmodel::server::{self, AlignedBody, BodyLimit, Chainlet, Mode, Model, ModelRejection, RemoteError, Reply};
+use serde_json::json;
+use server_support::*;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Item {
+    value: i64,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Items {
+    items: Vec<Item>,
+}
+
+/// A model that borrows its array from the request body.
+#[derive(ChainModel)]
+struct Frame<'a> {
+    pixels: NdArrayView<'a, f32>,
+}
+
+#[derive(ChainModel, Debug, PartialEq)]
+struct FrameSummary {
+    borrowed: bool,
+    len: u64,
+    first: f64,
+    last: f64,
+    sum: f64,
+}
+
+async fn summarize(body: AlignedBody) -> Result<Reply<FrameSummary>, ModelRejection> {
+    let frame: Frame<'_> = body.decode()?;
+    let pixels = frame.pixels.as_slice();
+    let summary = FrameSummary {
+        borrowed: frame.pixels.is_borrowed(),
+        len: pixels.len() as u64,
+        first: pixels.first().copied().map_or(f64::NAN, f64::from),
+        last: pixels.last().copied().map_or(f64::NAN, f64::from),
+        sum: pixels.iter().map(|&x| f64::from(x)).sum(),
+    };
+    Ok(body.mode().reply(summary))
+}
+
+async fn count_items(mode: Mode, Model(items): Model<Items>) -> Reply<Item> {
+    mode.reply(Item { value: items.items.iter().map(|i| i.value).sum() })
+}
+
+/// The worker chainlet with routes of the tests' own beside truss's.
+fn main_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        serve_forever(|| {
+            worker().into_router().merge(
+                Router::new()
+                    .route("/items", routing::post(count_items))
+                    .route("/summarize", routing::post(summarize))
+                    .route("/small", routing::post(count_items).layer(Extension(BodyLimit(1024)))),
+            )
+        })
+    })
+}
+
+/// A worker with a 1 MiB body limit.
+fn limited_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| serve_forever(|| worker().body_limit(1 << 20).into_router()))
+}
+
+fn sample(shape: Vec<usize>, other_field: &str) -> WorkerInput {
+    let len = shape.iter().product::<usize>();
+    let values = (0..len).map(|i| i as f64 * 0.5 - 3.25).collect();
+    WorkerInput {
+        data: DataModel {
+            some_numbers: NdArray::from_shape_vec(shape, values).unwrap(),
+            other_field: other_field.into(),
+        },
+    }
+}
+
+fn assert_added_ten(input: &WorkerInput, output: &DataModel) {
+    assert_eq!(output.some_numbers.shape(), input.data.some_numbers.shape());
+    assert_eq!(output.other_field, input.data.other_field);
+    for (i, (&out, &inp)) in output.some_numbers.as_slice().iter().zip(input.data.some_numbers.as_slice()).enumerate() {
+        assert_eq!(out, inp + 10.0, "element {i}");
+    }
+}
+
+const PREDICT_PATHS: [&str; 4] =
+    ["/v1/models/worker:predict", "/v1/models/any_name:predict_binary", "/predict", "/run_remote"];
+
+#[tokio::test]
+async fn liveness_readiness_and_schema() {
+    let addr = main_server();
+    let live = get(addr, "/").await;
+    assert_eq!((live.status, live.text()), (200, "true"));
+    assert_eq!(live.header("content-type"), Some("application/json"));
+    for path in ["/v1/models/worker", "/v1/models/worker/loaded"] {
+        let ready = get(addr, path).await;
+        assert_eq!((ready.status, ready.text()), (200, "{}"), "{path}");
+    }
+    let schema = get(addr, "/v1/models/worker/schema").await;
+    assert_eq!(schema.status, 200);
+    assert_eq!(
+        schema.json(),
+        json!({
+            "input_schema": WorkerInput::json_schema(),
+            "output_schema": DataModel::json_schema(),
+            "supports_streaming": false,
+        })
+    );
+}
+
+#[tokio::test]
+async fn predict_in_json_mode_on_every_route() {
+    let addr = main_server();
+    for (path, shape) in PREDICT_PATHS.iter().zip([vec![], vec![3, 2], vec![7], vec![2, 0, 3]]) {
+        let input = sample(shape, "json");
+        let response = post(addr, path, JSON, input.to_json().unwrap().as_bytes()).await;
+        assert_eq!(response.status, 200, "{path}: {}", response.text());
+        assert_eq!(response.header("content-type"), Some("application/json"));
+        assert_added_ten(&input, &DataModel::from_json(response.text()).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn predict_in_binary_mode_on_every_route() {
+    let addr = main_server();
+    for (path, shape) in PREDICT_PATHS.iter().zip([vec![], vec![3, 2], vec![1 << 18], vec![4, 1]]) {
+        let input = sample(shape, "binary");
+        for body in [input.to_msgpack().unwrap(), chainmodel::msgpack::to_vec_compact(&input).unwrap()] {
+            let response = post(addr, path, BINARY, &body).await;
+            assert_eq!(response.status, 200, "{path}: {:?}", String::from_utf8_lossy(&response.body));
+            assert_eq!(response.header("content-type"), Some("application/octet-stream"));
+            assert_added_ten(&input, &DataModel::from_msgpack(&response.body).unwrap());
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_mode_follows_truss_content_type_rule() {
+    let addr = main_server();
+    let input = sample(vec![2], "mode");
+    for content_type in
+        ["Application/Octet-Stream; charset=binary", " application/octet-stream ;x=y", "APPLICATION/OCTET-STREAM"]
+    {
+        let response = post(addr, "/predict", Some(content_type), &input.to_msgpack().unwrap()).await;
+        assert_eq!(response.header("content-type"), Some("application/octet-stream"), "{content_type}");
+        assert_added_ten(&input, &DataModel::from_msgpack(&response.body).unwrap());
+    }
+    for content_type in
+        [None, Some("text/plain"), Some("application/json; charset=utf-8"), Some("application/octet-streamx")]
+    {
+        let response = post(addr, "/predict", content_type, input.to_json().unwrap().as_bytes()).await;
+        assert_eq!(response.status, 200, "{content_type:?}");
+        assert_eq!(response.header("content-type"), Some("application/json"), "{content_type:?}");
+        assert_added_ten(&input, &DataModel::from_json(response.text()).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn unknown_model_actions_are_not_found() {
+    let addr = main_server();
+    let body = sample(vec![1], "x").to_json().unwrap();
+    for path in ["/v1/models/worker:explain", "/v1/models/worker", "/v1/models/predict"] {
+        assert_eq!(post(addr, path, JSON, body.as_bytes()).await.status, 404, "{path}");
+    }
+}
+
+/// Minimal msgpack writing, for messages no encoder would produce.
+mod mp {
+    pub fn map(n: u8) -> Vec<u8> {
+        vec![0x80 | n]
+    }
+    pub fn str(s: &str) -> Vec<u8> {
+        let mut out = vec![0xd9, s.len() as u8];
+        out.extend_from_slice(s.as_bytes());
+        out
+    }
+    pub fn bin(b: &[u8]) -> Vec<u8> {
+        let mut out = vec![0xc6];
+        out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+        out.extend_from_slice(b);
+        out
+    }
+    /// A msgpack_numpy array map.
+    pub fn array(dtype: &str, kind: &[u8], shape: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut out = map(5);
+        out.extend(bin(b"nd"));
+        out.push(0xc3);
+        out.extend(bin(b"type"));
+        out.extend(str(dtype));
+        out.extend(bin(b"kind"));
+        out.extend(bin(kind));
+        out.extend(bin(b"shape"));
+        out.push(0x90 | shape.len() as u8);
+        out.extend_from_slice(shape);
+        out.extend(bin(b"data"));
+        out.extend(bin(data));
+        out
+    }
+    /// `{"data": {"some_numbers": array, "other_field": "x"}}`.
+    pub fn worker_input(array: Vec<u8>) -> Vec<u8> {
+        let mut out = map(1);
+        out.extend(str("data"));
+        out.extend(map(2));
+        out.extend(str("some_numbers"));
+        out.extend(array);
+        out.extend(str("other_field"));
+        out.extend(str("x"));
+        out
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_400_in_truss_format() {
+    let addr = main_server();
+    let f8 = 1.5f64.to_le_bytes().repeat(3);
+    let cases: Vec<(&str, Option<&str>, Vec<u8>, &str)> = vec![
+        (
+            "/predict",
+            JSON,
+            br#"{"data": {"other_field": "x"}}"#.to_vec(),
+            "Input Parsing Error:\n  `data.some_numbers`: Field required.",
+        ),
+        ("/predict", JSON, br#"{"data": {"some_numbers": 3, "other_field": "x"#.to_vec(), "Input Parsing Error:\n  `data.some_numbers`: "),
+        ("/predict", JSON, b"{\"data\": ".to_vec(), "Input Parsing Error:\n  `data`: Invalid JSON"),
+        ("/predict", None, b"".to_vec(), "Input Parsing Error:\n  ``: Invalid JSON"),
+        (
+            "/run_remote",
+            JSON,
+            br#"{"data": {"some_numbers": {"data_b64": "AAAAAAAA+D8=", "shape": [2], "dtype": "float64"}, "other_field": "x"}}"#.to_vec(),
+            "Input Parsing Error:\n  `data.some_numbers`: Array of shape (2,) and dtype float64 needs 16 bytes, got 8.",
+        ),
+        (
+            "/predict",
+            JSON,
+            br#"{"data": {"some_numbers": {"data_b64": "AAAAAAAA+D8=", "shape": [1], "dtype": "int64"}, "other_field": "x"}}"#.to_vec(),
+            "Input Parsing Error:\n  `data.some_numbers`: Expected an array of dtype float64, got dtype int64.",
+        ),
+        (
+            "/items",
+            JSON,
+            br#"{"items": [{"value": 1}, {"value": "two"}]}"#.to_vec(),
+            "Input Parsing Error:\n  `items[1].value`: ",
+        ),
+        ("/items", BINARY, vec![0xc1], "Input Parsing Error:\n  ``: "),
+        ("/predict", BINARY, mp::worker_input(mp::array("<f8", b"", &[3], &f8[..16])), "Input Parsing Error:\n  `data.some_numbers`: Array of shape (3,) and dtype float64 needs 24 bytes, got 16."),
+        ("/predict", BINARY, mp::worker_input(mp::array("<i4", b"", &[2], &[0; 8])), "Input Parsing Error:\n  `data.some_numbers`: Expected an array of dtype float64, got dtype int32."),
+        ("/predict", BINARY, mp::worker_input(mp::array("|O", b"O", &[1], b"\x80\x04\x95pickle")), "Input Parsing Error:\n  `data.some_numbers`: "),
+        ("/predict", BINARY, mp::worker_input(mp::array("|V8", b"V", &[1], &[0; 8])), "Input Parsing Error:\n  `data.some_numbers`: "),
+        ("/predict", BINARY, mp::worker_input(mp::array("<f8", b"", &[3], &f8))[..40].to_vec(), "Input Parsing Error:\n  `data"),
+        ("/predict", BINARY, br#"{"data": 1}"#.to_vec(), "Input Parsing Error:\n  ``: "),
+        ("/predict", BINARY, vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x80], "Input Parsing Error:\n  `data.some_numbers`: Field required."),
+    ];
+    for (path, content_type, body, expected) in cases {
+        let response = post(addr, path, content_type, &body).await;
+        let error = response.truss_error(400, "700");
+        let error = error.as_str().unwrap_or_else(|| panic!("a string error: {error}"));
+        assert!(
+            error.starts_with(expected),
+            "{path} {content_type:?} {body:?}:\n{error:?}\ndoes not start with\n{expected:?}"
+        );
+        assert!(error.ends_with('.'), "{error:?}");
+        assert_eq!(error.lines().count(), 2, "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn handler_errors_are_remote_error_details() {
+    let addr = main_server();
+    for mode in [JSON, BINARY] {
+        let body = |input: WorkerInput| {
+            if mode == JSON { input.to_json().unwrap().into_bytes() } else { input.to_msgpack().unwrap() }
+        };
+        let response = post(addr, "/predict", mode, &body(sample(vec![2], "fail"))).await;
+        let detail = response.truss_error(500, "600");
+        assert_eq!(
+            detail,
+            json!({
+                "exception_cls_name": "ValueError",
+                "exception_module_name": null,
+                "exception_message": "This input is too long: 100.",
+                "user_stack_trace": [],
+            })
+        );
+
+        let response = post(addr, "/run_remote", mode, &body(sample(vec![2], "teapot"))).await;
+        assert_eq!(response.truss_error(418, "600")["exception_cls_name"], "RuntimeError");
+
+        let response = post(addr, "/v1/models/worker:predict", mode, &body(sample(vec![2], "parse"))).await;
+        let detail = response.truss_error(500, "600");
+        assert_eq!(detail["exception_cls_name"], "ParseIntError");
+        assert_eq!(detail["exception_module_name"], "core::num::error");
+        assert_eq!(detail["exception_message"], "invalid digit found in string");
+        let frame = &detail["user_stack_trace"][0];
+        assert!(frame["filename"].as_str().unwrap().ends_with("server_support/mod.rs"), "{frame}");
+        assert!(frame["lineno"].as_u64().unwrap() > 0, "{frame}");
+        assert_eq!(frame["name"], "run_remote");
+    }
+}
+
+#[tokio::test]
+async fn the_chain_context_is_current_in_run_remote() {
+    let addr = main_server();
+    let input = sample(vec![1], "context");
+    let headers = [
+        ("X-Baseten-Request-Id", "req-7"),
+        ("x-baseten-chain-request-id", "chain-3"),
+        ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+    ];
+    let response = post_with(addr, "/predict", JSON, &headers, input.to_json().unwrap().as_bytes()).await;
+    let output = DataModel::from_json(response.text()).unwrap();
+    assert_eq!(output.other_field, "req-7|chain-3|00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    let response = post(addr, "/predict", JSON, input.to_json().unwrap().as_bytes()).await;
+    assert_eq!(DataModel::from_json(response.text()).unwrap().other_field, "||");
+}
+
+#[tokio::test]
+async fn a_64_mib_array_is_read_through_a_borrowed_view() {
+    let addr = main_server();
+    let len = 16 << 20; // f32: 64 MiB
+    let values: Vec<f32> = (0..len).map(|i| (i % 1000) as f32).collect();
+    let frame = Frame { pixels: NdArrayView::from_shape_slice(vec![len], &values).unwrap() };
+    let body = frame.to_msgpack().unwrap();
+    assert!(body.len() > 64 << 20);
+    let response = post(addr, "/summarize", BINARY, &body).await;
+    assert_eq!(response.status, 200, "{:?}", String::from_utf8_lossy(&response.body));
+    assert!(response.body.len() < 100, "answered small: {} bytes", response.body.len());
+    let summary = FrameSummary::from_msgpack(&response.body).unwrap();
+    let sum: f64 = values.iter().map(|&x| f64::from(x)).sum();
+    assert_eq!(summary, FrameSummary { borrowed: true, len: len as u64, first: 0.0, last: 215.0, sum });
+
+    // The same handler in JSON mode: the array is decoded from base64, so it is owned.
+    let small = Frame { pixels: NdArrayView::from_shape_slice(vec![3], &[1.0, 2.0, 4.5]).unwrap() };
+    let response = post(addr, "/summarize", JSON, small.to_json().unwrap().as_bytes()).await;
+    let summary = FrameSummary::from_json(response.text()).unwrap();
+    assert_eq!(summary, FrameSummary { borrowed: false, len: 3, first: 1.0, last: 4.5, sum: 7.5 });
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_before_it_is_read() {
+    let addr = limited_server();
+    // Content-Length over the limit: answered from the head alone; the body is never sent.
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: {}",
+        (1 << 20) + 1
+    );
+    let response = exchange(addr, &head, b"").await;
+    let error = response.truss_error(413, "700");
+    assert_eq!(error, "Request body is larger than the limit of 1048576 bytes.");
+
+    // Chunked: counted as it arrives; refused once past the limit, though more keeps coming.
+    let head = "POST /v1/models/worker:predict HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked";
+    let mut chunked = Vec::new();
+    for _ in 0..40 {
+        chunked.extend_from_slice(format!("{:x}\r\n", 64 << 10).as_bytes());
+        chunked.extend(std::iter::repeat_n(b' ', 64 << 10));
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let response = exchange(addr, head, &chunked).await;
+    assert_eq!(response.truss_error(413, "700"), "Request body is larger than the limit of 1048576 bytes.");
+
+    // Within the limit, chunked bodies are read whole.
+    let input = sample(vec![1000], "chunked").to_msgpack().unwrap();
+    let mut chunked = Vec::new();
+    for piece in input.chunks(777) {
+        chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        chunked.extend_from_slice(piece);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let head = "POST /run_remote HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked";
+    let response = exchange(addr, head, &chunked).await;
+    assert_added_ten(&sample(vec![1000], "chunked"), &DataModel::from_msgpack(&response.body).unwrap());
+
+    // A route of one's own with a limit of its own.
+    let response = post(main_server(), "/small", JSON, &[b' '; 1025]).await;
+    assert_eq!(response.truss_error(413, "700"), "Request body is larger than the limit of 1024 bytes.");
+}
+
+/// Serves `router` in the test's runtime; returns the address and a handle that ends it.
+async fn serve_here(
+    router: Router,
+    configure: impl FnOnce(server::Serve) -> server::Serve,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = configure(server::serve(listener, router)).with_graceful_shutdown(async move {
+        let _ = stopped.await;
+    });
+    (addr, stop, tokio::spawn(serving.into_future()))
+}
+
+#[tokio::test]
+async fn stalled_clients_are_cut_off() {
+    let (addr, stop, serving) = serve_here(worker().into_router(), |serve| {
+        serve.header_read_timeout(Duration::from_millis(300)).body_read_timeout(Duration::from_millis(300))
+    })
+    .await;
+
+    // A body that stops arriving: 408 once the pause passes the body read timeout.
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"data\"",
+        )
+        .await
+        .unwrap();
+    let response = tokio::time::timeout(DEADLINE, read_response(&mut stream)).await.unwrap();
+    assert_eq!(response.truss_error(408, "700"), "Timed out reading the request body: the client stopped sending it.");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // Headers that stop arriving: the connection is closed.
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"POST /predict HTTP/1.1\r\nHost: loc").await.unwrap();
+    let mut buf = [0u8; 256];
+    let read = tokio::time::timeout(DEADLINE, tokio::io::AsyncReadExt::read(&mut stream, &mut buf)).await.unwrap();
+    assert!(matches!(read, Ok(0) | Err(_)) || buf.starts_with(b"HTTP/1.1 408"), "{read:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_load_step_answers_503_until_it_ends() {
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let chainlet = worker()
+        .name("slow_loader")
+        .load(async move { released.await.map_err(|_| RemoteError::new("RuntimeError", "never released")) });
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+
+    let not_ready = "Model with name slow_loader is not ready.";
+    assert_eq!(get(addr, "/v1/models/slow_loader").await.truss_error(503, "600"), not_ready);
+    let input = sample(vec![2], "loading");
+    let response = post(addr, "/predict", BINARY, &input.to_msgpack().unwrap()).await;
+    assert_eq!(response.truss_error(503, "600"), not_ready);
+    assert_eq!(get(addr, "/").await.text(), "true", "alive while loading");
+
+    release.send(()).unwrap();
+    let mut ready = None;
+    for _ in 0..200 {
+        let response = get(addr, "/v1/models/slow_loader").await;
+        if response.status == 200 {
+            ready = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(ready.expect("ready within 2 s").text(), "{}");
+    let response = post(addr, "/predict", BINARY, &input.to_msgpack().unwrap()).await;
+    assert_added_ten(&input, &DataModel::from_msgpack(&response.body).unwrap());
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_load_step_keeps_answering_503() {
+    let chainlet = worker().load(async { Err::<(), _>(RemoteError::new("OSError", "no weights")) });
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+    let mut error = serde_json::Value::Null;
+    for _ in 0..200 {
+        error = get(addr, "/v1/models/worker").await.truss_error(503, "600");
+        if error != "Model with name worker is not ready." {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(error, "Model with name worker is not ready. The load step failed: OSError: no weights");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn requests_beyond_the_concurrency_limit_wait() {
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (r, m) = (Arc::clone(&running), Arc::clone(&most));
+    let chainlet = Chainlet::new(move |input: WorkerInput| {
+        let (running, most) = (Arc::clone(&r), Arc::clone(&m));
+        async move {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            Ok::<_, RemoteError>(input.data)
+        }
+    })
+    .concurrency_limit(2);
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+    let body = sample(vec![3], "busy").to_json().unwrap();
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let body = body.clone();
+            tokio::spawn(async move { post(addr, "/predict", JSON, body.as_bytes()).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().status, 200);
+    }
+    assert_eq!(most.load(Ordering::SeqCst), 2);
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_the_request_in_flight() {
+    let (entered, is_entered) = tokio::sync::oneshot::channel::<()>();
+    let entered = Arc::new(std::sync::Mutex::new(Some(entered)));
+    let chainlet = Chainlet::new(move |input: WorkerInput| {
+        let entered = entered.lock().unwrap().take();
+        async move {
+            if let Some(entered) = entered {
+                let _ = entered.send(());
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Ok::<_, RemoteError>(input.data)
+        }
+    });
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+    let input = sample(vec![4], "in flight");
+    let body = input.to_msgpack().unwrap();
+    let in_flight = tokio::spawn(async move { post(addr, "/predict", BINARY, &body).await });
+    tokio::time::timeout(DEADLINE, is_entered).await.unwrap().unwrap();
+
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // New connections are refused while the request in flight finishes.
+    assert!(TcpStream::connect(addr).await.is_err(), "the listener is closed");
+    let response = tokio::time::timeout(DEADLINE, in_flight).await.unwrap().unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(DataModel::from_msgpack(&response.body).unwrap(), input.data);
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
