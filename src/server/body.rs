@@ -3,7 +3,7 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use chainmodel_runtime::Limits;
-use chainmodel_runtime::json::{self, JsonDecode};
+use chainmodel_runtime::json::{self, Checked, JsonDecode, JsonForm};
 use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
@@ -82,7 +82,7 @@ impl AlignedBody {
     /// Reads a model from the body in the request's mode; borrowed fields borrow from `self`.
     pub fn decode<'a, M>(&'a self) -> Result<M, ModelRejection>
     where
-        M: JsonDecode<'a> + MsgpackDecode<'a>,
+        M: JsonDecode<'a> + JsonForm<Checked> + MsgpackDecode<'a>,
     {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };

@@ -3,7 +3,7 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use chainmodel_runtime::json::{JsonDecode, JsonEncode};
+use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 
 use super::body::{AlignedBody, limit_of};
@@ -40,7 +40,7 @@ pub struct Model<T>(pub T);
 
 impl<T, S> FromRequest<S> for Model<T>
 where
-    T: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    T: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
     S: Send + Sync,
 {
     type Rejection = ModelRejection;
@@ -77,7 +77,7 @@ impl Mode {
     }
 }
 
-impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
+impl<T: JsonEncode + JsonForm<Checked> + MsgpackEncode> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         let body = match self.mode {
             Mode::Json => chainmodel_runtime::json::to_string(&self.value).map(Vec::from),

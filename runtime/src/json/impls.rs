@@ -371,6 +371,38 @@ impl JsonDecode<'_> for serde_json::Value {
     }
 }
 
+/// Bytes in JSON are what pydantic makes of them (`ser_json_bytes="utf8"`): their UTF-8 text
+/// (invalid sequences replaced), read back as the text's bytes. Models never reach this
+/// through `to_json` or `from_json`, which refuse binary-only models at compile time; it
+/// serves schema defaults and models nested deeper than that check looks.
+impl JsonEncode for Bytes {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        writer.string(&String::from_utf8_lossy(self));
+    }
+}
+
+impl JsonDecode<'_> for Bytes {
+    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
+        Ok(Bytes::from(reader.read_str()?.into_owned().into_bytes()))
+    }
+}
+
+impl JsonEncode for [u8] {
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        writer.string(&String::from_utf8_lossy(self));
+    }
+}
+
+impl<'de: 'a, 'a> JsonDecode<'de> for &'a [u8] {
+    /// Borrows the text's bytes; a string with escapes cannot be borrowed.
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        match reader.read_str()? {
+            Cow::Borrowed(text) => Ok(text.as_bytes()),
+            Cow::Owned(_) => Err(ErrorKind::InvalidValue("a borrowed &[u8] cannot hold a string with escapes".into()).into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::json::{from_str, to_string};
@@ -430,37 +462,5 @@ mod tests {
         let text = r#"{"a":[1,-2,3.5,null,true,"s"],"b":{"c":18446744073709551615}}"#;
         let value: serde_json::Value = from_str(text).unwrap();
         assert_eq!(to_string(&value).unwrap(), text);
-    }
-}
-
-/// Bytes in JSON are what pydantic makes of them (`ser_json_bytes="utf8"`): their UTF-8 text
-/// (invalid sequences replaced), read back as the text's bytes. Models never reach this
-/// through `to_json` or `from_json`, which refuse binary-only models at compile time; it
-/// serves schema defaults and models nested deeper than that check looks.
-impl JsonEncode for Bytes {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        writer.string(&String::from_utf8_lossy(self));
-    }
-}
-
-impl JsonDecode<'_> for Bytes {
-    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
-        Ok(Bytes::from(reader.read_str()?.into_owned().into_bytes()))
-    }
-}
-
-impl JsonEncode for [u8] {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        writer.string(&String::from_utf8_lossy(self));
-    }
-}
-
-impl<'de: 'a, 'a> JsonDecode<'de> for &'a [u8] {
-    /// Borrows the text's bytes; a string with escapes cannot be borrowed.
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        match reader.read_str()? {
-            Cow::Borrowed(text) => Ok(text.as_bytes()),
-            Cow::Owned(_) => Err(ErrorKind::InvalidValue("a borrowed &[u8] cannot hold a string with escapes".into()).into()),
-        }
     }
 }
