@@ -513,8 +513,9 @@ fn extend_line(out: &mut String, line: &mut String, word: &str, width: usize, in
     line.push_str(word);
 }
 
-/// Writes `str(arr)` for an array of `shape` whose C-order elements `get` returns.
-fn write_with(f: &mut fmt::Formatter<'_>, shape: &[usize], len: usize, get: &dyn Fn(usize) -> Scalar) -> fmt::Result {
+/// Writes `str(arr)` for an array of `shape` whose C-order elements `get` returns, one at a
+/// time, so that a summary widens only the elements it prints.
+pub(crate) fn write_with(f: &mut fmt::Formatter<'_>, shape: &[usize], len: usize, get: &dyn Fn(usize) -> Scalar) -> fmt::Result {
     if shape.is_empty() {
         return f.write_str(&scalar_text(get(0)));
     }
@@ -537,21 +538,10 @@ pub(crate) fn write_array<T: Element>(f: &mut fmt::Formatter<'_>, shape: &[usize
     write_with(f, shape, data.len(), &|i| data[i].to_scalar())
 }
 
-/// Writes `str(arr)` for `len` elements that `get` widens one at a time, so that a summary
-/// converts only the elements it prints.
-pub(crate) fn write_elements(
-    f: &mut fmt::Formatter<'_>,
-    shape: &[usize],
-    len: usize,
-    get: &dyn Fn(usize) -> Scalar,
-) -> fmt::Result {
-    write_with(f, shape, len, get)
-}
-
 /// Writes truss's `NumpyArrayField` repr under another name:
 /// `NdArray(shape=(3, 2), dtype=float64, data=[[…]])`. Its `data` is `f"{arr}"`, which is
 /// `str(arr)` except for 0-d arrays, where Python formats `arr.item()`.
-fn write_repr_with(
+pub(crate) fn write_repr_with(
     f: &mut fmt::Formatter<'_>,
     name: &str,
     dtype: DType,
@@ -573,18 +563,6 @@ pub(crate) fn write_array_repr<T: Element>(
     data: &[T],
 ) -> fmt::Result {
     write_repr_with(f, name, dtype, shape, data.len(), &|i| data[i].to_scalar())
-}
-
-/// Writes the `NumpyArrayField`-style repr for `len` elements that `get` widens one at a time.
-pub(crate) fn write_elements_repr(
-    f: &mut fmt::Formatter<'_>,
-    name: &str,
-    dtype: DType,
-    shape: &[usize],
-    len: usize,
-    get: &dyn Fn(usize) -> Scalar,
-) -> fmt::Result {
-    write_repr_with(f, name, dtype, shape, len, get)
 }
 
 #[cfg(test)]

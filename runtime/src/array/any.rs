@@ -187,13 +187,13 @@ impl AnyArray {
 
 impl fmt::Display for AnyArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_with(f, |f, len, get| format::write_elements(f, &self.shape, len, get))
+        self.write_with(f, |f, len, get| format::write_with(f, &self.shape, len, get))
     }
 }
 
 impl fmt::Debug for AnyArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_with(f, |f, len, get| format::write_elements_repr(f, "AnyArray", self.dtype, &self.shape, len, get))
+        self.write_with(f, |f, len, get| format::write_repr_with(f, "AnyArray", self.dtype, &self.shape, len, get))
     }
 }
 
