@@ -283,17 +283,10 @@ impl MsgpackEncode for Value {
 
 /// The truss extension value tagged `tag` whose `data` is `data`, read by the typed decoder
 /// from truss's two-entry map (the data of a valid tag is a short string or three ints).
-#[cfg_attr(
-    not(any(feature = "chrono", feature = "uuid", feature = "decimal")),
-    allow(unused_variables, unreachable_code)
-)]
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
 fn extension_value(tag: &str, data: &Value) -> Result<Value, Error> {
     let mut writer = MsgpackWriter::new(false);
-    writer.map_header(2);
-    writer.bin(tag.as_bytes());
-    writer.bool(true);
-    writer.bin(b"data");
-    data.encode_msgpack(&mut writer);
+    crate::ext::write_truss_map(&mut writer, tag.as_bytes(), |writer| data.encode_msgpack(writer));
     let message = writer.into_result()?;
     let reader = &mut MsgpackReader::new(&message);
     match tag {
@@ -315,6 +308,7 @@ fn extension_value(tag: &str, data: &Value) -> Result<Value, Error> {
 
 /// The tags of truss's extension maps for the enabled types, in the order truss's decoder
 /// tries them.
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
 const EXTENSION_TAGS: &[&str] = &[
     #[cfg(feature = "chrono")]
     "__dt_datetime_iso__",
@@ -363,6 +357,9 @@ struct Dict {
     // back to a scan.
     index: std::collections::HashMap<u64, usize>,
     hasher: std::hash::RandomState,
+    // Whether a key is `bytes`: msgpack_numpy's and truss's maps have only such keys, so a
+    // dict without one is neither.
+    bin_keys: bool,
 }
 
 impl Dict {
@@ -371,6 +368,16 @@ impl Dict {
             entries: Vec::with_capacity(capacity),
             index: std::collections::HashMap::new(),
             hasher: std::hash::RandomState::new(),
+            bin_keys: false,
+        }
+    }
+
+    /// Where key `wanted` (whose hash is `hash`) is.
+    fn position(&self, wanted: DictKey<'_>, hash: u64) -> Option<usize> {
+        match self.index.get(&hash) {
+            Some(&at) if dict_key(&self.entries[at].0) == Some(wanted) => Some(at),
+            Some(_) => self.entries.iter().position(|(k, _)| dict_key(k) == Some(wanted)),
+            None => None,
         }
     }
 
@@ -378,33 +385,38 @@ impl Dict {
         use std::hash::BuildHasher;
         if let Some(wanted) = dict_key(&key) {
             let hash = self.hasher.hash_one(wanted);
-            match self.index.get(&hash) {
-                Some(&at) if dict_key(&self.entries[at].0) == Some(wanted) => {
-                    self.entries[at].1 = value;
-                    return;
-                }
-                Some(_) => {
-                    if let Some(entry) = self.entries.iter_mut().find(|(k, _)| dict_key(k) == Some(wanted)) {
-                        entry.1 = value;
-                        return;
-                    }
-                }
-                None => {
-                    self.index.insert(hash, self.entries.len());
-                }
+            if let Some(at) = self.position(wanted, hash) {
+                self.entries[at].1 = value;
+                return;
             }
+            self.index.entry(hash).or_insert(self.entries.len());
+            self.bin_keys |= matches!(wanted, DictKey::Bytes(_));
         }
         self.entries.push((key, value));
     }
 
+    fn get(&self, wanted: DictKey<'_>) -> Option<&Value> {
+        use std::hash::BuildHasher;
+        let at = self.position(wanted, self.hasher.hash_one(wanted))?;
+        Some(&self.entries[at].1)
+    }
+
     /// The value of bin key `key` (msgpack_numpy's and truss's keys are bytes).
     fn bin(&self, key: &[u8]) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| matches!(k, Value::Bytes(b) if &b[..] == key)).map(|(_, v)| v)
+        self.get(DictKey::Bytes(key))
+    }
+
+    /// Moves out the value of bin key `key`, leaving `None` in its place.
+    fn take_bin(&mut self, key: &[u8]) -> Option<Value> {
+        use std::hash::BuildHasher;
+        let wanted = DictKey::Bytes(key);
+        let at = self.position(wanted, self.hasher.hash_one(wanted))?;
+        Some(std::mem::replace(&mut self.entries[at].1, Value::Nil))
     }
 
     /// The value of str key `key`.
     fn str(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| matches!(k, Value::Str(s) if s == key)).map(|(_, v)| v)
+        self.get(DictKey::Str(key))
     }
 }
 
@@ -425,6 +437,9 @@ fn msgpack_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
         dict.insert(key, value);
     }
     reader.leave();
+    if !dict.bin_keys {
+        return Ok(Value::Map(dict.entries));
+    }
     if dict.bin(b"nd") == Some(&Value::Bool(true)) && dict.bin(b"kind") == Some(&Value::Bytes(Bytes::from(&b"O"[..])))
     {
         return Err(ErrorKind::UnsupportedArray(
@@ -432,6 +447,7 @@ fn msgpack_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
         )
         .into());
     }
+    #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
     for tag in EXTENSION_TAGS {
         if dict.bin(tag.as_bytes()).is_some() {
             return match dict.bin(b"data") {
@@ -483,8 +499,7 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     } else {
         Vec::new()
     };
-    let at = dict.entries.iter().position(|(k, _)| matches!(k, Value::Bytes(b) if &b[..] == b"data"));
-    let data = match at.map(|at| std::mem::replace(&mut dict.entries[at].1, Value::Nil)) {
+    let data = match dict.take_bin(b"data") {
         Some(Value::Bytes(data)) => data.into_vec(),
         _ => return Err(Error::from(ErrorKind::UnexpectedType { expected: "bytes", found: "another type" }).at_field("data")),
     };
