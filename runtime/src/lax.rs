@@ -22,8 +22,9 @@ pub(crate) fn int_from_str(text: &str) -> Result<i128, Error> {
     int_from_float(trimmed.parse().unwrap_or(f64::NAN), trimmed)
 }
 
-/// An integer from a float with no fractional part; `text` names it in a range error.
-pub(crate) fn int_from_float(value: f64, text: &str) -> Result<i128, Error> {
+/// An integer from a float with no fractional part; `text` names it in a range error (written
+/// only then).
+pub(crate) fn int_from_float(value: f64, text: impl std::fmt::Display) -> Result<i128, Error> {
     if !value.is_finite() {
         return Err(invalid("expected a finite number".into()));
     }
@@ -32,7 +33,7 @@ pub(crate) fn int_from_float(value: f64, text: &str) -> Result<i128, Error> {
     }
     // Past ±1.7e38 a float is outside i128, and so outside every supported integer type.
     if value.abs() >= 1.7e38 {
-        return Err(out_of_range(text, "an integer"));
+        return Err(out_of_range(&text.to_string(), "an integer"));
     }
     Ok(value as i128)
 }

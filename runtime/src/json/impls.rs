@@ -34,30 +34,31 @@ impl JsonDecode<'_> for bool {
 
 /// An integer as pydantic reads one: a JSON integer, a float with no fractional part, a
 /// string holding either (spaces around allowed), or a boolean. Returns the value and its
-/// text, for range errors.
-fn read_integer(reader: &mut JsonReader<'_>) -> Result<(i128, String), Error> {
+/// text (borrowed where the input allows), for range errors.
+fn read_integer<'de>(reader: &mut JsonReader<'de>) -> Result<(i128, Cow<'de, str>), Error> {
     match reader.peek()? {
         Peek::Number => {
             let number = reader.read_number()?;
-            let text = number.text.to_owned();
+            let text = number.text;
             let value = if number.is_integer {
-                text.parse::<i128>().map_err(|_| out_of_range(&text, "an integer"))?
+                text.parse::<i128>().map_err(|_| lax::out_of_range(text, "an integer"))?
             } else {
-                lax::int_from_float(text.parse().unwrap_or(f64::NAN), &text)?
+                lax::int_from_float(text.parse().unwrap_or(f64::NAN), text)?
             };
-            Ok((value, text))
+            Ok((value, Cow::Borrowed(text)))
         }
         Peek::String => {
             let text = reader.read_str()?;
-            Ok((lax::int_from_str(&text)?, text.trim().to_owned()))
+            let value = lax::int_from_str(&text)?;
+            let trimmed = match text {
+                Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+                Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
+            };
+            Ok((value, trimmed))
         }
-        Peek::Bool => Ok((i128::from(reader.read_bool()?), "a boolean".to_owned())),
+        Peek::Bool => Ok((i128::from(reader.read_bool()?), Cow::Borrowed("a boolean"))),
         found => Err(unexpected("an integer", found.describe())),
     }
-}
-
-fn out_of_range(value: &str, ty: &'static str) -> Error {
-    ErrorKind::OutOfRange { value: value.to_owned(), ty }.into()
 }
 
 macro_rules! impl_integer {
@@ -71,7 +72,7 @@ macro_rules! impl_integer {
         impl JsonDecode<'_> for $ty {
             fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
                 let (value, text) = read_integer(reader)?;
-                <$ty>::try_from(value).map_err(|_| out_of_range(&text, stringify!($ty)))
+                <$ty>::try_from(value).map_err(|_| lax::out_of_range(&text, stringify!($ty)))
             }
         }
     )*};

@@ -25,10 +25,11 @@ fn read_scalar<'de>(reader: &mut MsgpackReader<'de>, expected: &'static str) -> 
         Kind::Bool => NumpyScalar::Bool(reader.read_bool()?),
         Kind::Str => return Ok(Scalar::Text(reader.read_str()?)),
         Kind::Bin => return bin_text(reader).map(Scalar::Text),
-        Kind::Map => read_numpy_scalar(reader).map_err(|e| match e.kind() {
-            // A map that is no numpy scalar is a value of the wrong type.
-            ErrorKind::MissingField => Error::from(ErrorKind::UnexpectedType { expected, found: "a map" }),
-            _ => e,
+        Kind::Map => read_numpy_scalar(reader).map_err(|e| {
+            // A map without msgpack_numpy's `nd` is no numpy scalar: a value of the wrong type.
+            let not_numpy = matches!(e.kind(), ErrorKind::MissingField)
+                && e.location() == [crate::error::PathSegment::Field("nd".into())];
+            if not_numpy { ErrorKind::UnexpectedType { expected, found: "a map" }.into() } else { e }
         })?,
         _ => return Err(reader.type_error(expected)),
     }))
@@ -70,7 +71,7 @@ macro_rules! impl_integer {
                 let value = match read_scalar(reader, "an integer")? {
                     Scalar::Number(NumpyScalar::Int(value)) => value,
                     Scalar::Number(NumpyScalar::Bool(b)) => b.into(),
-                    Scalar::Number(NumpyScalar::Float(x)) => lax::int_from_float(x, &x.to_string())?,
+                    Scalar::Number(NumpyScalar::Float(x)) => lax::int_from_float(x, x)?,
                     Scalar::Text(text) => lax::int_from_str(text)?,
                 };
                 <$ty>::try_from(value)
