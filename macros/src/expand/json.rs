@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::decode::{self, MapReader};
-use super::{codec_bounds, json_string_literal, wire_types};
+use super::{codec_bounds, existing_predicates, json_string_literal, wire_types};
 use crate::internals::ast::{Container, Data, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
@@ -35,10 +35,7 @@ fn json_form(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     generics.params.insert(0, syn::parse_quote!(__N));
     let (impl_generics, _, _) = generics.split_for_impl();
     let (plain_impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
-    let existing = container.generics.where_clause.as_ref().map(|w| {
-        let predicates = w.predicates.iter();
-        quote!(#(#predicates,)*)
-    });
+    let existing = existing_predicates(container);
     let bounds = wire_types(container).into_iter().map(|ty| {
         quote_spanned!(ty.span()=> #ty: #private::JsonForm<__N>,)
     });

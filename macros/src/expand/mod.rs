@@ -115,14 +115,17 @@ fn model_impl(container: &Container<'_>, private: &TokenStream) -> TokenStream {
 /// would ask the compiler to prove the impl from itself. A field whose type lacks the codec
 /// is reported at the field.
 pub fn codec_bounds(container: &Container<'_>, bound: &TokenStream) -> TokenStream {
-    let existing = container.generics.where_clause.as_ref().map(|w| {
-        let predicates = w.predicates.iter();
-        quote!(#(#predicates,)*)
-    });
+    let existing = existing_predicates(container);
     let params = container.generics.type_params().map(|param| &param.ident);
     quote! {
         where #existing #(#params: #bound,)*
     }
+}
+
+/// The container's own where-clause predicates, each followed by a comma.
+pub fn existing_predicates(container: &Container<'_>) -> TokenStream {
+    let predicates = container.generics.where_clause.iter().flat_map(|w| w.predicates.iter());
+    quote!(#(#predicates,)*)
 }
 
 /// The types of the fields on the wire.
