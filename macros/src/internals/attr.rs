@@ -97,6 +97,18 @@ fn docs(attrs: &[Attribute]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// `rename = ".."` and `alias = ".."`, which fields and variants share: whether `meta` was one.
+fn names(meta: &ParseNestedMeta<'_>, rename: &mut Once<'_, String>, aliases: &mut Vec<String>) -> syn::Result<bool> {
+    if meta.path.is_ident(RENAME) {
+        rename.set(&meta.path, string_value(meta)?.value());
+    } else if meta.path.is_ident(ALIAS) {
+        aliases.push(string_value(meta)?.value());
+    } else {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// Attributes of the struct or enum.
 pub struct Container {
     pub rename_all: Option<RenameRule>,
@@ -161,11 +173,10 @@ impl Field {
         let mut skip = Once::new(cx, SKIP);
         let mut aliases = Vec::new();
         for_each_chain_meta(cx, attrs, |meta| {
-            if meta.path.is_ident(RENAME) {
-                rename.set(&meta.path, string_value(meta)?.value());
-            } else if meta.path.is_ident(ALIAS) {
-                aliases.push(string_value(meta)?.value());
-            } else if meta.path.is_ident(DEFAULT) {
+            if names(meta, &mut rename, &mut aliases)? {
+                return Ok(());
+            }
+            if meta.path.is_ident(DEFAULT) {
                 if meta.input.peek(syn::Token![=]) {
                     let s = string_value(meta)?;
                     match s.parse::<syn::ExprPath>() {
@@ -209,11 +220,7 @@ impl Variant {
         let mut rename = Once::new(cx, RENAME);
         let mut aliases = Vec::new();
         for_each_chain_meta(cx, attrs, |meta| {
-            if meta.path.is_ident(RENAME) {
-                rename.set(&meta.path, string_value(meta)?.value());
-            } else if meta.path.is_ident(ALIAS) {
-                aliases.push(string_value(meta)?.value());
-            } else {
+            if !names(meta, &mut rename, &mut aliases)? {
                 return Err(unknown(meta, "a variant", "`rename`, `alias`"));
             }
             Ok(())
