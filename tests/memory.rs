@@ -137,6 +137,7 @@ fn decoding_takes_at_most_twice_the_input() {
     assert_bounded("deep unknown key", deep.as_bytes(), |b| chainmodel::json::from_slice::<Tensor>(b).unwrap_err());
 
     worst_shapes_per_element_kind();
+    nested_lying_headers();
 
     // Printing a large array converts only the elements the summary shows.
     let array = AnyArray::from_bytes("<f4".parse().unwrap(), vec![1 << 24], vec![0; 64 << 20]).unwrap();
@@ -226,5 +227,42 @@ fn worst_shapes_per_element_kind() {
     let bytes_message = msgpack_list(&[0xc4, 0x00]);
     assert_at_most("empty bytes, msgpack", size_of::<Bytes>().div_ceil(2), &bytes_message, |b| {
         chainmodel::msgpack::from_slice::<Vec<Bytes>>(b).unwrap()
+    });
+}
+
+/// Headers nested in each other, each claiming as many items as there are bytes left: every
+/// byte backs one reserved item at most, however deep the lies nest (each level reserving for
+/// the whole rest of the message took the depth times the bound: 100 levels, 8 GB for 1 MB).
+/// The items really read then grow a vector of their own, by doubling: three times the
+/// element kind's bound at most.
+fn nested_lying_headers() {
+    const LEVELS: usize = 100;
+    const FILLER: usize = 1 << 20;
+    // Each header claims as many items as the reader lets it: one per byte left (lists), one
+    // per two bytes left (maps, a key and a value each).
+    fn nest(header: u8, per_item: usize, key: &[u8]) -> Vec<u8> {
+        let level_len = 5 + key.len();
+        let total = LEVELS * level_len + FILLER;
+        let mut message = Vec::with_capacity(total);
+        for level in 0..LEVELS {
+            let left = total - (level + 1) * 5;
+            message.push(header);
+            message.extend_from_slice(&((left / per_item) as u32).to_be_bytes());
+            message.extend_from_slice(key);
+        }
+        message.extend(std::iter::repeat_n(0xc0, FILLER));
+        message
+    }
+    let lists = nest(0xdd, 1, b"");
+    let maps = nest(0xdf, 2, b"\xa1k");
+    let value_factor = 3 * size_of::<chainmodel::Value>();
+    assert_at_most("nested lying list headers, Value", value_factor, &lists, |b| {
+        chainmodel::msgpack::from_slice::<chainmodel::Value>(b).is_err()
+    });
+    assert_at_most("nested lying map headers, Value", value_factor, &maps, |b| {
+        chainmodel::msgpack::from_slice::<chainmodel::Value>(b).is_err()
+    });
+    assert_at_most("nested lying list headers, lists of strings", 3 * 24, &lists, |b| {
+        chainmodel::msgpack::from_slice::<Vec<Vec<Vec<Vec<String>>>>>(b).is_err()
     });
 }

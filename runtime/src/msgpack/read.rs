@@ -56,13 +56,15 @@ pub struct MsgpackReader<'de> {
     pos: usize,
     depth: usize,
     max_depth: usize,
+    // Input bytes not yet claimed by a container's reservation (see `capacity_for`).
+    unclaimed: usize,
 }
 
 impl<'de> MsgpackReader<'de> {
     /// A reader over `input`, with the default nesting limit.
     #[inline]
     pub fn new(input: &'de [u8]) -> Self {
-        MsgpackReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH }
+        MsgpackReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH, unclaimed: input.len() }
     }
 
     /// Sets the nesting limit of arrays and maps.
@@ -372,11 +374,16 @@ impl<'de> MsgpackReader<'de> {
     }
 
     /// How many items to reserve for a container that declares `len` items, each taking at
-    /// least `min_len` bytes: never more than the remaining input could hold, so that a header
-    /// cannot make the decoder allocate out of proportion to the message.
+    /// least `min_len` bytes. The reservation claims that many bytes of the input, and no byte
+    /// is claimed twice: the items of a valid message occupy distinct bytes, so each of its
+    /// lists is reserved whole, while headers that lie, however deeply they nest, reserve no
+    /// more items in all than the message has bytes for.
     #[inline]
-    pub fn capacity_for(&self, len: usize, min_len: usize) -> usize {
-        len.min((self.input.len() - self.pos) / min_len.max(1))
+    pub fn capacity_for(&mut self, len: usize, min_len: usize) -> usize {
+        let min_len = min_len.max(1);
+        let capacity = len.min((self.input.len() - self.pos).min(self.unclaimed) / min_len);
+        self.unclaimed -= capacity * min_len;
+        capacity
     }
 
     /// The reader's position in the input.
