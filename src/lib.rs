@@ -33,6 +33,10 @@
 pub use chainmodel_macros::ChainModel;
 pub use chainmodel_runtime::*;
 
+#[cfg(any(feature = "server", feature = "client"))]
+mod chains;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 

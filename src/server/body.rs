@@ -8,7 +8,7 @@ use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
 use super::error::ModelRejection;
-use super::mode::Mode;
+use crate::chains::Mode;
 
 /// The largest request body [`Model`](super::Model) and [`AlignedBody`] accept, in bytes.
 ///

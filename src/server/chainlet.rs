@@ -19,9 +19,9 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use super::body::{AlignedBody, BodyLimit};
-use super::context::{ChainContext, with_chain_context};
 use super::error::{DOWNSTREAM_ERROR_CODE, RemoteError, truss_error_response};
-use super::mode::{JSON_CONTENT_TYPE, Mode};
+use super::extract::with_chain_context;
+use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + Sync;

@@ -7,12 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::mode::JSON_CONTENT_TYPE;
-
-/// Header naming the service that produced an error; truss's server is service `04`.
-pub const ERROR_SOURCE_HEADER: &str = "x-baseten-error-source";
-/// Header classifying an error: `700` the client's fault, `600` the model's (truss's codes).
-pub const ERROR_CODE_HEADER: &str = "x-baseten-error-code";
+use crate::chains::{ERROR_CODE_HEADER, ERROR_SOURCE_HEADER, JSON_CONTENT_TYPE, RemoteErrorDetail, StackFrame};
 
 /// truss's `_BASETEN_CLIENT_ERROR_CODE`: bad input.
 pub(crate) const CLIENT_ERROR_CODE: u16 = 700;
@@ -157,19 +152,6 @@ fn loc_to_dot_sep(loc: &[Value]) -> String {
     out
 }
 
-/// One frame of a [`RemoteError`]'s `user_stack_trace` (truss's `RemoteErrorDetail.StackFrame`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StackFrame {
-    /// The source file.
-    pub filename: String,
-    /// The line in it.
-    pub lineno: Option<u32>,
-    /// The function.
-    pub name: String,
-    /// The source line's text.
-    pub line: Option<String>,
-}
-
 /// A chainlet's failure, answered as truss answers a Python chainlet's exception: status 500
 /// (or the one set with [`with_status`](Self::with_status)), `X-BASETEN-ERROR-CODE: 600` and
 /// `{"error": RemoteErrorDetail}`, from which the Python chains stub re-raises the error with
@@ -252,17 +234,17 @@ impl RemoteError {
     /// The `RemoteErrorDetail` JSON: `{exception_cls_name, exception_module_name,
     /// exception_message, user_stack_trace: [{filename, lineno, name, line}]}`.
     pub fn to_detail(&self) -> Value {
-        let stack: Vec<Value> = self
-            .stack
-            .iter()
-            .map(|f| json!({"filename": f.filename, "lineno": f.lineno, "name": f.name, "line": f.line}))
-            .collect();
-        json!({
-            "exception_cls_name": self.class_name,
-            "exception_module_name": self.module_name,
-            "exception_message": self.message,
-            "user_stack_trace": stack,
-        })
+        self.detail().to_json()
+    }
+
+    /// The [`RemoteErrorDetail`] the response carries.
+    pub fn detail(&self) -> RemoteErrorDetail {
+        RemoteErrorDetail {
+            exception_cls_name: self.class_name.clone(),
+            exception_module_name: self.module_name.clone(),
+            exception_message: self.message.clone(),
+            user_stack_trace: self.stack.clone(),
+        }
     }
 }
 

@@ -71,16 +71,18 @@
 
 mod body;
 mod chainlet;
-mod context;
 mod error;
-mod mode;
+mod extract;
 mod model;
 mod serve;
 
+pub use crate::chains::{
+    BINARY_CONTENT_TYPE, CHAIN_REQUEST_ID_HEADER, ChainContext, ERROR_CODE_HEADER, ERROR_SOURCE_HEADER,
+    JSON_CONTENT_TYPE, Mode, REQUEST_ID_HEADER, RemoteErrorDetail, StackFrame, TRACEPARENT_HEADER,
+};
 pub use body::{AlignedBody, BodyLimit};
 pub use chainlet::Chainlet;
-pub use context::{CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER, with_chain_context};
-pub use error::{ERROR_CODE_HEADER, ERROR_SOURCE_HEADER, ModelRejection, RemoteError, StackFrame};
-pub use mode::{BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, Mode};
+pub use error::{ModelRejection, RemoteError};
+pub use extract::with_chain_context;
 pub use model::{Model, Reply};
 pub use serve::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, Serve, serve, shutdown_signal};

@@ -8,7 +8,7 @@ use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 
 use super::body::{AlignedBody, limit_of};
 use super::error::{ModelRejection, RemoteError};
-use super::mode::Mode;
+use crate::chains::Mode;
 
 /// Extracts a model from the request body in the mode its `Content-Type` selects (see
 /// [`Mode`]), as axum's `Json<T>` extracts JSON; the rejection, [`ModelRejection`], answers in

@@ -1,14 +1,9 @@
 //! The chain context of the request being served: the headers truss forwards on every call a
 //! chainlet makes, as it does with contextvars.
 
-use std::convert::Infallible;
 use std::future::Future;
 
-use axum::extract::{FromRequestParts, Request};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use http::{HeaderMap, HeaderValue};
 
 /// `x-baseten-request-id`: Baseten's id of the request.
 pub const REQUEST_ID_HEADER: &str = "x-baseten-request-id";
@@ -25,13 +20,13 @@ tokio::task_local! {
 /// request being served, which a chainlet forwards on the calls it makes (truss's stub does).
 ///
 /// Extract it in a handler, or read it anywhere in the request's task with
-/// [`ChainContext::current`]: [`Chainlet`](super::Chainlet) routers set it for every request;
-/// on routes of your own add `axum::middleware::from_fn(chainmodel::server::with_chain_context)`.
-/// A task spawned with `tokio::spawn` does not inherit it: wrap its future with
-/// [`scope`](Self::scope).
+/// [`ChainContext::current`]: `Chainlet` routers set it for every request; on routes of your
+/// own add `axum::middleware::from_fn(chainmodel::server::with_chain_context)`. The client
+/// (`chainmodel::client`) forwards the current one on every call. A task spawned with
+/// `tokio::spawn` does not inherit it: wrap its future with [`scope`](Self::scope).
 ///
 /// ```
-/// use axum::http::HeaderMap;
+/// use http::HeaderMap;
 /// use chainmodel::server::ChainContext;
 ///
 /// let mut headers = HeaderMap::new();
@@ -82,18 +77,4 @@ impl ChainContext {
     pub async fn scope<F: Future>(self, future: F) -> F::Output {
         CURRENT.scope(self, future).await
     }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ChainContext {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ChainContext::from_headers(&parts.headers))
-    }
-}
-
-/// Middleware (for `axum::middleware::from_fn`) that makes the request's [`ChainContext`] the
-/// [`current`](ChainContext::current) one while its handler runs.
-pub async fn with_chain_context(request: Request, next: Next) -> Response {
-    ChainContext::from_headers(request.headers()).scope(next.run(request)).await
 }

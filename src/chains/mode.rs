@@ -1,11 +1,7 @@
 //! The request's mode, JSON or binary, as truss chooses it from the `Content-Type`.
 
-use std::convert::Infallible;
-
-use axum::extract::FromRequestParts;
-use axum::http::header::CONTENT_TYPE;
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderValue};
 
 /// The media type of binary mode: msgpack (with msgpack_numpy arrays) in both directions.
 pub const BINARY_CONTENT_TYPE: &str = "application/octet-stream";
@@ -16,10 +12,11 @@ pub const JSON_CONTENT_TYPE: &str = "application/json";
 /// request alone.
 ///
 /// Binary iff the `Content-Type` media type (the part before `;`, trimmed, case-insensitive) is
-/// `application/octet-stream`; any other type, or none, is JSON. As an extractor it never fails.
+/// `application/octet-stream`; any other type, or none, is JSON. As an axum extractor it never
+/// fails; the client reads a response's mode by the same rule.
 ///
 /// ```
-/// use axum::http::HeaderMap;
+/// use http::HeaderMap;
 /// use chainmodel::server::Mode;
 ///
 /// let mut headers = HeaderMap::new();
@@ -57,13 +54,5 @@ impl Mode {
     /// Whether this is binary mode.
     pub fn is_binary(self) -> bool {
         self == Mode::Binary
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Mode {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Mode::of(&parts.headers))
     }
 }

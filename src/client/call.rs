@@ -1,0 +1,269 @@
+//! The client: one connection pool per target, truss's retries, timeout and concurrency limit.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::HeaderValue;
+use tokio::sync::Semaphore;
+
+use crate::chains::{ChainContext, Mode};
+use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
+use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
+
+use super::error::{Error, RemoteErrorBody, RemoteFailure};
+use super::options::{ClientBuilder, ProgressFn, RpcOptions};
+use super::response::{Direction, Response, Transfer};
+use super::retry::backoff;
+
+/// Calls one truss model or chainlet, Python or Rust, as truss-chains' stub (`StubBase`) does:
+/// `POST` of the input to the predict URL, in JSON or binary mode ([`RpcOptions::use_binary`]),
+/// with `Authorization: Api-Key {key}`, retries, a timeout and a concurrency limit.
+///
+/// Clones share one connection pool and one concurrency limit; make one client per target and
+/// keep it. Called while a chainlet serves a request, it forwards that request's
+/// [`ChainContext`] (`traceparent`, `x-baseten-request-id`, `x-baseten-chain-request-id`).
+///
+/// ```no_run
+/// use chainmodel::prelude::*;
+/// use chainmodel::client::Client;
+///
+/// #[derive(ChainModel, Debug)]
+/// struct DataModel { some_numbers: NdArray<f64>, other_field: String }
+///
+/// #[derive(ChainModel)]
+/// struct WorkerInput { data: DataModel }
+///
+/// # async fn run() -> Result<(), chainmodel::client::Error> {
+/// let worker = Client::builder("https://chain-abc.api.baseten.co/environments/production/run_remote")
+///     .api_key(std::env::var("BASETEN_API_KEY").unwrap_or_default())
+///     .use_binary(true)
+///     .build()?;
+/// let data = DataModel {
+///     some_numbers: NdArray::from_shape_vec(vec![3, 2], vec![0.5; 6]).unwrap(),
+///     other_field: "Example".into(),
+/// };
+/// let result: DataModel = worker.predict(&WorkerInput { data }).await?;
+/// println!("{}", result.some_numbers);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    url: reqwest::Url,
+    name: String,
+    authorization: Option<HeaderValue>,
+    options: RpcOptions,
+    permits: Semaphore,
+    max_response_size: usize,
+    progress: Option<ProgressFn>,
+}
+
+impl Client {
+    /// A client for `predict_url` that authorizes with the Baseten `api_key`, with truss's
+    /// default [`RpcOptions`] (JSON mode). See [`builder`](Self::builder) for the others.
+    pub fn new(predict_url: impl Into<String>, api_key: impl Into<String>) -> Result<Client, Error> {
+        Client::builder(predict_url).api_key(api_key).build()
+    }
+
+    /// Configures a client for `predict_url`: a model's `.../predict`, a chain's
+    /// `.../run_remote`, or a truss server's `/v1/models/model:predict`.
+    pub fn builder(predict_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(predict_url.into())
+    }
+
+    pub(crate) fn from_builder(builder: ClientBuilder) -> Result<Client, Error> {
+        let url = reqwest::Url::parse(&builder.url)
+            .map_err(|e| Error::Config(format!("`{}` is not a URL: {e}", builder.url)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("`{url}` is not an http or https URL")));
+        }
+        let limit = builder.options.concurrency_limit;
+        if limit == 0 || limit > Semaphore::MAX_PERMITS {
+            return Err(Error::Config(format!("a concurrency limit of {limit} (it must be 1 to {})", Semaphore::MAX_PERMITS)));
+        }
+        let authorization = builder.authorization()?;
+        // As truss's stub keeps at most 50 idle connections.
+        let mut http = reqwest::Client::builder().pool_max_idle_per_host(50);
+        if is_loopback(&url) {
+            // No proxy can reach this machine's loopback.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                name: builder.name.unwrap_or_else(|| url.to_string()),
+                url,
+                authorization,
+                permits: Semaphore::new(limit),
+                options: builder.options,
+                max_response_size: builder.max_response_size,
+                progress: builder.progress,
+            }),
+        })
+    }
+
+    /// The remote's name in errors.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The predict URL.
+    pub fn url(&self) -> &str {
+        self.inner.url.as_str()
+    }
+
+    /// The options calls are made with.
+    pub fn options(&self) -> &RpcOptions {
+        &self.inner.options
+    }
+
+    /// The mode inputs are sent in.
+    pub fn mode(&self) -> Mode {
+        if self.inner.options.use_binary { Mode::Binary } else { Mode::Json }
+    }
+
+    /// Sends `input` and reads the response as an `O` (any model, or [`Value`](crate::Value)
+    /// for a raw dict), in the mode its `Content-Type` says.
+    pub async fn predict<I, O>(&self, input: &I) -> Result<O, Error>
+    where
+        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+        O: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+    {
+        self.call(input).await?.decode()
+    }
+
+    /// Sends `input` and returns the response undecoded, in an 8-byte aligned buffer:
+    /// [`Response::decode`] then borrows the arrays of a binary response.
+    pub async fn call<I>(&self, input: &I) -> Result<Response, Error>
+    where
+        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+    {
+        let mode = self.mode();
+        let body = match mode {
+            Mode::Json => json::to_string(input).map(String::into_bytes),
+            Mode::Binary => msgpack::to_vec(input),
+        };
+        self.call_raw(mode, body.map_err(Error::Input)?).await
+    }
+
+    /// Sends a body already encoded in `mode` (JSON text or msgpack), whatever the client's
+    /// own mode.
+    pub async fn call_raw(&self, mode: Mode, body: Vec<u8>) -> Result<Response, Error> {
+        let body = Bytes::from(body);
+        let context = ChainContext::current().unwrap_or_default();
+        let attempts = self.inner.options.retries.max(1);
+        let mut attempt = 1;
+        loop {
+            let result = {
+                let _permit = self.inner.permits.acquire().await.expect("the semaphore is never closed");
+                tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context))
+                    .await
+                    .unwrap_or_else(|_| Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout }))
+            };
+            match result {
+                Err(error) if error.is_retryable() && attempt < attempts => {
+                    tracing::info!("Retrying `{}`, attempt {attempt}: {error}", self.name());
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn attempt(&self, mode: Mode, body: &Bytes, context: &ChainContext) -> Result<Response, Error> {
+        let inner = &*self.inner;
+        let mut request = inner.http.post(inner.url.clone()).header(CONTENT_TYPE, mode.content_type());
+        if let Some(authorization) = &inner.authorization {
+            request = request.header(AUTHORIZATION, authorization.clone());
+        }
+        for (name, value) in context.headers() {
+            request = request.header(name, value);
+        }
+        request = match &inner.progress {
+            Some(progress) => request
+                .header(CONTENT_LENGTH, body.len())
+                .body(upload(body.clone(), progress.clone())),
+            None => request.body(body.clone()),
+        };
+        let response = request.send().await.map_err(|source| self.connection(source))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = self.read_body(response).await?;
+        if status.as_u16() >= 400 {
+            return Err(Error::Remote(Box::new(RemoteFailure {
+                chainlet: inner.name.clone(),
+                status,
+                trace_parent: context.traceparent.clone(),
+                error: RemoteErrorBody::parse(&bytes),
+                headers,
+            })));
+        }
+        Ok(Response { chainlet: inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
+    }
+
+    /// Reads the body into an aligned buffer, refusing one over the limit before it is read.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<AlignedBytes, Error> {
+        let limit = self.inner.max_response_size;
+        let too_large = || Error::TooLarge { chainlet: self.name().to_owned(), limit };
+        let total = response.content_length();
+        if total.is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
+        // The declared length is reserved at once, so a large array lands without reallocation.
+        let mut body = AlignedBytes::with_capacity(total.map_or(0, |len| len as usize));
+        let report = |done: usize| {
+            if let Some(progress) = &self.inner.progress {
+                progress(Transfer { direction: Direction::Download, done: done as u64, total });
+            }
+        };
+        report(0);
+        while let Some(chunk) = response.chunk().await.map_err(|source| self.connection(source))? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+            report(body.len());
+        }
+        Ok(body)
+    }
+
+    fn connection(&self, source: reqwest::Error) -> Error {
+        Error::Connection { chainlet: self.name().to_owned(), source }
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("name", &self.inner.name)
+            .field("url", &self.inner.url.as_str())
+            .field("options", &self.inner.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body as a stream of 1 MiB chunks that reports each one as it is taken to be sent.
+fn upload(body: Bytes, progress: ProgressFn) -> reqwest::Body {
+    const CHUNK: usize = 1 << 20;
+    let total = body.len() as u64;
+    let chunks = (0..body.len().div_ceil(CHUNK).max(1)).map(move |i| {
+        let end = ((i + 1) * CHUNK).min(body.len());
+        let chunk = body.slice((i * CHUNK).min(end)..end);
+        progress(Transfer { direction: Direction::Upload, done: end as u64, total: Some(total) });
+        Ok::<_, std::io::Error>(chunk)
+    });
+    reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}

@@ -1,0 +1,495 @@
+//! `chainmodel::client` against Rust chainlet servers on 127.0.0.1: both modes, arrays of
+//! several shapes and dtypes, views borrowed from the response, remote errors as truss shows
+//! them, timeouts, retries (a server that drops the first connection, `5xx`, never `4xx`),
+//! the concurrency limit, the forwarded chain context, the API key, the blocking form.
+//! (The same client against the real truss server: tests/client_truss.rs.)
+
+mod server_support;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Router, middleware};
+use chainmodel::client::{self, ChainContext, Client, Direction, Error, RemoteErrorBody};
+use chainmodel::prelude::*;
+use chainmodel::server::{Mode, Model, RemoteError, Reply, with_chain_context};
+use server_support::*;
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Echo {
+    array: AnyArray,
+    label: String,
+}
+
+#[derive(ChainModel, Debug)]
+struct EchoView<'a> {
+    array: NdArrayView<'a, f64>,
+    label: &'a str,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Seconds {
+    seconds: f64,
+}
+
+/// Answers `status` for the first `failures` calls with `key`, then the number of calls.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Flaky {
+    key: String,
+    failures: usize,
+    status: u16,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Calls {
+    calls: usize,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Seen {
+    authorization: Option<String>,
+    content_type: Option<String>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct InFlight {
+    key: String,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct MaxInFlight {
+    max: usize,
+}
+
+fn calls_of(key: &str) -> usize {
+    static CALLS: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
+    let mut calls = CALLS.get_or_init(Default::default).lock().unwrap();
+    let count = calls.entry(key.to_owned()).or_default();
+    *count += 1;
+    *count
+}
+
+async fn flaky(mode: Mode, Model(input): Model<Flaky>) -> Result<Reply<Calls>, RemoteError> {
+    let calls = calls_of(&input.key);
+    if calls <= input.failures {
+        let status = axum::http::StatusCode::from_u16(input.status).unwrap();
+        return Err(RemoteError::new("RuntimeError", format!("call {calls} fails")).with_status(status));
+    }
+    Ok(mode.reply(Calls { calls }))
+}
+
+async fn in_flight(mode: Mode, Model(input): Model<InFlight>) -> Reply<MaxInFlight> {
+    static STATE: OnceLock<Mutex<HashMap<String, (usize, usize)>>> = OnceLock::new();
+    let state = STATE.get_or_init(Default::default);
+    let max = {
+        let mut state = state.lock().unwrap();
+        let (now, max) = state.entry(input.key.clone()).or_default();
+        *now += 1;
+        *max = (*max).max(*now);
+        *max
+    };
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    state.lock().unwrap().get_mut(&input.key).unwrap().0 -= 1;
+    mode.reply(MaxInFlight { max })
+}
+
+/// A chainlet in the middle: calls the worker (same server) with a client of its own, in
+/// binary mode, and answers what the worker answered.
+async fn consumer(mode: Mode, Model(input): Model<WorkerInput>) -> Result<Reply<DataModel>, RemoteError> {
+    let worker = Client::builder(format!("http://{}/predict", rust_server())).name("Worker").use_binary(true).build()?;
+    let data: DataModel = worker.predict(&input).await?;
+    Ok(mode.reply(data))
+}
+
+fn rust_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        serve_forever(|| {
+            let routes = Router::new()
+                .route("/echo", post(|mode: Mode, Model(echo): Model<Echo>| async move { mode.reply(echo) }))
+                .route(
+                    "/slow",
+                    post(|mode: Mode, Model(input): Model<Seconds>| async move {
+                        tokio::time::sleep(Duration::from_secs_f64(input.seconds)).await;
+                        mode.reply(input)
+                    }),
+                )
+                .route("/flaky", post(flaky))
+                .route("/in_flight", post(in_flight))
+                .route(
+                    "/seen",
+                    post(|mode: Mode, headers: HeaderMap| async move {
+                        let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+                        mode.reply(Seen { authorization: get("authorization"), content_type: get("content-type") })
+                    }),
+                )
+                .route("/consumer", post(consumer))
+                .layer(middleware::from_fn(with_chain_context));
+            worker().into_router().merge(routes)
+        })
+    })
+}
+
+fn url(path: &str) -> String {
+    format!("http://{}{path}", rust_server())
+}
+
+fn client(path: &str, binary: bool) -> Client {
+    Client::builder(url(path)).name("Worker").use_binary(binary).build().unwrap()
+}
+
+fn data(shape: Vec<usize>) -> DataModel {
+    let len = shape.iter().product();
+    let numbers = (0..len).map(|i| i as f64 * 0.25 - 3.0).collect();
+    DataModel { some_numbers: NdArray::from_shape_vec(shape, numbers).unwrap(), other_field: "Example".into() }
+}
+
+fn assert_added_ten(input: &DataModel, output: &DataModel) {
+    assert_eq!(output.some_numbers.shape(), input.some_numbers.shape());
+    for (i, (a, b)) in input.some_numbers.as_slice().iter().zip(output.some_numbers.as_slice()).enumerate() {
+        assert_eq!(*b, a + 10.0, "element {i}");
+    }
+    assert_eq!(output.other_field, input.other_field);
+}
+
+#[tokio::test]
+async fn the_worker_answers_in_both_modes_on_every_route() {
+    for path in ["/predict", "/run_remote", "/v1/models/worker:predict", "/v1/models/worker:predict_binary"] {
+        for binary in [false, true] {
+            for shape in [vec![3, 2], vec![], vec![0], vec![2, 3, 4]] {
+                let input = data(shape);
+                let output: DataModel =
+                    client(path, binary).predict(&WorkerInput { data: input.clone() }).await.unwrap();
+                assert_added_ten(&input, &output);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn responses_are_read_in_the_mode_their_content_type_says() {
+    for binary in [false, true] {
+        let response = client("/predict", binary).call(&WorkerInput { data: data(vec![2]) }).await.unwrap();
+        assert_eq!(response.mode(), if binary { Mode::Binary } else { Mode::Json });
+        assert_eq!(response.status(), 200);
+        let expected = if binary { "application/octet-stream" } else { "application/json" };
+        assert_eq!(response.headers()["content-type"], expected);
+        // A raw dict, as `predict` without an output model gives in Python.
+        let value: Value = response.decode().unwrap();
+        let field = value.get("other_field").unwrap();
+        assert_eq!(field, &Value::from("Example"));
+        let Some(Value::Array(numbers)) = value.get("some_numbers") else { panic!("{value:?}") };
+        assert_eq!(numbers.to_typed::<f64>().unwrap().as_slice(), &[7.0, 7.25]);
+    }
+}
+
+#[tokio::test]
+async fn arrays_of_every_dtype_and_shape_travel_unchanged() {
+    let arrays: Vec<AnyArray> = vec![
+        NdArray::from_shape_vec(vec![3, 2], vec![0.5f64, -1.0, 2.0, 1e300, f64::MIN_POSITIVE, -0.0]).unwrap().into(),
+        NdArray::from_shape_vec(vec![], vec![42i64]).unwrap().into(),
+        NdArray::<f32>::from_shape_vec(vec![0], vec![]).unwrap().into(),
+        NdArray::from_shape_vec(vec![2, 0, 3], Vec::<u8>::new()).unwrap().into(),
+        NdArray::from_shape_vec(vec![2, 2], vec![true, false, false, true]).unwrap().into(),
+        NdArray::from_vec(vec![f16::from_f32(1.5), f16::from_f32(-2.0)]).into(),
+        NdArray::from_vec(vec![Complex::new(1.0f32, -1.0), Complex::new(0.0, 2.5)]).into(),
+        NdArray::from_shape_vec(vec![2, 3], vec![u16::MAX, 0, 1, 2, 3, 4]).unwrap().into(),
+        NdArray::from_shape_vec(vec![1, 1, 1, 5], vec![i8::MIN, -1, 0, 1, i8::MAX]).unwrap().into(),
+        // Big-endian: kept byte for byte, as `NumpyArrayField` keeps it.
+        AnyArray::from_bytes(DType::parse(">f8").unwrap(), vec![2], 1.5f64.to_be_bytes().repeat(2)).unwrap(),
+        // Several MB.
+        NdArray::from_shape_vec(vec![512, 1024], (0..512 * 1024).map(|i| i as f32).collect()).unwrap().into(),
+    ];
+    for binary in [false, true] {
+        for array in &arrays {
+            let input = Echo { array: array.clone(), label: format!("{:?}", array.dtype()) };
+            let output: Echo = client("/echo", binary).predict(&input).await.unwrap();
+            assert_eq!(output.array.dtype(), array.dtype(), "binary={binary}");
+            assert_eq!(output.array.shape(), array.shape());
+            assert_eq!(output, input, "binary={binary} {}", input.label);
+        }
+    }
+}
+
+#[tokio::test]
+async fn binary_responses_decode_into_views_without_a_copy() {
+    let numbers: Vec<f64> = (0..1 << 20).map(|i| i as f64).collect();
+    let input = Echo { array: NdArray::from_shape_vec(vec![1024, 1024], numbers).unwrap().into(), label: "8 MiB".into() };
+    let response = client("/echo", true).call(&input).await.unwrap();
+    let view: EchoView<'_> = response.decode().unwrap();
+    assert!(view.array.is_borrowed(), "the response buffer is aligned: the array is borrowed");
+    assert_eq!(view.array.shape(), &[1024, 1024]);
+    assert_eq!(view.array.as_slice()[123_456], 123_456.0);
+    assert_eq!(view.label, "8 MiB");
+    let bytes = response.bytes();
+    let start = bytes.as_ptr() as usize;
+    let array = view.array.as_slice().as_ptr() as usize;
+    assert!(array >= start && array < start + bytes.len(), "the view points into the response body");
+}
+
+#[tokio::test]
+async fn a_failing_chainlet_reads_as_the_python_stubs_chained_traceback() {
+    for binary in [false, true] {
+        let mut input = WorkerInput { data: data(vec![1]) };
+        input.data.other_field = "fail".into();
+        let error = client("/predict", binary).predict::<_, DataModel>(&input).await.unwrap_err();
+        let failure = error.remote().expect("a remote failure");
+        assert_eq!(failure.status, 500);
+        assert_eq!(failure.error_source(), Some("04"));
+        assert_eq!(failure.error_code(), Some("600"));
+        let detail = failure.detail().expect("a RemoteErrorDetail");
+        assert_eq!(detail.exception_cls_name, "ValueError");
+        assert_eq!(detail.exception_message, "This input is too long: 100.");
+        assert_eq!(
+            error.to_string(),
+            "(showing chained remote errors, root error at the bottom)\n\
+             ├─ Error calling dependency Chainlet `Worker`, HTTP status=500, trace ID=`None`.\n\
+             │   Chainlet-Traceback (most recent call last):\n\
+             ╰   ValueError: This input is too long: 100."
+        );
+    }
+    // A Rust error raised with `?` has a frame and a module.
+    let mut input = WorkerInput { data: data(vec![1]) };
+    input.data.other_field = "parse".into();
+    let error = client("/predict", true).predict::<_, DataModel>(&input).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("│   Chainlet-Traceback (most recent call last):\n│     File \""), "{text}");
+    assert!(text.contains("in run_remote\n│   ParseIntError: invalid digit found in string\n╰   (Exception class defined in `core::num::error`.)"), "{text}");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_with_truss_message_and_is_not_retried() {
+    let input = Value::Map(vec![(Value::from("data"), Value::Map(vec![]))]);
+    for binary in [false, true] {
+        let worker = Client::builder(url("/predict")).name("Worker").use_binary(binary).retries(3).build().unwrap();
+        let error = worker.predict::<_, DataModel>(&input).await.unwrap_err();
+        let failure = error.remote().unwrap();
+        assert_eq!(failure.status, 400);
+        assert_eq!(failure.error_code(), Some("700"));
+        let message = "Input Parsing Errors:\n  `data.some_numbers`: Field required.\n  `data.other_field`: Field required.";
+        let first = "Input Parsing Error:\n  `data.some_numbers`: Field required.";
+        match &failure.error {
+            RemoteErrorBody::Message(text) => assert!(text == message || text == first, "{text}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(error.to_string().starts_with(
+            "Error calling dependency Chainlet `Worker`, HTTP status=400, trace ID=`None`.: 'Input Parsing Error"
+        ));
+        assert!(!error.is_retryable());
+    }
+    // Counted on the server: a 4xx is sent once, whatever `retries` says.
+    let flaky = Client::builder(url("/flaky")).retries(5).build().unwrap();
+    let input = Flaky { key: "teapot".into(), failures: 1, status: 418 };
+    let error = flaky.predict::<_, Calls>(&input).await.unwrap_err();
+    assert_eq!(error.status(), Some(axum::http::StatusCode::IM_A_TEAPOT));
+    let calls: Calls = flaky.predict(&input).await.unwrap();
+    assert_eq!(calls.calls, 2, "the 418 was not retried");
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_until_the_attempts_run_out() {
+    let input = Flaky { key: "503-twice".into(), failures: 2, status: 503 };
+    let flaky = Client::builder(url("/flaky")).retries(3).use_binary(true).build().unwrap();
+    let calls: Calls = flaky.predict(&input).await.unwrap();
+    assert_eq!(calls.calls, 3, "two 503s, then the answer");
+
+    let input = Flaky { key: "500-thrice".into(), failures: 3, status: 500 };
+    let flaky = Client::builder(url("/flaky")).name("Flaky").retries(2).build().unwrap();
+    let error = flaky.predict::<_, Calls>(&input).await.unwrap_err();
+    assert_eq!(error.status(), Some(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+    assert!(error.to_string().ends_with("╰   RuntimeError: call 2 fails"), "{error}");
+    let calls: Calls = flaky.predict(&input).await.unwrap();
+    assert_eq!(calls.calls, 4, "two attempts per call");
+}
+
+/// A proxy to `target` on 127.0.0.1 that closes its first `drops` connections at once;
+/// returns its address and the count of connections accepted.
+async fn dropping_proxy(target: SocketAddr, drops: usize) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok(Ok((mut inbound, _))) = tokio::time::timeout(DEADLINE, listener.accept()).await {
+            if count.fetch_add(1, Ordering::SeqCst) < drops {
+                drop(inbound);
+                continue;
+            }
+            tokio::spawn(async move {
+                let mut outbound = TcpStream::connect(target).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried() {
+    let (proxy, accepted) = dropping_proxy(rust_server(), 1).await;
+    let input = WorkerInput { data: data(vec![3, 2]) };
+    let worker = Client::builder(format!("http://{proxy}/predict")).name("Worker").retries(2).use_binary(true).build().unwrap();
+    let output: DataModel = worker.predict(&input).await.unwrap();
+    assert_added_ten(&input.data, &output);
+    assert_eq!(accepted.load(Ordering::SeqCst), 2, "the first connection was dropped, the second answered");
+
+    let (proxy, accepted) = dropping_proxy(rust_server(), 1).await;
+    let once = Client::builder(format!("http://{proxy}/predict")).name("Worker").build().unwrap();
+    let error = once.predict::<_, DataModel>(&input).await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(error.to_string().starts_with("Error calling dependency Chainlet `Worker`: "), "{error}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "one attempt by default");
+}
+
+#[tokio::test]
+async fn nothing_listening_is_a_connection_error() {
+    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+    let worker = Client::builder(format!("http://127.0.0.1:{port}/predict")).retries(2).build().unwrap();
+    let started = Instant::now();
+    let error = worker.predict::<_, DataModel>(&WorkerInput { data: data(vec![1]) }).await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(started.elapsed() >= Duration::from_millis(50), "a pause before the second attempt");
+}
+
+#[tokio::test]
+async fn a_slow_chainlet_times_out_with_truss_message() {
+    let slow = Client::builder(url("/slow")).name("Worker").timeout(Duration::from_millis(500)).build().unwrap();
+    let started = Instant::now();
+    let error = slow.predict::<_, Seconds>(&Seconds { seconds: 3.0 }).await.unwrap_err();
+    assert_eq!(error.to_string(), "Timeout calling remote Chainlet `Worker` (0.5 seconds limit).");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let fast: Seconds = slow.predict(&Seconds { seconds: 0.0 }).await.unwrap();
+    assert_eq!(fast.seconds, 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_beyond_the_concurrency_limit_wait() {
+    for (limit, calls) in [(2, 6), (5, 5)] {
+        let key = format!("limit-{limit}");
+        let limited = Client::builder(url("/in_flight")).concurrency_limit(limit).build().unwrap();
+        let tasks: Vec<_> = (0..calls)
+            .map(|_| {
+                let limited = limited.clone();
+                let input = InFlight { key: key.clone() };
+                tokio::spawn(async move { limited.predict::<_, MaxInFlight>(&input).await.unwrap().max })
+            })
+            .collect();
+        let mut max = 0;
+        for task in tasks {
+            max = max.max(task.await.unwrap());
+        }
+        assert_eq!(max, limit, "at most {limit} at once, and the limit is reached");
+    }
+}
+
+#[tokio::test]
+async fn the_chain_context_is_forwarded_through_a_chainlet_in_the_middle() {
+    let context = ChainContext {
+        request_id: Some("req-7".into()),
+        chain_request_id: Some("chain-9".into()),
+        traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into()),
+    };
+    let mut input = WorkerInput { data: data(vec![2]) };
+    input.data.other_field = "context".into();
+    // Straight to the worker.
+    let direct: DataModel = context.clone().scope(client("/predict", false).predict(&input)).await.unwrap();
+    assert_eq!(direct.other_field, "req-7|chain-9|00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    // Through a consumer, which forwards what it was called with.
+    let through: DataModel = context.clone().scope(client("/consumer", false).predict(&input)).await.unwrap();
+    assert_eq!(through.other_field, direct.other_field);
+    // Without a context, nothing is sent.
+    let none: DataModel = client("/consumer", true).predict(&input).await.unwrap();
+    assert_eq!(none.other_field, "||");
+    // The trace ID in an error is the forwarded traceparent.
+    input.data.other_field = "fail".into();
+    let error = context.scope(client("/predict", false).predict::<_, DataModel>(&input)).await.unwrap_err();
+    assert!(error.to_string().contains("trace ID=`00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01`"), "{error}");
+}
+
+#[tokio::test]
+async fn the_api_key_and_content_type_are_sent() {
+    let input = Seconds { seconds: 1.0 };
+    let keyed = Client::new(url("/seen"), "secret-key").unwrap();
+    let seen: Seen = keyed.predict(&input).await.unwrap();
+    assert_eq!(seen.authorization.as_deref(), Some("Api-Key secret-key"));
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    let seen: Seen = client("/seen", true).predict(&input).await.unwrap();
+    assert_eq!(seen, Seen { authorization: None, content_type: Some("application/octet-stream".into()) });
+    assert!(!format!("{:?}", Client::builder("http://127.0.0.1/").api_key("secret-key")).contains("secret"));
+}
+
+#[tokio::test]
+async fn progress_is_reported_both_ways() {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let echo = Client::builder(url("/echo"))
+        .use_binary(true)
+        .on_progress(move |transfer| sink.lock().unwrap().push(transfer))
+        .build()
+        .unwrap();
+    let input = Echo { array: NdArray::from_vec(vec![1.0f64; 1 << 19]).into(), label: "4 MiB".into() };
+    let output: Echo = echo.predict(&input).await.unwrap();
+    assert_eq!(output, input);
+    let events = events.lock().unwrap();
+    let sent = input.to_msgpack().unwrap().len() as u64;
+    let up: Vec<_> = events.iter().filter(|t| t.direction == Direction::Upload).collect();
+    let down: Vec<_> = events.iter().filter(|t| t.direction == Direction::Download).collect();
+    assert!(up.len() >= 4, "1 MiB chunks: {up:?}");
+    assert_eq!(up.last().unwrap().done, sent);
+    assert!(up.iter().all(|t| t.total == Some(sent)));
+    assert!(up.windows(2).all(|w| w[0].done < w[1].done));
+    let last = down.last().unwrap();
+    assert_eq!(Some(last.done), last.total);
+    assert!(last.done >= sent - 16);
+}
+
+#[tokio::test]
+async fn a_response_over_the_limit_is_refused() {
+    let small = Client::builder(url("/echo")).name("Echo").use_binary(true).max_response_size(1000).build().unwrap();
+    let input = Echo { array: NdArray::from_vec(vec![0u8; 4000]).into(), label: String::new() };
+    let error = small.predict::<_, Echo>(&input).await.unwrap_err();
+    assert_eq!(error.to_string(), "the response of Chainlet `Echo` is larger than the limit of 1000 bytes");
+}
+
+#[tokio::test]
+async fn a_response_of_the_wrong_shape_names_the_location() {
+    // The worker answers a DataModel; read as an Echo it lacks `array`.
+    let worker = client("/predict", true);
+    let error = worker.predict::<_, Echo>(&WorkerInput { data: data(vec![1]) }).await.unwrap_err();
+    assert!(matches!(error, Error::Output { .. }), "{error:?}");
+    assert!(error.to_string().starts_with("the response of Chainlet `Worker` could not be read: array"), "{error}");
+}
+
+#[test]
+fn bad_configurations_are_errors() {
+    let message = |builder: client::ClientBuilder| builder.build().unwrap_err().to_string();
+    assert!(message(Client::builder("not a url")).starts_with("invalid client configuration: `not a url` is not a URL"));
+    assert_eq!(
+        message(Client::builder("ftp://127.0.0.1/x")),
+        "invalid client configuration: `ftp://127.0.0.1/x` is not an http or https URL"
+    );
+    assert!(message(Client::builder("http://127.0.0.1/").concurrency_limit(0)).contains("concurrency limit of 0"));
+    assert!(message(Client::builder("http://127.0.0.1/").api_key("line\nbreak")).contains("API key"));
+    let defaults = Client::builder("http://127.0.0.1/").build().unwrap();
+    assert_eq!(defaults.options(), &client::RpcOptions::default());
+    assert_eq!(defaults.name(), "http://127.0.0.1/");
+}
+
+#[test]
+fn the_blocking_client_calls_outside_a_runtime_and_refuses_inside_one() {
+    let worker = Client::builder(url("/predict")).name("Worker").use_binary(true).build_blocking().unwrap();
+    let input = WorkerInput { data: data(vec![3, 2]) };
+    let output: DataModel = worker.predict(&input).unwrap();
+    assert_added_ten(&input.data, &output);
+    let again: DataModel = worker.predict(&input).unwrap();
+    assert_eq!(again, output);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let error = runtime.block_on(async { worker.predict::<_, DataModel>(&input) }).unwrap_err();
+    assert!(matches!(error, Error::BlockingInAsync), "{error:?}");
+}
