@@ -187,6 +187,7 @@ def prepare(spec: str, cache_dir: pathlib.Path) -> pathlib.Path:
     key = cache_key(source, class_name)
     final = cache_dir / f"{source.stem}-{class_name}-{key}"
     if (final / "harness.json").is_file():
+        os.utime(final)  # its mtime is its last use (prune_older_builds)
         return final
     started = time.monotonic()
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -211,10 +212,20 @@ def prepare(spec: str, cache_dir: pathlib.Path) -> pathlib.Path:
             if not (final / "harness.json").is_file():
                 raise
         log(f"built {final} in {time.monotonic() - started:.1f} s")
+        prune_older_builds(final)
     finally:
         sys.dont_write_bytecode = False
         shutil.rmtree(work, ignore_errors=True)
     return final
+
+
+def prune_older_builds(final: pathlib.Path) -> None:
+    """Removes the builds of the same chainlet from older sources, once unused for an hour
+    (a server from another checkout may still run from one)."""
+    prefix = final.name.rsplit("-", 1)[0] + "-"
+    for other in final.parent.glob(f"{prefix}*"):
+        if other != final and time.time() - other.stat().st_mtime > 3600:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 # Running it ############################################################################

@@ -2,11 +2,15 @@
 integration tests (tests/truss_support/mod.rs). Each class becomes a truss of its own through
 truss_chains' code generation, exactly as `truss chains push` makes them.
 
-- `Worker`: the Binary IO docs' worker, `some_numbers + 10`.
+- `Worker`: the Binary IO docs' worker, `some_numbers + 10`; `other_field == "fail"` raises
+  `ValueError("This input is too long: 100.")`, as the Rust test Worker
+  (tests/server_support) does, so that a chain's error can be followed through a Consumer.
 - `Echo`: answers the array it got, with its dtype and shape as numpy sees them (chains refuses
   a bare `NumpyArrayField` argument, "Unsupported I/O type": the array travels in a model).
 - `Raiser`: raises `ValueError(message)`, a chainlet error (500 with a `RemoteErrorDetail`).
-- `Sleeper`: sleeps `seconds`, then answers them (client timeouts).
+- `Sleeper`: sleeps `seconds`, then answers them (client timeouts). truss runs one predict
+  at a time by default (`predict_concurrency=1`) and does not cancel a predict whose client
+  went away: the Sleeper allows 32 at once, so that a timed-out call does not hold up the next.
 - `Consumer`: calls a `Worker` through the stub that truss_chains generates for
   `chains.depends(Worker, use_binary=True)`; the Worker's URL comes, as in a deployed chain,
   from the dynamic chainlet config (`truss_server.py --dependency Worker=URL`).
@@ -29,6 +33,8 @@ class DataModel(pydantic.BaseModel):
 
 class Worker(chains.ChainletBase):
     async def run_remote(self, data: DataModel) -> DataModel:
+        if data.other_field == "fail":
+            raise ValueError("This input is too long: 100.")
         # The docs write `data.some_numbers.array += 10`, which fails on an array decoded from
         # binary input (msgpack_numpy's arrays are read-only views): a new array instead.
         data.some_numbers = NumpyArrayField(data.some_numbers.array + 10)
@@ -62,6 +68,8 @@ class Raiser(chains.ChainletBase):
 
 
 class Sleeper(chains.ChainletBase):
+    remote_config = chains.RemoteConfig(compute=chains.Compute(predict_concurrency=32))
+
     async def run_remote(self, seconds: float) -> float:
         await asyncio.sleep(seconds)
         return seconds
