@@ -50,6 +50,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -331,6 +332,10 @@ def run(root: pathlib.Path, args: argparse.Namespace) -> None:
     ready_out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
 
+    # uvicorn shuts down gracefully on SIGINT and SIGTERM, then raises the signal again to the
+    # handler it found: this one.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: quit_now(run_dir, 0))
     if not args.ignore_stdin:
         threading.Thread(target=exit_at_stdin_eof, args=(run_dir,), daemon=True).start()
     deadline = time.monotonic() + args.ready_timeout
