@@ -239,6 +239,37 @@ fn truss_answers_some_bad_arrays_with_500_unhandled_exception() {
 }
 
 #[test]
+fn truss_answers_odd_requests_as_recorded_here() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    // Binary bodies that are not msgpack of the input: 400, code 700, but not always with the
+    // "Input Parsing Error" text (msgpack's own message, or none).
+    let cases: [(&[u8], &str); 3] = [
+        (b"\xc1", ""),
+        (br#"{"data": 1}"#, "unpack(b) received extra data."),
+        (
+            b"\x93\x01\x02\x03",
+            "Input Parsing Error:\n  ``: Input should be a valid dictionary or instance of WorkerInput.",
+        ),
+    ];
+    for (body, text) in cases {
+        let response = post(worker.addr, PREDICT, BINARY, body);
+        assert_eq!(truss_error(&response, 400, "700"), json!(text), "{body:?}");
+    }
+    // `GET /v1/models/{name}` (readiness) also matches `GET /v1/models/model:predict`.
+    let response = get(worker.addr, PREDICT);
+    assert_eq!((response.status, response.text()), (200, "{}"));
+    // Routes of Baseten's gateway are not the server's; FastAPI's own errors carry no
+    // x-baseten headers.
+    for path in ["/predict", "/run_remote"] {
+        let response = post(worker.addr, path, JSON, b"{}");
+        assert_eq!((response.status, response.text()), (404, r#"{"detail":"Not Found"}"#), "{path}");
+        assert_eq!(response.header("x-baseten-error-code"), None);
+    }
+    let response = request(worker.addr, "PUT", PREDICT, &[], b"");
+    assert_eq!((response.status, response.text()), (405, r#"{"detail":"Method Not Allowed"}"#));
+}
+
+#[test]
 fn the_sleeper_answers_after_its_sleep() {
     let Some(sleeper) = truss_chainlet("Sleeper") else { return };
     let started = Instant::now();

@@ -31,7 +31,8 @@ CHAINLET is a class of chains/binary_io.py (or of chains/FILE). Steps:
    The environment also gets `DISABLE_JSON_LOGGING=1` (plain log lines), a `HOME` of this run
    (truss touches `~/inference_server_crashed.txt`), `TRUSS_SECRET_baseten_chain_api_key`
    (the chains API key a stub sends, `chainmodel-test-key` unless --env sets it), and no
-   OTEL/Honeycomb exporter variables, so that nothing leaves 127.0.0.1; then each --env K=V.
+   OTEL/Honeycomb exporter variables and 127.0.0.1 in NO_PROXY, so that nothing leaves
+   127.0.0.1; then each --env K=V.
 3. Print `READY http://127.0.0.1:PORT` on stdout (the only line it prints there) once
    `GET /v1/models/model` answers 200, within --ready-timeout seconds (default 60), else exit
    1. The server's log (access lines included) goes to stderr.
@@ -306,6 +307,8 @@ def run(root: pathlib.Path, args: argparse.Namespace) -> None:
             f"TRUSS_SECRET_{API_KEY_SECRET}": DEFAULT_API_KEY,
         }
     )
+    for name in ("NO_PROXY", "no_proxy"):  # a chains stub calling 127.0.0.1 never takes a proxy
+        os.environ[name] = ",".join(filter(None, [os.environ.get(name), HOST, "localhost"]))
     os.environ.update(pair.split("=", 1) for pair in args.env)
 
     # As `python3 /app/main.py` in WORKDIR /app: the app dir first on sys.path, not this one's.

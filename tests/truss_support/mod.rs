@@ -108,7 +108,8 @@ pub fn truss_chainlet_with(
 ) -> Option<&'static TrussServer> {
     let Some(python) = std::env::var_os(PYTHON_VAR) else {
         let thread = std::thread::current();
-        let test = thread.name().unwrap_or(name);
+        // libtest names a test's thread after the test (unless it runs on the main thread).
+        let test = thread.name().filter(|n| *n != "main").unwrap_or(name);
         eprintln!("interop test `{test}` did not run: {PYTHON_VAR} is not set (scripts/test sets it)");
         return None;
     };
