@@ -493,3 +493,176 @@ fn the_blocking_client_calls_outside_a_runtime_and_refuses_inside_one() {
     let error = runtime.block_on(async { worker.predict::<_, DataModel>(&input) }).unwrap_err();
     assert!(matches!(error, Error::BlockingInAsync), "{error:?}");
 }
+
+// ---- The same client against the real truss server (tests/truss_support), serving the
+// ---- Python chainlets of tests/python/chains/binary_io.py.
+
+#[path = "truss_support/mod.rs"]
+mod truss_support;
+
+use truss_support::truss_chainlet;
+
+/// `Echo.run_remote(data: EchoIn)` in Python: the array back, with numpy's view of it.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EchoInput {
+    data: Echo,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EchoOut {
+    array: AnyArray,
+    label: String,
+    dtype: String,
+    dtype_str: String,
+    shape: Vec<usize>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Message {
+    message: String,
+}
+
+fn python(server: &truss_support::TrussServer, name: &str, binary: bool) -> Client {
+    Client::builder(server.predict_url()).name(name).use_binary(binary).build().unwrap()
+}
+
+#[tokio::test]
+async fn the_python_worker_on_the_truss_server_adds_ten_in_both_modes() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    for binary in [false, true] {
+        for shape in [vec![3, 2], vec![0], vec![1000, 1000]] {
+            let input = data(shape.clone());
+            let output: DataModel =
+                python(worker, "Worker", binary).predict(&WorkerInput { data: input.clone() }).await.unwrap();
+            assert_added_ten(&input, &output);
+        }
+    }
+}
+
+#[tokio::test]
+async fn arrays_of_every_dtype_travel_through_the_truss_server() {
+    let Some(echo) = truss_chainlet("Echo") else { return };
+    let arrays: Vec<(AnyArray, &str, &str)> = vec![
+        (NdArray::from_shape_vec(vec![3, 2], vec![0.5f64, -1.0, 2.0, 1e300, f64::MIN_POSITIVE, -0.0]).unwrap().into(), "float64", "<f8"),
+        (NdArray::from_shape_vec(vec![], vec![42i64]).unwrap().into(), "int64", "<i8"),
+        (NdArray::<f32>::from_shape_vec(vec![0], vec![]).unwrap().into(), "float32", "<f4"),
+        (NdArray::from_shape_vec(vec![2, 2], vec![true, false, false, true]).unwrap().into(), "bool", "|b1"),
+        (NdArray::from_vec(vec![f16::from_f32(1.5), f16::from_f32(-2.0)]).into(), "float16", "<f2"),
+        (NdArray::from_vec(vec![Complex::new(1.0f32, -1.0), Complex::new(0.0, 2.5)]).into(), "complex64", "<c8"),
+        (NdArray::from_shape_vec(vec![2, 3], vec![u16::MAX, 0, 1, 2, 3, 4]).unwrap().into(), "uint16", "<u2"),
+        (NdArray::from_shape_vec(vec![1, 1, 5], vec![i8::MIN, -1, 0, 1, i8::MAX]).unwrap().into(), "int8", "|i1"),
+        (AnyArray::from_bytes(DType::parse(">f8").unwrap(), vec![2], 1.5f64.to_be_bytes().repeat(2)).unwrap(), ">f8", ">f8"),
+        (NdArray::from_shape_vec(vec![512, 1024], (0..512 * 1024).map(|i| i as f32).collect()).unwrap().into(), "float32", "<f4"),
+    ];
+    for binary in [false, true] {
+        for (array, dtype, dtype_str) in &arrays {
+            let input = EchoInput { data: Echo { array: array.clone(), label: dtype.to_string() } };
+            let output: EchoOut = python(echo, "Echo", binary).predict(&input).await.unwrap();
+            assert_eq!((output.dtype.as_str(), output.dtype_str.as_str()), (*dtype, *dtype_str), "binary={binary}");
+            assert_eq!(output.shape, array.shape(), "{dtype} binary={binary}");
+            assert_eq!(&output.array, array, "{dtype} binary={binary}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn truss_input_errors_are_shown_verbatim() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let input = Value::Map(vec![(Value::from("data"), Value::Map(vec![(Value::from("other_field"), Value::from("x"))]))]);
+    for binary in [false, true] {
+        let client = Client::builder(worker.predict_url()).name("Worker").use_binary(binary).retries(3).build().unwrap();
+        let error = client.predict::<_, DataModel>(&input).await.unwrap_err();
+        let failure = error.remote().expect("a remote failure");
+        assert_eq!(failure.status, 400);
+        assert_eq!((failure.error_source(), failure.error_code()), (Some("04"), Some("700")));
+        assert_eq!(failure.error, RemoteErrorBody::Message("Input Parsing Error:\n  `data.some_numbers`: Field required.".into()));
+        assert_eq!(
+            error.to_string(),
+            "Error calling dependency Chainlet `Worker`, HTTP status=400, trace ID=`None`.: \
+             'Input Parsing Error:\n  `data.some_numbers`: Field required.'"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_raising_python_chainlet_reads_as_its_chained_traceback() {
+    let Some(raiser) = truss_chainlet("Raiser") else { return };
+    for binary in [false, true] {
+        let input = Message { message: format!("no luck (binary={binary})") };
+        let error = python(raiser, "Raiser", binary).predict::<_, String>(&input).await.unwrap_err();
+        let failure = error.remote().expect("a remote failure");
+        assert_eq!(failure.status, 500);
+        assert_eq!(failure.error_code(), Some("600"));
+        let detail = failure.detail().expect("a RemoteErrorDetail");
+        assert_eq!(detail.exception_cls_name, "ValueError");
+        assert_eq!(detail.exception_module_name, None);
+        assert_eq!(detail.exception_message, input.message);
+        let frame = detail.user_stack_trace.last().expect("the user's frame");
+        assert!(frame.filename.ends_with("binary_io.py"), "{frame:?}");
+        assert_eq!((frame.name.as_str(), frame.line.as_deref()), ("run_remote", Some("raise ValueError(message)")));
+        let text = error.to_string();
+        let expected_tail = format!(
+            "│     File \"{}\", line {}, in run_remote\n│       raise ValueError(message)\n╰   ValueError: {}",
+            frame.filename,
+            frame.lineno.unwrap(),
+            input.message
+        );
+        assert!(text.starts_with(
+            "(showing chained remote errors, root error at the bottom)\n\
+             ├─ Error calling dependency Chainlet `Raiser`, HTTP status=500, trace ID=`None`.\n\
+             │   Chainlet-Traceback (most recent call last):\n"
+        ), "{text}");
+        assert!(text.ends_with(&expected_tail), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_python_chain_error_keeps_its_chain_of_tracebacks() {
+    // A Python Consumer whose Worker (Python too) fails: two levels of traceback.
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let Some(consumer) = truss_support::truss_chainlet_with_dependencies("Consumer", &[("Worker", &worker.predict_url())]) else {
+        return;
+    };
+    let mut input = WorkerInput { data: data(vec![2]) };
+    input.data.other_field = "fail".into();
+    let error = python(consumer, "Consumer", true).predict::<_, DataModel>(&input).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("(showing chained remote errors, root error at the bottom)\n├─ Error calling dependency Chainlet `Consumer`, HTTP status=500"), "{text}");
+    assert!(text.contains("│   ├─ Error calling dependency Chainlet `Worker`, HTTP status=500"), "{text}");
+    assert!(text.ends_with("╰   ╰   ValueError: This input is too long: 100."), "{text}");
+}
+
+#[tokio::test]
+async fn a_slow_python_chainlet_times_out_with_truss_message() {
+    let Some(sleeper) = truss_chainlet("Sleeper") else { return };
+    let client = Client::builder(sleeper.predict_url()).name("Sleeper").timeout(Duration::from_millis(500)).build().unwrap();
+    let started = Instant::now();
+    let error = client.predict::<_, f64>(&Seconds { seconds: 3.0 }).await.unwrap_err();
+    assert_eq!(error.to_string(), "Timeout calling remote Chainlet `Sleeper` (0.5 seconds limit).");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let seconds: f64 = client.predict(&Seconds { seconds: 0.1 }).await.unwrap();
+    assert_eq!(seconds, 0.1);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_to_the_truss_server_is_retried() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let (proxy, accepted) = dropping_proxy(worker.addr, 1).await;
+    let input = WorkerInput { data: data(vec![3, 2]) };
+    let client = Client::builder(format!("http://{proxy}{}", truss_support::PREDICT)).retries(2).use_binary(true).build().unwrap();
+    let output: DataModel = client.predict(&input).await.unwrap();
+    assert_added_ten(&input.data, &output);
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn the_blocking_client_calls_the_truss_server() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let client = Client::builder(worker.predict_url()).use_binary(true).build_blocking().unwrap();
+    let input = WorkerInput { data: data(vec![4]) };
+    let output: DataModel = client.predict(&input).unwrap();
+    assert_added_ten(&input.data, &output);
+    // A raw dict out, as `predict_sync(inputs)` without an output model gives.
+    let value: Value = client.predict(&input).unwrap();
+    assert_eq!(value.get("other_field"), Some(&Value::from("Example")));
+}

@@ -307,3 +307,50 @@ fn help_shows_examples() {
         assert!(String::from_utf8(output.stdout).unwrap().contains("Example:\n  chainmodel "), "{command}");
     }
 }
+
+// ---- `call` against the real truss server serving the Python chainlets of
+// ---- tests/python/chains/binary_io.py (tests/truss_support).
+
+#[path = "../../tests/truss_support/mod.rs"]
+mod truss_support;
+
+#[test]
+fn call_reaches_a_python_chainlet_on_the_truss_server_in_both_modes() {
+    let Some(worker) = truss_support::truss_chainlet("Worker") else { return };
+    for binary in [false, true] {
+        let mut command = chainmodel();
+        command.args(["call", &worker.predict_url()]).write_stdin(worker_input("Example"));
+        if binary {
+            command.arg("--binary");
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let response = stdout_json(&output);
+        assert_eq!(response["other_field"], "Example");
+        assert_eq!(response["some_numbers"]["shape"], json!([3, 2]));
+        assert_eq!(numbers_of(&response["some_numbers"]), [10.5, 11.5, 12.5, 13.5, 14.5, 15.5], "binary={binary}");
+    }
+}
+
+#[test]
+fn call_shows_truss_errors_and_exits_1() {
+    let Some(raiser) = truss_support::truss_chainlet("Raiser") else { return };
+    let output = chainmodel()
+        .args(["call", &raiser.predict_url(), "--binary"])
+        .write_stdin(r#"{"message": "raised in Python"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.starts_with("chainmodel: HTTP status 500 Internal Server Error, x-baseten-error-code 600\n"), "{text}");
+    assert!(text.contains("in run_remote\n│       raise ValueError(message)\n╰   ValueError: raised in Python"), "{text}");
+
+    let Some(worker) = truss_support::truss_chainlet("Worker") else { return };
+    let output = chainmodel().args(["call", &worker.predict_url()]).write_stdin(r#"{"data": {"other_field": "x"}}"#).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).ends_with(": 'Input Parsing Error:\n  `data.some_numbers`: Field required.'\n"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -156,13 +156,17 @@ impl Client {
     /// own mode.
     pub async fn call_raw(&self, mode: Mode, body: Vec<u8>) -> Result<Response, Error> {
         let body = Bytes::from(body);
-        let context = ChainContext::current().unwrap_or_default();
+        let current = ChainContext::current();
+        // truss's trace ID in errors: the served request's traceparent (empty when it had
+        // none), `None` outside a served request.
+        let trace_parent = current.as_ref().map(|c| c.traceparent.clone().unwrap_or_default());
+        let context = current.unwrap_or_default();
         let attempts = self.inner.options.retries.max(1);
         let mut attempt = 1;
         loop {
             let result = {
                 let _permit = self.inner.permits.acquire().await.expect("the semaphore is never closed");
-                tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context))
+                tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context, &trace_parent))
                     .await
                     .unwrap_or_else(|_| Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout }))
             };
@@ -177,7 +181,13 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, mode: Mode, body: &Bytes, context: &ChainContext) -> Result<Response, Error> {
+    async fn attempt(
+        &self,
+        mode: Mode,
+        body: &Bytes,
+        context: &ChainContext,
+        trace_parent: &Option<String>,
+    ) -> Result<Response, Error> {
         let inner = &*self.inner;
         let mut request = inner.http.post(inner.url.clone()).header(CONTENT_TYPE, mode.content_type());
         if let Some(authorization) = &inner.authorization {
@@ -200,7 +210,7 @@ impl Client {
             return Err(Error::Remote(Box::new(RemoteFailure {
                 chainlet: inner.name.clone(),
                 status,
-                trace_parent: context.traceparent.clone(),
+                trace_parent: trace_parent.clone(),
                 error: RemoteErrorBody::parse(&bytes),
                 headers,
             })));

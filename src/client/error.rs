@@ -148,7 +148,8 @@ pub struct RemoteFailure {
     pub status: StatusCode,
     /// The response's headers.
     pub headers: HeaderMap,
-    /// The `traceparent` the call carried (truss names it the trace ID).
+    /// The `traceparent` of the request being served when the call was made (truss names it
+    /// the trace ID): empty when that request had none, `None` outside a served request.
     pub trace_parent: Option<String>,
     /// What the body says.
     pub error: RemoteErrorBody,

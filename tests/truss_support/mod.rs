@@ -137,7 +137,10 @@ fn start(
     dependencies: &[(&str, &str)],
 ) -> Result<TrussServer, String> {
     static STARTED: AtomicUsize = AtomicUsize::new(0);
-    let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python");
+    // The repository's tests/python, from the root package or from a member such as cli/.
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.ancestors().find(|dir| dir.join("tests/python/truss_server.py").is_file()).unwrap_or(&manifest);
+    let scripts = root.join("tests/python");
     let state = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("truss_server");
     let logs = state.join("logs");
     std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
