@@ -413,6 +413,34 @@ async fn the_chain_context_is_forwarded_through_a_chainlet_in_the_middle() {
 }
 
 #[tokio::test]
+async fn a_rust_chain_error_keeps_its_chain_of_tracebacks() {
+    // The consumer's `worker.predict(..).await?` re-raises the worker's ValueError, as a Python
+    // chainlet re-raises it: same class, the chained traceback as its message.
+    let mut input = WorkerInput { data: data(vec![2]) };
+    input.data.other_field = "fail".into();
+    let consumer = Client::builder(url("/consumer")).name("Consumer").build().unwrap();
+    let error = consumer.predict::<_, DataModel>(&input).await.unwrap_err();
+    let detail = error.remote().unwrap().detail().unwrap();
+    assert_eq!((detail.exception_cls_name.as_str(), detail.exception_module_name.as_deref()), ("ValueError", None));
+    assert_eq!(detail.user_stack_trace.len(), 1, "the `?` in the consumer");
+    assert_eq!(detail.user_stack_trace[0].filename, file!());
+    let text = error.to_string();
+    assert!(text.starts_with(
+        "(showing chained remote errors, root error at the bottom)\n\
+         ├─ Error calling dependency Chainlet `Consumer`, HTTP status=500, trace ID=`None`.\n\
+         │   Chainlet-Traceback (most recent call last):\n\
+         │     File \""
+    ), "{text}");
+    assert!(text.contains(
+        "in run_remote\n\
+         │   ValueError: (showing chained remote errors, root error at the bottom)\n\
+         │   ├─ Error calling dependency Chainlet `Worker`, HTTP status=500, trace ID=``.\n\
+         │   │   Chainlet-Traceback (most recent call last):\n"
+    ), "{text}");
+    assert!(text.ends_with("╰   ╰   ValueError: This input is too long: 100."), "{text}");
+}
+
+#[tokio::test]
 async fn the_api_key_and_content_type_are_sent() {
     let input = Seconds { seconds: 1.0 };
     let keyed = Client::new(url("/seen"), "secret-key").unwrap();

@@ -255,17 +255,23 @@ impl fmt::Display for RemoteError {
 }
 
 // Not `std::error::Error` itself, so that every error type converts with `?` (as anyhow does).
-impl<E: std::error::Error> From<E> for RemoteError {
+impl<E: std::error::Error + 'static> From<E> for RemoteError {
     #[track_caller]
     fn from(error: E) -> Self {
         let type_name = std::any::type_name::<E>();
         // `core::num::error::ParseIntError` → module `core::num::error`, class `ParseIntError`;
         // generic parameters stay with the class.
         let path_end = type_name.find('<').unwrap_or(type_name.len());
-        let (module, class) = match type_name[..path_end].rfind("::") {
+        let (mut module, mut class) = match type_name[..path_end].rfind("::") {
             Some(split) => (Some(&type_name[..split]), &type_name[split + 2..]),
             None => (None, type_name),
         };
+        // A failed call to another chainlet is re-raised as truss's stub re-raises it: as the
+        // remote exception's class, the message the chained traceback.
+        #[cfg(feature = "client")]
+        if let Some((remote_module, remote_class)) = client_error_class(&error) {
+            (module, class) = (remote_module, remote_class);
+        }
         let caller = std::panic::Location::caller();
         let mut remote = RemoteError::new(class, error.to_string());
         // A conversion through `Into::into` is located in the standard library: no user frame.
@@ -279,6 +285,25 @@ impl<E: std::error::Error> From<E> for RemoteError {
         }
         remote.module_name = module.map(str::to_owned);
         remote
+    }
+}
+
+/// The Python class a client error is raised as by truss's stub: the remote exception's for a
+/// chainlet that raised, `TimeoutError` for a timeout.
+#[cfg(feature = "client")]
+fn client_error_class<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<(Option<&'a str>, &'a str)> {
+    use crate::client::{Error, RemoteErrorBody};
+    match error.downcast_ref::<Error>()? {
+        Error::Remote(failure) => match &failure.error {
+            RemoteErrorBody::Detail(detail) => {
+                Some((detail.exception_module_name.as_deref(), detail.exception_cls_name.as_str()))
+            }
+            // What the stub raises for truss's own messages.
+            RemoteErrorBody::Message(_) => Some((Some("truss_chains.public_types"), "GenericRemoteException")),
+            _ => Some((None, "ValueError")),
+        },
+        Error::Timeout { .. } => Some((None, "TimeoutError")),
+        _ => None,
     }
 }
 
