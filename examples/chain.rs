@@ -1,0 +1,247 @@
+//! The Binary IO docs' chain, in Rust: a `Worker` chainlet that adds 10 to
+//! `data.some_numbers`, and a `Consumer` that makes a random (3, 2) array and calls the Worker
+//! in binary mode.
+//!
+//! ```sh
+//! cargo run --release --example chain           # both on loopback, the Consumer called twice, then exit
+//! cargo run --release --example chain -- serve worker --port 8001                # until SIGTERM or ctrl-c
+//! cargo run --release --example chain -- serve consumer --port 8002 --worker http://127.0.0.1:8001
+//! ```
+//!
+//! Each chainlet has truss's routes (`/v1/models/{name}:predict`, liveness, readiness, schema)
+//! plus Baseten's `/predict` and `/run_remote`, so Python's chains stub, the Binary IO docs'
+//! client, a Python chain and the Rust client call it alike (`examples/deploy/` deploys the
+//! Worker on Baseten).
+
+use std::error::Error;
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use chainmodel::client::{Client, Mode};
+use chainmodel::prelude::*;
+use chainmodel::server::{self, Chainlet, RemoteError};
+use clap::{Parser, Subcommand, ValueEnum};
+use tokio::net::TcpListener;
+
+/// The Binary IO docs' model.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct DataModel {
+    some_numbers: NdArray<f64>,
+    other_field: String,
+}
+
+/// `Worker.run_remote(self, data: DataModel) -> DataModel`: one field per argument.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct WorkerInput {
+    data: DataModel,
+}
+
+/// `Consumer.run_remote(self, data: Optional[DataModel] = None) -> DataModel`. Without `data`
+/// it is the docs' Consumer (a random (3, 2) array); with it, it sends the caller's data.
+#[derive(ChainModel, Debug, Clone, PartialEq, Default)]
+struct ConsumerInput {
+    data: Option<DataModel>,
+}
+
+/// The Worker: `some_numbers + 10`. The decoded array is the Worker's own, so `+=` simply works
+/// (the docs' Python Worker must make a new one: msgpack_numpy's arrays are read-only).
+fn worker() -> Chainlet<WorkerInput, DataModel> {
+    Chainlet::new(|WorkerInput { mut data }| async move {
+        data.some_numbers += 10.0;
+        Ok::<_, RemoteError>(data)
+    })
+    .name("Worker")
+}
+
+/// The Consumer: calls the Worker at `worker_url` in binary mode (`RPCOptions(use_binary=True)`)
+/// and answers what it returned, after printing what travelled and checking every number.
+fn consumer(worker_url: &str) -> Result<Chainlet<ConsumerInput, DataModel>, chainmodel::client::Error> {
+    let mut worker = Client::builder(worker_url).name("Worker").use_binary(true);
+    if let Some(key) = std::env::var("BASETEN_API_KEY").ok().filter(|key| !key.is_empty()) {
+        worker = worker.api_key(key);
+    }
+    let worker = worker.build()?;
+    let chainlet = Chainlet::new(move |input: ConsumerInput| {
+        let worker = worker.clone();
+        async move {
+            let data = input.data.unwrap_or_else(|| DataModel {
+                some_numbers: random(vec![3, 2]),
+                other_field: "Example".to_owned(),
+            });
+            let sent = data.some_numbers.clone();
+            let request = WorkerInput { data }.to_msgpack()?;
+            let bytes_out = request.len();
+            let response = worker.call_raw(Mode::Binary, request).await?;
+            let result: DataModel = response.decode()?;
+            println!(
+                "   Consumer → Worker   binary ({}), {bytes_out} bytes out, {} bytes back",
+                content_type(response.mode()),
+                response.bytes().len()
+            );
+            println!("     sent\n{}", indent(&sent.to_string(), 7));
+            println!("     returned\n{}", indent(&result.some_numbers.to_string(), 7));
+            let mut expected = sent;
+            expected += 10.0;
+            if result.some_numbers != expected {
+                return Err(RemoteError::new("ValueError", "the Worker did not add 10 to every number"));
+            }
+            Ok(result)
+        }
+    });
+    Ok(chainlet.name("Consumer"))
+}
+
+/// The Binary IO docs' chain in Rust.
+#[derive(Parser, Debug)]
+#[command(after_help = "Without a command: the Worker and the Consumer on loopback, the Consumer called once \
+                        by a binary client and once by a JSON client, then exit.")]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve one chainlet until SIGTERM or ctrl-c.
+    Serve {
+        /// Which chainlet.
+        chainlet: Which,
+        /// The port to listen on.
+        #[arg(long)]
+        port: u16,
+        /// The address to listen on (`0.0.0.0` in a container).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// The Consumer's Worker: a predict URL, or a server's base URL (then its
+        /// `/v1/models/model:predict`). `BASETEN_API_KEY`, when set, authorizes the calls.
+        #[arg(long, required_if_eq("chainlet", "consumer"))]
+        worker: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Which {
+    Worker,
+    Consumer,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let result = match Args::parse().command {
+        None => run_chain().await,
+        Some(Command::Serve { chainlet, port, host, worker: worker_url }) => {
+            serve(chainlet, host, port, worker_url.as_deref()).await
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("chain: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(chainlet: Which, host: IpAddr, port: u16, worker_url: Option<&str>) -> Result<(), Box<dyn Error>> {
+    let router = match chainlet {
+        Which::Worker => worker().into_router(),
+        Which::Consumer => consumer(&predict_url(worker_url.unwrap_or_default()))?.into_router(),
+    };
+    let listener = TcpListener::bind((host, port)).await?;
+    println!("{chainlet:?} serving on http://{} until SIGTERM or ctrl-c", listener.local_addr()?);
+    server::serve(listener, router).with_graceful_shutdown(server::shutdown_signal()).await?;
+    println!("{chainlet:?} stopped");
+    Ok(())
+}
+
+/// Both chainlets on loopback; the Consumer called by a binary client, then by a JSON client.
+async fn run_chain() -> Result<(), Box<dyn Error>> {
+    let worker_listener = TcpListener::bind("127.0.0.1:0").await?;
+    let worker_url = format!("http://{}/v1/models/model:predict", worker_listener.local_addr()?);
+    let consumer_listener = TcpListener::bind("127.0.0.1:0").await?;
+    let consumer_url = format!("http://{}/run_remote", consumer_listener.local_addr()?);
+    println!("The Binary IO docs' chain, in Rust");
+    println!("   Worker   at {worker_url}: some_numbers + 10");
+    println!("   Consumer at {consumer_url}: a random (3, 2) array, sent to the Worker in binary mode\n");
+
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stopped.changed().await;
+    };
+    let servers = [
+        tokio::spawn(server::serve(worker_listener, worker().into_router()).with_graceful_shutdown(until_stopped(stopped.clone())).into_future()),
+        tokio::spawn(
+            server::serve(consumer_listener, consumer(&worker_url)?.into_router())
+                .with_graceful_shutdown(until_stopped(stopped))
+                .into_future(),
+        ),
+    ];
+
+    for (n, mode) in [(1, Mode::Binary), (2, Mode::Json)] {
+        let name = if mode.is_binary() { "binary" } else { "JSON" };
+        let client = Client::builder(&consumer_url).name("Consumer").use_binary(mode.is_binary()).build()?;
+        let request = match mode {
+            Mode::Binary => ConsumerInput::default().to_msgpack()?,
+            Mode::Json => ConsumerInput::default().to_json()?.into_bytes(),
+        };
+        println!("{n}. A {name} client calls the Consumer");
+        println!("   client → Consumer   {name} ({}), {} bytes", content_type(mode), request.len());
+        let response = client.call_raw(mode, request).await?;
+        let result: DataModel = response.decode()?;
+        println!("   Consumer → client   {name} ({}), {} bytes", content_type(response.mode()), response.bytes().len());
+        if response.mode() == Mode::Json {
+            println!("     {}", String::from_utf8_lossy(response.bytes()));
+        }
+        println!(
+            "     other_field {:?}, some_numbers (shape {:?}, dtype {})\n{}\n",
+            result.other_field,
+            result.some_numbers.shape(),
+            result.some_numbers.dtype(),
+            indent(&result.some_numbers.to_string(), 7)
+        );
+        let numbers = result.some_numbers.as_slice();
+        if result.some_numbers.shape() != [3, 2] || !numbers.iter().all(|x| (10.0..11.0).contains(x)) {
+            return Err(format!("call {n}: not a random (3, 2) array plus 10: {result:?}").into());
+        }
+    }
+    println!("Both calls returned the Worker's answer: the Consumer's random numbers, plus 10.");
+
+    let _ = stop.send(());
+    for server in servers {
+        server.await??;
+    }
+    Ok(())
+}
+
+/// `url` as is when it has a path, else its truss predict route.
+fn predict_url(url: &str) -> String {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest).split_once('/').map_or("", |(_, path)| path);
+    if path.is_empty() { format!("{}/v1/models/model:predict", url.trim_end_matches('/')) } else { url.to_owned() }
+}
+
+fn content_type(mode: Mode) -> &'static str {
+    if mode.is_binary() { chainmodel::client::BINARY_CONTENT_TYPE } else { chainmodel::client::JSON_CONTENT_TYPE }
+}
+
+fn indent(text: &str, by: usize) -> String {
+    text.lines().map(|line| format!("{:by$}{line}", "")).collect::<Vec<_>>().join("\n")
+}
+
+/// `np.random.random(shape)`: uniform numbers in [0, 1), here from SplitMix64 seeded by the
+/// standard library's random hasher keys.
+fn random(shape: Vec<usize>) -> NdArray<f64> {
+    use std::hash::BuildHasher;
+    let mut state = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
+    let len = shape.iter().product();
+    let numbers = (0..len)
+        .map(|_| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            (z >> 11) as f64 / (1u64 << 53) as f64
+        })
+        .collect();
+    NdArray::from_shape_vec(shape, numbers).expect("the shape's product is the length")
+}
