@@ -14,6 +14,7 @@
 //! Worker on Baseten).
 
 use std::error::Error;
+use std::io::Write;
 use std::net::IpAddr;
 use std::process::ExitCode;
 
@@ -22,6 +23,14 @@ use chainmodel::prelude::*;
 use chainmodel::server::{self, Chainlet, RemoteError};
 use clap::{Parser, Subcommand, ValueEnum};
 use tokio::net::TcpListener;
+
+/// `println!` that does not panic when stdout is gone (a closed pipe): a served chainlet logs
+/// what travelled, and must not fail a call because nobody reads its log.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 /// The Binary IO docs' model.
 #[derive(ChainModel, Debug, Clone, PartialEq)]
@@ -73,13 +82,13 @@ fn consumer(worker_url: &str) -> Result<Chainlet<ConsumerInput, DataModel>, chai
             let bytes_out = request.len();
             let response = worker.call_raw(Mode::Binary, request).await?;
             let result: DataModel = response.decode()?;
-            println!(
+            say!(
                 "   Consumer → Worker   binary ({}), {bytes_out} bytes out, {} bytes back",
                 content_type(response.mode()),
                 response.bytes().len()
             );
-            println!("     sent\n{}", indent(&sent.to_string(), 7));
-            println!("     returned\n{}", indent(&result.some_numbers.to_string(), 7));
+            say!("     sent\n{}", indent(&sent.to_string(), 7));
+            say!("     returned\n{}", indent(&result.some_numbers.to_string(), 7));
             let mut expected = sent;
             expected += 10.0;
             if result.some_numbers != expected {
@@ -116,6 +125,10 @@ enum Command {
         /// `/v1/models/model:predict`). `BASETEN_API_KEY`, when set, authorizes the calls.
         #[arg(long, required_if_eq("chainlet", "consumer"))]
         worker: Option<String>,
+        /// Also stop when stdin closes (tests use it, so that a test process that ends, however
+        /// it ends, leaves no server behind).
+        #[arg(long, hide = true)]
+        exit_with_stdin: bool,
     },
 }
 
@@ -129,8 +142,8 @@ enum Which {
 async fn main() -> ExitCode {
     let result = match Args::parse().command {
         None => run_chain().await,
-        Some(Command::Serve { chainlet, port, host, worker: worker_url }) => {
-            serve(chainlet, host, port, worker_url.as_deref()).await
+        Some(Command::Serve { chainlet, port, host, worker: worker_url, exit_with_stdin }) => {
+            serve(chainlet, host, port, worker_url.as_deref(), exit_with_stdin).await
         }
     };
     match result {
@@ -142,15 +155,35 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(chainlet: Which, host: IpAddr, port: u16, worker_url: Option<&str>) -> Result<(), Box<dyn Error>> {
+async fn serve(
+    chainlet: Which,
+    host: IpAddr,
+    port: u16,
+    worker_url: Option<&str>,
+    exit_with_stdin: bool,
+) -> Result<(), Box<dyn Error>> {
     let router = match chainlet {
         Which::Worker => worker().into_router(),
         Which::Consumer => consumer(&predict_url(worker_url.unwrap_or_default()))?.into_router(),
     };
     let listener = TcpListener::bind((host, port)).await?;
-    println!("{chainlet:?} serving on http://{} until SIGTERM or ctrl-c", listener.local_addr()?);
-    server::serve(listener, router).with_graceful_shutdown(server::shutdown_signal()).await?;
-    println!("{chainlet:?} stopped");
+    say!("{chainlet:?} serving on http://{} until SIGTERM or ctrl-c", listener.local_addr()?);
+    let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
+    if exit_with_stdin {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+            let _ = closed.send(());
+        });
+    }
+    // Without the flag the sender is gone, and `select!` waits for the signal alone.
+    let stop = async move {
+        tokio::select! {
+            () = server::shutdown_signal() => {}
+            Ok(()) = stdin_closed => {}
+        }
+    };
+    server::serve(listener, router).with_graceful_shutdown(stop).await?;
+    say!("{chainlet:?} stopped");
     Ok(())
 }
 
@@ -160,9 +193,9 @@ async fn run_chain() -> Result<(), Box<dyn Error>> {
     let worker_url = format!("http://{}/v1/models/model:predict", worker_listener.local_addr()?);
     let consumer_listener = TcpListener::bind("127.0.0.1:0").await?;
     let consumer_url = format!("http://{}/run_remote", consumer_listener.local_addr()?);
-    println!("The Binary IO docs' chain, in Rust");
-    println!("   Worker   at {worker_url}: some_numbers + 10");
-    println!("   Consumer at {consumer_url}: a random (3, 2) array, sent to the Worker in binary mode\n");
+    say!("The Binary IO docs' chain, in Rust");
+    say!("   Worker   at {worker_url}: some_numbers + 10");
+    say!("   Consumer at {consumer_url}: a random (3, 2) array, sent to the Worker in binary mode\n");
 
     let (stop, stopped) = tokio::sync::watch::channel(());
     let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
@@ -184,15 +217,15 @@ async fn run_chain() -> Result<(), Box<dyn Error>> {
             Mode::Binary => ConsumerInput::default().to_msgpack()?,
             Mode::Json => ConsumerInput::default().to_json()?.into_bytes(),
         };
-        println!("{n}. A {name} client calls the Consumer");
-        println!("   client → Consumer   {name} ({}), {} bytes", content_type(mode), request.len());
+        say!("{n}. A {name} client calls the Consumer");
+        say!("   client → Consumer   {name} ({}), {} bytes", content_type(mode), request.len());
         let response = client.call_raw(mode, request).await?;
         let result: DataModel = response.decode()?;
-        println!("   Consumer → client   {name} ({}), {} bytes", content_type(response.mode()), response.bytes().len());
+        say!("   Consumer → client   {name} ({}), {} bytes", content_type(response.mode()), response.bytes().len());
         if response.mode() == Mode::Json {
-            println!("     {}", String::from_utf8_lossy(response.bytes()));
+            say!("     {}", String::from_utf8_lossy(response.bytes()));
         }
-        println!(
+        say!(
             "     other_field {:?}, some_numbers (shape {:?}, dtype {})\n{}\n",
             result.other_field,
             result.some_numbers.shape(),
@@ -204,7 +237,7 @@ async fn run_chain() -> Result<(), Box<dyn Error>> {
             return Err(format!("call {n}: not a random (3, 2) array plus 10: {result:?}").into());
         }
     }
-    println!("Both calls returned the Worker's answer: the Consumer's random numbers, plus 10.");
+    say!("Both calls returned the Worker's answer: the Consumer's random numbers, plus 10.");
 
     let _ = stop.send(());
     for server in servers {

@@ -558,7 +558,7 @@ fn python(server: &truss_support::TrussServer, name: &str, binary: bool) -> Clie
 async fn the_python_worker_on_the_truss_server_adds_ten_in_both_modes() {
     let Some(worker) = truss_chainlet("Worker") else { return };
     for binary in [false, true] {
-        for shape in [vec![3, 2], vec![0], vec![1000, 1000]] {
+        for shape in [vec![3, 2], vec![], vec![0], vec![1000, 1000]] {
             let input = data(shape.clone());
             let output: DataModel =
                 python(worker, "Worker", binary).predict(&WorkerInput { data: input.clone() }).await.unwrap();

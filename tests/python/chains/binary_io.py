@@ -36,8 +36,14 @@ class Worker(chains.ChainletBase):
         if data.other_field == "fail":
             raise ValueError("This input is too long: 100.")
         # The docs write `data.some_numbers.array += 10`, which fails on an array decoded from
-        # binary input (msgpack_numpy's arrays are read-only views): a new array instead.
-        data.some_numbers = NumpyArrayField(data.some_numbers.array + 10)
+        # binary input (msgpack_numpy's arrays are read-only views): a new array instead. And
+        # `np.asarray`, because numpy answers `a + 10` on a 0-d array with a scalar, which
+        # binary mode writes as a plain float that NumpyArrayField (Python's or ours) refuses.
+        # (numpy is imported here: imported at the top of a chainlet module, truss's model
+        # loading imports it a second time and numpy refuses.)
+        import numpy as np
+
+        data.some_numbers = NumpyArrayField(np.asarray(data.some_numbers.array + 10))
         return data
 
 
