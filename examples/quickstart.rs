@@ -1,4 +1,5 @@
-//! The README's main job: a model holding a numpy-style array, worked on in Rust.
+//! The tour of models and modes: a model holding a numpy-style array, worked on in Rust, in
+//! JSON and binary mode. (The README's main job is `examples/chain.rs`.)
 //!
 //! Run with `cargo run --release --example quickstart`.
 
@@ -6,7 +7,7 @@ use chainmodel::msgpack::AlignedBytes;
 use chainmodel::prelude::*;
 use chainmodel::serde_json;
 
-/// The seed's model: an array of float64 numbers and a string.
+/// The Binary IO docs' model: an array of float64 numbers and a string.
 #[derive(ChainModel, Debug, Clone, PartialEq)]
 struct DataModel {
     some_numbers: NdArray<f64>,

@@ -1,4 +1,4 @@
-//! A dynamic payload, for messages without a model: the seed's "raw dicts on the client".
+//! A dynamic payload, for messages without a model: the raw dicts a Binary IO docs client sends.
 
 use std::fmt;
 
