@@ -13,15 +13,14 @@
 //! `TrussConfig`, its `start_command` starts this Worker, and its endpoints answer.
 
 mod common;
+mod example_support;
 mod server_support;
 mod truss_support;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::OnceLock;
+
+use example_support::{Example, start_example};
 
 use chainmodel::client::Client;
 use chainmodel::prelude::*;
@@ -31,56 +30,6 @@ use server_support::{DataModel, WorkerInput};
 #[derive(ChainModel, Debug, Clone, PartialEq)]
 struct ConsumerInput {
     data: Option<DataModel>,
-}
-
-/// A chainlet of examples/chain.rs, serving until this test process ends (its stdin closes).
-struct Example {
-    addr: SocketAddr,
-    _child: Mutex<Child>,
-    _stdin: ChildStdin,
-}
-
-impl Example {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
-/// The example's binary, which `cargo test` builds with the tests.
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/{profile}/deps");
-    let binary = dir.join("examples").join(format!("chain{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.is_file(), "{} is missing: `cargo test` builds it (a filtered build may not)", binary.display());
-    binary
-}
-
-/// Runs `chain ARGS --exit-with-stdin` and waits for its `serving on http://ADDR` line.
-fn start_example(args: &[&str]) -> Example {
-    let mut child = Command::new(example_binary())
-        .args(args)
-        .arg("--exit-with-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the example starts");
-    let stdin = child.stdin.take().expect("piped");
-    let stdout = child.stdout.take().expect("piped");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        while let Some(Ok(line)) = lines.next() {
-            if let Some(addr) = line.split("serving on http://").nth(1).and_then(|rest| rest.split(' ').next()) {
-                let _ = sender.send(addr.parse::<SocketAddr>().expect("an address"));
-                break;
-            }
-        }
-        // Keeps reading, so the chainlet's prints never fill the pipe.
-        for _ in lines {}
-    });
-    let addr = receiver.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("`chain {args:?}` did not start"));
-    Example { addr, _child: Mutex::new(child), _stdin: stdin }
 }
 
 fn rust_worker() -> &'static Example {

@@ -343,7 +343,7 @@ async fn a_dropped_connection_is_retried() {
     let once = Client::builder(format!("http://{proxy}/predict")).name("Worker").build().unwrap();
     let error = once.predict::<_, DataModel>(&input).await.unwrap_err();
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
-    assert!(error.to_string().starts_with("Error calling dependency Chainlet `Worker`: "), "{error}");
+    assert!(error.to_string().starts_with("Error calling dependency Chainlet `Worker` (1 attempt): "), "{error}");
     assert_eq!(accepted.load(Ordering::SeqCst), 1, "one attempt by default");
 }
 
@@ -353,7 +353,8 @@ async fn nothing_listening_is_a_connection_error() {
     let worker = Client::builder(format!("http://127.0.0.1:{port}/predict")).retries(2).build().unwrap();
     let started = Instant::now();
     let error = worker.predict::<_, DataModel>(&WorkerInput { data: data(vec![1]) }).await.unwrap_err();
-    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(matches!(error, Error::Connection { attempts: 2, .. }), "{error:?}");
+    assert!(error.to_string().contains(" (2 attempts): "), "{error}");
     assert!(started.elapsed() >= Duration::from_millis(50), "a pause before the second attempt");
 }
 

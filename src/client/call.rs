@@ -176,6 +176,9 @@ impl Client {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
+                Err(Error::Connection { chainlet, source, .. }) => {
+                    return Err(Error::Connection { chainlet, attempts: attempt, source });
+                }
                 result => return result,
             }
         }
@@ -245,7 +248,7 @@ impl Client {
     }
 
     fn connection(&self, source: reqwest::Error) -> Error {
-        Error::Connection { chainlet: self.name().to_owned(), source }
+        Error::Connection { chainlet: self.name().to_owned(), attempts: 1, source }
     }
 }
 

@@ -31,7 +31,9 @@ pub enum Error {
     Connection {
         /// The remote's name.
         chainlet: String,
-        /// What reqwest reported.
+        /// The attempts made, this one included ([`RpcOptions::retries`](super::RpcOptions::retries)).
+        attempts: u32,
+        /// What reqwest reported on the last one.
         source: reqwest::Error,
     },
     /// The input could not be encoded.
@@ -92,8 +94,9 @@ impl fmt::Display for Error {
                 // Python prints the float `timeout_sec`: `600.0`, `0.5`.
                 write!(f, "Timeout calling remote Chainlet `{chainlet}` ({:?} seconds limit).", limit.as_secs_f64())
             }
-            Error::Connection { chainlet, source } => {
-                write!(f, "Error calling dependency Chainlet `{chainlet}`: {source}")?;
+            Error::Connection { chainlet, attempts, source } => {
+                let attempts = if *attempts == 1 { "1 attempt".to_owned() } else { format!("{attempts} attempts") };
+                write!(f, "Error calling dependency Chainlet `{chainlet}` ({attempts}): {source}")?;
                 let mut cause = std::error::Error::source(source);
                 while let Some(error) = cause {
                     write!(f, ": {error}")?;

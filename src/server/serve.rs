@@ -3,6 +3,8 @@
 use std::future::{Future, IntoFuture};
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -48,6 +50,33 @@ pub struct Serve {
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
+    connections: OpenConnections,
+}
+
+/// The number of connections a [`Serve`] holds open, from [`Serve::connections`]: a gauge for
+/// metrics, and the proof that stalled or vanished clients are let go (it returns to zero).
+#[derive(Clone, Debug, Default)]
+pub struct OpenConnections(Arc<AtomicUsize>);
+
+impl OpenConnections {
+    /// Connections accepted and not yet closed.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn open(&self) -> ConnectionGuard {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        ConnectionGuard(self.0.clone())
+    }
+}
+
+/// Counts one connection until its task ends, however it ends.
+struct ConnectionGuard(Arc<AtomicUsize>);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Starts serving `router` on `listener`; see [`Serve`].
@@ -58,6 +87,7 @@ pub fn serve(listener: TcpListener, router: Router) -> Serve {
         header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
         shutdown: Box::pin(std::future::pending()),
+        connections: OpenConnections::default(),
     }
 }
 
@@ -84,8 +114,23 @@ impl Serve {
         self
     }
 
+    /// The count of open connections, to read while it serves.
+    ///
+    /// ```no_run
+    /// # async fn run(app: axum::Router) -> std::io::Result<()> {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    /// let serve = chainmodel::server::serve(listener, app);
+    /// let connections = serve.connections();
+    /// tokio::spawn(async move { serve.await });
+    /// println!("{} connections open", connections.get());
+    /// # Ok(()) }
+    /// ```
+    pub fn connections(&self) -> OpenConnections {
+        self.connections.clone()
+    }
+
     async fn run(self) -> io::Result<()> {
-        let Serve { listener, router, header_read_timeout, body_read_timeout, mut shutdown } = self;
+        let Serve { listener, router, header_read_timeout, body_read_timeout, mut shutdown, connections } = self;
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
         let graceful = GracefulShutdown::new();
@@ -108,7 +153,9 @@ impl Serve {
             });
             let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
             let connection = graceful.watch(connection);
+            let open = connections.open();
             tokio::spawn(async move {
+                let _open = open;
                 if let Err(error) = connection.await {
                     tracing::debug!(%peer, "connection ended with an error: {error}");
                 }

@@ -1,0 +1,147 @@
+//! The server's heap for one N-byte request: at most 2N plus a constant for a chainlet that
+//! decodes an owned model and answers it (the body, then the model and its encoding), and at
+//! most N plus a constant for a handler that reads the array through a view of the body and
+//! answers small. The client is a raw socket writing a buffer made before the measure, so the
+//! counting allocator (global to this test binary) sees the server alone.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::routing::post;
+use chainmodel::prelude::*;
+use chainmodel::server::{self, AlignedBody, Chainlet, ModelRejection, Reply};
+use std::io::{Read, Write};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: defers to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        // SAFETY: the caller's layout goes to the system allocator unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+        // SAFETY: `ptr` came from `alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Counted as a new block beside the old one: the worst moment of a reallocation.
+        let now = CURRENT.fetch_add(new_size, Ordering::SeqCst) + new_size;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        // SAFETY: as `GlobalAlloc::realloc`'s contract, passed on unchanged.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Room for the server's own buffers (hyper's read buffer, headers, the runtime's tasks).
+const SLACK: usize = 2 << 20;
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Tensor {
+    name: String,
+    values: NdArray<f32>,
+}
+
+#[derive(ChainModel)]
+struct TensorView<'a> {
+    name: &'a str,
+    values: NdArrayView<'a, f32>,
+}
+
+#[derive(ChainModel)]
+struct Summary {
+    len: usize,
+    sum: f64,
+    borrowed: bool,
+}
+
+async fn summarize(body: AlignedBody) -> Result<Reply<Summary>, ModelRejection> {
+    let tensor: TensorView<'_> = body.decode()?;
+    let sum = tensor.values.as_slice().iter().map(|&x| f64::from(x)).sum();
+    let summary = Summary { len: tensor.values.len(), sum, borrowed: tensor.values.is_borrowed() };
+    Ok(body.mode().reply(summary))
+}
+
+/// Serves the echo chainlet on `/predict` and the view handler on `/summarize`, in a runtime on
+/// a thread of its own.
+fn start_server() -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let echo = Chainlet::new(|tensor: Tensor| async move { Ok::<_, server::RemoteError>(tensor) });
+            let app = echo.into_router().route("/summarize", post(summarize));
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            server::serve(listener, app).await.unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// Posts `head` + `body` and reads the whole response into `sink`, which the caller made large
+/// enough beforehand; returns the response's length.
+fn exchange(addr: SocketAddr, head: &[u8], body: &[u8], sink: &mut [u8]) -> usize {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    stream.write_all(head).unwrap();
+    stream.write_all(body).unwrap();
+    let mut len = 0;
+    loop {
+        match stream.read(&mut sink[len..]).unwrap() {
+            0 => return len,
+            n => len += n,
+        }
+    }
+}
+
+/// The server's peak heap during one exchange, beyond what was live before it.
+fn peak_of_exchange(addr: SocketAddr, path: &str, body: &[u8], sink: &mut [u8]) -> (usize, usize) {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let before = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(before, Ordering::SeqCst);
+    let len = exchange(addr, head.as_bytes(), body, sink);
+    (PEAK.load(Ordering::SeqCst) - before, len)
+}
+
+#[test]
+fn the_server_takes_at_most_twice_the_request_and_once_with_a_view() {
+    let addr = start_server();
+    let values: Vec<f32> = (0..8 << 20).map(|i| i as f32).collect();
+    let body = Tensor { name: "activations".into(), values: NdArray::from_vec(values) }.to_msgpack().unwrap();
+    let n = body.len(); // 32 MiB and a little
+    let mut sink = vec![0u8; 2 * n];
+    // A first exchange warms the server (its runtime, its pools) before the measures.
+    let _ = peak_of_exchange(addr, "/summarize", &body, &mut sink);
+
+    let (peak, len) = peak_of_exchange(addr, "/predict", &body, &mut sink);
+    let response = &sink[..len];
+    assert!(response.starts_with(b"HTTP/1.1 200 OK"), "{:?}", String::from_utf8_lossy(&response[..200.min(len)]));
+    assert!(len > n, "the echo answers the whole tensor");
+    assert!(peak <= 2 * n + SLACK, "echo: {peak} bytes of heap for a {n}-byte request (bound 2N + {SLACK})");
+    eprintln!("echo: peak heap {peak} bytes for a {n}-byte request ({:.3} N)", peak as f64 / n as f64);
+
+    let (peak, len) = peak_of_exchange(addr, "/summarize", &body, &mut sink);
+    let response = String::from_utf8_lossy(&sink[..len]);
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(len < 1000, "a small answer");
+    assert!(peak <= n + SLACK, "view: {peak} bytes of heap for a {n}-byte request (bound N + {SLACK})");
+    eprintln!("view: peak heap {peak} bytes for a {n}-byte request ({:.3} N)", peak as f64 / n as f64);
+}
