@@ -24,7 +24,7 @@ mod ndarray_conv;
 pub mod schema;
 mod value;
 
-pub use array::{AnyArray, MAX_DIMENSIONS, NdArray, NdArrayView, element_count};
+pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};
 pub use bytes::Bytes;
 #[cfg(feature = "chrono")]
 pub use chrono;

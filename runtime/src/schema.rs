@@ -10,9 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
-use crate::array::{AnyArray, NdArray, NdArrayView};
+use crate::array::{AnyArray, ArrayBase, Storage};
 use crate::bytes::Bytes;
-use crate::element::Element;
 use crate::json::JsonEncode;
 
 /// A type with a JSON Schema, the one pydantic gives its Python equivalent.
@@ -315,13 +314,7 @@ fn array_schema() -> Value {
     })
 }
 
-impl<T: Element> JsonSchema for NdArray<T> {
-    fn schema(_: &mut SchemaGenerator) -> Value {
-        array_schema()
-    }
-}
-
-impl<T: Element> JsonSchema for NdArrayView<'_, T> {
+impl<S: Storage> JsonSchema for ArrayBase<S> {
     fn schema(_: &mut SchemaGenerator) -> Value {
         array_schema()
     }

@@ -1,15 +1,14 @@
-//! numpy-compatible n-dimensional arrays: owned ([`NdArray`]), borrowed from a message
-//! ([`NdArrayView`]) and of a dtype known only at run time ([`AnyArray`]).
+//! numpy-compatible n-dimensional arrays: one type over its storage ([`ArrayBase`]) in two
+//! kinds, owned ([`NdArray`]) and borrowed from a message ([`NdArrayView`]), and arrays of a
+//! dtype known only at run time ([`AnyArray`]).
 
 mod any;
-mod owned;
+mod base;
 mod shape;
-mod view;
 
 pub use any::AnyArray;
-pub use owned::NdArray;
+pub use base::{ArrayBase, FromElements, NdArray, NdArrayView, Storage};
 pub(crate) use shape::Shape;
-pub use view::NdArrayView;
 
 use std::borrow::Cow;
 

@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::array::{AnyArray, NdArray, NdArrayView, Shape, byte_size};
+use crate::array::{AnyArray, ArrayBase, FromElements, Shape, Storage, byte_size};
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, ErrorKind};
@@ -41,13 +41,7 @@ fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[
     writer.raw("\"}");
 }
 
-impl<T: Element> JsonEncode for NdArray<T> {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-}
-
-impl<T: Element> JsonEncode for NdArrayView<'_, T> {
+impl<S: Storage> JsonEncode for ArrayBase<S> {
     fn encode_json(&self, writer: &mut JsonWriter) {
         write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
     }
@@ -202,20 +196,12 @@ fn typed_elements<T: Element>(parts: &ArrayParts<'_>) -> Result<Vec<T>, Error> {
     Ok(elements)
 }
 
-impl<'de, T: Element> JsonDecode<'de> for NdArray<T> {
+impl<'de, S: FromElements<'de>> JsonDecode<'de> for ArrayBase<S> {
+    /// JSON carries base64 text, so a view always owns its decoded elements.
     fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
         let parts = read_parts(reader)?;
-        let elements = typed_elements::<T>(&parts)?;
-        Ok(NdArray::from_parts_unchecked(parts.shape, elements))
-    }
-}
-
-impl<'de, T: Element> JsonDecode<'de> for NdArrayView<'_, T> {
-    /// JSON carries base64 text, so the view always owns its decoded elements.
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        let parts = read_parts(reader)?;
-        let elements = typed_elements::<T>(&parts)?;
-        Ok(NdArrayView::from_parts_unchecked(parts.shape, elements.into()))
+        let elements = typed_elements::<S::Elem>(&parts)?;
+        Ok(ArrayBase::from_parts_unchecked(parts.shape, S::from_elements(elements.into())))
     }
 }
 
@@ -252,6 +238,7 @@ pub(crate) fn array_from_values(data_b64: &str, shape: &[crate::Value], dtype: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NdArray;
     use crate::json::{from_str, to_string};
 
     #[test]

@@ -1,13 +1,10 @@
 //! msgpack_numpy's maps: arrays `{nd: true, type, kind, shape, data}` and numpy scalars
 //! `{nd: false, type, data}`, with bin keys (str keys are read too), and binary fields.
 
-use std::borrow::Cow;
-
 use super::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
-use crate::array::{AnyArray, NdArray, NdArrayView, Shape, elements_from_bytes};
+use crate::array::{AnyArray, ArrayBase, FromElements, Shape, Storage, elements_from_bytes};
 use crate::bytes::Bytes;
 use crate::dtype::{ByteOrder, DType, ScalarType};
-use crate::element::Element;
 use crate::error::{Error, ErrorKind};
 use crate::msgpack::write::ARRAY_ALIGNMENT;
 
@@ -71,17 +68,7 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
     writer.raw(data);
 }
 
-impl<T: Element> MsgpackEncode for NdArray<T> {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-
-    fn size_hint(&self) -> usize {
-        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
-    }
-}
-
-impl<T: Element> MsgpackEncode for NdArrayView<'_, T> {
+impl<S: Storage> MsgpackEncode for ArrayBase<S> {
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
     }
@@ -193,25 +180,15 @@ fn read_array_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>,
     Ok(map)
 }
 
-impl<'de, T: Element> MsgpackDecode<'de> for NdArray<T> {
+impl<'de, S: FromElements<'de>> MsgpackDecode<'de> for ArrayBase<S> {
     const MIN_LEN: usize = MIN_ARRAY_LEN;
 
-    /// One copy of the payload into the array (a byte swap too, for the other byte order).
+    /// A view borrows the payload when it is aligned for its elements and in native byte
+    /// order; an owned array copies it once (byte-swapping, for the other byte order).
     fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
         let map = read_array_map(reader)?;
-        let elements = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
-        Ok(NdArray::from_parts_unchecked(map.shape, elements.into_owned()))
-    }
-}
-
-impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
-    const MIN_LEN: usize = MIN_ARRAY_LEN;
-
-    /// Borrows the payload when it is aligned for `T` and in native byte order.
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        let map = read_array_map(reader)?;
-        let elements: Cow<'a, [T]> = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
-        Ok(NdArrayView::from_parts_unchecked(map.shape, elements))
+        let elements = elements_from_bytes::<S::Elem>(map.dtype, &map.shape, map.data)?;
+        Ok(ArrayBase::from_parts_unchecked(map.shape, S::from_elements(elements)))
     }
 }
 
@@ -325,6 +302,7 @@ impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NdArray;
 
     #[test]
     fn aligned_payloads_start_at_multiples_of_eight() {
