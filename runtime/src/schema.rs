@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::array::{AnyArray, ArrayBase, Storage};
 use crate::bytes::Bytes;
-use crate::json::JsonEncode;
+use crate::codec::Encode;
 
 /// A type with a JSON Schema, the one pydantic gives its Python equivalent.
 pub trait JsonSchema {
@@ -179,11 +179,11 @@ pub trait SchemaDefault {
     fn default_value(&self) -> Value;
 }
 
-impl<T: JsonEncode + ?Sized> SchemaDefault for T {
+impl<T: Encode + ?Sized> SchemaDefault for T {
     fn default_value(&self) -> Value {
-        // Bytes too: pydantic writes a bytes default as its UTF-8 text, as their JSON form does.
+        // Bytes too: pydantic writes a bytes default as its UTF-8 text, as the JSON writer does.
         let mut writer = crate::json::JsonWriter::new();
-        self.encode_json(&mut writer);
+        self.encode(&mut writer);
         let text = writer.into_string();
         // Our own JSON text always parses; NaN (written as null) stays null.
         serde_json::from_str(&text).unwrap_or(Value::Null)

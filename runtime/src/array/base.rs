@@ -6,6 +6,7 @@ use std::fmt;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
 use crate::array::{Shape, byte_size, check_element_len, element_count, elements_from_bytes};
+use crate::codec::{Decode, Encode, Reader, Writer};
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::Error;
@@ -332,6 +333,30 @@ impl<S: Storage> fmt::Display for ArrayBase<S> {
 impl<S: Storage> fmt::Debug for ArrayBase<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         format::write_array_repr(f, S::NAME, self.dtype(), &self.shape, self.as_slice())
+    }
+}
+
+impl<'de, S: FromElements<'de>> Decode<'de> for ArrayBase<S> {
+    const MIN_LEN: usize = crate::msgpack::MIN_ARRAY_LEN;
+
+    /// A view borrows a msgpack payload that is aligned for its elements and in native byte
+    /// order; otherwise (and always for JSON's base64) the elements are converted in one copy.
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let parts = reader.read_array()?;
+        let elements = parts.elements::<S::Elem>()?;
+        Ok(ArrayBase::from_parts_unchecked(parts.into_shape(), S::from_elements(elements)))
+    }
+}
+
+impl<S: Storage> Encode for ArrayBase<S> {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_array(self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+    }
+
+    fn size_hint(&self) -> usize {
+        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
     }
 }
 
