@@ -51,7 +51,9 @@ fn decode_impl(
         impl #impl_generics #private::Decode<'__de> for #ident #ty_generics #where_clause {
             #min_len
 
-            fn decode<__R: #private::Reader<'__de>>(__reader: &mut __R) -> ::core::result::Result<Self, #private::Error> {
+            fn decode<__R: #private::Reader<'__de>>(
+                __reader: &mut __R,
+            ) -> ::core::result::Result<Self, #private::Error> {
                 #body
             }
         }

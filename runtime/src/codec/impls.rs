@@ -430,3 +430,74 @@ impl Encode for [u8] {
         self.len() + 5
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::codec::{Decode, MapAccess, Reader, SeqAccess};
+    use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter};
+    use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+
+    /// The per-mode traits are faces of the one codec: the same value either way.
+    #[test]
+    fn faces_call_the_one_codec() {
+        let value = (3i64, "x".to_owned(), vec![1.5f64]);
+        let mut json = JsonWriter::new();
+        value.encode_json(&mut json);
+        let json = json.into_string();
+        assert_eq!(json, r#"[3,"x",[1.5]]"#);
+        assert_eq!(<(i64, String, Vec<f64>)>::decode_json(&mut JsonReader::new(json.as_bytes())).unwrap(), value);
+        let mut msgpack = MsgpackWriter::new(false);
+        value.encode_msgpack(&mut msgpack);
+        let msgpack = msgpack.into_vec();
+        assert_eq!(<(i64, String, Vec<f64>)>::decode_msgpack(&mut MsgpackReader::new(&msgpack)).unwrap(), value);
+    }
+
+    /// Binary mode reads a `dict[str, ..]` key given as bytes as its text, as pydantic's lax
+    /// mode does with what truss's deserializer hands it.
+    #[test]
+    fn binary_mode_reads_bin_keys_as_text() {
+        let message = [0x82, 0xc4, 1, b'a', 1, 0xa1, b'b', 2];
+        let map: HashMap<String, i64> = crate::msgpack::from_slice(&message).unwrap();
+        assert_eq!(map, HashMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]));
+        let value: serde_json::Value = crate::msgpack::from_slice(&message).unwrap();
+        assert_eq!(value, serde_json::json!({"a": 1, "b": 2}));
+    }
+
+    /// A visitor that stops early leaves the rest of a list or map to the reader, which skips
+    /// it and closes the container; what follows reads as it should.
+    #[test]
+    fn msgpack_containers_are_closed_by_the_reader() {
+        // [[1, 2, 3], {"a": [4], "b": 5}, 6]
+        let message = [0x93, 0x93, 1, 2, 3, 0x82, 0xa1, b'a', 0x91, 4, 0xa1, b'b', 5, 6];
+        let mut reader = MsgpackReader::new(&message);
+        let (first, key, last) = reader
+            .read_seq(|seq| {
+                let first = seq.next_element::<FirstOf>()?.map(|f| f.0);
+                let key = seq.next_element::<FirstKey>()?.map(|k| k.0);
+                Ok((first, key, seq.next_element::<i64>()?))
+            })
+            .unwrap();
+        assert_eq!((first, key.as_deref(), last), (Some(1), Some("a"), Some(6)));
+        reader.finish().unwrap();
+    }
+
+    /// The first element of a list of integers.
+    struct FirstOf(i64);
+
+    impl<'de> Decode<'de> for FirstOf {
+        fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, crate::Error> {
+            reader.read_seq(|seq| Ok(FirstOf(seq.next_element()?.unwrap_or_default())))
+        }
+    }
+
+    /// The first key of a map, its value left unread.
+    struct FirstKey(String);
+
+    impl<'de> Decode<'de> for FirstKey {
+        fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, crate::Error> {
+            reader.read_map(|map| Ok(FirstKey(map.next_key()?.unwrap_or_default())))
+        }
+    }
+}

@@ -159,7 +159,11 @@ fn check_length(dtype: DType, shape: &[usize], text: &Base64Text<'_>) -> Result<
 }
 
 /// Decodes base64 `text` into typed elements in native byte order, straight into their buffer.
-pub(crate) fn typed_elements<T: Element>(dtype: DType, shape: &[usize], text: &Base64Text<'_>) -> Result<Vec<T>, Error> {
+pub(crate) fn typed_elements<T: Element>(
+    dtype: DType,
+    shape: &[usize],
+    text: &Base64Text<'_>,
+) -> Result<Vec<T>, Error> {
     if dtype.scalar_type() != T::SCALAR_TYPE {
         return Err(Error::dtype_mismatch(T::dtype(), dtype));
     }

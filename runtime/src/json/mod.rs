@@ -39,7 +39,12 @@ use crate::error::Error;
 /// `Bytes` or `&[u8]` field is binary-only: the functions that make JSON ask for
 /// [`JsonForm`] too, which such a model lacks.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be written as JSON", label = "needs a JSON form")]
-pub trait JsonEncode: Encode {}
+pub trait JsonEncode: Encode {
+    /// Writes the value's JSON text: [`Encode::encode`] with the JSON writer.
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        self.encode(writer);
+    }
+}
 
 impl<T: Encode + ?Sized> JsonEncode for T {}
 
@@ -47,7 +52,12 @@ impl<T: Encode + ?Sized> JsonEncode for T {}
 /// included (`"3"` for an integer, `1` for `true`): the JSON face of [`Decode`], which every
 /// decodable type has. The functions that read JSON ask for [`JsonForm`] too.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from JSON", label = "needs a JSON form")]
-pub trait JsonDecode<'de>: Decode<'de> {}
+pub trait JsonDecode<'de>: Decode<'de> {
+    /// Reads one value: [`Decode::decode`] with the JSON reader.
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        Self::decode(reader)
+    }
+}
 
 impl<'de, T: Decode<'de>> JsonDecode<'de> for T {}
 

@@ -38,7 +38,12 @@ use crate::error::Error;
 /// A type with a msgpack form, written as truss writes the equivalent Python value: the
 /// binary face of [`Encode`], which every encodable type has.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be written as msgpack", label = "needs a msgpack form")]
-pub trait MsgpackEncode: Encode {}
+pub trait MsgpackEncode: Encode {
+    /// Writes the value: [`Encode::encode`] with the msgpack writer.
+    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
+        self.encode(writer);
+    }
+}
 
 impl<T: Encode + ?Sized> MsgpackEncode for T {}
 
@@ -48,6 +53,11 @@ impl<T: Encode + ?Sized> MsgpackEncode for T {}
 pub trait MsgpackDecode<'de>: Decode<'de> {
     /// [`Decode::MIN_LEN`]: the fewest bytes a valid encoding of the value takes.
     const MIN_LEN: usize = <Self as Decode<'de>>::MIN_LEN;
+
+    /// Reads one value: [`Decode::decode`] with the msgpack reader.
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        Self::decode(reader)
+    }
 }
 
 impl<'de, T: Decode<'de>> MsgpackDecode<'de> for T {}
