@@ -58,7 +58,7 @@ impl<'de> Decode<'de> for Decimal {
             {
                 return parse(json.parse_number()?.text);
             }
-            parse(&r.read_str()?)
+            parse(&super::text(r)?)
         })
     }
 }

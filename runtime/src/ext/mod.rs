@@ -11,15 +11,51 @@ mod decimal;
 #[cfg(feature = "uuid")]
 mod uuid;
 
-use crate::codec::Reader;
+use std::borrow::Cow;
+
+use crate::codec::{Kind, Reader};
 use crate::error::Error;
 
-/// Reads a string and parses it with `parse`, naming `what` in the error.
+/// The text of an extension value: pydantic's JSON string, or the str in truss's map. (Not
+/// bytes, which pydantic's lax str would take: truss's decoder hands the map's data to
+/// `datetime.fromisoformat`, `UUID` or `Decimal` before pydantic sees it, and they refuse bytes.)
+pub(crate) fn text<'de, R: Reader<'de>>(reader: &mut R) -> Result<Cow<'de, str>, Error> {
+    if R::BINARY && reader.peek()? == Kind::Bytes {
+        return Err(Error::unexpected_type("a string", "bytes"));
+    }
+    reader.read_str()
+}
+
+/// Reads an extension value's text and parses it with `parse`, naming `what` in the error.
 pub(crate) fn read_text<'de, R: Reader<'de>, T>(
     reader: &mut R,
     what: &str,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, Error> {
-    let text = reader.read_str()?;
+    let text = text(reader)?;
     parse(&text).ok_or_else(|| Error::invalid_value(format!("expected {what}, got {text:?}")))
+}
+
+#[cfg(all(test, feature = "uuid"))]
+mod tests {
+    use uuid::Uuid;
+
+    /// truss's map holds the text as a str; as data, bytes are refused (truss's decoder would
+    /// fail on them), though pydantic's lax str reads bytes elsewhere in binary mode.
+    #[test]
+    fn truss_map_data_is_a_str() {
+        let text = b"67e55044-10b1-426f-9247-bb680e5fe0c8";
+        let map = |data_marker: &[u8]| {
+            let mut message = vec![0x82, 0xc4, 8];
+            message.extend_from_slice(b"__uuid__");
+            message.extend_from_slice(&[0xc3, 0xc4, 4, b'd', b'a', b't', b'a']);
+            message.extend_from_slice(data_marker);
+            message.extend_from_slice(text);
+            message
+        };
+        let uuid: Uuid = crate::msgpack::from_slice(&map(&[0xd9, 36])).unwrap();
+        assert_eq!(uuid.to_string().as_bytes(), text);
+        let err = crate::msgpack::from_slice::<Uuid>(&map(&[0xc4, 36])).unwrap_err();
+        assert_eq!(err.to_string(), "data: expected a string, got bytes");
+    }
 }
