@@ -171,3 +171,17 @@ fn raw_identifiers_and_non_ascii_names() {
     assert_eq!((&a, &b), (&order, &order));
     assert_eq!(Order::from_json(r#"{"crèmeBrûlée":"éclair"}"#).unwrap().crème_brûlée, Dessert::Éclair);
 }
+
+/// Binary mode reads a string enum's value given as bytes as its text, as pydantic's lax mode
+/// reads the bytes truss's deserializer hands it (model keys may be bytes too, as truss's and
+/// msgpack_numpy's are).
+#[test]
+fn binary_mode_reads_an_enum_value_from_bytes() {
+    // {b"type": b"Text", "async": 1}
+    let message =
+        [0x82, 0xc4, 4, b't', b'y', b'p', b'e', 0xc4, 4, b'T', b'e', b'x', b't', 0xa5, b'a', b's', b'y', b'n', b'c', 1];
+    assert_eq!(Message::from_msgpack(&message).unwrap(), Message { r#type: Kind::r#Text, r#async: true });
+    let unknown = [0x82, 0xa4, b't', b'y', b'p', b'e', 0xc4, 1, b'x', 0xa5, b'a', b's', b'y', b'n', b'c', 1];
+    let err = Message::from_msgpack(&unknown).unwrap_err();
+    assert_eq!(err.to_string(), r#"type: expected 'match' or 'Text', got "x""#);
+}

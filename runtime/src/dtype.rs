@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+#[cfg(test)]
+use crate::error::ErrorKind;
 
 /// The element types an array can hold: numpy's numeric and bool types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -232,14 +234,14 @@ impl DType {
     ///
     /// Anything else, including dtypes numpy has but chainmodel does not carry (`object`,
     /// `|O`, `|V8`, `<U5`, `|S3`, `<M8[ns]`, `float128`), is an
-    /// [`ErrorKind::UnsupportedDType`] naming the text.
+    /// [`ErrorKind::UnsupportedDType`](crate::ErrorKind::UnsupportedDType) naming the text.
     pub fn parse(text: &str) -> Result<DType, Error> {
         if let Some(dtype) = Self::parse_short_protocol(text.as_bytes()) {
             return Ok(dtype);
         }
         Self::parse_protocol(text)
             .or_else(|| ScalarType::from_name(text).map(DType::native))
-            .ok_or_else(|| ErrorKind::UnsupportedDType(text.to_owned()).into())
+            .ok_or_else(|| Error::unsupported_dtype(text))
     }
 
     /// The common case on the wire, `<f4` and its kin, without the general parser.

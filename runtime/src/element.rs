@@ -6,7 +6,7 @@ use half::f16;
 use num_complex::Complex;
 
 use crate::dtype::{DType, ScalarType};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::format::Scalar;
 
 mod private {
@@ -130,6 +130,6 @@ impl Element for bool {
 pub(crate) fn check_bools(bytes: &[u8]) -> Result<(), Error> {
     match bytes.iter().position(|&b| b > 1) {
         None => Ok(()),
-        Some(index) => Err(ErrorKind::InvalidBool { index, value: bytes[index] }.into()),
+        Some(index) => Err(Error::invalid_bool(index, bytes[index])),
     }
 }

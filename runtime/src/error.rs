@@ -216,6 +216,135 @@ impl Error {
     }
 }
 
+/// Every error is built here, one constructor per kind (and per recurring message), so that
+/// each kind's wording, and later its pydantic `type` and `msg`, has one place. Cold: errors
+/// are off the decoders' hot paths.
+impl Error {
+    #[cold]
+    pub(crate) fn unsupported_dtype(text: impl Into<String>) -> Self {
+        ErrorKind::UnsupportedDType(text.into()).into()
+    }
+
+    #[cold]
+    pub(crate) fn shape_overflow(shape: &[usize]) -> Self {
+        ErrorKind::ShapeOverflow(shape.to_vec()).into()
+    }
+
+    #[cold]
+    pub(crate) fn too_many_dimensions(count: usize) -> Self {
+        ErrorKind::TooManyDimensions(count).into()
+    }
+
+    #[cold]
+    pub(crate) fn length_mismatch(shape: &[usize], dtype: DType, expected: usize, actual: usize) -> Self {
+        ErrorKind::LengthMismatch { shape: shape.to_vec(), dtype, expected, actual }.into()
+    }
+
+    #[cold]
+    pub(crate) fn dtype_mismatch(expected: DType, actual: DType) -> Self {
+        ErrorKind::DTypeMismatch { expected, actual }.into()
+    }
+
+    #[cold]
+    pub(crate) fn syntax(format: &'static str, offset: usize, message: &'static str) -> Self {
+        ErrorKind::Syntax { format, offset, message }.into()
+    }
+
+    /// `expected` and `found` with their articles: `an integer`, `a string`.
+    #[cold]
+    pub(crate) fn unexpected_type(expected: &'static str, found: &'static str) -> Self {
+        ErrorKind::UnexpectedType { expected, found }.into()
+    }
+
+    #[cold]
+    pub(crate) fn missing_field() -> Self {
+        ErrorKind::MissingField.into()
+    }
+
+    /// A key `#[chain(deny_unknown_fields)]` refuses, located at the key.
+    #[cold]
+    pub(crate) fn unknown_field(key: &[u8]) -> Self {
+        Error::from(ErrorKind::UnknownField).at_field(String::from_utf8_lossy(key).into_owned())
+    }
+
+    /// `value` as written in the input (or as read, where the input has no text).
+    #[cold]
+    pub(crate) fn out_of_range(value: impl fmt::Display, ty: &'static str) -> Self {
+        ErrorKind::OutOfRange { value: value.to_string(), ty }.into()
+    }
+
+    #[cold]
+    pub(crate) fn invalid_value(message: impl Into<String>) -> Self {
+        ErrorKind::InvalidValue(message.into()).into()
+    }
+
+    #[cold]
+    pub(crate) fn too_deep(limit: usize) -> Self {
+        ErrorKind::TooDeep(limit).into()
+    }
+
+    #[cold]
+    pub(crate) fn message_too_large(size: usize, limit: usize) -> Self {
+        ErrorKind::MessageTooLarge { size, limit }.into()
+    }
+
+    #[cold]
+    pub(crate) fn too_long_for_msgpack(what: &'static str, len: usize) -> Self {
+        ErrorKind::TooLongForMsgpack { what, len }.into()
+    }
+
+    #[cold]
+    pub(crate) fn io(error: &std::io::Error) -> Self {
+        ErrorKind::Io(error.to_string()).into()
+    }
+
+    #[cold]
+    pub(crate) fn unsupported_array(message: impl Into<String>) -> Self {
+        ErrorKind::UnsupportedArray(message.into()).into()
+    }
+
+    #[cold]
+    pub(crate) fn invalid_bool(index: usize, value: u8) -> Self {
+        ErrorKind::InvalidBool { index, value }.into()
+    }
+
+    // Recurring messages of `InvalidValue`.
+
+    /// A string that is none of an enum's values (`expected` in pydantic's words: `'a' or 'b'`).
+    #[cold]
+    pub(crate) fn unknown_variant(value: &str, expected: &str) -> Self {
+        Error::invalid_value(format!("expected {expected}, got {value:?}"))
+    }
+
+    /// A borrowed field (`&str`, `&[u8]`) given text with escapes, which only an owned copy holds.
+    #[cold]
+    pub(crate) fn cannot_borrow(field_type: &'static str) -> Self {
+        Error::invalid_value(match field_type {
+            "&str" => "a string with escapes cannot be borrowed into a `&str` field; use `String` or `Cow<str>`",
+            _ => "a borrowed &[u8] cannot hold a string with escapes",
+        })
+    }
+
+    /// A tuple given a list of another length.
+    #[cold]
+    pub(crate) fn wrong_tuple_length(len: usize) -> Self {
+        Error::invalid_value(format!("expected an array of {len} elements"))
+    }
+
+    /// numpy's object arrays carry a pickle, which is never interpreted.
+    #[cold]
+    pub(crate) fn object_array() -> Self {
+        Error::unsupported_array(
+            "refusing a numpy object array (kind 'O'): its data is a pickle, which chainmodel never interprets",
+        )
+    }
+
+    #[cold]
+    pub(crate) fn structured_array() -> Self {
+        Error::unsupported_array("structured numpy arrays (kind 'V') are not supported")
+    }
+}
+
 impl ErrorKind {
     /// The pydantic error type closest to this kind (`missing`, `int_type`, `json_invalid`, …).
     pub fn pydantic_type(&self) -> &'static str {

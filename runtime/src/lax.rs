@@ -1,11 +1,12 @@
-//! pydantic's lax conversions, shared by both codecs: JSON mode follows
-//! `model_validate_json`, binary mode `model_validate` of what truss's deserializer makes of
-//! the message (Python objects), and where the two agree the rule is written once here.
+//! pydantic's lax conversions of text and numbers, where the two modes' rules agree: the
+//! readers apply them (`json/input.rs` as `model_validate_json` does, `msgpack/input.rs` as
+//! `model_validate` does on what truss's deserializer makes of a message), each rule written
+//! once here.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 
 fn invalid(message: String) -> Error {
-    ErrorKind::InvalidValue(message).into()
+    Error::invalid_value(message)
 }
 
 /// An integer from a string: digits with spaces around, or a float's text with no fractional
@@ -17,7 +18,7 @@ pub(crate) fn int_from_str(text: &str) -> Result<i128, Error> {
         return Err(invalid(format!("expected an integer, got the string {text:?}")));
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return trimmed.parse::<i128>().map_err(|_| out_of_range(trimmed, "an integer"));
+        return trimmed.parse::<i128>().map_err(|_| Error::out_of_range(trimmed, "an integer"));
     }
     int_from_float(trimmed.parse().unwrap_or(f64::NAN), trimmed)
 }
@@ -33,7 +34,7 @@ pub(crate) fn int_from_float(value: f64, text: impl std::fmt::Display) -> Result
     }
     // Past ±1.7e38 a float is outside i128, and so outside every supported integer type.
     if value.abs() >= 1.7e38 {
-        return Err(out_of_range(&text.to_string(), "an integer"));
+        return Err(Error::out_of_range(text, "an integer"));
     }
     Ok(value as i128)
 }
@@ -60,8 +61,4 @@ pub(crate) fn bool_from_str(text: &str) -> Result<bool, Error> {
         "1" | "on" | "t" | "true" | "y" | "yes" => Ok(true),
         _ => Err(invalid(format!("expected a boolean, got the string {text:?}"))),
     }
-}
-
-pub(crate) fn out_of_range(value: &str, ty: &'static str) -> Error {
-    ErrorKind::OutOfRange { value: value.to_owned(), ty }.into()
 }

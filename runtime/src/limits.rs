@@ -29,7 +29,7 @@ impl Limits {
 
     pub(crate) fn check_size(&self, len: usize) -> Result<(), crate::Error> {
         if len > self.max_message_size {
-            return Err(crate::ErrorKind::MessageTooLarge { size: len, limit: self.max_message_size }.into());
+            return Err(crate::Error::message_too_large(len, self.max_message_size));
         }
         Ok(())
     }

@@ -7,15 +7,18 @@ use std::borrow::Cow;
 
 use ndarray::{Array, ArrayD, ArrayView, ArrayViewD, ArrayViewMutD, Dimension, IxDyn};
 
-use crate::array::{NdArray, NdArrayView};
+use crate::array::{ArrayBase, NdArray, NdArrayView, Storage};
 use crate::element::Element;
 
-impl<T: Element> NdArray<T> {
+impl<S: Storage> ArrayBase<S> {
     /// Borrows the array as an `ndarray` view, without copying.
-    pub fn as_ndarray(&self) -> ArrayViewD<'_, T> {
+    pub fn as_ndarray(&self) -> ArrayViewD<'_, S::Elem> {
         ArrayView::from_shape(IxDyn(self.shape()), self.as_slice())
-            .expect("an NdArray's shape always matches its length")
+            .expect("an array's shape always matches its length")
     }
+}
+
+impl<T: Element> NdArray<T> {
 
     /// Borrows the array as a mutable `ndarray` view, without copying.
     pub fn as_ndarray_mut(&mut self) -> ArrayViewMutD<'_, T> {
@@ -53,13 +56,6 @@ impl<T: Element, D: Dimension> From<Array<T, D>> for NdArray<T> {
     }
 }
 
-impl<'a, T: Element> NdArrayView<'a, T> {
-    /// Borrows the view as an `ndarray` view, without copying.
-    pub fn as_ndarray(&self) -> ArrayViewD<'_, T> {
-        ArrayView::from_shape(IxDyn(self.shape()), self.as_slice())
-            .expect("an NdArrayView's shape always matches its length")
-    }
-}
 
 impl<'a, T: Element, D: Dimension> From<ArrayView<'a, T, D>> for NdArrayView<'a, T> {
     /// Borrows the data when the view is in standard (C) order; copies it otherwise.

@@ -10,10 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
-use crate::array::{AnyArray, NdArray, NdArrayView};
+use crate::array::{AnyArray, ArrayBase, Storage};
 use crate::bytes::Bytes;
-use crate::element::Element;
-use crate::json::JsonEncode;
+use crate::codec::Encode;
 
 /// A type with a JSON Schema, the one pydantic gives its Python equivalent.
 pub trait JsonSchema {
@@ -180,11 +179,11 @@ pub trait SchemaDefault {
     fn default_value(&self) -> Value;
 }
 
-impl<T: JsonEncode + ?Sized> SchemaDefault for T {
+impl<T: Encode + ?Sized> SchemaDefault for T {
     fn default_value(&self) -> Value {
-        // Bytes too: pydantic writes a bytes default as its UTF-8 text, as their JSON form does.
+        // Bytes too: pydantic writes a bytes default as its UTF-8 text, as the JSON writer does.
         let mut writer = crate::json::JsonWriter::new();
-        self.encode_json(&mut writer);
+        self.encode(&mut writer);
         let text = writer.into_string();
         // Our own JSON text always parses; NaN (written as null) stays null.
         serde_json::from_str(&text).unwrap_or(Value::Null)
@@ -315,13 +314,7 @@ fn array_schema() -> Value {
     })
 }
 
-impl<T: Element> JsonSchema for NdArray<T> {
-    fn schema(_: &mut SchemaGenerator) -> Value {
-        array_schema()
-    }
-}
-
-impl<T: Element> JsonSchema for NdArrayView<'_, T> {
+impl<S: Storage> JsonSchema for ArrayBase<S> {
     fn schema(_: &mut SchemaGenerator) -> Value {
         array_schema()
     }

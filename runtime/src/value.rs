@@ -4,10 +4,10 @@ use std::fmt;
 
 use crate::array::AnyArray;
 use crate::bytes::Bytes;
-use crate::error::{Error, ErrorKind};
-use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
+use crate::codec::{Decode, Encode, Kind, MapAccess, Number, Reader, Writer};
 use crate::dtype::DType;
-use crate::msgpack::{Kind, MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter, NumpyScalar};
+use crate::error::Error;
+use crate::msgpack::NumpyScalar;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
 /// Any value a Python service sends: what `truss_msgpack_deserialize` or `json.loads` gives,
@@ -232,51 +232,42 @@ impl Value {
     }
 }
 
-impl MsgpackEncode for Value {
+impl Encode for Value {
+    /// As Python's msgpack writes the value, or pydantic its JSON: bytes as their UTF-8 text
+    /// (invalid sequences replaced), arrays as `NumpyArrayField`, map keys as strings.
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        match self {
+            Value::Nil => writer.write_null(),
+            Value::Bool(b) => writer.write_bool(*b),
+            Value::Int(i) => writer.write_int128(*i),
+            Value::Float(x) => writer.write_float(*x),
+            Value::Str(s) => writer.write_str(s),
+            Value::Bytes(b) => writer.write_bytes(b),
+            Value::Array(a) => a.encode(writer),
+            Value::List(items) => items.encode(writer),
+            Value::Map(entries) => writer.write_map(entries.len(), |map| {
+                for (key, value) in entries {
+                    match key {
+                        Value::Str(name) => map.entry(name, value),
+                        // JSON's keys are strings: pydantic writes another key's text.
+                        other if !W::BINARY => map.entry(&format!("{other:?}"), value),
+                        other => map.entry_encoded(other, value),
+                    }
+                }
+            }),
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            other => on_extension!(other, v => v.encode(writer), _ => ()),
+        }
+    }
+
     fn size_hint(&self) -> usize {
         match self {
             Value::Str(s) => s.len() + 5,
             Value::Bytes(b) => b.len() + 5,
             Value::Array(a) => a.size_hint(),
-            Value::List(items) => 5 + items.iter().map(MsgpackEncode::size_hint).sum::<usize>(),
+            Value::List(items) => 5 + items.iter().map(Encode::size_hint).sum::<usize>(),
             Value::Map(entries) => 5 + entries.iter().map(|(k, v)| k.size_hint() + v.size_hint()).sum::<usize>(),
             _ => 9,
-        }
-    }
-
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        match self {
-            Value::Nil => writer.nil(),
-            Value::Bool(b) => writer.bool(*b),
-            Value::Int(i) => match (u64::try_from(*i), i64::try_from(*i)) {
-                (Ok(u), _) => writer.uint(u),
-                (_, Ok(i)) => writer.int(i),
-                // Beyond msgpack's range; Python's msgpack refuses such ints too.
-                _ => writer.float(*i as f64),
-            },
-            Value::Float(x) => writer.float(*x),
-            Value::Str(s) => writer.str(s),
-            Value::Bytes(b) => writer.bin(b),
-            Value::Array(a) => a.encode_msgpack(writer),
-            Value::List(items) => crate::msgpack::encode_list(writer, items),
-            Value::Map(entries) => {
-                writer.map_header(entries.len());
-                for (index, (key, value)) in entries.iter().enumerate() {
-                    if writer.failed() {
-                        return;
-                    }
-                    key.encode_msgpack(writer);
-                    value.encode_msgpack(writer);
-                    if writer.failed() {
-                        match key {
-                            Value::Str(name) => writer.locate_field(name.clone()),
-                            _ => writer.locate_index(index),
-                        }
-                    }
-                }
-            }
-            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-            other => on_extension!(other, v => v.encode_msgpack(writer), _ => ()),
         }
     }
 }
@@ -284,25 +275,26 @@ impl MsgpackEncode for Value {
 /// The truss extension value tagged `tag` whose `data` is `data`, read by the typed decoder
 /// from truss's two-entry map (the data of a valid tag is a short string or three ints).
 #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-fn extension_value(tag: &str, data: &Value) -> Result<Value, Error> {
+fn extension_value(tag: &'static str, data: &Value) -> Result<Value, Error> {
+    use crate::msgpack::{MsgpackReader, MsgpackWriter};
     let mut writer = MsgpackWriter::new(false);
-    crate::ext::write_truss_map(&mut writer, tag.as_bytes(), |writer| data.encode_msgpack(writer));
+    writer.write_tagged(tag, |writer| data.encode(writer));
     let message = writer.into_result()?;
     let reader = &mut MsgpackReader::new(&message);
     match tag {
         #[cfg(feature = "chrono")]
-        "__dt_datetime_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::DateTime),
+        "__dt_datetime_iso__" => Decode::decode(reader).map(Value::DateTime),
         #[cfg(feature = "chrono")]
-        "__dt_date_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::Date),
+        "__dt_date_iso__" => Decode::decode(reader).map(Value::Date),
         #[cfg(feature = "chrono")]
-        "__dt_time_iso__" => MsgpackDecode::decode_msgpack(reader).map(Value::Time),
+        "__dt_time_iso__" => Decode::decode(reader).map(Value::Time),
         #[cfg(feature = "chrono")]
-        "__dt_timedelta__" => MsgpackDecode::decode_msgpack(reader).map(Value::TimeDelta),
+        "__dt_timedelta__" => Decode::decode(reader).map(Value::TimeDelta),
         #[cfg(feature = "decimal")]
-        "__decimal__" => MsgpackDecode::decode_msgpack(reader).map(Value::Decimal),
+        "__decimal__" => Decode::decode(reader).map(Value::Decimal),
         #[cfg(feature = "uuid")]
-        "__uuid__" => MsgpackDecode::decode_msgpack(reader).map(Value::Uuid),
-        _ => Err(ErrorKind::InvalidValue(format!("unknown extension {tag}")).into()),
+        "__uuid__" => Decode::decode(reader).map(Value::Uuid),
+        _ => Err(Error::invalid_value(format!("unknown extension {tag}"))),
     }
 }
 
@@ -420,32 +412,38 @@ impl Dict {
     }
 }
 
-/// A msgpack map, read once; then, as truss's `object_hook` does, a map with a truss extension
-/// tag becomes its value, one with msgpack_numpy's bin key `b"nd"` an array or a scalar, and
-/// any other a dict. (A str key `"nd"` is an ordinary key, as in msgpack_numpy.) Every value is
+/// A map, read once into a dict. In JSON, an object of exactly `NumpyArrayField`'s keys is
+/// an array. In msgpack, as truss's `object_hook` does, a map with a truss extension tag
+/// becomes its value, one with msgpack_numpy's bin key `b"nd"` an array or a scalar, and any
+/// other a dict. (A str key `"nd"` is an ordinary key, as in msgpack_numpy.) Every value is
 /// read once, so decoding costs the size of the message however deep it nests.
-fn msgpack_map(reader: &mut MsgpackReader<'_>) -> Result<Value, Error> {
-    let len = reader.read_map_len()?;
-    let mut dict = Dict::with_capacity(reader.capacity_for(len, 2));
-    for index in 0..len {
-        let key = Value::decode_msgpack(reader)?;
-        let value = Value::decode_msgpack(reader).map_err(|e| match &key {
-            Value::Str(name) => e.at_field(name.clone()),
-            Value::Bytes(name) => e.at_field(String::from_utf8_lossy(name).into_owned()),
-            _ => e.at_index(index),
-        })?;
-        dict.insert(key, value);
+fn read_dict<'de, R: Reader<'de>>(reader: &mut R) -> Result<Value, Error> {
+    let dict = reader.read_map(|map| {
+        let mut dict = Dict::with_capacity(map.capacity(2));
+        let mut index = 0;
+        while let Some(key) = map.next_key::<Value>()? {
+            let value = map.next_value::<Value>().map_err(|e| match &key {
+                Value::Str(name) => e.at_field(name.clone()),
+                Value::Bytes(name) => e.at_field(String::from_utf8_lossy(name).into_owned()),
+                _ => e.at_index(index),
+            })?;
+            dict.insert(key, value);
+            index += 1;
+        }
+        Ok(dict)
+    })?;
+    if !R::BINARY {
+        return Ok(match json_array(&dict) {
+            Some(array) => Value::Array(array),
+            None => Value::Map(dict.entries),
+        });
     }
-    reader.leave();
     if !dict.bin_keys {
         return Ok(Value::Map(dict.entries));
     }
     if dict.bin(b"nd") == Some(&Value::Bool(true)) && dict.bin(b"kind") == Some(&Value::Bytes(Bytes::from(&b"O"[..])))
     {
-        return Err(ErrorKind::UnsupportedArray(
-            "refusing a numpy object array (kind 'O'): its data is a pickle, which chainmodel never interprets".into(),
-        )
-        .into());
+        return Err(Error::object_array());
     }
     #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
     for tag in EXTENSION_TAGS {
@@ -470,7 +468,7 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     if let Some(Value::Bytes(kind)) = dict.bin(b"kind")
         && &kind[..] == b"V"
     {
-        return Err(ErrorKind::UnsupportedArray("structured numpy arrays (kind 'V') are not supported".into()).into());
+        return Err(Error::structured_array());
     }
     let has = |dict: &Dict, key: &[u8]| dict.bin(key).is_some();
     if !has(&dict, b"type") || !has(&dict, b"data") || (is_array && !has(&dict, b"shape")) {
@@ -479,20 +477,20 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     let dtype = match dict.bin(b"type") {
         Some(Value::Str(text)) => DType::parse(text),
         Some(Value::Bytes(text)) => DType::parse(&String::from_utf8_lossy(text)),
-        _ => Err(ErrorKind::InvalidValue("expected a dtype string".into()).into()),
+        _ => Err(Error::invalid_value("expected a dtype string")),
     }
     .map_err(|e| e.at_field("type"))?;
     let shape = if is_array {
         let Some(Value::List(dims)) = dict.bin(b"shape") else {
-            return Err(ErrorKind::InvalidValue("expected a shape (a list of dimensions)".into()).into());
+            return Err(Error::invalid_value("expected a shape (a list of dimensions)"));
         };
         dims.iter()
             .enumerate()
             .map(|(index, dim)| match dim {
                 Value::Int(dim) => usize::try_from(*dim).map_err(|_| {
-                    Error::from(ErrorKind::InvalidValue(format!("{dim} is not a dimension"))).at_index(index)
+                    Error::invalid_value(format!("{dim} is not a dimension")).at_index(index)
                 }),
-                _ => Err(Error::from(ErrorKind::InvalidValue("expected a dimension".into())).at_index(index)),
+                _ => Err(Error::invalid_value("expected a dimension").at_index(index)),
             })
             .collect::<Result<Vec<usize>, Error>>()
             .map_err(|e| e.at_field("shape"))?
@@ -501,7 +499,7 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     };
     let data = match dict.take_bin(b"data") {
         Some(Value::Bytes(data)) => data.into_vec(),
-        _ => return Err(Error::from(ErrorKind::UnexpectedType { expected: "bytes", found: "another type" }).at_field("data")),
+        _ => return Err(Error::unexpected_type("bytes", "another type").at_field("data")),
     };
     if is_array {
         return AnyArray::from_bytes(dtype, shape, data).map(Value::Array);
@@ -513,89 +511,23 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     })
 }
 
-impl MsgpackDecode<'_> for Value {
-    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
+impl<'de> Decode<'de> for Value {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         Ok(match reader.peek()? {
-            Kind::Nil => {
-                reader.eat_nil()?;
+            Kind::Null => {
+                reader.read_null()?;
                 Value::Nil
             }
             Kind::Bool => Value::Bool(reader.read_bool()?),
-            Kind::Int => Value::Int(reader.read_int()?),
-            Kind::Float => Value::Float(reader.read_float()?),
-            Kind::Str => Value::Str(reader.read_str()?.to_owned()),
-            Kind::Bin => Value::Bytes(reader.read_bin()?.into()),
-            Kind::Array => Value::List(Vec::decode_msgpack(reader)?),
-            Kind::Map => msgpack_map(reader)?,
-            Kind::Ext => {
-                return Err(
-                    ErrorKind::UnexpectedType { expected: "a Python value", found: "an extension value" }.into()
-                );
-            }
-        })
-    }
-}
-
-impl JsonEncode for Value {
-    /// As pydantic writes the equivalent Python value: bytes as their UTF-8 text (invalid
-    /// sequences replaced), arrays as `NumpyArrayField`, map keys as strings.
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        match self {
-            Value::Nil => writer.null(),
-            Value::Bool(b) => writer.bool(*b),
-            Value::Int(i) => writer.raw(&i.to_string()),
-            Value::Float(x) => writer.float(*x),
-            Value::Str(s) => writer.string(s),
-            Value::Bytes(b) => writer.string(&String::from_utf8_lossy(b)),
-            Value::Array(a) => a.encode_json(writer),
-            Value::List(items) => items.encode_json(writer),
-            Value::Map(entries) => {
-                writer.raw("{");
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        writer.raw(",");
-                    }
-                    match key {
-                        Value::Str(s) => writer.string(s),
-                        other => writer.string(&format!("{other:?}")),
-                    }
-                    writer.raw(":");
-                    value.encode_json(writer);
-                }
-                writer.raw("}");
-            }
-            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-            other => on_extension!(other, v => v.encode_json(writer), _ => ()),
-        }
-    }
-}
-
-impl JsonDecode<'_> for Value {
-    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
-        Ok(match reader.peek()? {
-            Peek::Null => {
-                reader.eat_null()?;
-                Value::Nil
-            }
-            Peek::Bool => Value::Bool(reader.read_bool()?),
-            Peek::Number => {
-                let number = reader.read_number()?;
-                match number.text.parse::<i128>() {
-                    Ok(i) if number.is_integer => Value::Int(i),
-                    _ => Value::Float(number.to_f64()),
-                }
-            }
-            Peek::String => Value::Str(reader.read_str()?.into_owned()),
-            Peek::Array => Value::List(Vec::decode_json(reader)?),
-            Peek::Object => {
-                let mut dict = Dict::with_capacity(0);
-                reader.begin_object()?;
-                while let Some(key) = reader.next_key()? {
-                    let value = Value::decode_json(reader).map_err(|e| e.at_field(key.clone().into_owned()))?;
-                    dict.insert(Value::Str(key.into_owned()), value);
-                }
-                json_array(&dict).map_or(Value::Map(dict.entries), Value::Array)
-            }
+            Kind::Number => match reader.read_number()? {
+                Number::Int(i) => Value::Int(i),
+                Number::Float(x) => Value::Float(x),
+            },
+            Kind::Str => Value::Str(reader.read_str()?.into_owned()),
+            Kind::Bytes => Value::Bytes(reader.read_bytes()?.into_owned().into()),
+            Kind::Seq => Value::List(Vec::decode(reader)?),
+            Kind::Map => read_dict(reader)?,
+            Kind::Ext => return Err(Error::unexpected_type("a Python value", "an extension value")),
         })
     }
 }

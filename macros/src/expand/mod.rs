@@ -1,12 +1,13 @@
-//! Turns the parsed model into code: one module per output, all wrapped in one `const _`
-//! and reaching the runtime only through its hidden `__private` module.
+//! Turns the parsed model into code: one module per output (the decoder and the encoder,
+//! each for both modes; the JSON-form check; the schema), all wrapped in one `const _` and
+//! reaching the runtime only through its hidden `__private` module.
 
 mod decode;
-mod json;
-mod msgpack;
+mod encode;
+mod form;
 mod schema;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
 
@@ -45,23 +46,13 @@ fn fallback(input: &DeriveInput) -> TokenStream {
             impl #impl_generics #private::ChainModel for #ident #ty_generics #where_clause {
                 const TITLE: &'static str = "";
             }
-            impl #impl_generics #private::JsonEncode for #ident #ty_generics #where_clause {
-                fn encode_json(&self, _: &mut #private::JsonWriter) {
+            impl #impl_generics #private::Encode for #ident #ty_generics #where_clause {
+                fn encode<__W: #private::Writer>(&self, _: &mut __W) {
                     ::core::unreachable!()
                 }
             }
-            impl #de_impl_generics #private::JsonDecode<'__de> for #ident #ty_generics #where_clause {
-                fn decode_json(_: &mut #private::JsonReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
-                    ::core::unreachable!()
-                }
-            }
-            impl #impl_generics #private::MsgpackEncode for #ident #ty_generics #where_clause {
-                fn encode_msgpack(&self, _: &mut #private::MsgpackWriter<'_>) {
-                    ::core::unreachable!()
-                }
-            }
-            impl #de_impl_generics #private::MsgpackDecode<'__de> for #ident #ty_generics #where_clause {
-                fn decode_msgpack(_: &mut #private::MsgpackReader<'__de>) -> ::core::result::Result<Self, #private::Error> {
+            impl #de_impl_generics #private::Decode<'__de> for #ident #ty_generics #where_clause {
+                fn decode<__R: #private::Reader<'__de>>(_: &mut __R) -> ::core::result::Result<Self, #private::Error> {
                     ::core::unreachable!()
                 }
             }
@@ -81,16 +72,24 @@ fn expand(container: &Container<'_>) -> TokenStream {
     };
     let private = quote!(#krate::__private);
     let model = model_impl(container, &private);
-    let json = json::expand(container, &private);
-    let msgpack = msgpack::expand(container, &private);
+    let (decode, encode) = match &container.data {
+        Data::Struct(fields) => {
+            (decode::decode_struct(container, fields, &private), encode::encode_struct(container, fields, &private))
+        }
+        Data::Enum(variants) => {
+            (decode::decode_enum(container, variants, &private), encode::encode_enum(container, variants, &private))
+        }
+    };
+    let form = form::expand(container, &private);
     let schema = schema::expand(container, &private);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
             #model
-            #json
-            #msgpack
+            #decode
+            #encode
+            #form
             #schema
         };
     }
@@ -154,4 +153,22 @@ pub fn json_string_literal(value: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// A key's msgpack str in its smallest form, as Python writes it: header, then the bytes.
+pub fn msgpack_str(value: &str) -> Vec<u8> {
+    let len = value.len();
+    let mut bytes = match len {
+        0..=31 => vec![0xa0 | len as u8],
+        32..=0xff => vec![0xd9, len as u8],
+        0x100..=0xffff => [&[0xda][..], &(len as u16).to_be_bytes()].concat(),
+        _ => [&[0xdb][..], &(len as u32).to_be_bytes()].concat(),
+    };
+    bytes.extend_from_slice(value.as_bytes());
+    bytes
+}
+
+/// A byte string literal of `bytes`.
+pub fn byte_literal(bytes: &[u8]) -> syn::LitByteStr {
+    syn::LitByteStr::new(bytes, Span::call_site())
 }

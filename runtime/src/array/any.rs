@@ -1,6 +1,7 @@
 use std::fmt;
 
 use crate::array::{NdArray, Shape, check_byte_len, elements_from_bytes};
+use crate::codec::{Decode, Encode, Reader, Writer};
 use crate::dtype::{DType, ScalarType};
 use crate::element::{Element, check_bools};
 use crate::error::Error;
@@ -96,6 +97,24 @@ impl<T: Element> From<NdArray<T>> for AnyArray {
         let dtype = array.dtype();
         let (shape, data) = array.into_parts();
         AnyArray { dtype, shape: shape.into(), data: bytemuck::cast_slice(&data).to_vec() }
+    }
+}
+
+impl<'de> Decode<'de> for AnyArray {
+    const MIN_LEN: usize = crate::msgpack::MIN_ARRAY_LEN;
+
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_array()?.into_any()
+    }
+}
+
+impl Encode for AnyArray {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_array(self.dtype, &self.shape, &self.data);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.data.len() + 64 + 9 * self.ndim()
     }
 }
 

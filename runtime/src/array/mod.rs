@@ -1,21 +1,20 @@
-//! numpy-compatible n-dimensional arrays: owned ([`NdArray`]), borrowed from a message
-//! ([`NdArrayView`]) and of a dtype known only at run time ([`AnyArray`]).
+//! numpy-compatible n-dimensional arrays: one type over its storage ([`ArrayBase`]) in two
+//! kinds, owned ([`NdArray`]) and borrowed from a message ([`NdArrayView`]), and arrays of a
+//! dtype known only at run time ([`AnyArray`]).
 
 mod any;
-mod owned;
+mod base;
 mod shape;
-mod view;
 
 pub use any::AnyArray;
-pub use owned::NdArray;
+pub use base::{ArrayBase, FromElements, NdArray, NdArrayView, Storage};
 pub(crate) use shape::Shape;
-pub use view::NdArrayView;
 
 use std::borrow::Cow;
 
 use crate::dtype::DType;
 use crate::element::Element;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 
 /// numpy's limit on an array's dimensions (`NPY_MAXDIMS`).
 pub const MAX_DIMENSIONS: usize = 64;
@@ -25,24 +24,21 @@ pub const MAX_DIMENSIONS: usize = 64;
 /// has more than numpy's [`MAX_DIMENSIONS`].
 pub fn element_count(shape: &[usize]) -> Result<usize, Error> {
     if shape.len() > MAX_DIMENSIONS {
-        return Err(ErrorKind::TooManyDimensions(shape.len()).into());
+        return Err(Error::too_many_dimensions(shape.len()));
     }
-    shape
-        .iter()
-        .try_fold(1usize, |count, &dim| count.checked_mul(dim))
-        .ok_or_else(|| ErrorKind::ShapeOverflow(shape.to_vec()).into())
+    shape.iter().try_fold(1usize, |count, &dim| count.checked_mul(dim)).ok_or_else(|| Error::shape_overflow(shape))
 }
 
 /// The size in bytes of an array of `shape` and `dtype`; an error if it does not fit in `usize`.
 pub(crate) fn byte_size(shape: &[usize], dtype: DType) -> Result<usize, Error> {
-    element_count(shape)?.checked_mul(dtype.itemsize()).ok_or_else(|| ErrorKind::ShapeOverflow(shape.to_vec()).into())
+    element_count(shape)?.checked_mul(dtype.itemsize()).ok_or_else(|| Error::shape_overflow(shape))
 }
 
 /// Checks that `len` bytes are exactly an array of `shape` and `dtype`.
 pub(crate) fn check_byte_len(shape: &[usize], dtype: DType, len: usize) -> Result<(), Error> {
     let expected = byte_size(shape, dtype)?;
     if expected != len {
-        return Err(ErrorKind::LengthMismatch { shape: shape.to_vec(), dtype, expected, actual: len }.into());
+        return Err(Error::length_mismatch(shape, dtype, expected, len));
     }
     Ok(())
 }
@@ -58,7 +54,7 @@ pub(crate) fn elements_from_bytes<'a, T: Element>(
     bytes: &'a [u8],
 ) -> Result<Cow<'a, [T]>, Error> {
     if dtype.scalar_type() != T::SCALAR_TYPE {
-        return Err(ErrorKind::DTypeMismatch { expected: T::dtype(), actual: dtype }.into());
+        return Err(Error::dtype_mismatch(T::dtype(), dtype));
     }
     check_byte_len(shape, dtype, bytes.len())?;
     if dtype.is_native() {

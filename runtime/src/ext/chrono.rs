@@ -5,10 +5,9 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::{Value, json};
 
-use super::{read_json_text, read_truss_map, write_truss_map};
-use crate::error::{Error, ErrorKind};
-use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+use super::read_text;
+use crate::codec::{Decode, Encode, Kind, Reader, Writer};
+use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
 const DATETIME: &str = "__dt_datetime_iso__";
@@ -148,30 +147,15 @@ fn parse_duration(text: &str) -> Option<TimeDelta> {
 
 macro_rules! text_type {
     ($ty:ty, $tag:ident, $what:literal, $format:ident, $parse:ident, $schema:literal) => {
-        impl JsonEncode for $ty {
-            fn encode_json(&self, writer: &mut JsonWriter) {
-                writer.string(&$format(self));
+        impl Encode for $ty {
+            fn encode<W: Writer>(&self, writer: &mut W) {
+                writer.write_tagged($tag, |w| w.write_str(&$format(self)));
             }
         }
 
-        impl JsonDecode<'_> for $ty {
-            fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
-                read_json_text(reader, $what, $parse)
-            }
-        }
-
-        impl MsgpackEncode for $ty {
-            fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-                write_truss_map(writer, $tag.as_bytes(), |w| w.str(&$format(self)));
-            }
-        }
-
-        impl MsgpackDecode<'_> for $ty {
-            fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
-                read_truss_map(reader, $tag, |r| {
-                    let text = r.read_str()?;
-                    $parse(text).ok_or_else(|| ErrorKind::InvalidValue(format!("expected {}, got {text:?}", $what)).into())
-                })
+        impl<'de> Decode<'de> for $ty {
+            fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                reader.read_tagged($tag, |r| read_text(r, $what, $parse))
             }
         }
 
@@ -187,47 +171,39 @@ text_type!(DateTime<Utc>, DATETIME, "an ISO 8601 datetime with a timezone", date
 text_type!(NaiveDate, DATE, "an ISO 8601 date", date_iso, parse_date, "date");
 text_type!(NaiveTime, TIME, "an ISO 8601 time", time_iso, parse_time, "time");
 
-impl JsonEncode for TimeDelta {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        writer.string(&duration_iso(self));
-    }
-}
-
-impl JsonDecode<'_> for TimeDelta {
-    /// An ISO 8601 duration, or a number of seconds (as pydantic reads a `timedelta`).
-    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
-        if reader.peek()? == Peek::Number {
-            let seconds = reader.read_number()?.to_f64();
-            return from_micros((seconds * 1e6).round() as i128).filter(|_| seconds.is_finite()).ok_or_else(|| {
-                ErrorKind::InvalidValue(format!("{seconds} seconds is out of range for a duration")).into()
-            });
+impl Encode for TimeDelta {
+    /// pydantic's ISO 8601 duration in JSON; truss's `[days, seconds, microseconds]`,
+    /// normalized as Python's `timedelta`, in msgpack.
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        if !W::BINARY {
+            return writer.write_str(&duration_iso(self));
         }
-        read_json_text(reader, "an ISO 8601 duration", parse_duration)
-    }
-}
-
-impl MsgpackEncode for TimeDelta {
-    /// truss's `[days, seconds, microseconds]`, normalized as Python's `timedelta`.
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
         let micros = total_micros(self);
-        let days = micros.div_euclid(MICROS_PER_DAY);
+        let days = micros.div_euclid(MICROS_PER_DAY) as i64;
         let rest = micros.rem_euclid(MICROS_PER_DAY);
-        write_truss_map(writer, TIMEDELTA.as_bytes(), |w| {
-            w.array_header(3);
-            w.int(days as i64);
-            w.int((rest / MICROS_PER_SECOND) as i64);
-            w.int((rest % MICROS_PER_SECOND) as i64);
-        });
+        let parts = (days, (rest / MICROS_PER_SECOND) as i64, (rest % MICROS_PER_SECOND) as i64);
+        writer.write_tagged(TIMEDELTA, |w| parts.encode(w));
     }
 }
 
-impl MsgpackDecode<'_> for TimeDelta {
-    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
-        read_truss_map(reader, TIMEDELTA, |r| {
-            let (days, seconds, micros) = <(i64, i64, i64)>::decode_msgpack(r)?;
-            let total =
-                i128::from(days) * MICROS_PER_DAY + i128::from(seconds) * MICROS_PER_SECOND + i128::from(micros);
-            from_micros(total).ok_or_else(|| ErrorKind::InvalidValue("the duration is out of range".into()).into())
+impl<'de> Decode<'de> for TimeDelta {
+    /// In JSON an ISO 8601 duration, or a number of seconds (as pydantic reads a `timedelta`);
+    /// in msgpack truss's `[days, seconds, microseconds]`.
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_tagged(TIMEDELTA, |r| {
+            if R::BINARY {
+                let (days, seconds, micros) = <(i64, i64, i64)>::decode(r)?;
+                let total =
+                    i128::from(days) * MICROS_PER_DAY + i128::from(seconds) * MICROS_PER_SECOND + i128::from(micros);
+                return from_micros(total).ok_or_else(|| Error::invalid_value("the duration is out of range"));
+            }
+            if r.peek()? == Kind::Number {
+                let seconds = r.read_float()?;
+                return from_micros((seconds * 1e6).round() as i128)
+                    .filter(|_| seconds.is_finite())
+                    .ok_or_else(|| Error::invalid_value(format!("{seconds} seconds is out of range for a duration")));
+            }
+            read_text(r, "an ISO 8601 duration", parse_duration)
         })
     }
 }

@@ -6,10 +6,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{read_truss_map, write_truss_map};
-use crate::error::{Error, ErrorKind};
-use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+use crate::codec::{Decode, Encode, Kind, Reader, Source, Writer};
+use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
 const TAG: &str = "__decimal__";
@@ -41,34 +39,27 @@ fn parse(text: &str) -> Result<Decimal, Error> {
     let trimmed = text.trim();
     Decimal::from_str(trimmed)
         .or_else(|_| Decimal::from_scientific(trimmed))
-        .map_err(|e| ErrorKind::InvalidValue(format!("expected a decimal, got {text:?} ({e})")).into())
+        .map_err(|e| Error::invalid_value(format!("expected a decimal, got {text:?} ({e})")))
 }
 
-impl JsonEncode for Decimal {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        writer.string(&python_str(self));
+impl Encode for Decimal {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_tagged(TAG, |w| w.write_str(&python_str(self)));
     }
 }
 
-impl JsonDecode<'_> for Decimal {
-    /// A string or a number, as pydantic reads a `Decimal`.
-    fn decode_json(reader: &mut JsonReader<'_>) -> Result<Self, Error> {
-        match reader.peek()? {
-            Peek::Number => parse(reader.read_number()?.text),
-            _ => parse(&reader.read_str()?),
-        }
-    }
-}
-
-impl MsgpackEncode for Decimal {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        write_truss_map(writer, TAG.as_bytes(), |w| w.str(&python_str(self)));
-    }
-}
-
-impl MsgpackDecode<'_> for Decimal {
-    fn decode_msgpack(reader: &mut MsgpackReader<'_>) -> Result<Self, Error> {
-        read_truss_map(reader, TAG, |r| parse(r.read_str()?))
+impl<'de> Decode<'de> for Decimal {
+    /// A string, or in JSON a number too (read from its exact text), as pydantic reads a
+    /// `Decimal`.
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_tagged(TAG, |r| {
+            if r.peek()? == Kind::Number
+                && let Source::Json(json) = r.source()
+            {
+                return parse(json.parse_number()?.text);
+            }
+            parse(&super::text(r)?)
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! truss's extension types: datetimes, UUIDs and decimals (features `chrono`, `uuid`,
 //! `decimal`). In msgpack they are truss's maps (`{b"__uuid__": True, b"data": "…"}`), in JSON
-//! pydantic's strings, in the schema pydantic's formats.
+//! pydantic's strings, in the schema pydantic's formats: each type reads and writes its text
+//! once, and the readers and writers add truss's map in binary mode
+//! ([`Reader::read_tagged`], [`Writer::write_tagged`](crate::codec::Writer::write_tagged)).
 
 #[cfg(feature = "chrono")]
 mod chrono;
@@ -9,52 +11,51 @@ mod decimal;
 #[cfg(feature = "uuid")]
 mod uuid;
 
-use crate::error::{Error, ErrorKind};
-use crate::msgpack::{MsgpackReader, MsgpackWriter};
+use std::borrow::Cow;
 
-/// Writes truss's map `{tag: True, b"data": …}`, the data written by `data`.
-pub(crate) fn write_truss_map(writer: &mut MsgpackWriter<'_>, tag: &[u8], data: impl FnOnce(&mut MsgpackWriter<'_>)) {
-    writer.map_header(2);
-    writer.bin(tag);
-    writer.bool(true);
-    writer.bin(b"data");
-    data(writer);
+use crate::codec::{Kind, Reader};
+use crate::error::Error;
+
+/// The text of an extension value: pydantic's JSON string, or the str in truss's map. (Not
+/// bytes, which pydantic's lax str would take: truss's decoder hands the map's data to
+/// `datetime.fromisoformat`, `UUID` or `Decimal` before pydantic sees it, and they refuse bytes.)
+pub(crate) fn text<'de, R: Reader<'de>>(reader: &mut R) -> Result<Cow<'de, str>, Error> {
+    if R::BINARY && reader.peek()? == Kind::Bytes {
+        return Err(Error::unexpected_type("a string", "bytes"));
+    }
+    reader.read_str()
 }
 
-/// Reads truss's map for `tag`, its `data` read by `data`.
-pub(crate) fn read_truss_map<'de, T>(
-    reader: &mut MsgpackReader<'de>,
-    tag: &'static str,
-    data: impl FnOnce(&mut MsgpackReader<'de>) -> Result<T, Error>,
-) -> Result<T, Error> {
-    if reader.peek()? != crate::msgpack::Kind::Map {
-        return Err(reader.type_error("a truss extension map"));
-    }
-    let (mut tagged, mut value, mut data) = (false, None, Some(data));
-    for _ in 0..reader.read_map_len()? {
-        match reader.read_key_bytes()? {
-            key if key == tag.as_bytes() => tagged = reader.read_bool()?,
-            b"data" => match data.take() {
-                Some(read) => value = Some(read(reader).map_err(|e| e.at_field("data"))?),
-                None => reader.skip_value()?,
-            },
-            _ => reader.skip_value()?,
-        }
-    }
-    reader.leave();
-    match (tagged, value) {
-        (true, Some(value)) => Ok(value),
-        _ => Err(ErrorKind::InvalidValue(format!("expected truss's {tag} map")).into()),
-    }
-}
-
-/// Reads a JSON string and parses it with `parse`, naming `what` in the error.
-#[cfg(any(feature = "chrono", feature = "uuid"))]
-pub(crate) fn read_json_text<T>(
-    reader: &mut crate::json::JsonReader<'_>,
+/// Reads an extension value's text and parses it with `parse`, naming `what` in the error.
+pub(crate) fn read_text<'de, R: Reader<'de>, T>(
+    reader: &mut R,
     what: &str,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, Error> {
-    let text = reader.read_str()?;
-    parse(&text).ok_or_else(|| ErrorKind::InvalidValue(format!("expected {what}, got {text:?}")).into())
+    let text = text(reader)?;
+    parse(&text).ok_or_else(|| Error::invalid_value(format!("expected {what}, got {text:?}")))
+}
+
+#[cfg(all(test, feature = "uuid"))]
+mod tests {
+    use uuid::Uuid;
+
+    /// truss's map holds the text as a str; as data, bytes are refused (truss's decoder would
+    /// fail on them), though pydantic's lax str reads bytes elsewhere in binary mode.
+    #[test]
+    fn truss_map_data_is_a_str() {
+        let text = b"67e55044-10b1-426f-9247-bb680e5fe0c8";
+        let map = |data_marker: &[u8]| {
+            let mut message = vec![0x82, 0xc4, 8];
+            message.extend_from_slice(b"__uuid__");
+            message.extend_from_slice(&[0xc3, 0xc4, 4, b'd', b'a', b't', b'a']);
+            message.extend_from_slice(data_marker);
+            message.extend_from_slice(text);
+            message
+        };
+        let uuid: Uuid = crate::msgpack::from_slice(&map(&[0xd9, 36])).unwrap();
+        assert_eq!(uuid.to_string().as_bytes(), text);
+        let err = crate::msgpack::from_slice::<Uuid>(&map(&[0xc4, 36])).unwrap_err();
+        assert_eq!(err.to_string(), "data: expected a string, got bytes");
+    }
 }

@@ -4,11 +4,13 @@
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use super::{JsonDecode, JsonEncode, JsonReader, JsonWriter, Peek};
-use crate::array::{AnyArray, NdArray, NdArrayView, Shape, byte_size};
+use super::read::{JsonReader, Peek};
+use super::write::JsonWriter;
+use crate::array::{AnyArray, Shape, byte_size};
+use crate::codec::{ArrayParts, Payload};
 use crate::dtype::DType;
 use crate::element::Element;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 
 /// The keys of an array's JSON object, in the order pydantic writes them.
 pub(crate) const DATA_KEY: &str = "data_b64";
@@ -24,7 +26,7 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[u8]) {
+pub(crate) fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[u8]) {
     writer.reserve(bytes.len().div_ceil(3) * 4 + 64);
     writer.raw("{\"data_b64\":\"");
     BASE64.encode_string(bytes, writer.buffer());
@@ -41,26 +43,8 @@ fn write_array(writer: &mut JsonWriter, dtype: DType, shape: &[usize], bytes: &[
     writer.raw("\"}");
 }
 
-impl<T: Element> JsonEncode for NdArray<T> {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-}
-
-impl<T: Element> JsonEncode for NdArrayView<'_, T> {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-}
-
-impl JsonEncode for AnyArray {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        write_array(writer, self.dtype(), self.shape(), self.as_bytes());
-    }
-}
-
 /// The base64 text of an array, borrowed from the input when it holds no escape.
-enum Base64Text<'de> {
+pub(crate) enum Base64Text<'de> {
     Borrowed(&'de [u8]),
     Owned(String),
 }
@@ -75,36 +59,31 @@ impl Base64Text<'_> {
 }
 
 /// An array object's three entries, read in any order; other keys are ignored, as
-/// `NumpyArrayField` ignores them.
-struct ArrayParts<'de> {
-    data: Base64Text<'de>,
-    shape: Shape,
-    dtype: DType,
-}
-
-fn read_parts<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Error> {
+/// `NumpyArrayField` ignores them. Its base64 text is decoded when the elements are taken.
+pub(crate) fn read_array<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Error> {
     let (mut data, mut shape, mut dtype) = (None, None, None);
     reader.begin_object()?;
-    while let Some(key) = reader.next_key()? {
-        match &*key {
+    let mut first = true;
+    while reader.next_member(b'}', std::mem::take(&mut first))? {
+        match &*reader.parse_key()? {
             DATA_KEY => {
-                let text = match reader.read_raw_str().map_err(|e| e.at_field(DATA_KEY))? {
+                let text = match reader.parse_raw_str().map_err(|e| e.at_field(DATA_KEY))? {
                     Some(raw) => Base64Text::Borrowed(raw),
-                    None => Base64Text::Owned(reader.read_str().map_err(|e| e.at_field(DATA_KEY))?.into_owned()),
+                    None => Base64Text::Owned(reader.parse_str().map_err(|e| e.at_field(DATA_KEY))?.into_owned()),
                 };
                 data = Some(text);
             }
             SHAPE_KEY => shape = Some(read_shape(reader).map_err(|e| e.at_field(SHAPE_KEY))?),
             DTYPE_KEY => {
-                let text = reader.read_str().map_err(|e| e.at_field(DTYPE_KEY))?;
+                let text = reader.parse_str().map_err(|e| e.at_field(DTYPE_KEY))?;
                 dtype = Some(DType::parse(&text).map_err(|e| e.at_field(DTYPE_KEY))?);
             }
             _ => reader.skip_value()?,
         }
     }
-    let missing = |key: &'static str| Error::from(ErrorKind::MissingField).at_field(key);
+    let missing = |key: &'static str| Error::missing_field().at_field(key);
     Ok(ArrayParts {
-        data: data.ok_or_else(|| missing(DATA_KEY))?,
+        payload: Payload::Base64(data.ok_or_else(|| missing(DATA_KEY))?),
         shape: shape.ok_or_else(|| missing(SHAPE_KEY))?,
         dtype: dtype.ok_or_else(|| missing(DTYPE_KEY))?,
     })
@@ -113,12 +92,12 @@ fn read_parts<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Erro
 fn read_shape(reader: &mut JsonReader<'_>) -> Result<Shape, Error> {
     reader.begin_array()?;
     let mut shape = Shape::scalar();
-    while reader.next_element()? {
+    while reader.next_member(b']', shape.is_empty())? {
         let index = shape.len();
-        if reader.peek()? != Peek::Number {
+        if reader.peek_token()? != Peek::Number {
             return Err(reader.type_error("a dimension (a non-negative integer)").at_index(index));
         }
-        let number = reader.read_number()?;
+        let number = reader.parse_number()?;
         let dim = number.is_integer.then(|| number.text.parse::<usize>().ok()).flatten().ok_or_else(|| {
             invalid(format!("{} is not a dimension (a non-negative integer)", number.text)).at_index(index)
         })?;
@@ -128,7 +107,7 @@ fn read_shape(reader: &mut JsonReader<'_>) -> Result<Shape, Error> {
 }
 
 fn invalid(message: String) -> Error {
-    ErrorKind::InvalidValue(message).into()
+    Error::invalid_value(message)
 }
 
 /// The exact decoded length of base64 text, padded or not; `None` if no text has that length.
@@ -169,66 +148,46 @@ fn decode_into(text: &[u8], out: &mut [u8]) -> Result<(), Error> {
 
 /// Checks that the base64 text decodes to exactly the bytes the shape and dtype need, before
 /// anything is allocated.
-fn check_length(parts: &ArrayParts<'_>) -> Result<usize, Error> {
-    let expected = byte_size(&parts.shape, parts.dtype)?;
-    let actual = decoded_len(parts.data.as_bytes())
+fn check_length(dtype: DType, shape: &[usize], text: &Base64Text<'_>) -> Result<usize, Error> {
+    let expected = byte_size(shape, dtype)?;
+    let actual = decoded_len(text.as_bytes())
         .ok_or_else(|| invalid("invalid base64: impossible length".into()).at_field(DATA_KEY))?;
     if expected != actual {
-        return Err(
-            ErrorKind::LengthMismatch { shape: parts.shape.to_vec(), dtype: parts.dtype, expected, actual }.into()
-        );
+        return Err(Error::length_mismatch(shape, dtype, expected, actual));
     }
     Ok(expected)
 }
 
-/// Decodes the parts into typed elements in native byte order, straight into their buffer.
-fn typed_elements<T: Element>(parts: &ArrayParts<'_>) -> Result<Vec<T>, Error> {
-    if parts.dtype.scalar_type() != T::SCALAR_TYPE {
-        return Err(ErrorKind::DTypeMismatch { expected: T::dtype(), actual: parts.dtype }.into());
+/// Decodes base64 `text` into typed elements in native byte order, straight into their buffer.
+pub(crate) fn typed_elements<T: Element>(
+    dtype: DType,
+    shape: &[usize],
+    text: &Base64Text<'_>,
+) -> Result<Vec<T>, Error> {
+    if dtype.scalar_type() != T::SCALAR_TYPE {
+        return Err(Error::dtype_mismatch(T::dtype(), dtype));
     }
-    let len = check_length(parts)?;
-    let mut elements = vec![T::default(); len / parts.dtype.itemsize()];
+    let len = check_length(dtype, shape, text)?;
+    let mut elements = vec![T::default(); len / dtype.itemsize()];
     match T::as_bytes_mut(&mut elements) {
-        Some(bytes) => decode_into(parts.data.as_bytes(), bytes)?,
+        Some(bytes) => decode_into(text.as_bytes(), bytes)?,
         None => {
             let mut bytes = vec![0u8; len];
-            decode_into(parts.data.as_bytes(), &mut bytes)?;
+            decode_into(text.as_bytes(), &mut bytes)?;
             elements = T::vec_from_native_bytes(&bytes).map_err(|e| e.at_field(DATA_KEY))?;
         }
     }
-    if !parts.dtype.is_native() {
+    if !dtype.is_native() {
         elements.iter_mut().for_each(|x| *x = x.swap_byte_order());
     }
     Ok(elements)
 }
 
-impl<'de, T: Element> JsonDecode<'de> for NdArray<T> {
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        let parts = read_parts(reader)?;
-        let elements = typed_elements::<T>(&parts)?;
-        Ok(NdArray::from_parts_unchecked(parts.shape, elements))
-    }
-}
-
-impl<'de, T: Element> JsonDecode<'de> for NdArrayView<'_, T> {
-    /// JSON carries base64 text, so the view always owns its decoded elements.
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        let parts = read_parts(reader)?;
-        let elements = typed_elements::<T>(&parts)?;
-        Ok(NdArrayView::from_parts_unchecked(parts.shape, elements.into()))
-    }
-}
-
-impl<'de> JsonDecode<'de> for AnyArray {
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
-        any_array(read_parts(reader)?)
-    }
-}
-
-fn any_array(parts: ArrayParts<'_>) -> Result<AnyArray, Error> {
-    let mut bytes = vec![0u8; check_length(&parts)?];
-    decode_into(parts.data.as_bytes(), &mut bytes)?;
-    AnyArray::from_parts(parts.dtype, parts.shape, bytes).map_err(|e| e.at_field(DATA_KEY))
+/// Decodes base64 `text` into the bytes of an array of `dtype`, kept as received.
+pub(crate) fn any_array(dtype: DType, shape: Shape, text: &Base64Text<'_>) -> Result<AnyArray, Error> {
+    let mut bytes = vec![0u8; check_length(dtype, &shape, text)?];
+    decode_into(text.as_bytes(), &mut bytes)?;
+    AnyArray::from_parts(dtype, shape, bytes).map_err(|e| e.at_field(DATA_KEY))
 }
 
 /// The array an object of `NumpyArrayField`'s three keys describes, from their decoded
@@ -241,17 +200,12 @@ pub(crate) fn array_from_values(data_b64: &str, shape: &[crate::Value], dtype: &
             _ => None,
         })
         .collect::<Option<Vec<usize>>>()?;
-    let parts = ArrayParts {
-        data: Base64Text::Borrowed(data_b64.as_bytes()),
-        shape: shape.into(),
-        dtype: DType::parse(dtype).ok()?,
-    };
-    any_array(parts).ok()
+    any_array(DType::parse(dtype).ok()?, shape.into(), &Base64Text::Borrowed(data_b64.as_bytes())).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::array::{AnyArray, NdArray};
     use crate::json::{from_str, to_string};
 
     #[test]

@@ -13,8 +13,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
-use crate::array::{AnyArray, NdArray, NdArrayView};
-use crate::element::Element;
+use crate::array::{AnyArray, ArrayBase, Storage};
 
 /// How many models deep [`JsonForm`] looks for binary data.
 pub const CHECKED_LEVELS: usize = 16;
@@ -63,8 +62,7 @@ leaves!(uuid::Uuid);
 leaves!(rust_decimal::Decimal);
 
 impl<N> JsonForm<N> for Cow<'_, str> {}
-impl<N, T: Element> JsonForm<N> for NdArray<T> {}
-impl<N, T: Element> JsonForm<N> for NdArrayView<'_, T> {}
+impl<N, S: Storage> JsonForm<N> for ArrayBase<S> {}
 impl<N, T: JsonForm<N> + ?Sized> JsonForm<N> for &T {}
 impl<N, T: JsonForm<N> + ?Sized> JsonForm<N> for Box<T> {}
 impl<N, T: JsonForm<N>> JsonForm<N> for Option<T> {}

@@ -18,53 +18,54 @@
 //! ```
 
 mod array;
-pub(crate) use array::array_from_values;
+pub(crate) use array::{Base64Text, any_array, array_from_values, typed_elements};
 mod form;
-mod impls;
+mod input;
 mod read;
 mod write;
 
 pub use form::{CHECKED_LEVELS, Checked, JsonForm, S, Z};
-pub use read::{DEFAULT_MAX_DEPTH, JsonReader, Number, Peek};
+pub use input::{JsonMap, JsonSeq};
+pub use read::{DEFAULT_MAX_DEPTH, JsonReader};
 pub use write::{JsonWriter, escape_into};
 
+use crate::codec::{Decode, Encode};
 use crate::error::Error;
 
-/// A type with a JSON form, written as pydantic writes the equivalent Python type.
+/// A type with a JSON form, written as pydantic writes the equivalent Python type: the JSON
+/// face of [`Encode`], which every encodable type has.
 ///
 /// Binary data is written as pydantic writes bytes (their UTF-8 text), but a model with a
 /// `Bytes` or `&[u8]` field is binary-only: the functions that make JSON ask for
 /// [`JsonForm`] too, which such a model lacks.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be written as JSON", label = "needs a JSON form")]
-pub trait JsonEncode {
-    /// Writes the value's JSON text.
-    fn encode_json(&self, writer: &mut JsonWriter);
+pub trait JsonEncode: Encode {
+    /// Writes the value's JSON text: [`Encode::encode`] with the JSON writer.
+    fn encode_json(&self, writer: &mut JsonWriter) {
+        self.encode(writer);
+    }
 }
+
+impl<T: Encode + ?Sized> JsonEncode for T {}
 
 /// A type read from JSON as pydantic reads the equivalent Python type, lax conversions
-/// included (`"3"` for an integer, `1` for `true`).
+/// included (`"3"` for an integer, `1` for `true`): the JSON face of [`Decode`], which every
+/// decodable type has. The functions that read JSON ask for [`JsonForm`] too.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from JSON", label = "needs a JSON form")]
-pub trait JsonDecode<'de>: Sized {
-    /// Reads one value.
-    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error>;
-
-    /// The value of a model field whose key is absent: an error, except for `Option`.
-    fn missing() -> Result<Self, Error> {
-        Err(crate::ErrorKind::MissingField.into())
+pub trait JsonDecode<'de>: Decode<'de> {
+    /// Reads one value: [`Decode::decode`] with the JSON reader.
+    fn decode_json(reader: &mut JsonReader<'de>) -> Result<Self, Error> {
+        Self::decode(reader)
     }
 }
 
-impl<T: JsonEncode + ?Sized> JsonEncode for &T {
-    fn encode_json(&self, writer: &mut JsonWriter) {
-        (**self).encode_json(writer);
-    }
-}
+impl<'de, T: Decode<'de>> JsonDecode<'de> for T {}
 
 /// The JSON text of `value`, byte-identical to pydantic's `model_dump_json()` for the
 /// equivalent model.
 pub fn to_string<T: JsonEncode + JsonForm<Checked> + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = JsonWriter::new();
-    value.encode_json(&mut writer);
+    value.encode(&mut writer);
     Ok(writer.into_string())
 }
 
@@ -83,7 +84,7 @@ pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8])
 pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth);
-    let value = T::decode_json(&mut reader)?;
+    let value = T::decode(&mut reader)?;
     reader.finish()?;
     Ok(value)
 }

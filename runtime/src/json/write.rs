@@ -1,7 +1,11 @@
 //! Writes JSON text exactly as pydantic's `model_dump_json()` does: compact, UTF-8 kept as
 //! is, control characters escaped, floats in pydantic's shortest form, NaN and ±inf as null.
 
-/// A JSON text being written.
+use crate::codec::{FieldKey, Writer};
+use crate::dtype::DType;
+use crate::error::PathSegment;
+
+/// A JSON text being written: the JSON mode's [`Writer`].
 #[derive(Default)]
 pub struct JsonWriter {
     out: String,
@@ -79,6 +83,112 @@ impl JsonWriter {
         escape_into(&mut self.out, value);
         self.out.push('"');
     }
+}
+
+impl Writer for JsonWriter {
+    const BINARY: bool = false;
+
+    #[inline]
+    fn write_null(&mut self) {
+        self.null();
+    }
+
+    #[inline]
+    fn write_bool(&mut self, value: bool) {
+        self.bool(value);
+    }
+
+    #[inline]
+    fn write_int(&mut self, value: i64) {
+        self.int(value);
+    }
+
+    #[inline]
+    fn write_uint(&mut self, value: u64) {
+        self.int(value);
+    }
+
+    #[inline]
+    fn write_int128(&mut self, value: i128) {
+        self.int(value);
+    }
+
+    #[inline]
+    fn write_float(&mut self, value: f64) {
+        self.float(value);
+    }
+
+    #[inline]
+    fn write_str(&mut self, value: &str) {
+        self.string(value);
+    }
+
+    /// Bytes as pydantic writes them (`ser_json_bytes="utf8"`): their UTF-8 text, invalid
+    /// sequences replaced.
+    fn write_bytes(&mut self, value: &[u8]) {
+        self.string(&String::from_utf8_lossy(value));
+    }
+
+    fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]) {
+        super::array::write_array(self, dtype, shape, data);
+    }
+
+    /// pydantic's JSON has no wrapper: the value is the extension type's text itself.
+    #[inline]
+    fn write_tagged(&mut self, _tag: &'static str, data: impl FnOnce(&mut Self)) {
+        data(self);
+    }
+
+    #[inline]
+    fn begin_seq(&mut self, _len: usize) {
+        self.raw("[");
+    }
+
+    #[inline]
+    fn end_seq(&mut self) {
+        self.raw("]");
+    }
+
+    #[inline]
+    fn begin_map(&mut self, _len: usize) {
+        self.raw("{");
+    }
+
+    #[inline]
+    fn end_map(&mut self) {
+        self.raw("}");
+    }
+
+    #[inline]
+    fn separator(&mut self, index: usize) {
+        if index > 0 {
+            self.raw(",");
+        }
+    }
+
+    #[inline]
+    fn map_key(&mut self, key: &str) {
+        self.string(key);
+        self.raw(":");
+    }
+
+    #[inline]
+    fn field_key(&mut self, key: &FieldKey) {
+        self.raw(key.json);
+    }
+
+    #[inline]
+    fn end_key(&mut self) {
+        self.raw(":");
+    }
+
+    #[inline]
+    fn failed(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn locate(&mut self, _segment: PathSegment) {}
 }
 
 /// Appends `value` with JSON's escapes: `"`, `\` and control characters; everything else,

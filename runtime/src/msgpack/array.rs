@@ -1,14 +1,12 @@
 //! msgpack_numpy's maps: arrays `{nd: true, type, kind, shape, data}` and numpy scalars
-//! `{nd: false, type, data}`, with bin keys (str keys are read too), and binary fields.
+//! `{nd: false, type, data}`, with bin keys (str keys are read too).
 
-use std::borrow::Cow;
-
-use super::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
-use crate::array::{AnyArray, NdArray, NdArrayView, Shape, elements_from_bytes};
-use crate::bytes::Bytes;
+use super::read::{MsgpackReader, Token};
+use super::write::MsgpackWriter;
+use crate::array::Shape;
+use crate::codec::{ArrayParts, Payload};
 use crate::dtype::{ByteOrder, DType, ScalarType};
-use crate::element::Element;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::msgpack::write::ARRAY_ALIGNMENT;
 
 /// `kind key`, `kind value` and `data key` widened by these many bytes shift the payload by
@@ -71,39 +69,9 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
     writer.raw(data);
 }
 
-impl<T: Element> MsgpackEncode for NdArray<T> {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-
-    fn size_hint(&self) -> usize {
-        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
-    }
-}
-
-impl<T: Element> MsgpackEncode for NdArrayView<'_, T> {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        write_array(writer, self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
-    }
-
-    fn size_hint(&self) -> usize {
-        size_of_val(self.as_slice()) + 64 + 9 * self.ndim()
-    }
-}
-
-impl MsgpackEncode for AnyArray {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        write_array(writer, self.dtype(), self.shape(), self.as_bytes());
-    }
-
-    fn size_hint(&self) -> usize {
-        self.as_bytes().len() + 64 + 9 * self.ndim()
-    }
-}
-
 /// The shortest msgpack_numpy map: `nd`, `type` (3 characters), `shape` and `data` with their
 /// shortest keys and values, rounded down.
-const MIN_ARRAY_LEN: usize = 24;
+pub(crate) const MIN_ARRAY_LEN: usize = 24;
 
 /// The entries of a msgpack_numpy map, read in any order.
 pub(crate) struct NumpyMap<'de> {
@@ -114,7 +82,7 @@ pub(crate) struct NumpyMap<'de> {
 }
 
 fn invalid(message: impl Into<String>) -> Error {
-    ErrorKind::InvalidValue(message.into()).into()
+    Error::invalid_value(message)
 }
 
 /// Reads a msgpack_numpy map. `kind` `O` (a pickle) and `V` (structured) are refused without
@@ -122,38 +90,28 @@ fn invalid(message: impl Into<String>) -> Error {
 #[inline]
 pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
     let (mut nd, mut dtype, mut kind, mut shape, mut data) = (None, None, None, None, None);
-    let entries = reader.read_map_len()?;
+    let entries = reader.begin_map()?;
     for _ in 0..entries {
-        let key = reader.read_key_bytes()?;
+        let key = reader.parse_key()?;
         match key {
-            b"nd" => nd = Some(reader.read_bool().map_err(|e| e.at_field("nd"))?),
-            b"kind" => kind = Some(reader.read_key_bytes().map_err(|e| e.at_field("kind"))?),
+            b"nd" => nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
+            b"kind" => kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
             // For kinds O and V, `type` is a list (the structured description): keep it unread.
-            b"type" if reader.peek()? == super::Kind::Array => reader.skip_value()?,
-            b"type" => dtype = Some(reader.read_key_bytes().map_err(|e| e.at_field("type"))?),
+            b"type" if reader.peek_token()? == Token::Array => reader.skip_value()?,
+            b"type" => dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
             b"shape" => shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
-            b"data" => data = Some(reader.read_key_bytes().map_err(|e| e.at_field("data"))?),
+            b"data" => data = Some(reader.parse_key().map_err(|e| e.at_field("data"))?),
             _ => reader.skip_value()?,
         }
     }
     reader.leave();
     match kind {
-        Some(b"O") => {
-            return Err(ErrorKind::UnsupportedArray(
-                "refusing a numpy object array (kind 'O'): its data is a pickle, which chainmodel never interprets"
-                    .into(),
-            )
-            .into());
-        }
-        Some(b"V") => {
-            return Err(
-                ErrorKind::UnsupportedArray("structured numpy arrays (kind 'V') are not supported".into()).into()
-            );
-        }
+        Some(b"O") => return Err(Error::object_array()),
+        Some(b"V") => return Err(Error::structured_array()),
         Some(b"") | None => {}
         Some(other) => return Err(invalid(format!("unknown numpy array kind {:?}", String::from_utf8_lossy(other)))),
     }
-    let missing = |key: &'static str| Error::from(ErrorKind::MissingField).at_field(key);
+    let missing = |key: &'static str| Error::missing_field().at_field(key);
     let nd = nd.ok_or_else(|| missing("nd"))?;
     let dtype_text = dtype.ok_or_else(|| missing("type"))?;
     let dtype = match DType::parse_short_protocol(dtype_text) {
@@ -170,10 +128,10 @@ pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<Num
 
 #[inline]
 fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
-    let len = reader.read_array_len()?;
+    let len = reader.begin_array()?;
     let mut shape = Shape::scalar();
     for index in 0..len {
-        let dim = reader.read_int().map_err(|e| e.at_index(index))?;
+        let dim = reader.parse_int().map_err(|e| e.at_index(index))?;
         let dim = usize::try_from(dim).map_err(|_| invalid(format!("{dim} is not a dimension")).at_index(index))?;
         shape.push(dim);
     }
@@ -181,47 +139,17 @@ fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
     Ok(shape)
 }
 
+/// A msgpack_numpy array map; its payload stays borrowed.
 #[inline]
-fn read_array_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
-    if reader.peek()? != super::Kind::Map {
+pub(crate) fn read_array<'de>(reader: &mut MsgpackReader<'de>) -> Result<ArrayParts<'de>, Error> {
+    if reader.peek_token()? != Token::Map {
         return Err(reader.type_error("a numpy array (a msgpack_numpy map)"));
     }
     let map = read_numpy_map(reader)?;
     if !map.nd {
         return Err(invalid("expected a numpy array, got a numpy scalar"));
     }
-    Ok(map)
-}
-
-impl<'de, T: Element> MsgpackDecode<'de> for NdArray<T> {
-    const MIN_LEN: usize = MIN_ARRAY_LEN;
-
-    /// One copy of the payload into the array (a byte swap too, for the other byte order).
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        let map = read_array_map(reader)?;
-        let elements = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
-        Ok(NdArray::from_parts_unchecked(map.shape, elements.into_owned()))
-    }
-}
-
-impl<'de: 'a, 'a, T: Element> MsgpackDecode<'de> for NdArrayView<'a, T> {
-    const MIN_LEN: usize = MIN_ARRAY_LEN;
-
-    /// Borrows the payload when it is aligned for `T` and in native byte order.
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        let map = read_array_map(reader)?;
-        let elements: Cow<'a, [T]> = elements_from_bytes::<T>(map.dtype, &map.shape, map.data)?;
-        Ok(NdArrayView::from_parts_unchecked(map.shape, elements))
-    }
-}
-
-impl<'de> MsgpackDecode<'de> for AnyArray {
-    const MIN_LEN: usize = MIN_ARRAY_LEN;
-
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        let map = read_array_map(reader)?;
-        AnyArray::from_parts(map.dtype, map.shape, map.data.to_vec())
-    }
+    Ok(ArrayParts { dtype: map.dtype, shape: map.shape, payload: Payload::Raw(map.data) })
 }
 
 /// A number read from a numpy scalar map.
@@ -247,9 +175,7 @@ fn scalar_from_map(map: &NumpyMap<'_>) -> Result<NumpyScalar, Error> {
 /// The number a numpy scalar of `dtype` holds in `data`.
 pub(crate) fn scalar_from_bytes(dtype: DType, data: &[u8]) -> Result<NumpyScalar, Error> {
     if data.len() != dtype.itemsize() {
-        return Err(
-            ErrorKind::LengthMismatch { shape: vec![], dtype, expected: dtype.itemsize(), actual: data.len() }.into()
-        );
+        return Err(Error::length_mismatch(&[], dtype, dtype.itemsize(), data.len()));
     }
     let mut bytes = [0u8; 16];
     bytes[..data.len()].copy_from_slice(data);
@@ -264,7 +190,7 @@ pub(crate) fn scalar_from_bytes(dtype: DType, data: &[u8]) -> Result<NumpyScalar
         ScalarType::Bool => match data[0] {
             0 => NumpyScalar::Bool(false),
             1 => NumpyScalar::Bool(true),
-            value => return Err(ErrorKind::InvalidBool { index: 0, value }.into()),
+            value => return Err(Error::invalid_bool(0, value)),
         },
         ScalarType::U8 => NumpyScalar::Int(data[0].into()),
         ScalarType::I8 => NumpyScalar::Int((data[0] as i8).into()),
@@ -283,48 +209,11 @@ pub(crate) fn scalar_from_bytes(dtype: DType, data: &[u8]) -> Result<NumpyScalar
     })
 }
 
-impl MsgpackEncode for Bytes {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        writer.bin(self);
-    }
-
-    fn size_hint(&self) -> usize {
-        self.len() + 5
-    }
-}
-
-impl<'de> MsgpackDecode<'de> for Bytes {
-    // `c4 00`, the empty bin.
-    const MIN_LEN: usize = 2;
-
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        reader.read_bin().map(Bytes::from)
-    }
-}
-
-impl MsgpackEncode for [u8] {
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        writer.bin(self);
-    }
-
-    fn size_hint(&self) -> usize {
-        self.len() + 5
-    }
-}
-
-impl<'de: 'a, 'a> MsgpackDecode<'de> for &'a [u8] {
-    // `c4 00`, the empty bin.
-    const MIN_LEN: usize = 2;
-
-    /// Borrows the bytes from the input.
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
-        reader.read_bin()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NdArray;
+    use crate::codec::Encode;
 
     #[test]
     fn aligned_payloads_start_at_multiples_of_eight() {
@@ -333,7 +222,7 @@ mod tests {
                 let mut writer = MsgpackWriter::new(true);
                 writer.raw(&vec![0xc0; prefix]);
                 let array = NdArray::from_vec(vec![1u8; len]);
-                array.encode_msgpack(&mut writer);
+                array.encode(&mut writer);
                 let bytes = writer.into_vec();
                 assert_eq!(&bytes[bytes.len() - len..], array.as_slice());
                 assert_eq!((bytes.len() - len) % ARRAY_ALIGNMENT, 0, "prefix {prefix}, len {len}");

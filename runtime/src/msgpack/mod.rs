@@ -22,64 +22,51 @@
 
 mod aligned;
 mod array;
-mod impls;
+mod input;
 mod read;
 mod write;
 
 pub use aligned::AlignedBytes;
-pub(crate) use array::{NumpyScalar, scalar_from_bytes};
-pub(crate) use impls::encode_list;
-pub use read::{DEFAULT_MAX_DEPTH, Integer, Kind, MsgpackReader};
+pub(crate) use array::{MIN_ARRAY_LEN, NumpyScalar, scalar_from_bytes};
+pub use input::{MsgpackMap, MsgpackSeq};
+pub use read::{DEFAULT_MAX_DEPTH, MsgpackReader};
 pub use write::{ARRAY_ALIGNMENT, MAX_LENGTH, MsgpackWriter};
 
-use crate::error::{Error, ErrorKind};
+use crate::codec::{Decode, Encode};
+use crate::error::Error;
 
-/// A type with a msgpack form, written as truss writes the equivalent Python value.
+/// A type with a msgpack form, written as truss writes the equivalent Python value: the
+/// binary face of [`Encode`], which every encodable type has.
 #[diagnostic::on_unimplemented(message = "`{Self}` cannot be written as msgpack", label = "needs a msgpack form")]
-pub trait MsgpackEncode {
-    /// Writes the value.
-    fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>);
-
-    /// About how many bytes the value takes (at least its payloads), so that a message is
-    /// written into one buffer allocated once.
-    fn size_hint(&self) -> usize {
-        9
-    }
-}
-
-/// A type read from msgpack as truss's deserializer and pydantic read the equivalent value.
-#[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from msgpack", label = "needs a msgpack form")]
-pub trait MsgpackDecode<'de>: Sized {
-    /// The fewest bytes a valid encoding of the value takes (1 unless more is certain): a
-    /// list reserves no more items than its remaining input could hold, so a valid message
-    /// is read with one allocation per list and a hostile header costs no more memory than
-    /// the valid message of the same size would.
-    const MIN_LEN: usize = 1;
-
-    /// Reads one value; borrowed types borrow from the reader's input.
-    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error>;
-
-    /// The value of a model field whose key is absent: an error, except for `Option`.
-    fn missing() -> Result<Self, Error> {
-        Err(ErrorKind::MissingField.into())
-    }
-}
-
-impl<T: MsgpackEncode + ?Sized> MsgpackEncode for &T {
+pub trait MsgpackEncode: Encode {
+    /// Writes the value: [`Encode::encode`] with the msgpack writer.
     fn encode_msgpack(&self, writer: &mut MsgpackWriter<'_>) {
-        (**self).encode_msgpack(writer);
-    }
-
-    fn size_hint(&self) -> usize {
-        (**self).size_hint()
+        self.encode(writer);
     }
 }
+
+impl<T: Encode + ?Sized> MsgpackEncode for T {}
+
+/// A type read from msgpack as truss's deserializer and pydantic read the equivalent value:
+/// the binary face of [`Decode`], which every decodable type has.
+#[diagnostic::on_unimplemented(message = "`{Self}` cannot be read from msgpack", label = "needs a msgpack form")]
+pub trait MsgpackDecode<'de>: Decode<'de> {
+    /// [`Decode::MIN_LEN`]: the fewest bytes a valid encoding of the value takes.
+    const MIN_LEN: usize = <Self as Decode<'de>>::MIN_LEN;
+
+    /// Reads one value: [`Decode::decode`] with the msgpack reader.
+    fn decode_msgpack(reader: &mut MsgpackReader<'de>) -> Result<Self, Error> {
+        Self::decode(reader)
+    }
+}
+
+impl<'de, T: Decode<'de>> MsgpackDecode<'de> for T {}
 
 /// The default binary encoding: standard msgpack with every array payload 8-byte aligned
 /// from the start of the message, so that a reader whose buffer is 8-aligned borrows them all.
 pub fn to_vec<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), true);
-    value.encode_msgpack(&mut writer);
+    value.encode(&mut writer);
     writer.into_result()
 }
 
@@ -88,7 +75,7 @@ pub fn to_vec<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
 pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -> Result<(), Error> {
     let mut writer = MsgpackWriter::with_buffer(std::mem::take(buffer), true);
     writer.reserve(value.size_hint());
-    value.encode_msgpack(&mut writer);
+    value.encode(&mut writer);
     *buffer = writer.into_result()?;
     Ok(())
 }
@@ -97,7 +84,7 @@ pub fn to_vec_into<T: MsgpackEncode + ?Sized>(value: &T, buffer: &mut Vec<u8>) -
 /// the same values: every item in its smallest form, no alignment.
 pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     let mut writer = MsgpackWriter::with_buffer(Vec::with_capacity(value.size_hint()), false);
-    value.encode_msgpack(&mut writer);
+    value.encode(&mut writer);
     writer.into_result()
 }
 
@@ -105,7 +92,7 @@ pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, E
 /// array's memory, never copied into a buffer.
 pub fn to_writer<T: MsgpackEncode + ?Sized>(out: &mut impl std::io::Write, value: &T) -> Result<(), Error> {
     let mut writer = MsgpackWriter::streaming(out, true);
-    value.encode_msgpack(&mut writer);
+    value.encode(&mut writer);
     writer.finish_stream()
 }
 
@@ -120,7 +107,7 @@ pub fn from_slice<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8]) -> Result<T, Err
 pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
-    let value = T::decode_msgpack(&mut reader)?;
+    let value = T::decode(&mut reader)?;
     reader.finish()?;
     Ok(value)
 }

@@ -1,14 +1,18 @@
-//! A pull reader over msgpack bytes. Strings and bins are borrowed from the input; every
-//! length is checked against the bytes that remain before anything is allocated.
+//! A pull reader over msgpack bytes, token by token: the decoders drive it through its
+//! [`Reader`](crate::codec::Reader) implementation (in `input.rs`). Strings and bins are
+//! borrowed from the input; every length is checked against the bytes that remain before
+//! anything is allocated.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+#[cfg(test)]
+use crate::error::ErrorKind;
 
 /// The default limit on nesting of arrays and maps.
 pub const DEFAULT_MAX_DEPTH: usize = crate::Limits::DEFAULT.max_depth;
 
 /// What the next value is, judged by its marker byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Token {
     /// `nil`
     Nil,
     /// `true` or `false`
@@ -29,28 +33,26 @@ pub enum Kind {
     Ext,
 }
 
-impl Kind {
+impl Token {
     /// The value's kind with its article, for error messages.
     #[inline]
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
-            Kind::Nil => "nil",
-            Kind::Bool => "a boolean",
-            Kind::Int => "an integer",
-            Kind::Float => "a float",
-            Kind::Str => "a string",
-            Kind::Bin => "bytes",
-            Kind::Array => "an array",
-            Kind::Map => "a map",
-            Kind::Ext => "an extension value",
+            Token::Nil => "nil",
+            Token::Bool => "a boolean",
+            Token::Int => "an integer",
+            Token::Float => "a float",
+            Token::Str => "a string",
+            Token::Bin => "bytes",
+            Token::Array => "an array",
+            Token::Map => "a map",
+            Token::Ext => "an extension value",
         }
     }
 }
 
-/// An integer as read: msgpack's widest signed and unsigned forms both fit.
-pub type Integer = i128;
-
-/// Reads msgpack from a byte slice, one value at a time.
+/// Reads msgpack from a byte slice as truss's deserializer and pydantic read it: the binary
+/// mode's [`Reader`](crate::codec::Reader).
 pub struct MsgpackReader<'de> {
     input: &'de [u8],
     pos: usize,
@@ -82,8 +84,8 @@ impl<'de> MsgpackReader<'de> {
 
     /// A syntax error at the current position.
     #[inline]
-    pub fn syntax_error(&self, message: &'static str) -> Error {
-        ErrorKind::Syntax { format: "msgpack", offset: self.pos, message }.into()
+    pub(crate) fn syntax_error(&self, message: &'static str) -> Error {
+        Error::syntax("msgpack", self.pos, message)
     }
 
     #[inline]
@@ -118,34 +120,34 @@ impl<'de> MsgpackReader<'de> {
 
     /// The kind of the next value.
     #[inline]
-    pub fn peek(&self) -> Result<Kind, Error> {
+    pub(crate) fn peek_token(&self) -> Result<Token, Error> {
         Ok(match self.marker()? {
-            0x00..=0x7f | 0xe0..=0xff | 0xcc..=0xcf | 0xd0..=0xd3 => Kind::Int,
-            0x80..=0x8f | 0xde | 0xdf => Kind::Map,
-            0x90..=0x9f | 0xdc | 0xdd => Kind::Array,
-            0xa0..=0xbf | 0xd9..=0xdb => Kind::Str,
-            0xc0 => Kind::Nil,
-            0xc2 | 0xc3 => Kind::Bool,
-            0xc4..=0xc6 => Kind::Bin,
-            0xca | 0xcb => Kind::Float,
-            0xc7..=0xc9 | 0xd4..=0xd8 => Kind::Ext,
+            0x00..=0x7f | 0xe0..=0xff | 0xcc..=0xcf | 0xd0..=0xd3 => Token::Int,
+            0x80..=0x8f | 0xde | 0xdf => Token::Map,
+            0x90..=0x9f | 0xdc | 0xdd => Token::Array,
+            0xa0..=0xbf | 0xd9..=0xdb => Token::Str,
+            0xc0 => Token::Nil,
+            0xc2 | 0xc3 => Token::Bool,
+            0xc4..=0xc6 => Token::Bin,
+            0xca | 0xcb => Token::Float,
+            0xc7..=0xc9 | 0xd4..=0xd8 => Token::Ext,
             _ => return Err(self.syntax_error("invalid marker byte 0xc1")),
         })
     }
 
     /// An error saying the next value is not what the field accepts.
     #[inline]
-    pub fn type_error(&self, expected: &'static str) -> Error {
-        match self.peek() {
-            Ok(found) => ErrorKind::UnexpectedType { expected, found: found.describe() }.into(),
+    pub(crate) fn type_error(&self, expected: &'static str) -> Error {
+        match self.peek_token() {
+            Ok(found) => Error::unexpected_type(expected, found.describe()),
             Err(error) => error,
         }
     }
 
     /// Consumes `nil` if it comes next.
     #[inline]
-    pub fn eat_nil(&mut self) -> Result<bool, Error> {
-        if self.peek()? == Kind::Nil {
+    pub(crate) fn eat_nil(&mut self) -> Result<bool, Error> {
+        if self.peek_token()? == Token::Nil {
             self.pos += 1;
             return Ok(true);
         }
@@ -154,7 +156,7 @@ impl<'de> MsgpackReader<'de> {
 
     /// Reads `true` or `false`.
     #[inline]
-    pub fn read_bool(&mut self) -> Result<bool, Error> {
+    pub(crate) fn parse_bool(&mut self) -> Result<bool, Error> {
         match self.marker()? {
             0xc2 => {
                 self.pos += 1;
@@ -168,9 +170,10 @@ impl<'de> MsgpackReader<'de> {
         }
     }
 
-    /// Reads an integer in any of msgpack's forms.
+    /// Reads an integer in any of msgpack's forms (its widest signed and unsigned forms both
+    /// fit an `i128`).
     #[inline]
-    pub fn read_int(&mut self) -> Result<Integer, Error> {
+    pub(crate) fn parse_int(&mut self) -> Result<i128, Error> {
         let marker = self.marker()?;
         // Positive fixints first: most integers on the wire are small.
         if marker <= 0x7f {
@@ -196,7 +199,7 @@ impl<'de> MsgpackReader<'de> {
 
     /// Reads a float32 or float64.
     #[inline]
-    pub fn read_float(&mut self) -> Result<f64, Error> {
+    pub(crate) fn parse_float(&mut self) -> Result<f64, Error> {
         match self.marker()? {
             0xca => {
                 self.pos += 1;
@@ -223,7 +226,7 @@ impl<'de> MsgpackReader<'de> {
 
     /// Reads a str's bytes, borrowed, without checking UTF-8.
     #[inline]
-    pub fn read_str_bytes(&mut self) -> Result<&'de [u8], Error> {
+    pub(crate) fn parse_str_bytes(&mut self) -> Result<&'de [u8], Error> {
         let marker = self.marker()?;
         let len = match marker {
             0xa0..=0xbf => self.length(Some(marker & 0x1f), 0)?,
@@ -237,17 +240,17 @@ impl<'de> MsgpackReader<'de> {
 
     /// Reads a str, borrowed from the input.
     #[inline]
-    pub fn read_str(&mut self) -> Result<&'de str, Error> {
-        let bytes = self.read_str_bytes()?;
+    pub(crate) fn parse_str(&mut self) -> Result<&'de str, Error> {
+        let bytes = self.parse_str_bytes()?;
         std::str::from_utf8(bytes).map_err(|e| {
             let offset = self.pos - bytes.len() + e.valid_up_to();
-            ErrorKind::Syntax { format: "msgpack", offset, message: "invalid UTF-8 in string" }.into()
+            Error::syntax("msgpack", offset, "invalid UTF-8 in string")
         })
     }
 
     /// Reads a bin, borrowed from the input.
     #[inline]
-    pub fn read_bin(&mut self) -> Result<&'de [u8], Error> {
+    pub(crate) fn parse_bin(&mut self) -> Result<&'de [u8], Error> {
         let len = match self.marker()? {
             0xc4 => self.length(None, 1)?,
             0xc5 => self.length(None, 2)?,
@@ -259,7 +262,7 @@ impl<'de> MsgpackReader<'de> {
 
     /// Reads a str or a bin as bytes (map keys written by Python may be either).
     #[inline]
-    pub fn read_key_bytes(&mut self) -> Result<&'de [u8], Error> {
+    pub(crate) fn parse_key(&mut self) -> Result<&'de [u8], Error> {
         let marker = self.marker()?;
         let len = match marker {
             0xa0..=0xbf => self.length(Some(marker & 0x1f), 0)?,
@@ -274,24 +277,24 @@ impl<'de> MsgpackReader<'de> {
     #[inline]
     fn enter(&mut self) -> Result<(), Error> {
         if self.depth >= self.max_depth {
-            return Err(ErrorKind::TooDeep(self.max_depth).into());
+            return Err(Error::too_deep(self.max_depth));
         }
         self.depth += 1;
         Ok(())
     }
 
-    /// Leaves an array or map entered with `read_array_len` or `read_map_len`, once all of its
-    /// items are read.
+    /// Leaves an array or map entered with `begin_array` or `begin_map`, once all of its
+    /// items are read (the [`Reader`](crate::codec::Reader) does it, never a decoder).
     #[inline]
-    pub fn leave(&mut self) {
+    pub(crate) fn leave(&mut self) {
         self.depth -= 1;
     }
 
-    /// Reads an array header. Each element takes at least one byte, so a length beyond the
-    /// bytes that remain is refused before anyone allocates for it. Call `leave` after the
-    /// elements.
+    /// Reads an array header, entering one level of nesting. Each element takes at least one
+    /// byte, so a length beyond the bytes that remain is refused before anyone allocates for
+    /// it.
     #[inline]
-    pub fn read_array_len(&mut self) -> Result<usize, Error> {
+    pub(crate) fn begin_array(&mut self) -> Result<usize, Error> {
         let marker = self.marker()?;
         let len = match marker {
             0x90..=0x9f => self.length(Some(marker & 0x0f), 0)?,
@@ -304,9 +307,9 @@ impl<'de> MsgpackReader<'de> {
         Ok(len)
     }
 
-    /// Reads a map header; as `read_array_len`, with two bytes at least per entry.
+    /// Reads a map header; as `begin_array`, with two bytes at least per entry.
     #[inline]
-    pub fn read_map_len(&mut self) -> Result<usize, Error> {
+    pub(crate) fn begin_map(&mut self) -> Result<usize, Error> {
         let marker = self.marker()?;
         let len = match marker {
             0x80..=0x8f => self.length(Some(marker & 0x0f), 0)?,
@@ -329,28 +332,28 @@ impl<'de> MsgpackReader<'de> {
 
     /// Skips one value of any kind, nesting included (bounded by the depth limit).
     #[inline]
-    pub fn skip_value(&mut self) -> Result<(), Error> {
+    pub(crate) fn skip_value(&mut self) -> Result<(), Error> {
         let marker = self.marker()?;
-        match self.peek()? {
-            Kind::Nil | Kind::Bool => self.pos += 1,
-            Kind::Int => drop(self.read_int()?),
-            Kind::Float => drop(self.read_float()?),
-            Kind::Str => drop(self.read_str_bytes()?),
-            Kind::Bin => drop(self.read_bin()?),
-            Kind::Array => {
-                for _ in 0..self.read_array_len()? {
+        match self.peek_token()? {
+            Token::Nil | Token::Bool => self.pos += 1,
+            Token::Int => drop(self.parse_int()?),
+            Token::Float => drop(self.parse_float()?),
+            Token::Str => drop(self.parse_str_bytes()?),
+            Token::Bin => drop(self.parse_bin()?),
+            Token::Array => {
+                for _ in 0..self.begin_array()? {
                     self.skip_value()?;
                 }
                 self.leave();
             }
-            Kind::Map => {
-                for _ in 0..self.read_map_len()? {
+            Token::Map => {
+                for _ in 0..self.begin_map()? {
                     self.skip_value()?;
                     self.skip_value()?;
                 }
                 self.leave();
             }
-            Kind::Ext => {
+            Token::Ext => {
                 let len = match marker {
                     0xd4 => self.length(Some(1), 0)?,
                     0xd5 => self.length(Some(2), 0)?,
@@ -379,7 +382,7 @@ impl<'de> MsgpackReader<'de> {
     /// lists is reserved whole, while headers that lie, however deeply they nest, reserve no
     /// more items in all than the message has bytes for.
     #[inline]
-    pub fn capacity_for(&mut self, len: usize, min_len: usize) -> usize {
+    pub(crate) fn capacity_for(&mut self, len: usize, min_len: usize) -> usize {
         let min_len = min_len.max(1);
         let capacity = len.min((self.input.len() - self.pos).min(self.unclaimed) / min_len);
         self.unclaimed -= capacity * min_len;
@@ -413,7 +416,7 @@ mod tests {
         ];
         for (bytes, value) in cases {
             let mut r = MsgpackReader::new(bytes);
-            assert_eq!(r.read_int().unwrap(), value);
+            assert_eq!(r.parse_int().unwrap(), value);
             r.finish().unwrap();
         }
     }
@@ -422,24 +425,24 @@ mod tests {
     fn non_minimal_header_forms_are_read() {
         // str8 and str32 for a 2-byte string, bin32 for 1 byte, map16 and array32 for one entry.
         let mut r = MsgpackReader::new(&[0xd9, 2, b'h', b'i', 0xdb, 0, 0, 0, 2, b'h', b'i', 0xc6, 0, 0, 0, 1, 7]);
-        assert_eq!(r.read_str().unwrap(), "hi");
-        assert_eq!(r.read_str().unwrap(), "hi");
-        assert_eq!(r.read_bin().unwrap(), &[7]);
+        assert_eq!(r.parse_str().unwrap(), "hi");
+        assert_eq!(r.parse_str().unwrap(), "hi");
+        assert_eq!(r.parse_bin().unwrap(), &[7]);
         let mut r = MsgpackReader::new(&[0xde, 0, 1, 0xa1, b'k', 0xdd, 0, 0, 0, 1, 0xcd, 0, 5]);
-        assert_eq!(r.read_map_len().unwrap(), 1);
-        assert_eq!(r.read_key_bytes().unwrap(), b"k");
-        assert_eq!(r.read_array_len().unwrap(), 1);
-        assert_eq!(r.read_int().unwrap(), 5);
+        assert_eq!(r.begin_map().unwrap(), 1);
+        assert_eq!(r.parse_key().unwrap(), b"k");
+        assert_eq!(r.begin_array().unwrap(), 1);
+        assert_eq!(r.parse_int().unwrap(), 5);
         r.finish().unwrap();
     }
 
     #[test]
     fn lengths_beyond_the_input_are_refused_before_allocating() {
-        let err = MsgpackReader::new(&[0xdd, 0xff, 0xff, 0xff, 0xff]).read_array_len().unwrap_err();
+        let err = MsgpackReader::new(&[0xdd, 0xff, 0xff, 0xff, 0xff]).begin_array().unwrap_err();
         assert!(err.to_string().contains("container length exceeds the input"), "{err}");
-        let err = MsgpackReader::new(&[0xdf, 0xff, 0xff, 0xff, 0xff, 0]).read_map_len().unwrap_err();
+        let err = MsgpackReader::new(&[0xdf, 0xff, 0xff, 0xff, 0xff, 0]).begin_map().unwrap_err();
         assert!(err.to_string().contains("container length exceeds the input"), "{err}");
-        let err = MsgpackReader::new(&[0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2]).read_bin().unwrap_err();
+        let err = MsgpackReader::new(&[0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2]).parse_bin().unwrap_err();
         assert!(err.to_string().contains("unexpected end of input"), "{err}");
     }
 
@@ -454,8 +457,8 @@ mod tests {
     #[test]
     fn strings_borrow_and_check_utf8() {
         let mut r = MsgpackReader::new(&[0xa2, b'h', b'i', 0xd9, 1, 0xff]);
-        assert_eq!(r.read_str().unwrap(), "hi");
-        let err = r.read_str().unwrap_err();
+        assert_eq!(r.parse_str().unwrap(), "hi");
+        let err = r.parse_str().unwrap_err();
         assert!(err.to_string().contains("invalid UTF-8"), "{err}");
     }
 }

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::error::{Error, ErrorKind};
+use crate::codec::{FieldKey, Writer};
+use crate::dtype::DType;
+use crate::error::{Error, PathSegment};
 
 /// The longest str, bin, array or map msgpack can describe: its lengths are 32-bit.
 pub const MAX_LENGTH: usize = u32::MAX as usize;
@@ -34,7 +36,7 @@ impl Sink<'_> {
     }
 }
 
-/// A msgpack message being written.
+/// A msgpack message being written: the binary mode's [`Writer`].
 ///
 /// A value msgpack cannot represent (a str, bin, list or map longer than [`MAX_LENGTH`])
 /// stops the message: the writer keeps the error, writes nothing more, and the encoding
@@ -100,7 +102,7 @@ impl<'w> MsgpackWriter<'w> {
         }
         self.flush_buffer();
         match self.sink {
-            Sink::Stream { error: Some(error), .. } => Err(ErrorKind::Io(error.to_string()).into()),
+            Sink::Stream { error: Some(error), .. } => Err(Error::io(&error)),
             _ => Ok(()),
         }
     }
@@ -132,7 +134,7 @@ impl<'w> MsgpackWriter<'w> {
     #[cold]
     fn fail(&mut self, what: &'static str, len: usize) {
         if self.error.is_none() {
-            self.error = Some(ErrorKind::TooLongForMsgpack { what, len }.into());
+            self.error = Some(Error::too_long_for_msgpack(what, len));
         }
     }
 
@@ -334,6 +336,114 @@ impl<'w> MsgpackWriter<'w> {
         }
         if !self.failed() {
             self.raw(value);
+        }
+    }
+}
+
+impl Writer for MsgpackWriter<'_> {
+    const BINARY: bool = true;
+
+    #[inline]
+    fn write_null(&mut self) {
+        self.nil();
+    }
+
+    #[inline]
+    fn write_bool(&mut self, value: bool) {
+        self.bool(value);
+    }
+
+    #[inline]
+    fn write_int(&mut self, value: i64) {
+        self.int(value);
+    }
+
+    #[inline]
+    fn write_uint(&mut self, value: u64) {
+        self.uint(value);
+    }
+
+    /// In msgpack's smallest form; beyond its 64 bits, a float (Python's msgpack refuses such
+    /// ints altogether).
+    fn write_int128(&mut self, value: i128) {
+        match (u64::try_from(value), i64::try_from(value)) {
+            (Ok(u), _) => self.uint(u),
+            (_, Ok(i)) => self.int(i),
+            _ => self.float(value as f64),
+        }
+    }
+
+    #[inline]
+    fn write_float(&mut self, value: f64) {
+        self.float(value);
+    }
+
+    #[inline]
+    fn write_str(&mut self, value: &str) {
+        self.str(value);
+    }
+
+    #[inline]
+    fn write_bytes(&mut self, value: &[u8]) {
+        self.bin(value);
+    }
+
+    #[inline]
+    fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]) {
+        super::array::write_array(self, dtype, shape, data);
+    }
+
+    /// truss's map `{tag: True, b"data": …}`.
+    fn write_tagged(&mut self, tag: &'static str, data: impl FnOnce(&mut Self)) {
+        self.map_header(2);
+        self.bin(tag.as_bytes());
+        self.bool(true);
+        self.bin(b"data");
+        data(self);
+    }
+
+    #[inline]
+    fn begin_seq(&mut self, len: usize) {
+        self.array_header(len);
+    }
+
+    #[inline]
+    fn end_seq(&mut self) {}
+
+    #[inline]
+    fn begin_map(&mut self, len: usize) {
+        self.map_header(len);
+    }
+
+    #[inline]
+    fn end_map(&mut self) {}
+
+    #[inline]
+    fn separator(&mut self, _index: usize) {}
+
+    #[inline]
+    fn map_key(&mut self, key: &str) {
+        self.str(key);
+    }
+
+    #[inline]
+    fn field_key(&mut self, key: &FieldKey) {
+        self.raw(key.msgpack);
+    }
+
+    #[inline]
+    fn end_key(&mut self) {}
+
+    #[inline]
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    #[cold]
+    fn locate(&mut self, segment: PathSegment) {
+        match segment {
+            PathSegment::Field(name) => self.locate_field(name),
+            PathSegment::Index(index) => self.locate_index(index),
         }
     }
 }

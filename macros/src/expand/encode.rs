@@ -1,0 +1,70 @@
+//! `Encode`: the one encoder of a model, for both modes. A struct is a map of its fields in
+//! declaration order, each key given in both modes' forms (JSON text, msgpack str) computed
+//! here once; a string enum is its value.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{byte_literal, codec_bounds, json_string_literal, msgpack_str};
+use crate::internals::ast::{Container, Field, Variant};
+
+/// The `impl Encode` around the body of `encode` and an optional `size_hint`.
+fn encode_impl(container: &Container<'_>, private: &TokenStream, body: TokenStream, hint: TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = codec_bounds(container, &quote!(#private::Encode));
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::Encode for #ident #ty_generics #where_clause {
+            fn encode<__W: #private::Writer>(&self, __writer: &mut __W) {
+                #body
+            }
+
+            #hint
+        }
+    }
+}
+
+pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
+    let len = wire.len();
+    // The map's header and the keys.
+    let key_bytes: usize = 3 + wire.iter().map(|field| msgpack_str(&field.key).len()).sum::<usize>();
+    let hints = wire.iter().map(|field| {
+        let member = field.ident;
+        quote_spanned!(field.ty.span()=> + #private::Encode::size_hint(&self.#member))
+    });
+    let writes = wire.iter().map(|field| {
+        let name = &field.key;
+        let json = format!("{}:", json_string_literal(&field.key));
+        let msgpack = byte_literal(&msgpack_str(&field.key));
+        let member = field.ident;
+        quote_spanned! {field.ty.span()=>
+            __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &self.#member);
+        }
+    });
+    let map = if wire.is_empty() { quote!(_) } else { quote!(__map) };
+    let body = quote! {
+        #private::Writer::write_map(__writer, #len, |#map| { #(#writes)* });
+    };
+    let hint = quote! {
+        fn size_hint(&self) -> usize {
+            #key_bytes #(#hints)*
+        }
+    };
+    encode_impl(container, private, body, hint)
+}
+
+pub fn encode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
+    let ident = container.ident;
+    let arms = variants.iter().map(|variant| {
+        let name = variant.ident;
+        let value = &variant.value;
+        quote!(#ident::#name => #value,)
+    });
+    let body = quote! {
+        #private::Writer::write_str(__writer, match self { #(#arms)* });
+    };
+    encode_impl(container, private, body, TokenStream::new())
+}

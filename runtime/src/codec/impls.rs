@@ -1,0 +1,503 @@
+//! Rust's own types, each read and written once for both modes as pydantic reads and
+//! writes their Python equivalents; the readers and writers supply each mode's form.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+
+use super::{Decode, Encode, Kind, MapAccess, Number, Reader, SeqAccess, Writer};
+use crate::bytes::Bytes;
+use crate::error::Error;
+
+impl<'de> Decode<'de> for bool {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_bool()
+    }
+}
+
+impl Encode for bool {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_bool(*self);
+    }
+}
+
+macro_rules! impl_integer {
+    ($($ty:ty => $write:ident as $wide:ty),*) => {$(
+        impl<'de> Decode<'de> for $ty {
+            #[inline]
+            fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                reader.read_int()
+            }
+        }
+
+        impl Encode for $ty {
+            #[inline]
+            fn encode<W: Writer>(&self, writer: &mut W) {
+                writer.$write(*self as $wide);
+            }
+        }
+    )*};
+}
+
+impl_integer!(
+    u8 => write_uint as u64, u16 => write_uint as u64, u32 => write_uint as u64, u64 => write_uint as u64,
+    usize => write_uint as u64, i8 => write_int as i64, i16 => write_int as i64, i32 => write_int as i64,
+    i64 => write_int as i64, isize => write_int as i64
+);
+
+impl<'de> Decode<'de> for f64 {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_float()
+    }
+}
+
+impl Encode for f64 {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_float(*self);
+    }
+}
+
+impl<'de> Decode<'de> for f32 {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_float().map(|x| x as f32)
+    }
+}
+
+impl Encode for f32 {
+    /// Written as the float64 Python holds for it (`0.1f32` is `0.10000000149011612`).
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_float(f64::from(*self));
+    }
+}
+
+impl<'de> Decode<'de> for String {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_str().map(Cow::into_owned)
+    }
+}
+
+impl Encode for String {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_str(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+impl Encode for str {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_str(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+impl<'de: 'a, 'a> Decode<'de> for &'a str {
+    /// Borrows the string from the input; a JSON string with escapes cannot be borrowed and
+    /// is an error (use `String` or `Cow<str>` for such fields).
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        match reader.read_str()? {
+            Cow::Borrowed(text) => Ok(text),
+            Cow::Owned(_) => Err(Error::cannot_borrow("&str")),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Decode<'de> for Cow<'a, str> {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_str()
+    }
+}
+
+impl Encode for Cow<'_, str> {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_str(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        if reader.read_null()? { Ok(None) } else { T::decode(reader).map(Some) }
+    }
+
+    fn missing() -> Result<Self, Error> {
+        Ok(None)
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        match self {
+            Some(value) => value.encode(writer),
+            None => writer.write_null(),
+        }
+    }
+
+    fn size_hint(&self) -> usize {
+        self.as_ref().map_or(1, Encode::size_hint)
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Box<T> {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        T::decode(reader).map(Box::new)
+    }
+
+    fn missing() -> Result<Self, Error> {
+        T::missing().map(Box::new)
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for Box<T> {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        (**self).encode(writer);
+    }
+
+    fn size_hint(&self) -> usize {
+        (**self).size_hint()
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
+    /// A list (a `Vec<u8>` too: binary data is `Bytes` or `&[u8]`).
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_seq(|seq| {
+            let mut items = Vec::with_capacity(seq.capacity(T::MIN_LEN));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        })
+    }
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    /// A list. (A `&[u8]` field is bytes, not a list: it has its own form.)
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        encode_list(writer, self);
+    }
+
+    fn size_hint(&self) -> usize {
+        5 + self.iter().map(Encode::size_hint).sum::<usize>()
+    }
+}
+
+/// A list of `items`.
+pub(crate) fn encode_list<W: Writer, T: Encode>(writer: &mut W, items: &[T]) {
+    writer.write_seq(items.len(), |seq| items.iter().for_each(|item| seq.element(item)));
+}
+
+/// Reads a map with string keys into `insert`; a key given twice keeps its last value, as
+/// pydantic (a Python dict) does. Binary mode reads bin keys as their text, as pydantic's lax
+/// `dict[str, …]` does.
+fn decode_map<'de, R: Reader<'de>, V: Decode<'de>>(
+    reader: &mut R,
+    mut insert: impl FnMut(String, V),
+) -> Result<(), Error> {
+    reader.read_map(|map| {
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<V>().map_err(|e| e.at_field(key.clone()))?;
+            insert(key, value);
+        }
+        Ok(())
+    })
+}
+
+fn encode_map<'a, W: Writer, V: Encode + 'a>(
+    writer: &mut W,
+    len: usize,
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+) {
+    writer.write_map(len, |map| entries.for_each(|(key, value)| map.entry(key, value)));
+}
+
+fn map_size_hint<'a, V: Encode + 'a>(entries: impl Iterator<Item = (&'a String, &'a V)>) -> usize {
+    5 + entries.map(|(k, v)| k.len() + 5 + v.size_hint()).sum::<usize>()
+}
+
+impl<'de, V: Decode<'de>, S: BuildHasher + Default> Decode<'de> for HashMap<String, V, S> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let mut map = HashMap::default();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl<V: Encode, S> Encode for HashMap<String, V, S> {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        encode_map(writer, self.len(), self.iter());
+    }
+
+    fn size_hint(&self) -> usize {
+        map_size_hint(self.iter())
+    }
+}
+
+impl<'de, V: Decode<'de>> Decode<'de> for BTreeMap<String, V> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let mut map = BTreeMap::new();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl<V: Encode> Encode for BTreeMap<String, V> {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        encode_map(writer, self.len(), self.iter());
+    }
+
+    fn size_hint(&self) -> usize {
+        map_size_hint(self.iter())
+    }
+}
+
+macro_rules! impl_tuple {
+    ($len:literal => $($name:ident $index:tt),+) => {
+        impl<'de, $($name: Decode<'de>),+> Decode<'de> for ($($name,)+) {
+            const MIN_LEN: usize = 1 $(+ $name::MIN_LEN)+;
+
+            /// A list of exactly the tuple's length.
+            fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                reader.read_seq(|seq| {
+                    if seq.size_hint().is_some_and(|len| len != $len) {
+                        return Err(Error::wrong_tuple_length($len));
+                    }
+                    let value = ($(
+                        match seq.next_element::<$name>()? {
+                            Some(item) => item,
+                            None => return Err(Error::wrong_tuple_length($len)),
+                        },
+                    )+);
+                    if !seq.is_at_end()? {
+                        return Err(Error::wrong_tuple_length($len));
+                    }
+                    Ok(value)
+                })
+            }
+        }
+
+        impl<$($name: Encode),+> Encode for ($($name,)+) {
+            fn encode<W: Writer>(&self, writer: &mut W) {
+                writer.write_seq($len, |seq| {
+                    $(seq.element(&self.$index);)+
+                });
+            }
+
+            fn size_hint(&self) -> usize {
+                1 $(+ self.$index.size_hint())+
+            }
+        }
+    };
+}
+
+impl_tuple!(1 => A 0);
+impl_tuple!(2 => A 0, B 1);
+impl_tuple!(3 => A 0, B 1, C 2);
+impl_tuple!(4 => A 0, B 1, C 2, D 3);
+impl_tuple!(5 => A 0, B 1, C 2, D 3, E 4);
+impl_tuple!(6 => A 0, B 1, C 2, D 3, E 4, F 5);
+
+impl<'de> Decode<'de> for serde_json::Value {
+    /// Any JSON-like value (pydantic's `Any`). Integers beyond 64 bits become floats; `NaN`
+    /// and the infinities, which a `Value` cannot hold, become null. Bytes, numpy arrays and
+    /// msgpack extension values have no JSON form and are errors (use `chainmodel::Value`).
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        use serde_json::Value;
+        Ok(match reader.peek()? {
+            Kind::Null => {
+                reader.read_null()?;
+                Value::Null
+            }
+            Kind::Bool => Value::Bool(reader.read_bool()?),
+            Kind::Number => {
+                let float = |x: f64| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
+                match reader.read_number()? {
+                    Number::Int(i) => match (u64::try_from(i), i64::try_from(i)) {
+                        (Ok(u), _) => Value::from(u),
+                        (_, Ok(i)) => Value::from(i),
+                        _ => float(i as f64),
+                    },
+                    Number::Float(x) => float(x),
+                }
+            }
+            Kind::Str => Value::String(reader.read_str()?.into_owned()),
+            Kind::Seq => Value::Array(Vec::decode(reader)?),
+            Kind::Map => {
+                let mut map = serde_json::Map::new();
+                decode_map(reader, |k, v| {
+                    map.insert(k, v);
+                })?;
+                Value::Object(map)
+            }
+            found @ (Kind::Bytes | Kind::Ext) => {
+                let found = if found == Kind::Bytes { "bytes" } else { "an extension value" };
+                return Err(Error::unexpected_type("a JSON-like value", found));
+            }
+        })
+    }
+}
+
+impl Encode for serde_json::Value {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        use serde_json::Value;
+        match self {
+            Value::Null => writer.write_null(),
+            Value::Bool(b) => writer.write_bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => writer.write_uint(u),
+                (_, Some(i)) => writer.write_int(i),
+                _ => writer.write_float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => writer.write_str(s),
+            Value::Array(items) => items.encode(writer),
+            Value::Object(map) => encode_map(writer, map.len(), map.iter()),
+        }
+    }
+}
+
+impl<'de> Decode<'de> for Bytes {
+    // `c4 00`, the empty bin.
+    const MIN_LEN: usize = 2;
+
+    /// Binary mode's bin. (JSON reads a string's bytes, what pydantic writes for bytes; no
+    /// model reaches that past the JSON-form check.)
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_bytes().map(|bytes| Bytes::from(bytes.into_owned()))
+    }
+}
+
+impl Encode for Bytes {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_bytes(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+impl<'de: 'a, 'a> Decode<'de> for &'a [u8] {
+    // `c4 00`, the empty bin.
+    const MIN_LEN: usize = 2;
+
+    /// Borrows the bytes from the input.
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        match reader.read_bytes()? {
+            Cow::Borrowed(bytes) => Ok(bytes),
+            Cow::Owned(_) => Err(Error::cannot_borrow("&[u8]")),
+        }
+    }
+}
+
+impl Encode for [u8] {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_bytes(self);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::codec::{Decode, MapAccess, Reader, SeqAccess};
+    use crate::json::{JsonDecode, JsonEncode, JsonReader, JsonWriter};
+    use crate::msgpack::{MsgpackDecode, MsgpackEncode, MsgpackReader, MsgpackWriter};
+
+    /// The per-mode traits are faces of the one codec: the same value either way.
+    #[test]
+    fn faces_call_the_one_codec() {
+        let value = (3i64, "x".to_owned(), vec![1.5f64]);
+        let mut json = JsonWriter::new();
+        value.encode_json(&mut json);
+        let json = json.into_string();
+        assert_eq!(json, r#"[3,"x",[1.5]]"#);
+        assert_eq!(<(i64, String, Vec<f64>)>::decode_json(&mut JsonReader::new(json.as_bytes())).unwrap(), value);
+        let mut msgpack = MsgpackWriter::new(false);
+        value.encode_msgpack(&mut msgpack);
+        let msgpack = msgpack.into_vec();
+        assert_eq!(<(i64, String, Vec<f64>)>::decode_msgpack(&mut MsgpackReader::new(&msgpack)).unwrap(), value);
+    }
+
+    /// Binary mode reads a `dict[str, ..]` key given as bytes as its text, as pydantic's lax
+    /// mode does with what truss's deserializer hands it.
+    #[test]
+    fn binary_mode_reads_bin_keys_as_text() {
+        let message = [0x82, 0xc4, 1, b'a', 1, 0xa1, b'b', 2];
+        let map: HashMap<String, i64> = crate::msgpack::from_slice(&message).unwrap();
+        assert_eq!(map, HashMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]));
+        let value: serde_json::Value = crate::msgpack::from_slice(&message).unwrap();
+        assert_eq!(value, serde_json::json!({"a": 1, "b": 2}));
+    }
+
+    /// A visitor that stops early leaves the rest of a list or map to the reader, which skips
+    /// it and closes the container; what follows reads as it should.
+    #[test]
+    fn msgpack_containers_are_closed_by_the_reader() {
+        // [[1, 2, 3], {"a": [4], "b": 5}, 6]
+        let message = [0x93, 0x93, 1, 2, 3, 0x82, 0xa1, b'a', 0x91, 4, 0xa1, b'b', 5, 6];
+        let mut reader = MsgpackReader::new(&message);
+        let (first, key, last) = reader
+            .read_seq(|seq| {
+                let first = seq.next_element::<FirstOf>()?.map(|f| f.0);
+                let key = seq.next_element::<FirstKey>()?.map(|k| k.0);
+                Ok((first, key, seq.next_element::<i64>()?))
+            })
+            .unwrap();
+        assert_eq!((first, key.as_deref(), last), (Some(1), Some("a"), Some(6)));
+        reader.finish().unwrap();
+    }
+
+    /// The first element of a list of integers.
+    struct FirstOf(i64);
+
+    impl<'de> Decode<'de> for FirstOf {
+        fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, crate::Error> {
+            reader.read_seq(|seq| Ok(FirstOf(seq.next_element()?.unwrap_or_default())))
+        }
+    }
+
+    /// The first key of a map, its value left unread.
+    struct FirstKey(String);
+
+    impl<'de> Decode<'de> for FirstKey {
+        fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, crate::Error> {
+            reader.read_map(|map| Ok(FirstKey(map.next_key()?.unwrap_or_default())))
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The reader abstraction: the questions a type's decoder asks of its input, each answered
+//! by the JSON and the msgpack reader with its own mode's rules.
+
+use std::borrow::Cow;
+
+use super::Decode;
+use crate::array::{AnyArray, Shape, elements_from_bytes};
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::Error;
+use crate::json::JsonReader;
+use crate::msgpack::MsgpackReader;
+
+/// What the next value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `null` in JSON, `nil` in msgpack.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// An integer or a float (`NaN` and `Infinity` included in JSON).
+    Number,
+    /// A string.
+    Str,
+    /// Bytes (msgpack bin; JSON has none).
+    Bytes,
+    /// A list.
+    Seq,
+    /// A map (a JSON object).
+    Map,
+    /// A msgpack extension value (JSON has none).
+    Ext,
+}
+
+/// A number as the input holds it, for dynamic values: an integer (JSON: written without a
+/// fraction or an exponent, and within 128 bits) or a float.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// An integer.
+    Int(i128),
+    /// A float.
+    Float(f64),
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The integer types a reader reads: `u8` to `u64`, `i8` to `i64`, `usize`, `isize`.
+pub trait Integer: Copy + sealed::Sealed {
+    /// The type's name in range errors: `u8`.
+    const NAME: &'static str;
+
+    /// The value, if it is in the type's range.
+    fn from_i128(value: i128) -> Option<Self>;
+}
+
+macro_rules! impl_integer {
+    ($($ty:ty),*) => {$(
+        impl sealed::Sealed for $ty {}
+        impl Integer for $ty {
+            const NAME: &'static str = stringify!($ty);
+
+            #[inline]
+            fn from_i128(value: i128) -> Option<Self> {
+                <$ty>::try_from(value).ok()
+            }
+        }
+    )*};
+}
+
+impl_integer!(u8, i8, u16, i16, u32, i32, u64, i64, usize, isize);
+
+/// The input of the decoders: [`JsonReader`] (pydantic's `model_validate_json` rules) or
+/// [`MsgpackReader`] (truss's binary mode, read as pydantic's `model_validate` reads what
+/// truss's deserializer makes of it). Each `read_*` method reads one value of the kind it
+/// names, converting as its mode's lax rules allow, or answers with an error naming what it
+/// found.
+pub trait Reader<'de>: Sized {
+    /// Whether this is binary mode (msgpack). The few types whose two forms differ in shape
+    /// (truss's durations, dynamic values) ask it; the decoders of both modes are compiled
+    /// apart, so the question costs nothing.
+    const BINARY: bool;
+
+    /// The accessor of a list being read.
+    type Seq<'a>: SeqAccess<'de>
+    where
+        Self: 'a;
+
+    /// The accessor of a map being read.
+    type Map<'a>: MapAccess<'de>
+    where
+        Self: 'a;
+
+    /// The kind of the next value, without consuming it.
+    fn peek(&mut self) -> Result<Kind, Error>;
+
+    /// Consumes a null if one comes next; `false` (and nothing consumed) otherwise.
+    fn read_null(&mut self) -> Result<bool, Error>;
+
+    /// A boolean: `true`/`false`, and in lax mode the numbers 0 and 1 and the strings
+    /// `0 off f false n no 1 on t true y yes` in any case.
+    fn read_bool(&mut self) -> Result<bool, Error>;
+
+    /// An integer of type `I`: an integer, a float with no fractional part, a string holding
+    /// either, or a boolean; out of `I`'s range is an error.
+    fn read_int<I: Integer>(&mut self) -> Result<I, Error>;
+
+    /// A float: any number, a string Python's `float()` reads, or a boolean.
+    fn read_float(&mut self) -> Result<f64, Error>;
+
+    /// A number as it is, integer or float (for dynamic values).
+    fn read_number(&mut self) -> Result<Number, Error>;
+
+    /// A string, borrowed from the input where it can be (msgpack also reads bytes as their
+    /// UTF-8 text, as pydantic's lax mode does).
+    fn read_str(&mut self) -> Result<Cow<'de, str>, Error>;
+
+    /// Binary data: msgpack bin, borrowed; in JSON, a string's UTF-8 bytes (what pydantic
+    /// writes for bytes), which no model reaches past the JSON-form check.
+    fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error>;
+
+    /// A numpy array: `NumpyArrayField`'s base64 object in JSON, msgpack_numpy's map in
+    /// msgpack (whose payload stays borrowed until the caller decides).
+    fn read_array(&mut self) -> Result<ArrayParts<'de>, Error>;
+
+    /// A list, read by `visit` through its accessor. The reader enters the list (bounded by
+    /// its nesting limit) and, once `visit` returns, skips what `visit` left and closes it.
+    fn read_seq<'r, V>(&'r mut self, visit: impl FnOnce(&mut Self::Seq<'r>) -> Result<V, Error>) -> Result<V, Error>;
+
+    /// A map (a JSON object), read by `visit` through its accessor, entered and closed by the
+    /// reader as [`read_seq`](Self::read_seq) does.
+    fn read_map<'r, V>(&'r mut self, visit: impl FnOnce(&mut Self::Map<'r>) -> Result<V, Error>) -> Result<V, Error>;
+
+    /// A truss extension value (`datetime`, `UUID`, …): in msgpack, truss's map
+    /// `{tag: True, b"data": …}` whose data `data` reads; in JSON, the value itself.
+    fn read_tagged<V>(
+        &mut self,
+        tag: &'static str,
+        data: impl FnOnce(&mut Self) -> Result<V, Error>,
+    ) -> Result<V, Error>;
+
+    /// Skips one value of any kind, nesting included (bounded by the nesting limit).
+    fn skip(&mut self) -> Result<(), Error>;
+
+    /// The concrete reader, for the rare type whose two forms share nothing.
+    fn source(&mut self) -> Source<'_, 'de>;
+}
+
+/// The concrete reader behind a [`Reader`].
+pub enum Source<'r, 'de> {
+    /// JSON mode.
+    Json(&'r mut JsonReader<'de>),
+    /// Binary mode.
+    Msgpack(&'r mut MsgpackReader<'de>),
+}
+
+/// The elements of a list being read; errors inside an element are located at its index.
+pub trait SeqAccess<'de> {
+    /// The next element, or `None` after the last.
+    fn next_element<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error>;
+
+    /// Whether no element is left.
+    fn is_at_end(&mut self) -> Result<bool, Error>;
+
+    /// The number of elements left, when the input declares it (msgpack).
+    fn size_hint(&self) -> Option<usize>;
+
+    /// How many elements to reserve room for, each taking at least `min_len` bytes in
+    /// binary mode: as many as the input declares and could hold (see [`Decode::MIN_LEN`]);
+    /// none in JSON, which declares no length.
+    fn capacity(&mut self, min_len: usize) -> usize;
+}
+
+/// The entries of a map being read: a key, then its value, then the next key.
+pub trait MapAccess<'de> {
+    /// The next key, read as a `K`, or `None` after the last entry. (JSON keys are strings.)
+    fn next_key<K: Decode<'de>>(&mut self) -> Result<Option<K>, Error>;
+
+    /// The next key as a model reads it, to match a field's name: its bytes (msgpack: str or
+    /// bin, as Python writers produce both), or `None` after the last entry.
+    fn next_field(&mut self) -> Result<Option<Cow<'de, [u8]>>, Error>;
+
+    /// The value of the key just read.
+    fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error>;
+
+    /// Skips the value of the key just read.
+    fn skip_value(&mut self) -> Result<(), Error>;
+
+    /// How many entries to reserve room for, each taking at least `min_len` bytes in binary
+    /// mode (as [`SeqAccess::capacity`]).
+    fn capacity(&mut self, min_len: usize) -> usize;
+}
+
+/// An array as a reader found it: dtype, shape and payload, checked against each other when
+/// the elements are taken.
+pub struct ArrayParts<'de> {
+    pub(crate) dtype: DType,
+    pub(crate) shape: Shape,
+    pub(crate) payload: Payload<'de>,
+}
+
+/// An array's payload: raw bytes in the input (msgpack), or base64 text (JSON).
+pub(crate) enum Payload<'de> {
+    Raw(&'de [u8]),
+    Base64(crate::json::Base64Text<'de>),
+}
+
+impl<'de> ArrayParts<'de> {
+    /// The dtype as received, byte order included.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The elements as `T` in native byte order: borrowed from the input when the payload is
+    /// raw, aligned for `T` and native-endian, else a converted copy (base64 is decoded
+    /// straight into the elements' buffer).
+    ///
+    /// Errors: the dtype is not `T`'s (in either byte order); the payload is not the shape's
+    /// length; a bool byte is not 0 or 1; bad base64.
+    #[inline]
+    pub fn elements<T: Element>(&self) -> Result<Cow<'de, [T]>, Error> {
+        match &self.payload {
+            Payload::Raw(bytes) => elements_from_bytes(self.dtype, &self.shape, bytes),
+            Payload::Base64(text) => crate::json::typed_elements(self.dtype, &self.shape, text).map(Cow::Owned),
+        }
+    }
+
+    /// The array with its dtype as received.
+    pub fn into_any(self) -> Result<AnyArray, Error> {
+        match self.payload {
+            Payload::Raw(bytes) => AnyArray::from_parts(self.dtype, self.shape, bytes.to_vec()),
+            Payload::Base64(text) => crate::json::any_array(self.dtype, self.shape, &text),
+        }
+    }
+
+    pub(crate) fn into_shape(self) -> Shape {
+        self.shape
+    }
+}
