@@ -26,7 +26,8 @@
 //! Prints one line per measurement and the ratios; `--json PATH` also writes them for
 //! benches/python/table.py. `CHAINMODEL_PYTHON` (scripts/bench sets it) enables the truss
 //! rows. `CHAINMODEL_HTTP_BENCH_SECONDS` (measured window per load run, default 5) and
-//! `CHAINMODEL_HTTP_BENCH_ITERATIONS` (default 10) shorten a trial run.
+//! `CHAINMODEL_HTTP_BENCH_ITERATIONS` (default 10) shorten a trial run;
+//! `CHAINMODEL_HTTP_BENCH_ONLY=small` or `large` runs one half (to profile it).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -115,12 +116,17 @@ fn main() {
         println!("no CPU pinning (one CPU, or no taskset): servers and clients share the CPUs");
     }
 
+    let only = std::env::var("CHAINMODEL_HTTP_BENCH_ONLY").unwrap_or_default();
     let mut report = json!({ "connections": CONNECTIONS, "window_seconds": window().as_secs_f64() });
-    report["small"] = small_messages(&rust_small, truss_small);
+    if only != "large" {
+        report["small"] = small_messages(&rust_small, truss_small);
+    }
     drop(rust_small);
-    let (large, rss) = large_message(server_cpus, truss_tensor);
-    report["large"] = large;
-    report["rss"] = rss;
+    if only != "small" {
+        let (large, rss) = large_message(server_cpus, truss_tensor);
+        report["large"] = large;
+        report["rss"] = rss;
+    }
 
     if let Some(path) = json_path {
         if let Some(dir) = path.parent() {

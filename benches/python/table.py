@@ -83,8 +83,9 @@ RSS_CONSTANT = 16 * 2**20
 def http_tables(http: dict) -> None:
     small, large, rss = http["small"], http["large"], http["rss"]
     checks = []
-    print(f"| small model, {http['connections']} connections | server | mode | requests/s | p50 | p99 | × truss |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"| small model, {http['connections']} connections | server | mode | requests/s | p50 | p99 | × truss "
+          "| CPU busy: server, load generator |")
+    print("|---|---|---|---|---|---|---|---|")
     for mode in ("binary", "json"):
         truss = small.get(f"truss/{mode}")
         for server, label in (("chainmodel", "chainmodel Chainlet"), ("truss", "truss server (Python)")):
@@ -93,7 +94,8 @@ def http_tables(http: dict) -> None:
                 continue
             ratio = f"{row['requests_per_second'] / truss['requests_per_second']:.1f}×" if truss else "–"
             print(f"| {row['body_bytes']} B request | {label} | {mode} | {row['requests_per_second']:,.0f} "
-                  f"| {row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {ratio} |")
+                  f"| {row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {ratio} "
+                  f"| {row['server_cpu']:.0%}, {row['load_generator_cpu']:.0%} |")
             if row["errors"]:
                 checks.append(f"MISS {label} {mode}: {row['errors']} failed requests")
         if truss and mode == "binary":
