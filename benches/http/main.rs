@@ -12,11 +12,13 @@
 //!   owned array) calling a Chainlet that answers the array it got, against a bare TCP echo
 //!   of the same bytes (the floor: the bytes out and back, warm buffers, no HTTP, no codec),
 //!   and against truss's chains stub calling the truss server's `TensorEcho`
-//!   (benches/python/stub_bench.py); chainmodel's client calling the truss server too.
+//!   (benches/python/stub_bench.py); chainmodel's client calling the truss server too, and a
+//!   handler echoing a view with a client reading a view (the fewest copies the API allows).
 //!   Medians of [`iterations`] trips.
 //! - **Peak RSS of the server** (`VmHWM` of its process, before and after one 64 MiB call):
 //!   the echoing Chainlet, and a handler that reads the array through a view of the aligned
-//!   body and answers a small summary; the truss server's, for comparison.
+//!   body and answers a small summary, each with mimalloc returning freed memory at once (the
+//!   working set) and with its defaults; the truss server's, for comparison.
 //!
 //! Every server is a process of its own ([`roles`]: this binary run again in a server role).
 //! On a machine of two CPUs or more the servers are pinned to CPU 1 and the load generator and
