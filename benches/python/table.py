@@ -1,7 +1,9 @@
-"""Prints the README's performance table from one run of `scripts/bench`: criterion's means for
-benches/report.rs, the Python medians of benches/python/bench.py, and the peak RSS figures.
+"""Prints the README's performance tables from one run of `scripts/bench`: criterion's means for
+benches/report.rs, the Python medians of benches/python/bench.py, and the peak RSS figures;
+then, given the JSON that benches/http/ wrote, the rows over HTTP (small messages under load,
+the 64 MiB round trip, the servers' peak RSS) and the issue's targets, met or missed.
 
-Usage: table.py PYTHON_JSON RSS_OWNED RSS_VIEW   (run from the repository root)
+Usage: table.py PYTHON_JSON RSS_OWNED RSS_VIEW [HTTP_JSON]   (run from the repository root)
 """
 
 import json
@@ -62,6 +64,80 @@ def main() -> None:
     print()
     print(f"Peak RSS decoding the 64 MiB message (message included): chainmodel owned {rss_owned / 2**20:.0f} MiB, "
           f"view {rss_view / 2**20:.0f} MiB, Python {python['large_64mib/msgpack_decode_peak_rss_bytes'] / 2**20:.0f} MiB.")
+    print()
+    for check in checks:
+        print(check)
+    if len(sys.argv) > 4:
+        print()
+        http_tables(json.load(open(sys.argv[4])))
+
+
+# The issue's targets for the HTTP rows.
+SMALL_BINARY_VS_TRUSS = 20
+ROUND_TRIP_VS_ECHO = 1.5
+# The constant of "at most N times the message plus a constant" (the server's own buffers,
+# hyper's read buffer, the runtime's threads).
+RSS_CONSTANT = 16 * 2**20
+
+
+def http_tables(http: dict) -> None:
+    small, large, rss = http["small"], http["large"], http["rss"]
+    checks = []
+    print(f"| small model, {http['connections']} connections | server | mode | requests/s | p50 | p99 | × truss "
+          "| CPU busy: server, load generator |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mode in ("binary", "json"):
+        truss = small.get(f"truss/{mode}")
+        for server, label in (("chainmodel", "chainmodel Chainlet"), ("truss", "truss server (Python)")):
+            row = small.get(f"{server}/{mode}")
+            if row is None:
+                continue
+            ratio = f"{row['requests_per_second'] / truss['requests_per_second']:.1f}×" if truss else "–"
+            print(f"| {row['body_bytes']} B request | {label} | {mode} | {row['requests_per_second']:,.0f} "
+                  f"| {row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {ratio} "
+                  f"| {row['server_cpu']:.0%}, {row['load_generator_cpu']:.0%} |")
+            if row["errors"]:
+                checks.append(f"MISS {label} {mode}: {row['errors']} failed requests")
+        if truss and mode == "binary":
+            ratio = small["chainmodel/binary"]["requests_per_second"] / truss["requests_per_second"]
+            verdict = "ok" if ratio >= SMALL_BINARY_VS_TRUSS else "MISS"
+            checks.append(f"{verdict} small model, binary: {ratio:.1f}× truss's requests/s "
+                          f"(target at least {SMALL_BINARY_VS_TRUSS}×)")
+    print()
+    floor = large["bare_echo_ms"]
+    print(f"| 64 MiB float32 array, round trip | median of {large['iterations']} | × bare echo |")
+    print("|---|---|---|")
+    rows = [
+        ("bare_echo_ms", "bare TCP echo of the bytes, warm buffers (floor)"),
+        ("chainmodel_ms", "chainmodel client → chainmodel Chainlet, owned arrays"),
+        ("chainmodel_views_ms", "chainmodel client → view-echo handler, views at both ends"),
+        ("chainmodel_to_truss_ms", "chainmodel client → truss server"),
+        ("truss_stub_ms", "truss stub → truss server (Python at both ends)"),
+    ]
+    for key, label in rows:
+        if key in large:
+            print(f"| {label} | {large[key]:.1f} ms | {large[key] / floor:.2f}× |")
+    ratio = large["chainmodel_ms"] / floor
+    verdict = "ok" if ratio <= ROUND_TRIP_VS_ECHO else "MISS"
+    checks.append(f"{verdict} 64 MiB round trip: {ratio:.2f}× the bare echo (target at most {ROUND_TRIP_VS_ECHO}×)")
+    print()
+    message = rss["message_bytes"]
+
+    def growth(key: str) -> str:
+        before, after = rss[key]["before_bytes"], rss[key]["after_bytes"]
+        return f"+{(after - before) / 2**20:.0f} MiB ({(after - before) / message:.2f}×)"
+
+    print(f"Peak RSS of the server process over one 64 MiB call, beyond its peak before the call "
+          f"(the message is {message / 2**20:.0f} MiB): chainmodel Chainlet echo {growth('chainmodel_echo')}, "
+          f"view handler answering small {growth('chainmodel_view')}, with mimalloc returning freed memory "
+          f"at once; with mimalloc's defaults (the timing rows) {growth('chainmodel_echo_mimalloc_defaults')} "
+          f"and {growth('chainmodel_view_mimalloc_defaults')}"
+          + (f"; the truss server, echo, over its calls {growth('truss_echo')}." if "truss_echo" in rss else "."))
+    for key, label, factor in (("chainmodel_echo", "echo", 2), ("chainmodel_view", "view handler", 1)):
+        extra = rss[key]["after_bytes"] - rss[key]["before_bytes"] - factor * message
+        verdict = "ok" if extra <= RSS_CONSTANT else "MISS"
+        checks.append(f"{verdict} peak RSS, {label}: {factor}× the message {extra / 2**20:+.1f} MiB "
+                      f"(target at most {factor}× plus a constant, here {RSS_CONSTANT // 2**20} MiB)")
     print()
     for check in checks:
         print(check)
