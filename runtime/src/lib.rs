@@ -23,7 +23,7 @@ pub mod msgpack;
 #[cfg(feature = "ndarray")]
 mod ndarray_conv;
 pub mod schema;
-mod value;
+pub mod value;
 
 pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};
 pub use bytes::Bytes;
