@@ -23,6 +23,8 @@ pub mod msgpack;
 #[cfg(feature = "ndarray")]
 mod ndarray_conv;
 pub mod schema;
+#[cfg(feature = "serde")]
+mod serde_impls;
 pub mod value;
 
 pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};

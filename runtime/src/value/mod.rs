@@ -14,6 +14,8 @@ mod writer;
 pub use access::{Entries, Items};
 pub use reader::{ValueMap, ValueReader, ValueSeq};
 pub use writer::ValueWriter;
+#[cfg(all(feature = "serde", any(feature = "chrono", feature = "uuid", feature = "decimal")))]
+pub(crate) use writer::extension_data;
 
 use crate::array::AnyArray;
 use crate::bytes::Bytes;
@@ -171,7 +173,7 @@ impl fmt::Debug for Value {
 
 /// The tag of truss's map for an extension value, `None` for other values.
 #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-fn extension_tag(value: &Value) -> Option<&'static str> {
+pub(crate) fn extension_tag(value: &Value) -> Option<&'static str> {
     Some(match value {
         #[cfg(feature = "chrono")]
         Value::DateTime(_) => "__dt_datetime_iso__",
@@ -322,7 +324,7 @@ fn dict_key(key: &Value) -> Option<DictKey<'_>> {
 
 /// The entries of a dict as they are read: a key given again replaces the value at the key's
 /// first place, as assigning to a Python dict does (and as msgpack and `json.loads` build them).
-struct Dict {
+pub(crate) struct Dict {
     entries: Vec<(Value, Value)>,
     // The hash of each key seen, to its entry (the keys live in `entries`); a collision falls
     // back to a scan.
@@ -334,7 +336,7 @@ struct Dict {
 }
 
 impl Dict {
-    fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         Dict {
             entries: Vec::with_capacity(capacity),
             index: std::collections::HashMap::new(),
@@ -352,7 +354,7 @@ impl Dict {
         }
     }
 
-    fn insert(&mut self, key: Value, value: Value) {
+    pub(crate) fn insert(&mut self, key: Value, value: Value) {
         use std::hash::BuildHasher;
         if let Some(wanted) = dict_key(&key) {
             let hash = self.hasher.hash_one(wanted);
@@ -411,7 +413,13 @@ fn read_dict<'de, R: Reader<'de>>(reader: &mut R) -> Result<Value, Error> {
         }
         Ok(dict)
     })?;
-    if !R::BINARY {
+    finish_dict(dict, R::BINARY)
+}
+
+/// What a dict read in binary mode (`binary`) or JSON mode becomes: an array, an extension
+/// value or a dict (see [`read_dict`]).
+pub(crate) fn finish_dict(dict: Dict, binary: bool) -> Result<Value, Error> {
+    if !binary {
         return Ok(match json_array(&dict) {
             Some(array) => Value::Array(array),
             None => Value::Map(dict.entries),

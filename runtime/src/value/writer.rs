@@ -57,7 +57,7 @@ impl ValueWriter {
 /// The data of the extension value `value` when it is tagged `tag`, as truss's map holds it
 /// (`None` when `value` is no extension value; `Some(None)` when it is another one).
 #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
-pub(super) fn extension_data(value: &Value, tag: &'static str) -> Option<Option<Value>> {
+pub(crate) fn extension_data(value: &Value, tag: &'static str) -> Option<Option<Value>> {
     use crate::codec::Encode;
     let own_tag = super::extension_tag(value)?;
     if own_tag != tag {
