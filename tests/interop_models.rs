@@ -598,6 +598,8 @@ fn values_match_pydantic() {
             }
             (Err(e), true) => disagreements.push(format!("{name} {dict}: pydantic accepts it, Rust says {e}")),
             (Ok(_), false) => disagreements.push(format!("{name} {dict}: pydantic refuses it, Rust accepts it")),
+            // Refused by pydantic without a location (an exception it does not wrap).
+            (Err(_), false) if case["locations"].is_null() => {}
             (Err(e), false) => {
                 let location: Vec<String> = e.location().iter().map(ToString::to_string).collect();
                 let location = location.join(".");

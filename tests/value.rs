@@ -195,6 +195,17 @@ mod dicts {
         assert_eq!(err.to_string(), "data.some_numbers: field required");
         let err = Request::from_value(&value!([1])).unwrap_err();
         assert_eq!(err.to_string(), "expected a map, got an array");
+        // The JSON-mode dump reads back too, as NumpyArrayField's validator reads its dicts.
+        let json_dump = Value::from(request.to_json_value().unwrap());
+        assert!(json_dump["data"]["some_numbers"]["data_b64"].as_str().is_some());
+        assert_eq!(Request::from_value(&json_dump).unwrap(), request);
+        // Nesting is bounded as in the other readers.
+        let mut deep = value!([]);
+        for _ in 0..200 {
+            deep = value!([deep]);
+        }
+        let err = chainmodel::value::from_value::<serde_json::Value>(&deep).unwrap_err();
+        assert!(err.to_string().contains("deep"), "{err}");
     }
 
     /// From a lent dict, borrowed fields and views borrow from it; from a dict given up,

@@ -6,6 +6,9 @@
 
 use std::borrow::Cow;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use super::Value;
 use crate::array::Shape;
 use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Payload, Reader, SeqAccess, Source};
@@ -22,6 +25,8 @@ use crate::lax;
 /// the model; typed arrays are converted, a copy.
 pub struct ValueReader<'v> {
     next: Option<Next<'v>>,
+    /// How many lists and maps are open, bounded as the other readers bound it.
+    depth: usize,
 }
 
 /// The value the next question is about.
@@ -83,16 +88,27 @@ fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>,
 impl<'v> ValueReader<'v> {
     /// A reader of `value`, which the decoders may borrow from.
     pub fn new(value: &'v Value) -> Self {
-        ValueReader { next: Some(Next::Borrowed(value)) }
+        ValueReader { next: Some(Next::Borrowed(value)), depth: 0 }
     }
 
     /// A reader of `value`, whose strings, bytes and array payloads move into the decoders.
     pub fn owned(value: Value) -> Self {
-        ValueReader { next: Some(Next::Owned(value)) }
+        ValueReader { next: Some(Next::Owned(value)), depth: 0 }
     }
 
     fn current(&self) -> Result<&Value, Error> {
         self.next.as_ref().map(Next::get).ok_or_else(nothing_left)
+    }
+
+    /// Enters a list or map, within the default nesting limit (a `Value` decoded by chainmodel
+    /// is within it already; one built in Rust may not be).
+    fn enter(&mut self) -> Result<(), Error> {
+        let limit = crate::limits::Limits::DEFAULT.max_depth;
+        if self.depth >= limit {
+            return Err(Error::too_deep(limit));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn take(&mut self) -> Result<Next<'v>, Error> {
@@ -164,8 +180,9 @@ fn key_bytes(key: &Value) -> Option<&[u8]> {
 }
 
 /// An array from a map that stayed a dict: msgpack_numpy's keys as str (as some writers
-/// write them) or bin, read as the msgpack reader reads such a map.
-fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, &[u8]), Error> {
+/// write them) or bin, read as the msgpack reader reads such a map; or `NumpyArrayField`'s
+/// `{"data_b64", "shape", "dtype"}`.
+fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, Cow<'_, [u8]>), Error> {
     let find = |name: &str| entries.iter().rev().find(|(k, _)| key_bytes(k) == Some(name.as_bytes())).map(|(_, v)| v);
     let missing = |key: &'static str| Error::missing_field().at_field(key);
     match find("kind")
@@ -179,6 +196,18 @@ fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, &[u8]), E
         }
         Some(Err(e)) => return Err(e),
     }
+    // NumpyArrayField's JSON form as a dict (what `model_dump(mode="json")` gives), which its
+    // validator reads in `model_validate` too.
+    if let (Some(Value::Str(text)), None) = (find("data_b64"), find("nd")) {
+        let dtype = match find("dtype").ok_or_else(|| missing("dtype"))? {
+            Value::Str(text) => DType::parse(text).map_err(|e| e.at_field("dtype"))?,
+            other => return Err(Error::unexpected_type("a dtype string", describe(other)).at_field("dtype")),
+        };
+        let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
+        let data =
+            STANDARD.decode(text).map_err(|e| Error::invalid_value(format!("bad base64: {e}")).at_field("data_b64"))?;
+        return Ok((dtype, shape, Cow::Owned(data)));
+    }
     let nd = match find("nd").ok_or_else(|| missing("nd"))? {
         Value::Bool(nd) => *nd,
         other => return Err(Error::unexpected_type("a boolean", describe(other)).at_field("nd")),
@@ -191,7 +220,18 @@ fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, &[u8]), E
     if !nd {
         return Err(Error::invalid_value("expected a numpy array, got a numpy scalar"));
     }
-    let shape = match find("shape").ok_or_else(|| missing("shape"))? {
+    let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
+    let data = match find("data").ok_or_else(|| missing("data"))? {
+        Value::Bytes(data) => &data[..],
+        Value::Str(data) => data.as_bytes(),
+        other => return Err(Error::unexpected_type("bytes", describe(other)).at_field("data")),
+    };
+    Ok((dtype, shape, Cow::Borrowed(data)))
+}
+
+/// A shape: a list of dimensions.
+fn dimensions(value: &Value) -> Result<Shape, Error> {
+    match value {
         Value::List(dims) => dims
             .iter()
             .enumerate()
@@ -200,16 +240,10 @@ fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, &[u8]), E
                     .map_err(|_| Error::invalid_value(format!("{dim} is not a dimension")).at_index(index)),
                 other => Err(Error::unexpected_type("an integer", describe(other)).at_index(index)),
             })
-            .collect::<Result<Vec<usize>, Error>>(),
+            .collect::<Result<Vec<usize>, Error>>()
+            .map(Shape::from),
         other => Err(Error::unexpected_type("an array", describe(other))),
     }
-    .map_err(|e| e.at_field("shape"))?;
-    let data = match find("data").ok_or_else(|| missing("data"))? {
-        Value::Bytes(data) => &data[..],
-        Value::Str(data) => data.as_bytes(),
-        other => return Err(Error::unexpected_type("bytes", describe(other)).at_field("data")),
-    };
-    Ok((dtype, Shape::from(shape), data))
 }
 
 impl<'v> Reader<'v> for ValueReader<'v> {
@@ -317,11 +351,15 @@ impl<'v> Reader<'v> for ValueReader<'v> {
             }
             Next::Borrowed(Value::Map(entries)) => {
                 let (dtype, shape, data) = array_from_map(entries)?;
-                Ok(ArrayParts { dtype, shape, payload: Payload::Raw(data) })
+                let payload = match data {
+                    Cow::Borrowed(data) => Payload::Raw(data),
+                    Cow::Owned(data) => Payload::Owned(data),
+                };
+                Ok(ArrayParts { dtype, shape, payload })
             }
             Next::Owned(Value::Map(entries)) => {
                 let (dtype, shape, data) = array_from_map(&entries)?;
-                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(data.to_vec()) })
+                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(data.into_owned()) })
             }
             other => Err(Error::unexpected_type("a numpy array (a msgpack_numpy map)", describe(other.get()))),
         }
@@ -333,7 +371,11 @@ impl<'v> Reader<'v> for ValueReader<'v> {
             Next::Owned(Value::List(items)) => Items::Owned(items.into_iter()),
             other => return Err(Error::unexpected_type("an array", describe(other.get()))),
         };
-        visit(&mut ValueSeq { reader: self, items, index: 0 })
+        self.enter()?;
+        let mut seq = ValueSeq { reader: self, items, index: 0 };
+        let value = visit(&mut seq);
+        seq.reader.depth -= 1;
+        value
     }
 
     fn read_map<'r, V>(&'r mut self, visit: impl FnOnce(&mut Self::Map<'r>) -> Result<V, Error>) -> Result<V, Error> {
@@ -342,7 +384,11 @@ impl<'v> Reader<'v> for ValueReader<'v> {
             Next::Owned(Value::Map(entries)) => Entries::Owned(entries.into_iter()),
             other => return Err(Error::unexpected_type("a map", describe(other.get()))),
         };
-        visit(&mut ValueMap { reader: self, entries, value: None })
+        self.enter()?;
+        let mut map = ValueMap { reader: self, entries, value: None };
+        let value = visit(&mut map);
+        map.reader.depth -= 1;
+        value
     }
 
     fn read_tagged<V>(
