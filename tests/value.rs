@@ -278,6 +278,7 @@ mod dicts {
         assert_eq!(Value::from(vec![1, 2]), value!([1, 2]));
         assert_eq!(Value::from([1.5, 2.5]), value!([1.5, 2.5]));
         assert_eq!(Value::from(Some("x")), value!("x"));
+        assert_eq!(Value::from((1, "a")), value!([1, "a"]));
         assert_eq!(Value::from(None::<i64>), Value::Nil);
         assert_eq!(Value::from(&b"ab"[..]), Value::Bytes(b"ab".to_vec().into()));
         assert_eq!(Value::from(BTreeMap::from([("k", 1)])), value!({"k": 1}));
@@ -287,5 +288,18 @@ mod dicts {
         let nested = value!({"k": [{"x": -1, "y": [null, true, false]}], 2: "two"});
         assert_eq!(nested.to_string(), "{'k': [{'x': -1, 'y': [None, True, False]}], 2: 'two'}");
         assert_eq!(format!("{nested}"), format!("{nested:?}"));
+        // Expressions with commas, variables as keys, trailing commas, long lists.
+        let key = "k";
+        let pairs = std::collections::HashMap::<String, i64>::new();
+        assert_eq!(
+            value!({key: pairs.len(), (1 + 1): Vec::<(i64, i64)>::new(), "n": -1.5,}),
+            value!({"k": 0, 2: [], "n": -1.5})
+        );
+        let long = value!([
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5,
+            6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1,
+            2, 3, 4, 5, 6, 7, 8, 9, -1, -2,
+        ]);
+        assert_eq!(long.iter().len(), 82);
     }
 }

@@ -459,6 +459,21 @@ impl<T: Into<Value>, const N: usize> From<[T; N]> for Value {
     }
 }
 
+macro_rules! from_tuple {
+    ($($name:ident $index:tt),+) => {
+        impl<$($name: Into<Value>),+> From<($($name,)+)> for Value {
+            /// A list, as a tuple travels.
+            fn from(tuple: ($($name,)+)) -> Self {
+                Value::List(vec![$(tuple.$index.into()),+])
+            }
+        }
+    };
+}
+
+from_tuple!(A 0, B 1);
+from_tuple!(A 0, B 1, C 2);
+from_tuple!(A 0, B 1, C 2, D 3);
+
 impl<T: Into<Value>> FromIterator<T> for Value {
     /// A list.
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {

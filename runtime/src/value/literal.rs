@@ -10,7 +10,8 @@ use super::{Dict, Value};
 /// [`Bytes`](crate::Bytes) and `&[u8]` (`bytes`), `Vec`s, maps, `Option`s, other `Value`s.
 ///
 /// As in a Python dict literal, a key given twice keeps its first place and its last value.
-/// An expression whose tokens hold a comma outside brackets (`f::<A, B>()`) needs parentheses.
+/// Each item and entry is one step of macro expansion: a literal of more than about 60 items
+/// at one level needs a higher `#![recursion_limit]` (or `Value::from` of a `Vec`).
 ///
 /// ```
 /// use chainmodel::{Bytes, NdArray, value};
@@ -48,52 +49,66 @@ macro_rules! value {
         $crate::Value::List($crate::__value_list!([] [] $($tt)*))
     };
     ({ $($tt:tt)* }) => {
-        $crate::value::__dict($crate::__value_dict!(@key [] [] $($tt)*))
+        $crate::value::__dict($crate::__value_dict!(@key [] $($tt)*))
     };
     ($other:expr) => {
         $crate::Value::from($other)
     };
 }
 
-/// The items of a `value!` list: tokens up to each comma are an item.
+/// The items of a `value!` list: each a nested literal (`[..]`, `{..}`, `null`) or an
+/// expression, then a comma or the end (one step per item, for long literals).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __value_list {
     ([$($done:expr),*] []) => {
         vec![$($done),*]
     };
-    ([$($done:expr),*] [$($item:tt)+]) => {
-        vec![$($done,)* $crate::value!($($item)+)]
+    ([$($done:expr),*] [] null $(, $($rest:tt)*)?) => {
+        $crate::__value_list!([$($done,)* $crate::Value::Nil] [] $($($rest)*)?)
     };
-    ([$($done:expr),*] [$($item:tt)+] , $($rest:tt)*) => {
-        $crate::__value_list!([$($done,)* $crate::value!($($item)+)] [] $($rest)*)
+    ([$($done:expr),*] [] [$($inner:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__value_list!([$($done,)* $crate::value!([$($inner)*])] [] $($($rest)*)?)
     };
-    ([$($done:expr),*] [$($item:tt)*] $next:tt $($rest:tt)*) => {
-        $crate::__value_list!([$($done),*] [$($item)* $next] $($rest)*)
+    ([$($done:expr),*] [] {$($inner:tt)*} $(, $($rest:tt)*)?) => {
+        $crate::__value_list!([$($done,)* $crate::value!({$($inner)*})] [] $($($rest)*)?)
+    };
+    ([$($done:expr),*] [] $item:expr $(, $($rest:tt)*)?) => {
+        $crate::__value_list!([$($done,)* $crate::Value::from($item)] [] $($($rest)*)?)
     };
 }
 
-/// The entries of a `value!` dict: tokens up to a colon are a key, then up to a comma its value.
+/// The entries of a `value!` dict: a literal key (or the tokens up to a colon), a colon, then
+/// a value as a list item is read.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __value_dict {
-    (@key [$($done:expr),*] []) => {
+    (@key [$($done:expr),*]) => {
         vec![$($done),*]
     };
-    (@key [$($done:expr),*] [$($key:tt)+] : $($rest:tt)*) => {
-        $crate::__value_dict!(@value [$($done),*] [$($key)+] [] $($rest)*)
+    (@key [$($done:expr),*] $key:literal : $($rest:tt)*) => {
+        $crate::__value_dict!(@value [$($done),*] [$crate::Value::from($key)] $($rest)*)
     };
-    (@key [$($done:expr),*] [$($key:tt)*] $next:tt $($rest:tt)*) => {
-        $crate::__value_dict!(@key [$($done),*] [$($key)* $next] $($rest)*)
+    (@key [$($done:expr),*] $($rest:tt)+) => {
+        $crate::__value_dict!(@munch [$($done),*] [] $($rest)+)
     };
-    (@value [$($done:expr),*] [$($key:tt)+] [$($item:tt)+]) => {
-        vec![$($done,)* ($crate::value!($($key)+), $crate::value!($($item)+))]
+    (@munch [$($done:expr),*] [$($key:tt)+] : $($rest:tt)*) => {
+        $crate::__value_dict!(@value [$($done),*] [$crate::value!($($key)+)] $($rest)*)
     };
-    (@value [$($done:expr),*] [$($key:tt)+] [$($item:tt)+] , $($rest:tt)*) => {
-        $crate::__value_dict!(@key [$($done,)* ($crate::value!($($key)+), $crate::value!($($item)+))] [] $($rest)*)
+    (@munch [$($done:expr),*] [$($key:tt)*] $next:tt $($rest:tt)*) => {
+        $crate::__value_dict!(@munch [$($done),*] [$($key)* $next] $($rest)*)
     };
-    (@value [$($done:expr),*] [$($key:tt)+] [$($item:tt)*] $next:tt $($rest:tt)*) => {
-        $crate::__value_dict!(@value [$($done),*] [$($key)+] [$($item)* $next] $($rest)*)
+    (@value [$($done:expr),*] [$key:expr] null $(, $($rest:tt)*)?) => {
+        $crate::__value_dict!(@key [$($done,)* ($key, $crate::Value::Nil)] $($($rest)*)?)
+    };
+    (@value [$($done:expr),*] [$key:expr] [$($inner:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__value_dict!(@key [$($done,)* ($key, $crate::value!([$($inner)*]))] $($($rest)*)?)
+    };
+    (@value [$($done:expr),*] [$key:expr] {$($inner:tt)*} $(, $($rest:tt)*)?) => {
+        $crate::__value_dict!(@key [$($done,)* ($key, $crate::value!({$($inner)*}))] $($($rest)*)?)
+    };
+    (@value [$($done:expr),*] [$key:expr] $item:expr $(, $($rest:tt)*)?) => {
+        $crate::__value_dict!(@key [$($done,)* ($key, $crate::Value::from($item))] $($($rest)*)?)
     };
 }
 
