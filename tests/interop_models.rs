@@ -207,6 +207,8 @@ struct Pair {
     /// Reads msgpack and writes it again: (aligned, compact).
     rewrite_msgpack: fn(&[u8]) -> Result<Encodings, chainmodel::Error>,
     schema: fn() -> Value,
+    /// Reads a dict with `from_value` and writes `to_value` of the model as compact msgpack.
+    rewrite_value: fn(&chainmodel::Value) -> Result<Vec<u8>, chainmodel::Error>,
 }
 
 /// A message in both binary encodings: (aligned, compact).
@@ -220,6 +222,14 @@ fn msgpack_twice<'de, T: ChainModel + chainmodel::msgpack::MsgpackDecode<'de> + 
     Ok((value.to_msgpack()?, chainmodel::msgpack::to_vec_compact(&value)?))
 }
 
+/// `from_value` of `value`, then `to_value` of the model, written as truss writes a dict.
+fn value_twice<'v, T>(value: &'v chainmodel::Value) -> Result<Vec<u8>, chainmodel::Error>
+where
+    T: ChainModel + chainmodel::codec::Decode<'v> + chainmodel::codec::Encode,
+{
+    chainmodel::msgpack::to_vec_compact(&T::from_value(value)?.to_value()?)
+}
+
 macro_rules! pairs {
     ($($model:ident),* ; schema only: $($binary:ident),*) => {
         vec![
@@ -228,12 +238,14 @@ macro_rules! pairs {
                 rewrite: |text| $model::from_json(text)?.to_json(),
                 rewrite_msgpack: |bytes| msgpack_twice::<$model>(bytes),
                 schema: $model::json_schema,
+                rewrite_value: |value| value_twice::<$model>(value),
             },)*
             $(Pair {
                 name: stringify!($binary),
                 rewrite: |_| unreachable!("binary-only"),
                 rewrite_msgpack: |bytes| msgpack_twice::<$binary>(bytes),
                 schema: $binary::json_schema,
+                rewrite_value: |value| value_twice::<$binary>(value),
             },)*
         ]
     };
@@ -408,23 +420,27 @@ struct LaxU8 {
     v: u8,
 }
 
-/// Decodes the message in the case's mode: JSON text, or msgpack given in hex.
+/// Decodes the message in the case's mode: JSON text, or msgpack given in hex (mode
+/// `value`: msgpack read as a dict, then the model read from the dict with `from_value`).
 fn decode<M>(mode: &str, message: &str) -> Result<M, chainmodel::Error>
 where
-    M: for<'de> chainmodel::json::JsonDecode<'de>
+    M: ChainModel
+        + for<'de> chainmodel::json::JsonDecode<'de>
         + chainmodel::json::JsonForm<chainmodel::json::Checked>
-        + for<'de> chainmodel::msgpack::MsgpackDecode<'de>,
+        + for<'de> chainmodel::msgpack::MsgpackDecode<'de>
+        + for<'de> chainmodel::codec::Decode<'de>,
 {
-    match mode {
-        "json" => chainmodel::json::from_str(message),
-        _ => {
-            let bytes: Vec<u8> = (0..message.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&message[i..i + 2], 16).expect("hex from the script"))
-                .collect();
-            chainmodel::msgpack::from_slice(&bytes)
-        }
+    if mode == "json" {
+        return chainmodel::json::from_str(message);
     }
+    let bytes: Vec<u8> = (0..message.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&message[i..i + 2], 16).expect("hex from the script"))
+        .collect();
+    if mode == "value" {
+        return M::from_value(&chainmodel::msgpack::from_slice(&bytes)?);
+    }
+    chainmodel::msgpack::from_slice(&bytes)
 }
 
 /// The value Rust reads for `{"v": input}` in `mode`, as Python's `repr`, or the error.
@@ -447,7 +463,14 @@ fn lax_scalars_agree_with_pydantic() {
     let Some(python) = common::anchor_python("lax_scalars_agree_with_pydantic") else { return };
     let cases: Value = serde_json::from_str(&common::run_script(&python, "model_cases.py", &["lax"], b"")).unwrap();
     let mut disagreements = Vec::new();
-    for case in cases.as_array().unwrap() {
+    // Binary mode's cases again through a dict: `from_value` of what the message reads to.
+    let value_cases = cases.as_array().unwrap().iter().filter(|case| case["mode"] == "msgpack").map(|case| {
+        let mut case = case.clone();
+        case["mode"] = "value".into();
+        case
+    });
+    let cases: Vec<Value> = cases.as_array().unwrap().iter().cloned().chain(value_cases).collect();
+    for case in &cases {
         let (ty, input) = (case["type"].as_str().unwrap(), case["input"].as_str().unwrap());
         let (mode, message) = (case["mode"].as_str().unwrap(), case["message"].as_str().unwrap());
         let ours = rust_lax(ty, mode, message);
@@ -541,4 +564,62 @@ fn msgpack_matches_truss() {
     assert!(encodings.contains_key("Binary") && encodings.len() >= 16, "every model pair in binary mode");
     let out = common::run_script(&python, "msgpack_cases.py", &["check"], &serde_json::to_vec(&encodings).unwrap());
     eprintln!("interop: {}", out.trim());
+}
+
+/// `Model::from_value` agrees with pydantic's `model_validate` of what truss's deserializer
+/// gives (accepts and refuses the same dicts, errors at one of pydantic's locations), and
+/// `to_value` of what it reads, written as msgpack, is truss's `truss_msgpack_serialize` of
+/// `model_dump(mode="python")` byte for byte: the models' samples, lax and invalid dicts.
+#[test]
+fn values_match_pydantic() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    let Some(python) = common::anchor_python("values_match_pydantic") else { return };
+    let cases: Value = serde_json::from_str(&common::run_script(&python, "value_cases.py", &["emit"], b"")).unwrap();
+    let pairs = all_pairs();
+    let (mut compared, mut disagreements) = (0, Vec::new());
+    for case in cases.as_array().unwrap() {
+        let name = case["model"].as_str().unwrap();
+        if needs_missing_features(name) {
+            continue;
+        }
+        let pair = pairs.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no Rust model {name}"));
+        let message = STANDARD.decode(case["message"].as_str().unwrap()).unwrap();
+        // The dict truss's deserializer gives, as chainmodel reads it.
+        let dict: chainmodel::Value = chainmodel::msgpack::from_slice(&message).unwrap();
+        compared += 1;
+        match ((pair.rewrite_value)(&dict), case["ok"].as_bool().unwrap()) {
+            (Ok(ours), true) => {
+                let theirs = STANDARD.decode(case["dump"].as_str().unwrap()).unwrap();
+                if ours != theirs {
+                    disagreements.push(format!("{name} {dict}: to_value differs from model_dump\n  Rust:   {ours:02x?}\n  Python: {theirs:02x?}"));
+                }
+            }
+            (Err(e), true) => disagreements.push(format!("{name} {dict}: pydantic accepts it, Rust says {e}")),
+            (Ok(_), false) => disagreements.push(format!("{name} {dict}: pydantic refuses it, Rust accepts it")),
+            // Refused by pydantic without a location (an exception it does not wrap).
+            (Err(_), false) if case["locations"].is_null() => {}
+            (Err(e), false) => {
+                let location: Vec<String> = e.location().iter().map(ToString::to_string).collect();
+                let location = location.join(".");
+                let theirs: Vec<&str> =
+                    case["locations"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+                // Known: a tuple of the wrong length is located at the tuple in both modes
+                // (the codec's tuple decoder), where pydantic names the missing item.
+                let tuple_length = e.to_string().contains("expected an array of")
+                    && theirs
+                        .iter()
+                        .any(|l| l.strip_prefix(location.as_str()).is_some_and(|rest| rest.starts_with('.')));
+                if !theirs.contains(&location.as_str()) && !tuple_length {
+                    disagreements.push(format!(
+                        "{name} {dict}: Rust locates its error at `{location}` ({e}), pydantic at {theirs:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(compared >= 60, "every sample and case compared");
+    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
+    eprintln!("interop: from_value and to_value agree with pydantic on {compared} dicts");
 }

@@ -128,3 +128,178 @@ fn decoding_is_linear_in_depth() {
     let deep_time = fastest(|| drop(chainmodel::json::from_str::<Value>(&deep_json).unwrap()));
     assert!(deep_time < 5.0 * flat_time, "JSON: {deep_time:.3} s nested against {flat_time:.3} s flat");
 }
+
+mod dicts {
+    //! Models to and from dicts (`from_value`, `to_value`), indexing, accessors and the
+    //! literal macro. (Agreement with pydantic is in `interop_models.rs`.)
+
+    use chainmodel::prelude::*;
+    use chainmodel::{Value, value};
+
+    #[derive(ChainModel, Debug, Clone, PartialEq)]
+    struct DataModel {
+        some_numbers: NdArray<f64>,
+        other_field: String,
+    }
+
+    #[derive(ChainModel, Debug, PartialEq)]
+    struct Request {
+        data: DataModel,
+        #[chain(default)]
+        tags: Vec<String>,
+        limit: Option<u32>,
+    }
+
+    #[derive(ChainModel, Debug)]
+    struct Lent<'a> {
+        name: &'a str,
+        blob: &'a [u8],
+        view: NdArrayView<'a, f64>,
+    }
+
+    #[derive(ChainModel, Debug)]
+    struct Owned {
+        name: String,
+        blob: Bytes,
+        array: AnyArray,
+    }
+
+    /// The Binary IO docs' request, as a dict and as a model, both ways.
+    #[test]
+    fn models_read_and_write_dicts() {
+        let numbers = NdArray::from_shape_vec(vec![2, 2], vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+        let dict = value!({"data": {"some_numbers": numbers.clone(), "other_field": "x"}, "limit": "3"});
+        let request = Request::from_value(&dict).unwrap();
+        assert_eq!(
+            request,
+            Request {
+                data: DataModel { some_numbers: numbers.clone(), other_field: "x".into() },
+                tags: vec![],
+                limit: Some(3)
+            }
+        );
+        let dumped = request.to_value().unwrap();
+        assert_eq!(dumped, value!({"data": {"some_numbers": numbers, "other_field": "x"}, "tags": [], "limit": 3}));
+        // The same bytes as the model's own binary mode, with no round trip on the way.
+        assert_eq!(
+            chainmodel::msgpack::to_vec_compact(&dumped).unwrap(),
+            chainmodel::msgpack::to_vec_compact(&request).unwrap()
+        );
+        assert_eq!(
+            request.data.to_json_value().unwrap(),
+            serde_json::from_str::<serde_json::Value>(&request.data.to_json().unwrap()).unwrap()
+        );
+        let err = Request::from_value(&value!({"data": {"some_numbers": [1.0], "other_field": "x"}})).unwrap_err();
+        assert!(err.to_string().starts_with("data.some_numbers: expected a numpy array"), "{err}");
+        let err = Request::from_value(&value!({"data": {"other_field": "x"}})).unwrap_err();
+        assert_eq!(err.to_string(), "data.some_numbers: field required");
+        let err = Request::from_value(&value!([1])).unwrap_err();
+        assert_eq!(err.to_string(), "expected a map, got an array");
+        // The JSON-mode dump reads back too, as NumpyArrayField's validator reads its dicts.
+        let json_dump = Value::from(request.to_json_value().unwrap());
+        assert!(json_dump["data"]["some_numbers"]["data_b64"].as_str().is_some());
+        assert_eq!(Request::from_value(&json_dump).unwrap(), request);
+        // Nesting is bounded as in the other readers.
+        let mut deep = value!([]);
+        for _ in 0..200 {
+            deep = value!([deep]);
+        }
+        let err = chainmodel::value::from_value::<serde_json::Value>(&deep).unwrap_err();
+        assert!(err.to_string().contains("deep"), "{err}");
+    }
+
+    /// From a lent dict, borrowed fields and views borrow from it; from a dict given up,
+    /// strings, bytes and arrays move into the model.
+    #[test]
+    fn lent_dicts_are_borrowed_and_owned_ones_moved() {
+        let dict = value!({
+            "name": "n",
+            "blob": Bytes::from(vec![1u8, 2]),
+            "view": NdArray::from_vec(vec![0.5f64; 16]),
+        });
+        let lent = Lent::from_value(&dict).unwrap();
+        assert_eq!(lent.name.as_ptr(), dict["name"].as_str().unwrap().as_ptr());
+        assert_eq!(lent.blob.as_ptr(), dict["blob"].as_bytes().unwrap().as_ptr());
+        let payload = dict["view"].as_array().unwrap().as_bytes();
+        if payload.as_ptr().align_offset(8) == 0 {
+            assert!(lent.view.is_borrowed());
+            assert_eq!(lent.view.as_slice().as_ptr().cast::<u8>(), payload.as_ptr());
+        }
+
+        let dict = value!({"name": "n", "blob": Bytes::from(vec![1u8, 2]), "array": NdArray::from_vec(vec![7i32; 4])});
+        let (name, blob, array) = (
+            dict["name"].as_str().unwrap().as_ptr(),
+            dict["blob"].as_bytes().unwrap().as_ptr(),
+            dict["array"].as_array().unwrap().as_bytes().as_ptr(),
+        );
+        let owned = Owned::from_value_owned(dict).unwrap();
+        assert_eq!((owned.name.as_ptr(), owned.blob.as_ptr(), owned.array.as_bytes().as_ptr()), (name, blob, array));
+        assert_eq!(owned.array.to_typed::<i32>().unwrap().as_slice(), &[7; 4]);
+    }
+
+    /// Indexing never panics: a missing key, a position past the end or the wrong kind of
+    /// value reads as None.
+    #[test]
+    fn indexing_never_panics() {
+        let values = [
+            Value::Nil,
+            value!(1),
+            value!(1.5),
+            value!("s"),
+            value!(true),
+            value!([]),
+            value!([1, [2]]),
+            value!({}),
+            value!({"a": {"b": [1]}}),
+            Value::Bytes(vec![1].into()),
+            Value::Array(NdArray::from_vec(vec![1u8]).into()),
+        ];
+        for v in &values {
+            for key in ["", "a", "b", "zzz"] {
+                let _ = &v[key][key][0][usize::MAX];
+            }
+            for i in [0, 1, 2, usize::MAX] {
+                let _ = &v[i]["a"][i];
+            }
+            assert!(v["missing"].is_nil() && v[99].is_nil());
+            let _ = (v.as_str(), v.as_i64(), v.as_u64(), v.as_f64(), v.as_bool(), v.as_bytes(), v.as_array());
+            let _ = (v.as_list(), v.as_map(), v.iter().count(), v.entries().count(), v.to_string());
+        }
+        assert_eq!(values[8]["a"]["b"][0], 1);
+        assert_eq!(values[6].iter().collect::<Vec<_>>(), [&value!(1), &value!([2])]);
+    }
+
+    #[test]
+    fn from_impls_and_display() {
+        use std::collections::BTreeMap;
+        assert_eq!(Value::from(3u8), Value::Int(3));
+        assert_eq!(Value::from(u64::MAX), Value::Int(u64::MAX.into()));
+        assert_eq!(Value::from(0.5f32), Value::Float(0.5));
+        assert_eq!(Value::from(vec![1, 2]), value!([1, 2]));
+        assert_eq!(Value::from([1.5, 2.5]), value!([1.5, 2.5]));
+        assert_eq!(Value::from(Some("x")), value!("x"));
+        assert_eq!(Value::from((1, "a")), value!([1, "a"]));
+        assert_eq!(Value::from(None::<i64>), Value::Nil);
+        assert_eq!(Value::from(&b"ab"[..]), Value::Bytes(b"ab".to_vec().into()));
+        assert_eq!(Value::from(BTreeMap::from([("k", 1)])), value!({"k": 1}));
+        assert_eq!(Value::from(serde_json::json!({"a": [1, null]})), value!({"a": [1, null]}));
+        assert_eq!((1..4).collect::<Value>(), value!([1, 2, 3]));
+        assert_eq!(value!({"a": 1, "b": 2, "a": 3}), value!({"a": 3, "b": 2}));
+        let nested = value!({"k": [{"x": -1, "y": [null, true, false]}], 2: "two"});
+        assert_eq!(nested.to_string(), "{'k': [{'x': -1, 'y': [None, True, False]}], 2: 'two'}");
+        assert_eq!(format!("{nested}"), format!("{nested:?}"));
+        // Expressions with commas, variables as keys, trailing commas, long lists.
+        let key = "k";
+        let pairs = std::collections::HashMap::<String, i64>::new();
+        assert_eq!(
+            value!({key: pairs.len(), (1 + 1): Vec::<(i64, i64)>::new(), "n": -1.5,}),
+            value!({"k": 0, 2: [], "n": -1.5})
+        );
+        let long = value!([
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5,
+            6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1,
+            2, 3, 4, 5, 6, 7, 8, 9, -1, -2,
+        ]);
+        assert_eq!(long.iter().len(), 82);
+    }
+}

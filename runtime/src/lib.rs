@@ -23,7 +23,9 @@ pub mod msgpack;
 #[cfg(feature = "ndarray")]
 mod ndarray_conv;
 pub mod schema;
-mod value;
+#[cfg(feature = "serde")]
+mod serde_impls;
+pub mod value;
 
 pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};
 pub use bytes::Bytes;

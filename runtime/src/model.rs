@@ -1,9 +1,11 @@
 //! The trait every `#[derive(ChainModel)]` type implements.
 
+use crate::codec::{Decode, Encode};
 use crate::error::Error;
 use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
 use crate::msgpack::{self, MsgpackDecode, MsgpackEncode};
 use crate::schema::{self, ModelSchema};
+use crate::value::{self, Value};
 
 /// A model shared with Python services: implemented by `#[derive(ChainModel)]` on a struct
 /// with named fields (a pydantic model) or an enum of unit variants (a pydantic string `Enum`).
@@ -62,6 +64,43 @@ pub trait ChainModel: Sized {
         Self: MsgpackDecode<'de>,
     {
         msgpack::from_slice(bytes)
+    }
+
+    /// Reads the model from a dict as pydantic's `model_validate(dict)` reads what truss's
+    /// deserializer gives (binary mode's rules), without a round trip through bytes; borrowed
+    /// fields and views borrow from `value` (see [`value::from_value`]).
+    fn from_value<'v>(value: &'v Value) -> Result<Self, Error>
+    where
+        Self: Decode<'v>,
+    {
+        value::from_value(value)
+    }
+
+    /// As [`from_value`](Self::from_value), moving strings, bytes and `AnyArray` payloads out
+    /// of `value` (see [`value::from_value_owned`]).
+    fn from_value_owned(value: Value) -> Result<Self, Error>
+    where
+        Self: for<'v> Decode<'v>,
+    {
+        value::from_value_owned(value)
+    }
+
+    /// The model as pydantic's `model_dump(mode="python")`: arrays stay arrays, bytes stay
+    /// bytes (see [`value::to_value`]).
+    fn to_value(&self) -> Result<Value, Error>
+    where
+        Self: Encode,
+    {
+        value::to_value(self)
+    }
+
+    /// The model as pydantic's `model_dump(mode="json")`: arrays as `{"data_b64", "shape",
+    /// "dtype"}` objects (see [`value::to_json_value`]).
+    fn to_json_value(&self) -> Result<serde_json::Value, Error>
+    where
+        Self: JsonEncode + JsonForm<Checked>,
+    {
+        value::to_json_value(self)
     }
 
     /// The JSON Schema pydantic's `model_json_schema()` publishes for the model.

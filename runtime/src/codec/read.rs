@@ -153,6 +153,8 @@ pub enum Source<'r, 'de> {
     Json(&'r mut JsonReader<'de>),
     /// Binary mode.
     Msgpack(&'r mut MsgpackReader<'de>),
+    /// A [`Value`](crate::Value) in memory, read as binary mode reads msgpack.
+    Value(&'r mut crate::value::ValueReader<'de>),
 }
 
 /// The elements of a list being read; errors inside an element are located at its index.
@@ -200,10 +202,12 @@ pub struct ArrayParts<'de> {
     pub(crate) payload: Payload<'de>,
 }
 
-/// An array's payload: raw bytes in the input (msgpack), or base64 text (JSON).
+/// An array's payload: raw bytes in the input (msgpack), base64 text (JSON), or bytes moved
+/// out of an owned [`Value`](crate::Value).
 pub(crate) enum Payload<'de> {
     Raw(&'de [u8]),
     Base64(crate::json::Base64Text<'de>),
+    Owned(Vec<u8>),
 }
 
 impl<'de> ArrayParts<'de> {
@@ -228,6 +232,9 @@ impl<'de> ArrayParts<'de> {
         match &self.payload {
             Payload::Raw(bytes) => elements_from_bytes(self.dtype, &self.shape, bytes),
             Payload::Base64(text) => crate::json::typed_elements(self.dtype, &self.shape, text).map(Cow::Owned),
+            Payload::Owned(bytes) => {
+                elements_from_bytes(self.dtype, &self.shape, bytes).map(|e| Cow::Owned(e.into_owned()))
+            }
         }
     }
 
@@ -236,6 +243,7 @@ impl<'de> ArrayParts<'de> {
         match self.payload {
             Payload::Raw(bytes) => AnyArray::from_parts(self.dtype, self.shape, bytes.to_vec()),
             Payload::Base64(text) => crate::json::any_array(self.dtype, self.shape, &text),
+            Payload::Owned(bytes) => AnyArray::from_parts(self.dtype, self.shape, bytes),
         }
     }
 

@@ -1,6 +1,21 @@
-//! A dynamic payload, for messages without a model: the raw dicts a Binary IO docs client sends.
+//! A dynamic payload, for messages without a model: the raw dicts a Binary IO docs client
+//! sends, and the way between those dicts and models without a round trip through bytes:
+//! [`from_value`] (pydantic's `model_validate(dict)`) and [`to_value`] (its
+//! `model_dump(mode="python")`), through a third reader and writer beside JSON's and msgpack's.
 
 use std::fmt;
+
+mod access;
+mod literal;
+pub use literal::__dict;
+mod reader;
+mod writer;
+
+pub use access::{Entries, Items};
+pub use reader::{ValueMap, ValueReader, ValueSeq};
+pub use writer::ValueWriter;
+#[cfg(all(feature = "serde", any(feature = "chrono", feature = "uuid", feature = "decimal")))]
+pub(crate) use writer::extension_data;
 
 use crate::array::AnyArray;
 use crate::bytes::Bytes;
@@ -100,60 +115,6 @@ macro_rules! on_extension {
     };
 }
 
-impl Value {
-    /// The value under string key `key`, if this is a map that has it (the last one wins).
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        match self {
-            Value::Map(entries) => {
-                entries.iter().rev().find(|(k, _)| matches!(k, Value::Str(s) if s == key)).map(|(_, v)| v)
-            }
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::Str(s.to_owned())
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Self {
-        Value::Str(s)
-    }
-}
-
-impl From<i64> for Value {
-    fn from(i: i64) -> Self {
-        Value::Int(i.into())
-    }
-}
-
-impl From<f64> for Value {
-    fn from(x: f64) -> Self {
-        Value::Float(x)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Self {
-        Value::Bool(b)
-    }
-}
-
-impl From<AnyArray> for Value {
-    fn from(array: AnyArray) -> Self {
-        Value::Array(array)
-    }
-}
-
-impl From<Bytes> for Value {
-    fn from(bytes: Bytes) -> Self {
-        Value::Bytes(bytes)
-    }
-}
-
 /// Python's repr of a str: single quotes unless the text holds one and no double quote.
 fn python_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
@@ -208,6 +169,26 @@ impl fmt::Debug for Value {
             }
         }
     }
+}
+
+/// The tag of truss's map for an extension value, `None` for other values.
+#[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+pub(crate) fn extension_tag(value: &Value) -> Option<&'static str> {
+    Some(match value {
+        #[cfg(feature = "chrono")]
+        Value::DateTime(_) => "__dt_datetime_iso__",
+        #[cfg(feature = "chrono")]
+        Value::Date(_) => "__dt_date_iso__",
+        #[cfg(feature = "chrono")]
+        Value::Time(_) => "__dt_time_iso__",
+        #[cfg(feature = "chrono")]
+        Value::TimeDelta(_) => "__dt_timedelta__",
+        #[cfg(feature = "decimal")]
+        Value::Decimal(_) => "__decimal__",
+        #[cfg(feature = "uuid")]
+        Value::Uuid(_) => "__uuid__",
+        _ => return None,
+    })
 }
 
 impl Value {
@@ -343,7 +324,7 @@ fn dict_key(key: &Value) -> Option<DictKey<'_>> {
 
 /// The entries of a dict as they are read: a key given again replaces the value at the key's
 /// first place, as assigning to a Python dict does (and as msgpack and `json.loads` build them).
-struct Dict {
+pub(crate) struct Dict {
     entries: Vec<(Value, Value)>,
     // The hash of each key seen, to its entry (the keys live in `entries`); a collision falls
     // back to a scan.
@@ -355,7 +336,7 @@ struct Dict {
 }
 
 impl Dict {
-    fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         Dict {
             entries: Vec::with_capacity(capacity),
             index: std::collections::HashMap::new(),
@@ -373,7 +354,7 @@ impl Dict {
         }
     }
 
-    fn insert(&mut self, key: Value, value: Value) {
+    pub(crate) fn insert(&mut self, key: Value, value: Value) {
         use std::hash::BuildHasher;
         if let Some(wanted) = dict_key(&key) {
             let hash = self.hasher.hash_one(wanted);
@@ -432,7 +413,13 @@ fn read_dict<'de, R: Reader<'de>>(reader: &mut R) -> Result<Value, Error> {
         }
         Ok(dict)
     })?;
-    if !R::BINARY {
+    finish_dict(dict, R::BINARY)
+}
+
+/// What a dict read in binary mode (`binary`) or JSON mode becomes: an array, an extension
+/// value or a dict (see [`read_dict`]).
+pub(crate) fn finish_dict(dict: Dict, binary: bool) -> Result<Value, Error> {
+    if !binary {
         return Ok(match json_array(&dict) {
             Some(array) => Value::Array(array),
             None => Value::Map(dict.entries),
@@ -513,6 +500,10 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
 
 impl<'de> Decode<'de> for Value {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        // A value read from a value is itself (cloned when lent, moved when owned).
+        if let crate::codec::Source::Value(reader) = reader.source() {
+            return reader.take_value();
+        }
         Ok(match reader.peek()? {
             Kind::Null => {
                 reader.read_null()?;
@@ -549,4 +540,75 @@ impl JsonSchema for Value {
     fn schema(_: &mut SchemaGenerator) -> serde_json::Value {
         serde_json::json!({})
     }
+}
+
+/// Reads a `T` (a model, or any field type) from a value as pydantic's `model_validate(dict)`
+/// reads what `truss_msgpack_deserialize` gives: binary mode's lax rules (`"3"` or `b"3"` for an
+/// integer), defaults, `Option`s, and errors located as pydantic locates them — what decoding
+/// the equivalent msgpack gives, without a round trip through bytes.
+///
+/// Nothing is copied but what the `T` owns: `&str`, `&[u8]` and `NdArrayView` fields borrow
+/// from `value` (a view when the payload is aligned for its elements, as allocations are);
+/// `String`, `Bytes`, `AnyArray`, `NdArray` and `Value` fields copy what they hold. To move
+/// strings, bytes and `AnyArray` payloads instead, give up the value: [`from_value_owned`].
+///
+/// ```
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel, Debug, PartialEq)]
+/// struct Point { x: i64, y: Option<f64> }
+///
+/// let dict = chainmodel::value!({"x": "3"});
+/// assert_eq!(Point::from_value(&dict)?, Point { x: 3, y: None });
+/// let err = Point::from_value(&chainmodel::value!({"x": [1]})).unwrap_err();
+/// assert_eq!(err.to_string(), "x: expected an integer, got an array");
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+pub fn from_value<'v, T: Decode<'v>>(value: &'v Value) -> Result<T, Error> {
+    T::decode(&mut ValueReader::new(value))
+}
+
+/// Reads a `T` from a value it consumes, as [`from_value`] does, moving strings, bytes and
+/// `AnyArray` payloads into it rather than copying them (typed arrays are converted: a copy,
+/// as their elements need an alignment the value's bytes do not promise).
+pub fn from_value_owned<T: for<'v> Decode<'v>>(value: Value) -> Result<T, Error> {
+    T::decode(&mut ValueReader::owned(value))
+}
+
+/// The value of `value` as pydantic's `model_dump(mode="python")` gives it: arrays as
+/// [`AnyArray`]s, bytes as [`Bytes`], truss's extension types as themselves; written in
+/// binary mode (`msgpack::to_vec_compact`), it is truss's `truss_msgpack_serialize` of that
+/// dict, byte for byte.
+///
+/// Built straight from the encoder, without bytes in between; strings, bytes and array
+/// payloads are copied from `value` (an encoder lends them).
+///
+/// ```
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel)]
+/// struct DataModel { some_numbers: NdArray<f64>, other_field: String }
+///
+/// let m = DataModel { some_numbers: NdArray::from_vec(vec![1.0, 2.0]), other_field: "x".into() };
+/// let dict = m.to_value()?;
+/// assert_eq!(dict["other_field"].as_str(), Some("x"));
+/// assert_eq!(dict["some_numbers"].as_array().map(|a| a.shape()), Some(&[2][..]));
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+pub fn to_value<T: Encode + ?Sized>(value: &T) -> Result<Value, Error> {
+    let mut writer = ValueWriter::new();
+    value.encode(&mut writer);
+    writer.into_value()
+}
+
+/// The value's JSON-mode dump (pydantic's `model_dump(mode="json")`): arrays as
+/// `NumpyArrayField`'s `{"data_b64", "shape", "dtype"}` objects, NaN and the infinities as
+/// null, truss's extension types as their text. (Built from the JSON text pydantic would
+/// write, which this is the parse of.)
+pub fn to_json_value<T>(value: &T) -> Result<serde_json::Value, Error>
+where
+    T: crate::json::JsonEncode + crate::json::JsonForm<crate::json::Checked> + ?Sized,
+{
+    // Read back by chainmodel's own JSON reader, whose floats are exact.
+    crate::json::from_str(&crate::json::to_string(value)?)
 }

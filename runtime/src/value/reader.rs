@@ -1,0 +1,540 @@
+//! The third reader: a [`Value`] already in memory, read as the msgpack reader reads the
+//! message the value came from. A model's one decoder reads it unchanged, so
+//! [`from_value`](super::from_value) is pydantic's `model_validate(dict)` of what
+//! `truss_msgpack_deserialize` gives: binary mode's lax rules, defaults, `Option`s and errors
+//! located as pydantic locates them, without a round trip through bytes.
+
+use std::borrow::Cow;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::Value;
+use crate::array::Shape;
+use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Payload, Reader, SeqAccess, Source};
+use crate::dtype::DType;
+use crate::error::Error;
+use crate::lax;
+
+/// Reads a [`Value`] as binary mode reads msgpack: the [`Reader`] behind
+/// [`from_value`](super::from_value) and [`from_value_owned`](super::from_value_owned).
+///
+/// Over a borrowed value, strings, bytes and array payloads are lent to the decoders (a
+/// `&str`, `&[u8]` or [`NdArrayView`](crate::NdArrayView) field borrows from the value; an
+/// owned field copies). Over an owned value, strings, bytes and `AnyArray` payloads move into
+/// the model; typed arrays are converted, a copy.
+pub struct ValueReader<'v> {
+    next: Option<Next<'v>>,
+    /// How many lists and maps are open, bounded as the other readers bound it.
+    depth: usize,
+}
+
+/// The value the next question is about.
+enum Next<'v> {
+    Borrowed(&'v Value),
+    Owned(Value),
+}
+
+impl Next<'_> {
+    fn get(&self) -> &Value {
+        match self {
+            Next::Borrowed(value) => value,
+            Next::Owned(value) => value,
+        }
+    }
+}
+
+/// A scalar as binary mode's lax rules see it: a number, a boolean, or text (a str, or bytes
+/// read as their UTF-8 text).
+enum Scalar<'v> {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Text(Cow<'v, str>),
+}
+
+/// What a value is, in the words of the msgpack reader's errors.
+pub(super) fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Nil => "nil",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) => "an integer",
+        Value::Float(_) => "a float",
+        Value::Str(_) => "a string",
+        Value::Bytes(_) => "bytes",
+        Value::Array(_) => "a numpy array",
+        Value::List(_) => "an array",
+        Value::Map(_) => "a map",
+        #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+        _ => "a map",
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(bytes).map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8"))
+}
+
+fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>, Error> {
+    Ok(match value {
+        Value::Bool(b) => Scalar::Bool(*b),
+        Value::Int(i) => Scalar::Int(*i),
+        Value::Float(x) => Scalar::Float(*x),
+        Value::Str(s) => Scalar::Text(Cow::Borrowed(s)),
+        Value::Bytes(b) => Scalar::Text(Cow::Borrowed(utf8(b)?)),
+        other => return Err(Error::unexpected_type(expected, describe(other))),
+    })
+}
+
+impl<'v> ValueReader<'v> {
+    /// A reader of `value`, which the decoders may borrow from.
+    pub fn new(value: &'v Value) -> Self {
+        ValueReader { next: Some(Next::Borrowed(value)), depth: 0 }
+    }
+
+    /// A reader of `value`, whose strings, bytes and array payloads move into the decoders.
+    pub fn owned(value: Value) -> Self {
+        ValueReader { next: Some(Next::Owned(value)), depth: 0 }
+    }
+
+    fn current(&self) -> Result<&Value, Error> {
+        self.next.as_ref().map(Next::get).ok_or_else(nothing_left)
+    }
+
+    /// Enters a list or map, within the default nesting limit (a `Value` decoded by chainmodel
+    /// is within it already; one built in Rust may not be).
+    fn enter(&mut self) -> Result<(), Error> {
+        let limit = crate::limits::Limits::DEFAULT.max_depth;
+        if self.depth >= limit {
+            return Err(Error::too_deep(limit));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn take(&mut self) -> Result<Next<'v>, Error> {
+        self.next.take().ok_or_else(nothing_left)
+    }
+
+    fn scalar(&mut self, expected: &'static str) -> Result<Scalar<'v>, Error> {
+        Ok(match self.take()? {
+            Next::Borrowed(value) => scalar_of(value, expected)?,
+            Next::Owned(value) => match scalar_of(&value, expected)? {
+                Scalar::Text(text) => Scalar::Text(Cow::Owned(text.into_owned())),
+                Scalar::Bool(b) => Scalar::Bool(b),
+                Scalar::Int(i) => Scalar::Int(i),
+                Scalar::Float(x) => Scalar::Float(x),
+            },
+        })
+    }
+
+    /// The next value itself: lent values are cloned, owned ones moved (`Value` fields).
+    pub(crate) fn take_value(&mut self) -> Result<Value, Error> {
+        Ok(match self.take()? {
+            Next::Borrowed(value) => value.clone(),
+            Next::Owned(value) => value,
+        })
+    }
+
+    /// The data of truss's extension map tagged `tag`, or of the extension value (`datetime`,
+    /// `UUID`, …) it became, as truss's map holds it.
+    fn tagged_data(&mut self, tag: &'static str) -> Result<Next<'v>, Error> {
+        let expected = || Error::invalid_value(format!("expected truss's {tag} map"));
+        let next = self.take()?;
+        #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+        if let Some(data) = super::writer::extension_data(next.get(), tag) {
+            return data.map(Next::Owned).ok_or_else(expected);
+        }
+        let entries = match next {
+            Next::Borrowed(Value::Map(entries)) => Entries::Borrowed(entries.iter()),
+            Next::Owned(Value::Map(entries)) => Entries::Owned(entries.into_iter()),
+            other => return Err(Error::unexpected_type("a truss extension map", describe(other.get()))),
+        };
+        // As the msgpack reader: str or bin keys, the last of each wins, others ignored.
+        let (mut tagged, mut data) = (false, None);
+        for (key, value) in entries.into_nexts() {
+            match key_bytes(key.get()) {
+                Some(key) if key == tag.as_bytes() => tagged = matches!(value.get(), Value::Bool(true)),
+                Some(b"data") => data = Some(value),
+                _ => {}
+            }
+        }
+        match (tagged, data) {
+            (true, Some(data)) => Ok(data),
+            _ => Err(expected()),
+        }
+    }
+}
+
+#[cold]
+fn nothing_left() -> Error {
+    Error::invalid_value("no value left to read")
+}
+
+/// A str or bin key's bytes.
+fn key_bytes(key: &Value) -> Option<&[u8]> {
+    match key {
+        Value::Str(s) => Some(s.as_bytes()),
+        Value::Bytes(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// An array from a map that stayed a dict: msgpack_numpy's keys as str (as some writers
+/// write them) or bin, read as the msgpack reader reads such a map; or `NumpyArrayField`'s
+/// `{"data_b64", "shape", "dtype"}`.
+fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, Cow<'_, [u8]>), Error> {
+    let find = |name: &str| entries.iter().rev().find(|(k, _)| key_bytes(k) == Some(name.as_bytes())).map(|(_, v)| v);
+    let missing = |key: &'static str| Error::missing_field().at_field(key);
+    match find("kind")
+        .map(|kind| key_bytes(kind).ok_or_else(|| Error::invalid_value("expected bytes").at_field("kind")))
+    {
+        Some(Ok(b"O")) => return Err(Error::object_array()),
+        Some(Ok(b"V")) => return Err(Error::structured_array()),
+        Some(Ok(b"")) | None => {}
+        Some(Ok(other)) => {
+            return Err(Error::invalid_value(format!("unknown numpy array kind {:?}", String::from_utf8_lossy(other))));
+        }
+        Some(Err(e)) => return Err(e),
+    }
+    // NumpyArrayField's JSON form as a dict (what `model_dump(mode="json")` gives), which its
+    // validator reads in `model_validate` too.
+    if let (Some(Value::Str(text)), None) = (find("data_b64"), find("nd")) {
+        let dtype = match find("dtype").ok_or_else(|| missing("dtype"))? {
+            Value::Str(text) => DType::parse(text).map_err(|e| e.at_field("dtype"))?,
+            other => return Err(Error::unexpected_type("a dtype string", describe(other)).at_field("dtype")),
+        };
+        let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
+        let data =
+            STANDARD.decode(text).map_err(|e| Error::invalid_value(format!("bad base64: {e}")).at_field("data_b64"))?;
+        return Ok((dtype, shape, Cow::Owned(data)));
+    }
+    let nd = match find("nd").ok_or_else(|| missing("nd"))? {
+        Value::Bool(nd) => *nd,
+        other => return Err(Error::unexpected_type("a boolean", describe(other)).at_field("nd")),
+    };
+    let dtype_text = find("type").ok_or_else(|| missing("type"))?;
+    let dtype = key_bytes(dtype_text)
+        .ok_or_else(|| Error::invalid_value("expected a dtype string"))
+        .and_then(|text| DType::parse(utf8(text)?))
+        .map_err(|e| e.at_field("type"))?;
+    if !nd {
+        return Err(Error::invalid_value("expected a numpy array, got a numpy scalar"));
+    }
+    let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
+    let data = match find("data").ok_or_else(|| missing("data"))? {
+        Value::Bytes(data) => &data[..],
+        Value::Str(data) => data.as_bytes(),
+        other => return Err(Error::unexpected_type("bytes", describe(other)).at_field("data")),
+    };
+    Ok((dtype, shape, Cow::Borrowed(data)))
+}
+
+/// A shape: a list of dimensions.
+fn dimensions(value: &Value) -> Result<Shape, Error> {
+    match value {
+        Value::List(dims) => dims
+            .iter()
+            .enumerate()
+            .map(|(index, dim)| match dim {
+                Value::Int(dim) => usize::try_from(*dim)
+                    .map_err(|_| Error::invalid_value(format!("{dim} is not a dimension")).at_index(index)),
+                other => Err(Error::unexpected_type("an integer", describe(other)).at_index(index)),
+            })
+            .collect::<Result<Vec<usize>, Error>>()
+            .map(Shape::from),
+        other => Err(Error::unexpected_type("an array", describe(other))),
+    }
+}
+
+impl<'v> Reader<'v> for ValueReader<'v> {
+    const BINARY: bool = true;
+    type Seq<'a>
+        = ValueSeq<'a, 'v>
+    where
+        Self: 'a;
+    type Map<'a>
+        = ValueMap<'a, 'v>
+    where
+        Self: 'a;
+
+    /// The kind of msgpack the value came from: an array, or truss's extension value, is a map.
+    fn peek(&mut self) -> Result<Kind, Error> {
+        Ok(match self.current()? {
+            Value::Nil => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_) | Value::Float(_) => Kind::Number,
+            Value::Str(_) => Kind::Str,
+            Value::Bytes(_) => Kind::Bytes,
+            Value::List(_) => Kind::Seq,
+            _ => Kind::Map,
+        })
+    }
+
+    fn read_null(&mut self) -> Result<bool, Error> {
+        if matches!(self.current()?, Value::Nil) {
+            self.next = None;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn read_bool(&mut self) -> Result<bool, Error> {
+        match self.scalar("a boolean")? {
+            Scalar::Bool(b) => Ok(b),
+            Scalar::Int(i) => lax::bool_from_number(i as f64),
+            Scalar::Float(x) => lax::bool_from_number(x),
+            Scalar::Text(text) => lax::bool_from_str(&text),
+        }
+    }
+
+    fn read_int<I: Integer>(&mut self) -> Result<I, Error> {
+        let value = match self.scalar("an integer")? {
+            Scalar::Int(value) => value,
+            Scalar::Bool(b) => b.into(),
+            Scalar::Float(x) => lax::int_from_float(x, x)?,
+            Scalar::Text(text) => lax::int_from_str(&text)?,
+        };
+        I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME))
+    }
+
+    fn read_float(&mut self) -> Result<f64, Error> {
+        match self.scalar("a number")? {
+            Scalar::Float(x) => Ok(x),
+            Scalar::Int(i) => Ok(i as f64),
+            Scalar::Bool(b) => Ok(if b { 1.0 } else { 0.0 }),
+            Scalar::Text(text) => lax::float_from_str(&text),
+        }
+    }
+
+    fn read_number(&mut self) -> Result<Number, Error> {
+        match self.current()? {
+            Value::Int(i) => {
+                let i = *i;
+                self.next = None;
+                Ok(Number::Int(i))
+            }
+            _ => self.read_float().map(Number::Float),
+        }
+    }
+
+    /// A str, or `bytes` as their UTF-8 text (pydantic's lax mode).
+    fn read_str(&mut self) -> Result<Cow<'v, str>, Error> {
+        match self.take()? {
+            Next::Borrowed(Value::Str(s)) => Ok(Cow::Borrowed(s)),
+            Next::Borrowed(Value::Bytes(b)) => utf8(b).map(Cow::Borrowed),
+            Next::Owned(Value::Str(s)) => Ok(Cow::Owned(s)),
+            Next::Owned(Value::Bytes(b)) => String::from_utf8(b.into_vec())
+                .map(Cow::Owned)
+                .map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
+            other => Err(Error::unexpected_type("a string", describe(other.get()))),
+        }
+    }
+
+    fn read_bytes(&mut self) -> Result<Cow<'v, [u8]>, Error> {
+        match self.take()? {
+            Next::Borrowed(Value::Bytes(b)) => Ok(Cow::Borrowed(b)),
+            Next::Owned(Value::Bytes(b)) => Ok(Cow::Owned(b.into_vec())),
+            other => Err(Error::unexpected_type("bytes", describe(other.get()))),
+        }
+    }
+
+    fn read_array(&mut self) -> Result<ArrayParts<'v>, Error> {
+        match self.take()? {
+            Next::Borrowed(Value::Array(array)) => Ok(ArrayParts {
+                dtype: array.dtype(),
+                shape: Shape::from(array.shape()),
+                payload: Payload::Raw(array.as_bytes()),
+            }),
+            Next::Owned(Value::Array(array)) => {
+                let (dtype, shape) = (array.dtype(), Shape::from(array.shape()));
+                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(array.into_bytes()) })
+            }
+            Next::Borrowed(Value::Map(entries)) => {
+                let (dtype, shape, data) = array_from_map(entries)?;
+                let payload = match data {
+                    Cow::Borrowed(data) => Payload::Raw(data),
+                    Cow::Owned(data) => Payload::Owned(data),
+                };
+                Ok(ArrayParts { dtype, shape, payload })
+            }
+            Next::Owned(Value::Map(entries)) => {
+                let (dtype, shape, data) = array_from_map(&entries)?;
+                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(data.into_owned()) })
+            }
+            other => Err(Error::unexpected_type("a numpy array (a msgpack_numpy map)", describe(other.get()))),
+        }
+    }
+
+    fn read_seq<'r, V>(&'r mut self, visit: impl FnOnce(&mut Self::Seq<'r>) -> Result<V, Error>) -> Result<V, Error> {
+        let items = match self.take()? {
+            Next::Borrowed(Value::List(items)) => Items::Borrowed(items.iter()),
+            Next::Owned(Value::List(items)) => Items::Owned(items.into_iter()),
+            other => return Err(Error::unexpected_type("an array", describe(other.get()))),
+        };
+        self.enter()?;
+        let mut seq = ValueSeq { reader: self, items, index: 0 };
+        let value = visit(&mut seq);
+        seq.reader.depth -= 1;
+        value
+    }
+
+    fn read_map<'r, V>(&'r mut self, visit: impl FnOnce(&mut Self::Map<'r>) -> Result<V, Error>) -> Result<V, Error> {
+        let entries = match self.take()? {
+            Next::Borrowed(Value::Map(entries)) => Entries::Borrowed(entries.iter()),
+            Next::Owned(Value::Map(entries)) => Entries::Owned(entries.into_iter()),
+            other => return Err(Error::unexpected_type("a map", describe(other.get()))),
+        };
+        self.enter()?;
+        let mut map = ValueMap { reader: self, entries, value: None };
+        let value = visit(&mut map);
+        map.reader.depth -= 1;
+        value
+    }
+
+    fn read_tagged<V>(
+        &mut self,
+        tag: &'static str,
+        data: impl FnOnce(&mut Self) -> Result<V, Error>,
+    ) -> Result<V, Error> {
+        self.next = Some(self.tagged_data(tag)?);
+        let value = data(self).map_err(|e| e.at_field("data"))?;
+        self.next = None;
+        Ok(value)
+    }
+
+    fn skip(&mut self) -> Result<(), Error> {
+        self.take().map(drop)
+    }
+
+    fn source(&mut self) -> Source<'_, 'v> {
+        Source::Value(self)
+    }
+}
+
+/// A list's items, lent or owned.
+enum Items<'v> {
+    Borrowed(std::slice::Iter<'v, Value>),
+    Owned(std::vec::IntoIter<Value>),
+}
+
+impl<'v> Items<'v> {
+    fn next(&mut self) -> Option<Next<'v>> {
+        match self {
+            Items::Borrowed(items) => items.next().map(Next::Borrowed),
+            Items::Owned(items) => items.next().map(Next::Owned),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::Borrowed(items) => items.len(),
+            Items::Owned(items) => items.len(),
+        }
+    }
+}
+
+/// A map's entries, lent or owned.
+enum Entries<'v> {
+    Borrowed(std::slice::Iter<'v, (Value, Value)>),
+    Owned(std::vec::IntoIter<(Value, Value)>),
+}
+
+impl<'v> Entries<'v> {
+    fn next(&mut self) -> Option<(Next<'v>, Next<'v>)> {
+        match self {
+            Entries::Borrowed(entries) => entries.next().map(|(k, v)| (Next::Borrowed(k), Next::Borrowed(v))),
+            Entries::Owned(entries) => entries.next().map(|(k, v)| (Next::Owned(k), Next::Owned(v))),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Entries::Borrowed(entries) => entries.len(),
+            Entries::Owned(entries) => entries.len(),
+        }
+    }
+
+    fn into_nexts(mut self) -> impl Iterator<Item = (Next<'v>, Next<'v>)> {
+        std::iter::from_fn(move || self.next())
+    }
+}
+
+/// The items of a list being read.
+pub struct ValueSeq<'a, 'v> {
+    reader: &'a mut ValueReader<'v>,
+    items: Items<'v>,
+    index: usize,
+}
+
+impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
+    fn next_element<T: Decode<'v>>(&mut self) -> Result<Option<T>, Error> {
+        let Some(item) = self.items.next() else { return Ok(None) };
+        let index = self.index;
+        self.index += 1;
+        self.reader.next = Some(item);
+        let value = T::decode(self.reader).map_err(|e| e.at_index(index))?;
+        self.reader.next = None;
+        Ok(Some(value))
+    }
+
+    fn is_at_end(&mut self) -> Result<bool, Error> {
+        Ok(self.items.len() == 0)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+
+    /// The value is in memory: its length is real.
+    fn capacity(&mut self, _min_len: usize) -> usize {
+        self.items.len()
+    }
+}
+
+/// The entries of a map being read.
+pub struct ValueMap<'a, 'v> {
+    reader: &'a mut ValueReader<'v>,
+    entries: Entries<'v>,
+    /// The value of the key just read.
+    value: Option<Next<'v>>,
+}
+
+impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
+    fn next_key<K: Decode<'v>>(&mut self) -> Result<Option<K>, Error> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
+        self.value = Some(value);
+        self.reader.next = Some(key);
+        let key = K::decode(self.reader)?;
+        self.reader.next = None;
+        Ok(Some(key))
+    }
+
+    /// A str or a bin key, as bytes (as the msgpack reader reads keys).
+    fn next_field(&mut self) -> Result<Option<Cow<'v, [u8]>>, Error> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
+        self.value = Some(value);
+        match key {
+            Next::Borrowed(Value::Str(s)) => Ok(Some(Cow::Borrowed(s.as_bytes()))),
+            Next::Borrowed(Value::Bytes(b)) => Ok(Some(Cow::Borrowed(b))),
+            Next::Owned(Value::Str(s)) => Ok(Some(Cow::Owned(s.into_bytes()))),
+            Next::Owned(Value::Bytes(b)) => Ok(Some(Cow::Owned(b.into_vec()))),
+            other => Err(Error::unexpected_type("a string key", describe(other.get()))),
+        }
+    }
+
+    fn next_value<V: Decode<'v>>(&mut self) -> Result<V, Error> {
+        self.reader.next = Some(self.value.take().ok_or_else(nothing_left)?);
+        let value = V::decode(self.reader)?;
+        self.reader.next = None;
+        Ok(value)
+    }
+
+    fn skip_value(&mut self) -> Result<(), Error> {
+        self.value = None;
+        Ok(())
+    }
+
+    fn capacity(&mut self, _min_len: usize) -> usize {
+        self.entries.len() + usize::from(self.value.is_some())
+    }
+}
