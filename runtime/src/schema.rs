@@ -173,6 +173,56 @@ pub fn enum_schema(title: &str, description: Option<&str>, values: &[&str]) -> V
     schema
 }
 
+/// An `IntEnum`'s schema: `{"enum": [0, 2], "title": .., "type": "integer"}`.
+#[doc(hidden)]
+pub fn int_enum_schema(title: &str, description: Option<&str>, values: &[i64]) -> Value {
+    let mut schema = json!({"enum": values, "title": title, "type": "integer"});
+    if let (Some(description), Value::Object(map)) = (description, &mut schema) {
+        map.insert("description".into(), description.into());
+    }
+    schema
+}
+
+/// A `Literal`'s inline schema: `{"const": v, "type": ..}` for one value, else
+/// `{"enum": [..], "type": ..}`.
+#[doc(hidden)]
+pub fn literal_schema(values: Vec<Value>) -> Value {
+    let ty = if values.iter().all(Value::is_string) { "string" } else { "integer" };
+    match <[Value; 1]>::try_from(values) {
+        Ok([value]) => json!({"const": value, "type": ty}),
+        Err(values) => json!({"enum": values, "type": ty}),
+    }
+}
+
+/// A RootModel's schema: its value's, titled with the model's name.
+#[doc(hidden)]
+pub fn root_schema(title: &str, description: Option<&str>, inner: Value) -> Value {
+    let mut map = match inner {
+        Value::Object(map) => map,
+        other => return other,
+    };
+    map.insert("title".into(), title.into());
+    if let Some(description) = description {
+        map.insert("description".into(), description.into());
+    }
+    map.into()
+}
+
+/// A discriminated union's inline schema: `oneOf` its members' references, and the
+/// `discriminator` mapping each tag to its member's reference.
+#[doc(hidden)]
+pub fn tagged_union_schema(tag: &str, members: Vec<(&str, Value)>) -> Value {
+    let mut mapping = Map::new();
+    let mut one_of = Vec::new();
+    for (value, schema) in members {
+        if let Some(reference) = schema.get("$ref") {
+            mapping.insert(value.to_owned(), reference.clone());
+        }
+        one_of.push(schema);
+    }
+    json!({"discriminator": {"mapping": mapping, "propertyName": tag}, "oneOf": one_of})
+}
+
 /// The JSON value of a field's default, for the schema.
 #[doc(hidden)]
 pub trait SchemaDefault {
@@ -189,7 +239,6 @@ impl<T: Encode + ?Sized> SchemaDefault for T {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 }
-
 
 macro_rules! simple_schema {
     ($($ty:ty => $schema:tt;)*) => {$(

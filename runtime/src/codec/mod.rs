@@ -56,10 +56,15 @@
 //! # Ok::<(), chainmodel::Error>(())
 //! ```
 
+mod choice;
 mod impls;
 mod read;
 mod write;
 
+#[doc(hidden)]
+pub use choice::{
+    read_choice_int, read_literal_str, read_tag, union_tag_invalid, unknown_int_value, unknown_str_value,
+};
 pub(crate) use read::Payload;
 pub use read::{ArrayParts, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source};
 pub use write::{FieldKey, MapWriter, SeqWriter, Writer};

@@ -145,6 +145,14 @@ pub trait Reader<'de>: Sized {
 
     /// The concrete reader, for the rare type whose two forms share nothing.
     fn source(&mut self) -> Source<'_, 'de>;
+
+    /// A copy of the reader at its position, to look ahead without consuming anything: a
+    /// discriminated union finds its tag in the map that comes next, then reads its member
+    /// from the start of that map (both readers hold the whole input, so nothing is
+    /// buffered). `None` if the reader cannot look ahead; then tagged unions fail to read.
+    fn lookahead(&self) -> Option<Self> {
+        None
+    }
 }
 
 /// The concrete reader behind a [`Reader`].

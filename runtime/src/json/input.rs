@@ -155,6 +155,11 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         self.skip_value()
     }
 
+    #[inline]
+    fn lookahead(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+
     fn source(&mut self) -> Source<'_, 'de> {
         Source::Json(self)
     }

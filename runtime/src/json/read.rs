@@ -67,6 +67,7 @@ impl Number<'_> {
 
 /// Reads JSON from a byte slice as pydantic's `model_validate_json` does: the JSON mode's
 /// [`Reader`](crate::codec::Reader).
+#[derive(Clone)]
 pub struct JsonReader<'de> {
     input: &'de [u8],
     pos: usize,

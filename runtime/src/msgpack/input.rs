@@ -199,6 +199,11 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         self.skip_value()
     }
 
+    #[inline]
+    fn lookahead(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+
     fn source(&mut self) -> Source<'_, 'de> {
         Source::Msgpack(self)
     }

@@ -53,6 +53,7 @@ impl Token {
 
 /// Reads msgpack from a byte slice as truss's deserializer and pydantic read it: the binary
 /// mode's [`Reader`](crate::codec::Reader).
+#[derive(Clone)]
 pub struct MsgpackReader<'de> {
     input: &'de [u8],
     pos: usize,
