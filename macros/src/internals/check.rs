@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::ast::{Container, Data};
+use super::ast::{Container, Data, EnumKind};
 use super::ctxt::Ctxt;
 
 /// Records every rule the container breaks.
@@ -29,12 +29,53 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 }
             }
         }
-        Data::Enum(variants) => {
+        Data::Root(_) => {
+            if container.attrs.deny_unknown_fields {
+                cx.error_spanned_by(
+                    container.ident,
+                    "`deny_unknown_fields` applies to models with fields, not to a RootModel",
+                );
+            }
+            if container.attrs.rename_all.is_some() {
+                cx.error_spanned_by(container.ident, "`rename_all` renames fields; a RootModel has none");
+            }
+        }
+        Data::Enum(kind, variants) => {
+            if matches!(kind, EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_)) {
+                if let Some(title) = &container.attrs.title {
+                    cx.error_spanned_by(
+                        title,
+                        "`title` names a model or an Enum in `$defs`; a Literal or a union is written inline and has no title",
+                    );
+                }
+            }
+            if kind.is_int() {
+                for variant in variants {
+                    if variant.attrs.rename.is_some() || !variant.attrs.aliases.is_empty() {
+                        cx.error_spanned_by(
+                            variant.ident,
+                            "an integer value is its discriminant: drop `rename` and `alias` (or the discriminants, for strings)",
+                        );
+                    }
+                }
+                let mut seen = HashMap::new();
+                for variant in variants {
+                    if let Some(other) = seen.insert(variant.int, variant.ident) {
+                        cx.error_spanned_by(
+                            variant.ident,
+                            format!(
+                                "the value {} of variant `{}` is already the value of `{other}`",
+                                variant.int, variant.ident
+                            ),
+                        );
+                    }
+                }
+            }
             if variants.is_empty() {
                 cx.error_spanned_by(container.ident, "a ChainModel enum needs at least one variant");
             }
             let mut seen = HashMap::new();
-            for variant in variants {
+            for variant in variants.iter().filter(|_| !kind.is_int()) {
                 for name in std::iter::once(&variant.value).chain(&variant.attrs.aliases) {
                     if let Some(other) = seen.insert(name.clone(), variant.ident) {
                         cx.error_spanned_by(

@@ -8,3 +8,6 @@ pub const DENY_UNKNOWN_FIELDS: &str = "deny_unknown_fields";
 pub const RENAME: &str = "rename";
 pub const RENAME_ALL: &str = "rename_all";
 pub const SKIP: &str = "skip";
+pub const LITERAL: &str = "literal";
+pub const TAG: &str = "tag";
+pub const TITLE: &str = "title";
