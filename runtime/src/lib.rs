@@ -47,7 +47,7 @@ pub use value::Value;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::{
-        Decode, Encode, FieldKey, MapAccess, Reader, Writer, read_choice_int, read_literal_str, read_tag,
+        Decode, Encode, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
         union_tag_invalid, unknown_int_value, unknown_str_value,
     };
     pub use crate::error::Error;
@@ -55,7 +55,7 @@ pub mod __private {
     pub use crate::model::ChainModel;
     pub use crate::schema::{
         FieldInfo, JsonSchema, ModelSchema, SchemaDefault, SchemaGenerator, enum_schema, field_schema, int_enum_schema,
-        literal_schema, object_schema, root_schema, tagged_union_schema,
+        literal_schema, object_schema, root_schema, tagged_union_schema, union_schema,
     };
 
     /// Implemented by the derive for models with fields: what a tagged union's member must be.

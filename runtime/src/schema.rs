@@ -223,6 +223,12 @@ pub fn tagged_union_schema(tag: &str, members: Vec<(&str, Value)>) -> Value {
     json!({"discriminator": {"mapping": mapping, "propertyName": tag}, "oneOf": one_of})
 }
 
+/// A plain union's inline schema: `anyOf` its members'.
+#[doc(hidden)]
+pub fn union_schema(members: Vec<Value>) -> Value {
+    json!({ "anyOf": members })
+}
+
 /// The JSON value of a field's default, for the schema.
 #[doc(hidden)]
 pub trait SchemaDefault {
@@ -298,7 +304,16 @@ impl<T: JsonSchema + ?Sized> JsonSchema for Box<T> {
 
 impl<T: JsonSchema> JsonSchema for Option<T> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
-        json!({"anyOf": [T::schema(generator), {"type": "null"}]})
+        match T::schema(generator) {
+            // `Optional[Union[A, B]]` is one union, as pydantic writes it: `anyOf: [A, B, null]`.
+            Value::Object(mut map) if map.len() == 1 && map.get("anyOf").is_some_and(Value::is_array) => {
+                if let Some(Value::Array(members)) = map.get_mut("anyOf") {
+                    members.push(json!({"type": "null"}));
+                }
+                map.into()
+            }
+            inner => json!({"anyOf": [inner, {"type": "null"}]}),
+        }
     }
 
     fn is_reference() -> bool {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Kind, MapAccess, Reader};
+use super::{Kind, MapAccess, Reader, Validation};
 use crate::error::Error;
 
 /// A string `Literal`'s input: only a string (pydantic compares Python inputs exactly, so
@@ -100,4 +100,58 @@ pub fn unknown_str_value(found: Option<&str>, expected: &str) -> Error {
         Some(value) => Error::unknown_variant(value, expected),
         None => Error::invalid_value(format!("expected {expected}")),
     }
+}
+
+/// A member of a plain union: its name in errors, and its decoder (the variant's).
+pub type UnionMember<'de, R, T> = (&'static str, fn(&mut R) -> Result<T, Error>);
+
+/// A plain union read in pydantic's smart mode: each member is tried in strict mode, and the
+/// first exact match wins, else the first strict match (an integer read as a float is strict,
+/// not exact); then, unless the reader is strict itself, each member in lax mode, and the
+/// first to accept the value wins. Each try reads a copy of the reader (nothing is buffered),
+/// and the winner's copy takes the reader's place. When no member accepts the value, the
+/// error holds every member's error, as pydantic lists them.
+pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMember<'de, R, T>]) -> Result<T, Error> {
+    let outer = reader.validation();
+    let mut best = None;
+    let mut errors = Vec::new();
+    for (name, decode) in members {
+        let mut trial = lookahead(reader)?;
+        trial.set_validation(Validation { strict: true, inexact: false });
+        match decode(&mut trial) {
+            Ok(value) => {
+                let exact = !trial.validation().inexact;
+                trial.set_validation(Validation { strict: outer.strict, inexact: outer.inexact || !exact });
+                if exact {
+                    *reader = trial;
+                    return Ok(value);
+                }
+                best.get_or_insert((value, trial));
+            }
+            Err(error) if outer.strict => errors.push(error.at_field(*name)),
+            Err(_) => {}
+        }
+    }
+    if let Some((value, trial)) = best {
+        *reader = trial;
+        return Ok(value);
+    }
+    if !outer.strict {
+        for (name, decode) in members {
+            let mut trial = lookahead(reader)?;
+            match decode(&mut trial) {
+                Ok(value) => {
+                    trial.set_validation(Validation { strict: false, inexact: true });
+                    *reader = trial;
+                    return Ok(value);
+                }
+                Err(error) => errors.push(error.at_field(*name)),
+            }
+        }
+    }
+    Err(Error::no_union_member(errors))
+}
+
+fn lookahead<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {
+    reader.lookahead().ok_or_else(|| Error::invalid_value("this reader cannot look ahead to try a union's members"))
 }

@@ -73,12 +73,13 @@ pub struct JsonReader<'de> {
     pos: usize,
     depth: usize,
     max_depth: usize,
+    pub(crate) validation: crate::codec::Validation,
 }
 
 impl<'de> JsonReader<'de> {
     /// A reader over `input`, with the default nesting limit.
     pub fn new(input: &'de [u8]) -> Self {
-        JsonReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH }
+        JsonReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH, validation: Default::default() }
     }
 
     /// Sets the nesting limit of arrays and objects.
