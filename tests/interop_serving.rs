@@ -530,6 +530,115 @@ fn low() -> Priority {
     Priority::Low
 }
 
+// Plain unions, read in pydantic's smart mode. Each member's name (in errors) is the variant's
+// value: `rename` it to pydantic's (`str`, `list[str]`).
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum TextOrTexts {
+    #[chain(rename = "str")]
+    One(String),
+    #[chain(rename = "list[str]")]
+    Many(Vec<String>),
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq, Default)]
+#[chain(literal, rename_all = "lowercase")]
+enum EncodingFormat {
+    #[default]
+    Float,
+    Base64,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EmbeddingRequest {
+    input: TextOrTexts,
+    model: String,
+    #[chain(default)]
+    encoding_format: EncodingFormat,
+    dimensions: Option<i64>,
+}
+
+fn sixteen() -> i64 {
+    16
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct CompletionRequest {
+    prompt: TextOrTexts,
+    stop: Option<TextOrTexts>,
+    #[chain(default = "sixteen")]
+    max_tokens: i64,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(rename_all = "lowercase")]
+enum FloatOrInt {
+    Float(f64),
+    Int(i64),
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(rename_all = "lowercase")]
+enum IntOrFloat {
+    Int(i64),
+    Float(f64),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum IntOrStr {
+    #[chain(rename = "int")]
+    Int(i64),
+    #[chain(rename = "str")]
+    Str(String),
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(rename_all = "lowercase")]
+enum BoolOrInt {
+    Bool(bool),
+    Int(i64),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum IntOrInts {
+    #[chain(rename = "int")]
+    One(i64),
+    #[chain(rename = "list[int]")]
+    Many(Vec<i64>),
+}
+
+impl Default for IntOrInts {
+    fn default() -> Self {
+        IntOrInts::One(0)
+    }
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Threshold {
+    value: FloatOrInt,
+    exact: IntOrFloat,
+    key: IntOrStr,
+    flag: BoolOrInt,
+    #[chain(default)]
+    count: IntOrInts,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum ModerationInput {
+    #[chain(rename = "str")]
+    Text(String),
+    #[chain(rename = "list[str]")]
+    Texts(Vec<String>),
+    #[chain(rename = "list[TextPart]")]
+    Parts(Vec<TextPart>),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct ModerationRequest {
+    input: ModerationInput,
+    model: Option<String>,
+}
+
 /// One model's codecs, by its Python name.
 struct Case {
     name: &'static str,
@@ -576,7 +685,7 @@ fn all_cases() -> Vec<Case> {
         WhisperResult, AudioFormat, TranscriptionRequest, SpeechRequest, ImageGenerationRequest, GeneratedImage,
         ImageGenerationResponse, RerankRequest, RerankResult, RerankResponse, Job, TokenEvent, DoneEvent, ErrorEvent,
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
-        MaybeTextOutput, ChainInput as "Input",
+        MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
     ]
 }
 
@@ -632,12 +741,26 @@ fn serving_models_match_pydantic() {
                 }
                 Err(e) => failures.push(format!("{}: pydantic reads {input}, Rust says {e}", case.name)),
             }
+            let (packed, expected) = (accepted[2].as_str().unwrap(), accepted[3].as_str().unwrap());
+            match (case.msgpack)(&hex(packed)) {
+                Ok((ours, _)) if ours == hex(expected) => {}
+                Ok((ours, _)) => {
+                    failures.push(format!("{}: from msgpack {packed}, Rust writes {ours:02x?}", case.name))
+                }
+                Err(e) => failures.push(format!("{}: pydantic reads msgpack {packed}, Rust says {e}", case.name)),
+            }
         }
         for refusal in entry["refuse"].as_array().unwrap() {
             let input = refusal[0].as_str().unwrap();
             refused += 1;
-            if let Ok(ours) = (case.json)(input) {
-                failures.push(format!("{}: pydantic refuses {input} ({}), Rust reads {ours}", case.name, refusal[1]));
+            match (case.json)(input) {
+                Ok(ours) => failures
+                    .push(format!("{}: pydantic refuses {input} ({}), Rust reads {ours}", case.name, refusal[1])),
+                // As many errors as pydantic lists (one per member for a union).
+                Err(e) if e.to_pydantic_errors().as_array().map(Vec::len) != refusal[1].as_array().map(Vec::len) => {
+                    failures.push(format!("{}: pydantic refuses {input} with {}, Rust with {e}", case.name, refusal[1]))
+                }
+                Err(_) => {}
             }
             if let Some(packed) = refusal.get(2).and_then(Value::as_str)
                 && let Ok((compact, _)) = (case.msgpack)(&hex(packed))
@@ -665,6 +788,35 @@ fn errors_name_pydantic_causes() {
     assert_eq!(err.to_string(), "priority: expected 0, 1 or 5, got 2");
     let err = AudioFormat::from_json(r#"{"bits":"16"}"#).unwrap_err();
     assert_eq!(err.to_string(), "bits: expected 16 or 32");
+    let err = EmbeddingRequest::from_json(r#"{"input":5,"model":"m"}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "input: no member of the union accepts the value: str: expected a string, got a number; \
+         list[str]: expected an array, got a number"
+    );
+    assert_eq!(
+        err.to_pydantic_errors(),
+        serde_json::json!([
+            {"type": "string_type", "loc": ["input", "str"], "msg": "Expected a string, got a number"},
+            {"type": "list_type", "loc": ["input", "list[str]"], "msg": "Expected an array, got a number"},
+        ])
+    );
+}
+
+#[test]
+fn smart_mode_prefers_exact_matches() {
+    let read = |text: &str| Threshold::from_json(text).unwrap();
+    let t = read(r#"{"value":1,"exact":1.0,"key":"1","flag":1}"#);
+    assert_eq!(
+        (t.value, t.exact, t.key, t.flag),
+        (FloatOrInt::Int(1), IntOrFloat::Float(1.0), IntOrStr::Str("1".into()), BoolOrInt::Int(1))
+    );
+    // No exact or strict match: the first member that accepts the value in lax mode.
+    let t = read(r#"{"value":"2","exact":"3","key":2.0,"flag":"yes","count":"4"}"#);
+    assert_eq!(
+        (t.value, t.exact, t.key, t.flag, t.count),
+        (FloatOrInt::Float(2.0), IntOrFloat::Int(3), IntOrStr::Int(2), BoolOrInt::Bool(true), IntOrInts::One(4))
+    );
 }
 
 #[test]

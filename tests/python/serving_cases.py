@@ -2,8 +2,8 @@
 
 `python serving_cases.py emit` prints, for each model: its `model_json_schema()`, its samples in
 JSON (`model_dump_json()`) and in binary mode (truss's msgpack of `model_dump(mode="python")`, as
-hex), the lax JSON inputs it accepts with the text pydantic writes for them, and the JSON inputs it
-refuses, each verdict checked here against pydantic itself.
+hex), the lax JSON inputs it accepts with the text pydantic writes for them (and the same in binary
+mode), and the JSON inputs it refuses, each verdict checked here against pydantic itself.
 """
 
 import json
@@ -26,7 +26,12 @@ def emit() -> None:
             entry["json"].append(instance.model_dump_json())
             entry["msgpack"].append(serialization.truss_msgpack_serialize(instance.model_dump(mode="python")).hex())
         for text in models.ACCEPT.get(name, []):
-            entry["accept"].append([text, model.model_validate_json(text).model_dump_json()])
+            accepted = [text, model.model_validate_json(text).model_dump_json()]
+            # The same value in binary mode: the msgpack truss reads, and the msgpack it writes back.
+            packed = serialization.truss_msgpack_serialize(json.loads(text))
+            value = model.model_validate(serialization.truss_msgpack_deserialize(packed))
+            accepted += [packed.hex(), serialization.truss_msgpack_serialize(value.model_dump(mode="python")).hex()]
+            entry["accept"].append(accepted)
         for text in models.REFUSE.get(name, []):
             try:
                 model.model_validate_json(text)

@@ -267,13 +267,40 @@ class Input(BaseModel):
     priority: Priority = Priority.LOW
 
 
+# Plain unions, read in smart mode.
+class EmbeddingRequest(BaseModel):
+    input: Union[str, list[str]]
+    model: str
+    encoding_format: Literal["float", "base64"] = "float"
+    dimensions: Optional[int] = None
+
+
+class CompletionRequest(BaseModel):
+    prompt: Union[str, list[str]]
+    stop: Optional[Union[str, list[str]]] = None
+    max_tokens: int = 16
+
+
+class Threshold(BaseModel):
+    value: Union[float, int]
+    exact: Union[int, float]
+    key: Union[int, str]
+    flag: Union[bool, int]
+    count: Union[int, list[int]] = 0
+
+
+class ModerationRequest(BaseModel):
+    input: Union[str, list[str], list[TextPart]]
+    model: Optional[str] = None
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
     WhisperResult, AudioFormat, TranscriptionRequest, SpeechRequest, ImageGenerationRequest, GeneratedImage,
     ImageGenerationResponse, RerankRequest, RerankResult, RerankResponse, Job, TokenEvent, DoneEvent, ErrorEvent,
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
-    MaybeTextOutput, Input,
+    MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -343,9 +370,21 @@ SAMPLES = {
     "EmbedOutput": [_embeddings],
     "MaybeTextOutput": [None, "text"],
     "Input": [{"messages": [_message]}, {"messages": [], "priority": 5}],
+    "EmbeddingRequest": [{"input": "hello", "model": "e5"}, {"input": ["a", "b"], "model": "e5",
+                                                          "encoding_format": "base64", "dimensions": 256}],
+    "CompletionRequest": [{"prompt": "p"}, {"prompt": ["p", "q"], "stop": "\n", "max_tokens": 5},
+                          {"prompt": "", "stop": ["a", "b"]}],
+    "Threshold": [{"value": 1, "exact": 1, "key": 1, "flag": True, "count": [1, 2]},
+                  {"value": 0.5, "exact": 2.5, "key": "1", "flag": 1, "count": 3}],
+    "ModerationRequest": [{"input": "x"}, {"input": ["x", "y"]}, {"input": [{"type": "text", "text": "t"}]},
+                          {"input": [], "model": "m"}],
 }
 
 ACCEPT = {
+    "Threshold": ['{"value":1,"exact":1.0,"key":"1","flag":0,"count":"3"}',
+                  '{"value":"2","exact":"2.5","key":2.0,"flag":"true","count":["4"]}',
+                  '{"value":1e3,"exact":-0,"key":"x","flag":false}'],
+    "EmbeddingRequest": ['{"input":[],"model":"m"}'],
     "Job": ['{"id":"j","priority":"5"}', '{"id":"j","priority":true}', '{"id":"j","priority":5.0,"retries":[0,"1"]}'],
     "AudioFormat": ['{"bits":16.0,"channels":true}'],
     "ChatMessage": ['{"content":[{"text":"t","type":"text"},{"type":"image_url","image_url":{"url":"u"}}],'
@@ -354,6 +393,10 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "EmbeddingRequest": ['{"input":{"a":1},"model":"m"}', '{"input":[1],"model":"m"}', '{"input":5,"model":"m"}'],
+    "Threshold": ['{"value":"x","exact":1,"key":1,"flag":true}', '{"value":1,"exact":1,"key":[],"flag":true}',
+                  '{"value":1,"exact":1,"key":1,"flag":"maybe"}'],
+    "ModerationRequest": ['{"input":[{"type":"text"}]}', '{"input":null}'],
     "Job": ['{"id":"j","priority":2}', '{"id":"j","priority":"HIGH"}',
             '{"id":"j","status":"lost"}'],
     "AudioFormat": ['{"bits":8}', '{"bits":"16"}', '{"bits":16,"sample_rate":8000}', '{"bits":16.5}'],

@@ -211,6 +211,17 @@ pub fn decode_enum(
                 }
             }
         }
+        EnumKind::Untagged => {
+            let members = variants.iter().map(|variant| {
+                let name = variant.ident;
+                let value = &variant.value;
+                let ty = variant.ty.expect("a union member");
+                quote_spanned! {ty.span()=>
+                    (#value, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))
+                }
+            });
+            quote!(#private::decode_union(__reader, &[#(#members),*]))
+        }
     };
     decode_impl(container, private, TokenStream::new(), body)
 }

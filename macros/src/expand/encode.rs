@@ -93,7 +93,7 @@ pub fn encode_enum(
             });
             (quote!(#private::Writer::write_int(__writer, match self { #(#arms)* });), TokenStream::new())
         }
-        EnumKind::Tagged(_) => {
+        EnumKind::Tagged(_) | EnumKind::Untagged => {
             let names: Vec<_> = variants.iter().map(|variant| variant.ident).collect();
             let body =
                 quote!(match self { #(#ident::#names(__member) => #private::Encode::encode(__member, __writer),)* });

@@ -23,8 +23,10 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         }
         Data::Enum(kind, variants) => enum_schema(container, kind, variants, private),
     };
-    let inline =
-        matches!(&container.data, Data::Enum(EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_), _));
+    let inline = matches!(
+        &container.data,
+        Data::Enum(EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged, _)
+    );
     if inline {
         // Literals and unions have no name in Python: their schema is written where they are used.
         return quote! {
@@ -130,6 +132,13 @@ fn enum_schema(
                 quote_spanned!(ty.span()=> (#value, <#ty as #private::JsonSchema>::schema(__generator)))
             });
             quote!(#private::tagged_union_schema(#tag, ::std::vec![#(#members),*]))
+        }
+        EnumKind::Untagged => {
+            let members = variants.iter().map(|variant| {
+                let ty = variant.ty.expect("a union member");
+                quote_spanned!(ty.span()=> <#ty as #private::JsonSchema>::schema(__generator))
+            });
+            quote!(#private::union_schema(::std::vec![#(#members),*]))
         }
     }
 }

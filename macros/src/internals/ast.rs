@@ -36,6 +36,8 @@ pub enum EnumKind {
     IntLiteral,
     /// `#[chain(tag = "..")]` on newtype variants: a discriminated union of models.
     Tagged(String),
+    /// Newtype variants without a tag: a plain `Union[..]`, read in pydantic's smart mode.
+    Untagged,
 }
 
 impl EnumKind {
@@ -158,14 +160,7 @@ fn enum_kind(cx: &Ctxt, attrs: &attr::Container, variants: &[Variant<'_>]) -> Op
             );
             None
         }
-        (true, None, None) => {
-            cx.error_spanned_by(
-                variants[0].ident,
-                "an enum of newtype variants is a discriminated union: add `#[chain(tag = \"..\")]`, naming the \
-                 members' tag field (pydantic's `Field(discriminator=..)`)",
-            );
-            None
-        }
+        (true, None, None) => Some(EnumKind::Untagged),
         (false, Some(tag), _) => {
             cx.error_spanned_by(
                 tag,

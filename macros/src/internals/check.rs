@@ -41,7 +41,7 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
             }
         }
         Data::Enum(kind, variants) => {
-            if matches!(kind, EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_)) {
+            if matches!(kind, EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged) {
                 if let Some(title) = &container.attrs.title {
                     cx.error_spanned_by(
                         title,
