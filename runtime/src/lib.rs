@@ -39,6 +39,8 @@ pub use num_complex::Complex;
 #[cfg(feature = "decimal")]
 pub use rust_decimal;
 pub use serde_json;
+#[cfg(feature = "indexmap")]
+pub use indexmap;
 #[cfg(feature = "uuid")]
 pub use uuid;
 pub use value::Value;
@@ -47,7 +49,7 @@ pub use value::Value;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::{
-        Decode, Encode, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
+        Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
         union_tag_invalid, unknown_int_value, unknown_str_value,
     };
     pub use crate::error::Error;

@@ -137,6 +137,7 @@ pub fn object_schema(
     title: &str,
     description: Option<&str>,
     deny_unknown_fields: bool,
+    extra: bool,
     fields: Vec<(&str, (Value, bool))>,
 ) -> Value {
     let mut properties = Map::new();
@@ -159,6 +160,9 @@ pub fn object_schema(
     }
     if deny_unknown_fields {
         schema.insert("additionalProperties".into(), false.into());
+    } else if extra {
+        // pydantic's `extra="allow"`.
+        schema.insert("additionalProperties".into(), true.into());
     }
     schema.into()
 }
@@ -331,19 +335,59 @@ impl<T: JsonSchema> JsonSchema for Vec<T> {
     }
 }
 
-fn map_schema<V: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
-    json!({"additionalProperties": V::schema(generator), "type": "object"})
+fn map_schema<V: JsonSchema + ?Sized>(generator: &mut SchemaGenerator) -> Value {
+    let values = V::schema(generator);
+    // `dict[str, Any]` (and a bare `dict`): any value, written `true` as pydantic writes it.
+    let values = if values == json!({}) { Value::Bool(true) } else { values };
+    json!({"additionalProperties": values, "type": "object"})
 }
 
-impl<V: JsonSchema, S> JsonSchema for HashMap<String, V, S> {
+/// `dict[int, X]` has the schema of `dict[str, X]`: JSON keys are strings.
+impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for HashMap<K, V, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
     }
 }
 
-impl<V: JsonSchema> JsonSchema for BTreeMap<String, V> {
+impl<K: crate::codec::MapKey, V: JsonSchema> JsonSchema for BTreeMap<K, V> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for indexmap::IndexMap<K, V, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<V>(generator)
+    }
+}
+
+impl JsonSchema for serde_json::Map<String, Value> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<Value>(generator)
+    }
+}
+
+fn set_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    json!({"items": T::schema(generator), "type": "array", "uniqueItems": true})
+}
+
+impl<T: JsonSchema, S> JsonSchema for std::collections::HashSet<T, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for std::collections::BTreeSet<T> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<T: JsonSchema, S> JsonSchema for indexmap::IndexSet<T, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
     }
 }
 

@@ -57,7 +57,10 @@
 //! ```
 
 mod choice;
+mod extra;
 mod impls;
+pub use extra::ExtraFields;
+pub use impls::MapKey;
 mod read;
 mod write;
 
