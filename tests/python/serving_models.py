@@ -12,7 +12,7 @@ import enum
 from typing import Annotated, Literal, Optional, Union
 
 import pydantic
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 # Chat completions: messages whose content is a discriminated union of parts.
@@ -294,13 +294,42 @@ class ModerationRequest(BaseModel):
     model: Optional[str] = None
 
 
+# Ordered dicts, integer keys, sets, extra fields.
+class CompletionUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    completion_tokens_details: Optional[dict[str, int]] = None
+
+
+class ResponsesResult(BaseModel):
+    id: str
+    output_text: str
+    usage: dict[str, int]
+    metadata: dict = {}
+
+
+class TokenLogprobs(BaseModel):
+    tokens: list[str]
+    top_logprobs: list[dict[int, float]]
+
+
+class SamplingParams(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    temperature: float = 1.0
+    top_p: float = 1.0
+    stop_token_ids: set[int] = set()
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
     WhisperResult, AudioFormat, TranscriptionRequest, SpeechRequest, ImageGenerationRequest, GeneratedImage,
     ImageGenerationResponse, RerankRequest, RerankResult, RerankResponse, Job, TokenEvent, DoneEvent, ErrorEvent,
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
-    MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
+    MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
+    ResponsesResult, TokenLogprobs, SamplingParams,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -376,11 +405,25 @@ SAMPLES = {
                           {"prompt": "", "stop": ["a", "b"]}],
     "Threshold": [{"value": 1, "exact": 1, "key": 1, "flag": True, "count": [1, 2]},
                   {"value": 0.5, "exact": 2.5, "key": "1", "flag": 1, "count": 3}],
+    "CompletionUsage": [{"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3,
+                         "completion_tokens_details": {"reasoning_tokens": 1, "audio_tokens": 0,
+                                                       "accepted_prediction_tokens": 0}}],
+    "ResponsesResult": [{"id": "resp_1", "output_text": "hi",
+                         "usage": {"input_tokens": 5, "output_tokens": 2, "total_tokens": 7, "cached": 0},
+                         "metadata": {"z": 1, "a": [1.5, None, {"y": True, "b": "s"}]}},
+                        {"id": "r", "output_text": "", "usage": {}}],
+    "TokenLogprobs": [{"tokens": ["Hel", "lo"], "top_logprobs": [{15339: -0.01, 9906: -4.5, 1: -9.0},
+                                                               {-1: 0.0}]}],
+    "SamplingParams": [{}, {"temperature": 0.7, "stop_token_ids": [3, 1, 2]},
+                       {"max_tokens": 5, "top_p": 0.9, "logit_bias": {"50256": -100}, "seed": None}],
     "ModerationRequest": [{"input": "x"}, {"input": ["x", "y"]}, {"input": [{"type": "text", "text": "t"}]},
                           {"input": [], "model": "m"}],
 }
 
 ACCEPT = {
+    "SamplingParams": ['{"stop_token_ids":[3,3,1],"zeta":1,"temperature":"0.5","alpha":{"k":[]}}'],
+    "TokenLogprobs": ['{"tokens":[],"top_logprobs":[{"7":1,"2":"0.5","7":2}]}'],
+    "ResponsesResult": ['{"id":"i","output_text":"t","usage":{"b":1,"a":"2","b":3}}'],
     "Threshold": ['{"value":1,"exact":1.0,"key":"1","flag":0,"count":"3"}',
                   '{"value":"2","exact":"2.5","key":2.0,"flag":"true","count":["4"]}',
                   '{"value":1e3,"exact":-0,"key":"x","flag":false}'],
@@ -393,6 +436,9 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "TokenLogprobs": ['{"tokens":[],"top_logprobs":[{"x":1.0}]}'],
+    "SamplingParams": ['{"stop_token_ids":["a"]}', '{"stop_token_ids":{}}'],
+    "ResponsesResult": ['{"id":"i","output_text":"t","usage":{"a":1.5}}', '{"id":"i","output_text":"t","usage":{},"metadata":[]}'],
     "EmbeddingRequest": ['{"input":{"a":1},"model":"m"}', '{"input":[1],"model":"m"}', '{"input":5,"model":"m"}'],
     "Threshold": ['{"value":"x","exact":1,"key":1,"flag":true}', '{"value":1,"exact":1,"key":[],"flag":true}',
                   '{"value":1,"exact":1,"key":1,"flag":"maybe"}'],

@@ -62,7 +62,8 @@ fn decode_impl(
 
 pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
     let ident = container.ident;
-    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).collect();
+    let extra = fields.iter().find(|f| f.attrs.extra.is_some());
     let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
 
     let declare = wire.iter().zip(&slots).map(|(field, slot)| {
@@ -82,7 +83,10 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
         }
     });
-    let unknown = if container.attrs.deny_unknown_fields {
+    let unknown = if let Some(field) = extra {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::read_extra(&mut __extra, &__key, __map)?;)
+    } else if container.attrs.deny_unknown_fields {
         quote!(return ::core::result::Result::Err(#private::unknown_field(&__key));)
     } else {
         quote!(#private::MapAccess::skip_value(__map)?;)
@@ -97,6 +101,9 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let mut wire_slots = slots.iter();
     let inits = fields.iter().map(|field| {
         let member = field.ident;
+        if field.attrs.extra.is_some() {
+            return quote!(#member: __extra);
+        }
         if field.attrs.skip {
             let value = default_value(field);
             return quote!(#member: #value);
@@ -113,9 +120,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
         }
     });
+    let declare_extra = extra.map(|field| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
+    });
     let body = quote! {
         #private::Reader::read_map(__reader, |__map| {
             #(#declare)*
+            #declare_extra
             while let ::core::option::Option::Some(__key) = #private::MapAccess::next_field(__map)? {
                 match &*__key {
                     #(#arms)*

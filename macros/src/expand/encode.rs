@@ -27,11 +27,12 @@ fn encode_impl(container: &Container<'_>, private: &TokenStream, body: TokenStre
 }
 
 pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
-    let len = wire.len();
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).collect();
+    let extra = fields.iter().find(|f| f.attrs.extra.is_some());
+    let declared = wire.len();
     // The map's header and the keys.
     let key_bytes: usize = 3 + wire.iter().map(|field| msgpack_str(&field.key).len()).sum::<usize>();
-    let hints = wire.iter().map(|field| {
+    let hints = wire.iter().chain(extra.as_ref()).map(|field| {
         let member = field.ident;
         quote_spanned!(field.ty.span()=> + #private::Encode::size_hint(&self.#member))
     });
@@ -44,9 +45,21 @@ pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &self.#member);
         }
     });
-    let map = if wire.is_empty() { quote!(_) } else { quote!(__map) };
+    // Unknown keys kept by the `extra` field come after the declared fields, as pydantic writes them.
+    let (len, write_extra) = match extra {
+        Some(field) => {
+            let member = field.ident;
+            let ty = field.ty;
+            (
+                quote_spanned!(ty.span()=> #declared + <#ty as #private::ExtraFields>::extra_len(&self.#member)),
+                quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::write_extra(&self.#member, __map);),
+            )
+        }
+        None => (quote!(#declared), TokenStream::new()),
+    };
+    let map = if wire.is_empty() && extra.is_none() { quote!(_) } else { quote!(__map) };
     let body = quote! {
-        #private::Writer::write_map(__writer, #len, |#map| { #(#writes)* });
+        #private::Writer::write_map(__writer, #len, |#map| { #(#writes)* #write_extra });
     };
     let hint = quote! {
         fn size_hint(&self) -> usize {

@@ -77,7 +77,8 @@ fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
     let title = super::title(container);
     let description = option_str(container.attrs.description.as_ref());
     let deny = container.attrs.deny_unknown_fields;
-    let entries = fields.iter().filter(|f| !f.attrs.skip).map(|field| {
+    let extra = fields.iter().any(|f| f.attrs.extra.is_some());
+    let entries = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|field| {
         let key = &field.key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
@@ -96,7 +97,7 @@ fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
         }
     });
     quote! {
-        #private::object_schema(#title, #description, #deny, ::std::vec![#(#entries),*])
+        #private::object_schema(#title, #description, #deny, #extra, ::std::vec![#(#entries),*])
     }
 }
 

@@ -194,6 +194,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     pub default: Option<Default>,
     pub skip: bool,
+    /// `extra`: the field keeps the unknown keys (pydantic's `extra="allow"`).
+    pub extra: Option<syn::Path>,
     pub description: Option<String>,
 }
 
@@ -202,6 +204,7 @@ impl Field {
         let mut rename = Once::new(cx, RENAME);
         let mut default = Once::new(cx, DEFAULT);
         let mut skip = Once::new(cx, SKIP);
+        let mut extra = Once::new(cx, EXTRA);
         let mut aliases = Vec::new();
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
@@ -225,8 +228,10 @@ impl Field {
                 }
             } else if meta.path.is_ident(SKIP) {
                 skip.set(&meta.path, ());
+            } else if meta.path.is_ident(EXTRA) {
+                extra.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a field", "`rename`, `alias`, `default`, `skip`"));
+                return Err(unknown(meta, "a field", "`rename`, `alias`, `default`, `skip`, `extra`"));
             }
             Ok(())
         });
@@ -235,6 +240,7 @@ impl Field {
             aliases,
             default: default.get(),
             skip: skip.get().is_some(),
+            extra: extra.get(),
             description: docs(attrs),
         }
     }

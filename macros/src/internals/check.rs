@@ -10,7 +10,7 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
     match &container.data {
         Data::Struct(fields) => {
             let mut seen = HashMap::new();
-            for field in fields.iter().filter(|f| !f.attrs.skip) {
+            for field in fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()) {
                 for name in std::iter::once(&field.key).chain(&field.attrs.aliases) {
                     if let Some(other) = seen.insert(name.clone(), field.ident) {
                         cx.error_spanned_by(
@@ -21,6 +21,31 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                             ),
                         );
                     }
+                }
+            }
+            let mut extras = fields.iter().filter(|f| f.attrs.extra.is_some());
+            if let Some(first) = extras.next() {
+                for second in extras {
+                    cx.error_spanned_by(
+                        second.attrs.extra.as_ref().expect("an extra field"),
+                        format!("the unknown keys already go to `{}`: a model has one `extra` field", first.ident),
+                    );
+                }
+            }
+            for field in fields.iter().filter(|f| f.attrs.extra.is_some()) {
+                let path = field.attrs.extra.as_ref().expect("an extra field");
+                if field.attrs.rename.is_some()
+                    || !field.attrs.aliases.is_empty()
+                    || field.attrs.default.is_some()
+                    || field.attrs.skip
+                {
+                    cx.error_spanned_by(path, "the `extra` field holds the unknown keys and has no key of its own: drop its `rename`, `alias`, `default` and `skip`");
+                }
+                if container.attrs.deny_unknown_fields {
+                    cx.error_spanned_by(
+                        path,
+                        "`extra` keeps unknown keys, `deny_unknown_fields` refuses them: keep one",
+                    );
                 }
             }
             for field in fields.iter().filter(|f| f.attrs.skip) {

@@ -11,3 +11,4 @@ pub const SKIP: &str = "skip";
 pub const LITERAL: &str = "literal";
 pub const TAG: &str = "tag";
 pub const TITLE: &str = "title";
+pub const EXTRA: &str = "extra";
