@@ -680,6 +680,55 @@ struct SamplingParams {
     extra: IndexMap<String, Value>,
 }
 
+// `schema_: dict = Field(alias="schema")`.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct StructuredOutputFormat {
+    name: String,
+    #[chain(field_alias = "schema")]
+    schema_: serde_json::Map<String, Value>,
+    strict: Option<bool>,
+}
+
+// A generic model, titled `Page[EmbeddingItem]` and keyed `Page_EmbeddingItem_` as pydantic does.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Page<T> {
+    data: Vec<T>,
+    #[chain(default)]
+    has_more: bool,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct PagedResults {
+    embeddings: Page<EmbeddingItem>,
+    prompts: Page<Vec<String>>,
+    ids: Page<i64>,
+}
+
+// Two models named `Message` from two modules: both `$defs` keys are qualified, as pydantic's.
+mod chat {
+    use chainmodel::prelude::*;
+
+    #[derive(ChainModel, Debug, Clone, PartialEq)]
+    pub struct Message {
+        pub text: String,
+    }
+}
+
+mod audio {
+    use chainmodel::prelude::*;
+
+    #[derive(ChainModel, Debug, Clone, PartialEq)]
+    pub struct Message {
+        pub seconds: f64,
+    }
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Conversation {
+    chat: chat::Message,
+    audio: Vec<audio::Message>,
+}
+
 /// One model's codecs, by its Python name.
 struct Case {
     name: &'static str,
@@ -727,7 +776,8 @@ fn all_cases() -> Vec<Case> {
         ImageGenerationResponse, RerankRequest, RerankResult, RerankResponse, Job, TokenEvent, DoneEvent, ErrorEvent,
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
         MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
-        CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams,
+        CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults,
+        Conversation,
     ]
 }
 
@@ -830,6 +880,8 @@ fn errors_name_pydantic_causes() {
     assert_eq!(err.to_string(), "content.0.text.text: field required");
     let err = Job::from_json(r#"{"id":"j","priority":2}"#).unwrap_err();
     assert_eq!(err.to_string(), "priority: expected 0, 1 or 5, got 2");
+    let err = StructuredOutputFormat::from_json(r#"{"name":"n","schema_":{}}"#).unwrap_err();
+    assert_eq!(err.to_string(), "schema: field required");
     let err = AudioFormat::from_json(r#"{"bits":"16"}"#).unwrap_err();
     assert_eq!(err.to_string(), "bits: expected 16 or 32");
     let err = EmbeddingRequest::from_json(r#"{"input":5,"model":"m"}"#).unwrap_err();

@@ -9,7 +9,9 @@ REFUSE: JSON inputs pydantic refuses.
 """
 
 import enum
-from typing import Annotated, Literal, Optional, Union
+import sys
+import types
+from typing import Annotated, Generic, Literal, Optional, TypeVar, Union
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -322,6 +324,48 @@ class SamplingParams(BaseModel):
     stop_token_ids: set[int] = set()
 
 
+# Field(alias=..): read as the alias only, written as the field's name, the schema names the alias.
+class StructuredOutputFormat(BaseModel):
+    name: str
+    schema_: dict = Field(alias="schema")
+    strict: Optional[bool] = None
+
+
+# A generic model: pydantic titles each use `Page[EmbeddingItem]` and keys it `Page_EmbeddingItem_`.
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    has_more: bool = False
+
+
+class PagedResults(BaseModel):
+    embeddings: Page[EmbeddingItem]
+    prompts: Page[list[str]]
+    ids: Page[int]
+
+
+def _module(name: str, source: str) -> types.ModuleType:
+    """A module of the given dotted name, as the Rust test's modules are named."""
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(source, module.__dict__)  # noqa: S102 - the suite's own model source
+    return module
+
+
+# Two models named `Message` from two modules: pydantic qualifies both `$defs` keys.
+_chat = _module("interop_serving.chat", "from pydantic import BaseModel\n"
+                                        "class Message(BaseModel):\n    text: str\n")
+_audio = _module("interop_serving.audio", "from pydantic import BaseModel\n"
+                                          "class Message(BaseModel):\n    seconds: float\n")
+
+
+class Conversation(BaseModel):
+    chat: _chat.Message
+    audio: list[_audio.Message]
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -329,7 +373,7 @@ MODELS = [
     ImageGenerationResponse, RerankRequest, RerankResult, RerankResponse, Job, TokenEvent, DoneEvent, ErrorEvent,
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
-    ResponsesResult, TokenLogprobs, SamplingParams,
+    ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -405,6 +449,11 @@ SAMPLES = {
                           {"prompt": "", "stop": ["a", "b"]}],
     "Threshold": [{"value": 1, "exact": 1, "key": 1, "flag": True, "count": [1, 2]},
                   {"value": 0.5, "exact": 2.5, "key": "1", "flag": 1, "count": 3}],
+    # pydantic cannot read what it writes for this one (the alias is required): see ACCEPT.
+    "StructuredOutputFormat": [],
+    "PagedResults": [{"embeddings": {"data": [_embedding]}, "prompts": {"data": [["a"], []], "has_more": True},
+                      "ids": {"data": [1, 2]}}],
+    "Conversation": [{"chat": {"text": "hi"}, "audio": [{"seconds": 1.5}]}],
     "CompletionUsage": [{"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3,
                          "completion_tokens_details": {"reasoning_tokens": 1, "audio_tokens": 0,
                                                        "accepted_prediction_tokens": 0}}],
@@ -421,6 +470,8 @@ SAMPLES = {
 }
 
 ACCEPT = {
+    "StructuredOutputFormat": ['{"name":"n","schema":{"type":"object","properties":{}}}',
+                               '{"schema":{},"strict":true,"name":"x"}'],
     "SamplingParams": ['{"stop_token_ids":[3,3,1],"zeta":1,"temperature":"0.5","alpha":{"k":[]}}'],
     "TokenLogprobs": ['{"tokens":[],"top_logprobs":[{"7":1,"2":"0.5","7":2}]}'],
     "ResponsesResult": ['{"id":"i","output_text":"t","usage":{"b":1,"a":"2","b":3}}'],
@@ -436,6 +487,7 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "StructuredOutputFormat": ['{"name":"n","schema_":{}}'],
     "TokenLogprobs": ['{"tokens":[],"top_logprobs":[{"x":1.0}]}'],
     "SamplingParams": ['{"stop_token_ids":["a"]}', '{"stop_token_ids":{}}'],
     "ResponsesResult": ['{"id":"i","output_text":"t","usage":{"a":1.5}}', '{"id":"i","output_text":"t","usage":{},"metadata":[]}'],

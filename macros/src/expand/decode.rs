@@ -71,7 +71,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let arms = wire.iter().zip(&slots).map(|(field, slot)| {
-        let key = &field.key;
+        let key = &field.read_key;
         // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
@@ -93,7 +93,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     };
     // The shortest binary encoding: the map's header, then each required field's key and value.
     let required = wire.iter().filter(|field| field.attrs.default.is_none() && !is_option(field.ty)).map(|field| {
-        let len = msgpack_str(&field.key).len();
+        let len = msgpack_str(&field.read_key).len();
         let ty = field.ty;
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
     });
@@ -109,7 +109,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             return quote!(#member: #value);
         }
         let slot = wire_slots.next().expect("one slot per wire field");
-        let key = &field.key;
+        let key = &field.read_key;
         let ty = field.ty;
         let missing = default_value(field)
             .unwrap_or_else(|| quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?));

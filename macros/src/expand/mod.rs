@@ -106,7 +106,7 @@ fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStre
     match &container.data {
         Data::Struct(fields) => {
             let ident = container.ident;
-            let keys = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|f| &f.key);
+            let keys = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|f| &f.read_key);
             let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
             quote! {
                 #[automatically_derived]

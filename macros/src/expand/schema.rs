@@ -11,17 +11,30 @@ use crate::internals::ast::{Container, Data, EnumKind, Field, Variant};
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let title = super::title(container);
+    // A generic model's title names its parameters, as pydantic's: `Page[EmbeddingItem]`.
+    let params: Vec<_> = container.generics.type_params().map(|param| &param.ident).collect();
+    let title_value = if params.is_empty() {
+        quote!(::std::borrow::Cow::<'static, str>::Borrowed(#title))
+    } else {
+        quote! {
+            ::std::borrow::Cow::<'static, str>::Owned(#private::generic_title(
+                #title,
+                &[#(<#params as #private::JsonSchema>::type_name()),*],
+            ))
+        }
+    };
+    let title = quote!(&*__title);
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let where_clause = codec_bounds(container, &quote!(#private::JsonSchema));
     let body = match &container.data {
-        Data::Struct(fields) => struct_schema(container, fields, private),
+        Data::Struct(fields) => struct_schema(container, &title, fields, private),
         Data::Root(ty) => {
             let description = option_str(container.attrs.description.as_ref());
             quote_spanned! {ty.span()=>
                 #private::root_schema(#title, #description, <#ty as #private::JsonSchema>::schema(__generator))
             }
         }
-        Data::Enum(kind, variants) => enum_schema(container, kind, variants, private),
+        Data::Enum(kind, variants) => enum_schema(container, &title, kind, variants, private),
     };
     let inline = matches!(
         &container.data,
@@ -49,6 +62,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
             fn model_schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                let __title = #title_value;
                 #body
             }
         }
@@ -56,11 +70,20 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #private::JsonSchema for #ident #ty_generics #where_clause {
             fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
-                __generator.reference(#title, <Self as #private::ModelSchema>::model_schema)
+                let __title = #title_value;
+                __generator.reference_in(
+                    ::core::module_path!(),
+                    &#private::defs_key(&__title),
+                    <Self as #private::ModelSchema>::model_schema,
+                )
             }
 
             fn is_reference() -> bool {
                 true
+            }
+
+            fn type_name() -> ::std::borrow::Cow<'static, str> {
+                #title_value
             }
         }
     }
@@ -73,13 +96,17 @@ fn option_str(value: Option<&String>) -> TokenStream {
     }
 }
 
-fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let title = super::title(container);
+fn struct_schema(
+    container: &Container<'_>,
+    title: &TokenStream,
+    fields: &[Field<'_>],
+    private: &TokenStream,
+) -> TokenStream {
     let description = option_str(container.attrs.description.as_ref());
     let deny = container.attrs.deny_unknown_fields;
     let extra = fields.iter().any(|f| f.attrs.extra.is_some());
     let entries = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|field| {
-        let key = &field.key;
+        let key = &field.read_key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
         let default = match default_value(field) {
@@ -103,11 +130,11 @@ fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
 
 fn enum_schema(
     container: &Container<'_>,
+    title: &TokenStream,
     kind: &EnumKind,
     variants: &[Variant<'_>],
     private: &TokenStream,
 ) -> TokenStream {
-    let title = super::title(container);
     let description = option_str(container.attrs.description.as_ref());
     match kind {
         EnumKind::Str => {

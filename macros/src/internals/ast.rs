@@ -2,7 +2,7 @@
 //! its parsed attributes and its name on the wire.
 
 use syn::ext::IdentExt;
-use syn::{DeriveInput, Fields};
+use syn::{DeriveInput, Fields, LitStr};
 
 use super::attr;
 use super::ctxt::Ctxt;
@@ -51,8 +51,10 @@ pub struct Field<'a> {
     pub ident: &'a syn::Ident,
     pub ty: &'a syn::Type,
     pub attrs: attr::Field,
-    /// The key in JSON and msgpack: `rename`, else `rename_all` of the name, else the name.
+    /// The key written in JSON and msgpack: `rename`, else `rename_all` of the name, else the name.
     pub key: String,
+    /// The key read, and named by the schema: `field_alias` (pydantic's `Field(alias=..)`), else `key`.
+    pub read_key: String,
 }
 
 pub struct Variant<'a> {
@@ -133,7 +135,8 @@ impl<'a> Field<'a> {
             (None, Some(rule)) => rule.apply_to_field(name),
             (None, None) => name.to_owned(),
         };
-        Some(Field { ident, ty: &field.ty, attrs, key })
+        let read_key = attrs.field_alias.as_ref().map_or_else(|| key.clone(), LitStr::value);
+        Some(Field { ident, ty: &field.ty, attrs, key, read_key })
     }
 }
 

@@ -196,6 +196,9 @@ pub struct Field {
     pub skip: bool,
     /// `extra`: the field keeps the unknown keys (pydantic's `extra="allow"`).
     pub extra: Option<syn::Path>,
+    /// `field_alias = ".."`: pydantic's `Field(alias=..)`, the only name read (besides
+    /// `alias`es) and the schema's, while the field's own name is written.
+    pub field_alias: Option<LitStr>,
     pub description: Option<String>,
 }
 
@@ -205,6 +208,7 @@ impl Field {
         let mut default = Once::new(cx, DEFAULT);
         let mut skip = Once::new(cx, SKIP);
         let mut extra = Once::new(cx, EXTRA);
+        let mut field_alias = Once::new(cx, FIELD_ALIAS);
         let mut aliases = Vec::new();
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
@@ -228,10 +232,12 @@ impl Field {
                 }
             } else if meta.path.is_ident(SKIP) {
                 skip.set(&meta.path, ());
+            } else if meta.path.is_ident(FIELD_ALIAS) {
+                field_alias.set(&meta.path, string_value(meta)?);
             } else if meta.path.is_ident(EXTRA) {
                 extra.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a field", "`rename`, `alias`, `default`, `skip`, `extra`"));
+                return Err(unknown(meta, "a field", "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`"));
             }
             Ok(())
         });
@@ -241,6 +247,7 @@ impl Field {
             default: default.get(),
             skip: skip.get().is_some(),
             extra: extra.get(),
+            field_alias: field_alias.get(),
             description: docs(attrs),
         }
     }

@@ -11,7 +11,7 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
         Data::Struct(fields) => {
             let mut seen = HashMap::new();
             for field in fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()) {
-                for name in std::iter::once(&field.key).chain(&field.attrs.aliases) {
+                for name in std::iter::once(&field.read_key).chain(&field.attrs.aliases) {
                     if let Some(other) = seen.insert(name.clone(), field.ident) {
                         cx.error_spanned_by(
                             field.ident,
@@ -36,10 +36,11 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 let path = field.attrs.extra.as_ref().expect("an extra field");
                 if field.attrs.rename.is_some()
                     || !field.attrs.aliases.is_empty()
+                    || field.attrs.field_alias.is_some()
                     || field.attrs.default.is_some()
                     || field.attrs.skip
                 {
-                    cx.error_spanned_by(path, "the `extra` field holds the unknown keys and has no key of its own: drop its `rename`, `alias`, `default` and `skip`");
+                    cx.error_spanned_by(path, "the `extra` field holds the unknown keys and has no key of its own: drop its `rename`, `alias`, `field_alias`, `default` and `skip`");
                 }
                 if container.attrs.deny_unknown_fields {
                     cx.error_spanned_by(
@@ -49,8 +50,12 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 }
             }
             for field in fields.iter().filter(|f| f.attrs.skip) {
-                if field.attrs.rename.is_some() || !field.attrs.aliases.is_empty() {
-                    cx.error_spanned_by(field.ident, "a skipped field has no key: drop its `rename` and `alias`");
+                if field.attrs.rename.is_some() || !field.attrs.aliases.is_empty() || field.attrs.field_alias.is_some()
+                {
+                    cx.error_spanned_by(
+                        field.ident,
+                        "a skipped field has no key: drop its `rename`, `alias` and `field_alias`",
+                    );
                 }
             }
         }

@@ -12,3 +12,4 @@ pub const LITERAL: &str = "literal";
 pub const TAG: &str = "tag";
 pub const TITLE: &str = "title";
 pub const EXTRA: &str = "extra";
+pub const FIELD_ALIAS: &str = "field_alias";
