@@ -729,13 +729,16 @@ struct Conversation {
     audio: Vec<audio::Message>,
 }
 
+/// A message in both binary encodings: (compact, aligned).
+type Encodings = (Vec<u8>, Vec<u8>);
+
 /// One model's codecs, by its Python name.
 struct Case {
     name: &'static str,
     /// Reads JSON and writes it again.
     json: fn(&str) -> Result<String, chainmodel::Error>,
     /// Reads msgpack and writes it again, compact (truss's bytes) and aligned.
-    msgpack: fn(&[u8]) -> Result<(Vec<u8>, Vec<u8>), chainmodel::Error>,
+    msgpack: fn(&[u8]) -> Result<Encodings, chainmodel::Error>,
     schema: fn() -> Value,
 }
 

@@ -71,13 +71,13 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
             }
         }
         Data::Enum(kind, variants) => {
-            if matches!(kind, EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged) {
-                if let Some(title) = &container.attrs.title {
-                    cx.error_spanned_by(
-                        title,
-                        "`title` names a model or an Enum in `$defs`; a Literal or a union is written inline and has no title",
-                    );
-                }
+            let inline =
+                matches!(kind, EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged);
+            if let (true, Some(title)) = (inline, &container.attrs.title) {
+                cx.error_spanned_by(
+                    title,
+                    "`title` names a model or an Enum in `$defs`; a Literal or a union is written inline and has no title",
+                );
             }
             if kind.is_int() {
                 for variant in variants {
