@@ -50,7 +50,14 @@ macro_rules! leaves {
 leaves!(bool, u8, i8, u16, i16, u32, i32, u64, i64, usize, isize, f32, f64, str, String, AnyArray);
 leaves!(serde_json::Value, crate::Value);
 #[cfg(feature = "chrono")]
-leaves!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate, chrono::NaiveTime, chrono::TimeDelta,);
+leaves!(
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::FixedOffset>,
+    chrono::NaiveDateTime,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::TimeDelta,
+);
 #[cfg(feature = "uuid")]
 leaves!(uuid::Uuid);
 #[cfg(feature = "decimal")]
