@@ -729,6 +729,15 @@ struct Conversation {
     audio: Vec<audio::Message>,
 }
 
+// Datetimes: naive stays naive, offsets are kept as given, timestamps are UTC.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct TranscriptionJob {
+    id: String,
+    created_at: chainmodel::chrono::DateTime<chainmodel::chrono::FixedOffset>,
+    local_start: chainmodel::chrono::NaiveDateTime,
+    finished_at: Option<chainmodel::chrono::DateTime<chainmodel::chrono::Utc>>,
+}
+
 /// A message in both binary encodings: (compact, aligned).
 type Encodings = (Vec<u8>, Vec<u8>);
 
@@ -780,7 +789,7 @@ fn all_cases() -> Vec<Case> {
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
         MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
         CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults,
-        Conversation,
+        Conversation, TranscriptionJob,
     ]
 }
 

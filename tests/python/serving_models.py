@@ -8,6 +8,7 @@ ACCEPT: JSON inputs pydantic reads although it would write them differently (lax
 REFUSE: JSON inputs pydantic refuses.
 """
 
+import datetime as dt
 import enum
 import sys
 import types
@@ -366,6 +367,14 @@ class Conversation(BaseModel):
     audio: list[_audio.Message]
 
 
+# Datetimes as pydantic has them: naive stays naive, offsets are kept, timestamps are UTC.
+class TranscriptionJob(BaseModel):
+    id: str
+    created_at: dt.datetime
+    local_start: dt.datetime
+    finished_at: Optional[dt.datetime] = None
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -374,6 +383,7 @@ MODELS = [
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
+    TranscriptionJob,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -454,6 +464,13 @@ SAMPLES = {
     "PagedResults": [{"embeddings": {"data": [_embedding]}, "prompts": {"data": [["a"], []], "has_more": True},
                       "ids": {"data": [1, 2]}}],
     "Conversation": [{"chat": {"text": "hi"}, "audio": [{"seconds": 1.5}]}],
+    "TranscriptionJob": [
+        {"id": "j", "created_at": dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+         "local_start": dt.datetime(2024, 1, 2, 3, 4, 5),
+         "finished_at": dt.datetime(2024, 1, 2, 3, 4, 6, 120, tzinfo=dt.timezone.utc)},
+        {"id": "k", "created_at": dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5, minutes=-30))),
+         "local_start": dt.datetime(2024, 2, 29, 0, 0, 0, 999999)},
+    ],
     "CompletionUsage": [{"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3,
                          "completion_tokens_details": {"reasoning_tokens": 1, "audio_tokens": 0,
                                                        "accepted_prediction_tokens": 0}}],
@@ -470,6 +487,10 @@ SAMPLES = {
 }
 
 ACCEPT = {
+    "TranscriptionJob": ['{"id":"j","created_at":1700000000,"local_start":"2024-01-02 03:04:05","finished_at":1700000000123}',
+                         '{"id":"j","created_at":"2024-01-02T03:04:05-05:30","local_start":"2024-01-02",'
+                         '"finished_at":"1700000000.5"}',
+                         '{"id":"j","created_at":"2024-01-02 03:04:05+00:00","local_start":"2024-01-02T03:04"}'],
     "StructuredOutputFormat": ['{"name":"n","schema":{"type":"object","properties":{}}}',
                                '{"schema":{},"strict":true,"name":"x"}'],
     "SamplingParams": ['{"stop_token_ids":[3,3,1],"zeta":1,"temperature":"0.5","alpha":{"k":[]}}'],
@@ -487,6 +508,8 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "TranscriptionJob": ['{"id":"j","created_at":"soon","local_start":"2024-01-02T03:04:05"}',
+                         '{"id":"j","created_at":"2024-01-02T03:04:05Z","local_start":"2024-13-02T03:04:05"}'],
     "StructuredOutputFormat": ['{"name":"n","schema_":{}}'],
     "TokenLogprobs": ['{"tokens":[],"top_logprobs":[{"x":1.0}]}'],
     "SamplingParams": ['{"stop_token_ids":["a"]}', '{"stop_token_ids":{}}'],
