@@ -153,6 +153,26 @@ pub enum ErrorKind {
         /// The offending byte.
         value: u8,
     },
+    /// No member of a plain union accepts the value: each member's error, located inside the
+    /// member's name (outermost first), as pydantic lists one error per member.
+    #[error("no member of the union accepts the value: {}", UnionErrors(.0))]
+    NoUnionMember(Vec<(Vec<PathSegment>, ErrorKind)>),
+}
+
+/// The members' errors of a union, each as `member.location: message`, `; `-separated.
+struct UnionErrors<'a>(&'a [(Vec<PathSegment>, ErrorKind)]);
+
+impl fmt::Display for UnionErrors<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (location, kind)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            let path: Vec<String> = location.iter().map(ToString::to_string).collect();
+            write!(f, "{}: {kind}", path.join("."))?;
+        }
+        Ok(())
+    }
 }
 
 impl Error {
@@ -187,18 +207,17 @@ impl Error {
     /// );
     /// ```
     pub fn to_pydantic_errors(&self) -> serde_json::Value {
-        let loc: Vec<serde_json::Value> = self
-            .location()
-            .into_iter()
-            .map(|segment| match segment {
-                PathSegment::Field(name) => serde_json::Value::from(name.into_owned()),
-                PathSegment::Index(index) => serde_json::Value::from(index),
-            })
-            .collect();
-        let message = self.inner.kind.to_string();
-        let mut chars = message.chars();
-        let msg: String = chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
-        serde_json::json!([{"type": self.inner.kind.pydantic_type(), "loc": loc, "msg": msg}])
+        let mut errors = Vec::new();
+        pydantic_errors(&self.location(), &self.inner.kind, &mut errors);
+        errors.into()
+    }
+
+    /// The error of a plain union no member accepts: every member's error, each located
+    /// inside its member's name.
+    #[cold]
+    pub(crate) fn no_union_member(errors: Vec<Error>) -> Self {
+        let members = errors.into_iter().map(|error| (error.location(), error.inner.kind)).collect();
+        ErrorKind::NoUnionMember(members).into()
     }
 
     /// Locates the error inside the field or map key `name` (call it from the inside out).
@@ -214,6 +233,27 @@ impl Error {
         self.inner.location_rev.push(PathSegment::Index(index));
         self
     }
+}
+
+/// Appends the pydantic errors of `kind` at `location`: one, or one per union member.
+fn pydantic_errors(location: &[PathSegment], kind: &ErrorKind, out: &mut Vec<serde_json::Value>) {
+    if let ErrorKind::NoUnionMember(members) = kind {
+        for (inner, kind) in members {
+            pydantic_errors(&[location, inner].concat(), kind, out);
+        }
+        return;
+    }
+    let loc: Vec<serde_json::Value> = location
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Field(name) => serde_json::Value::from(name.to_string()),
+            PathSegment::Index(index) => serde_json::Value::from(*index),
+        })
+        .collect();
+    let message = kind.to_string();
+    let mut chars = message.chars();
+    let msg: String = chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    out.push(serde_json::json!({"type": kind.pydantic_type(), "loc": loc, "msg": msg}));
 }
 
 /// Every error is built here, one constructor per kind (and per recurring message), so that

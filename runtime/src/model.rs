@@ -8,7 +8,10 @@ use crate::schema::{self, ModelSchema};
 use crate::value::{self, Value};
 
 /// A model shared with Python services: implemented by `#[derive(ChainModel)]` on a struct
-/// with named fields (a pydantic model) or an enum of unit variants (a pydantic string `Enum`).
+/// with named fields (a pydantic model), a newtype struct (a `RootModel`), an enum of unit
+/// variants (a string `Enum`, an `IntEnum` with explicit discriminants, or a `Literal` with
+/// `#[chain(literal)]`) or an enum of newtype variants (a `Union`: discriminated with
+/// `#[chain(tag = "..")]`, else read in pydantic's smart mode).
 ///
 /// The codec methods exist when every field has the codec: a model holding binary data
 /// (`Bytes`, `&[u8]`) has no JSON form, and asking for one does not compile.
@@ -30,7 +33,9 @@ use crate::value::{self, Value};
 /// # Ok::<(), chainmodel::Error>(())
 /// ```
 pub trait ChainModel: Sized {
-    /// The model's title in its JSON Schema: the type's name, as pydantic uses the class name.
+    /// The model's title in its JSON Schema: `#[chain(title = "..")]`, else the type's name, as
+    /// pydantic uses the class name (a generic model's schema adds its parameters:
+    /// `Page[EmbeddingItem]`).
     const TITLE: &'static str;
 
     /// The model's JSON text, byte-identical to pydantic's `model_dump_json()`.

@@ -29,34 +29,116 @@ pub trait JsonSchema {
     fn implicit_default() -> Option<Value> {
         None
     }
+
+    /// The type's name in Python, as pydantic names a generic model's parameters
+    /// (`Page[EmbeddingItem]`, `Page[list[str]]`).
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("Any")
+    }
 }
 
 /// Collects the named definitions (`$defs`) of a schema being built.
+///
+/// Definitions are held under the module-qualified name of their type while the schema is
+/// built; [`finish`](Self::finish) names each by its plain name, unless two types of that name
+/// from different modules meet in one schema: pydantic then qualifies both keys with their
+/// module (`app__chat__Message`), and so does the generator.
 #[derive(Default)]
 pub struct SchemaGenerator {
+    /// Keyed by the qualified name (`module::Name`, or the name alone).
     definitions: Map<String, Value>,
+    /// The plain name (the `$defs` key when it is unique) of each qualified name.
+    names: HashMap<String, String>,
 }
+
+/// The marker of a reference not yet given its final `$defs` key.
+const PENDING: &str = "#/$defs/\u{0}";
 
 impl SchemaGenerator {
     /// `{"$ref": "#/$defs/{name}"}`, building the definition with `build` the first time.
     pub fn reference(&mut self, name: &str, build: impl FnOnce(&mut SchemaGenerator) -> Value) -> Value {
-        if !self.definitions.contains_key(name) {
-            // A placeholder first, so that a recursive model refers to itself instead of looping.
-            self.definitions.insert(name.to_owned(), Value::Null);
-            let schema = build(self);
-            self.definitions.insert(name.to_owned(), schema);
-        }
-        json!({ "$ref": format!("#/$defs/{name}") })
+        self.reference_in("", name, build)
     }
 
-    /// The whole schema of a top-level `schema`: its `$defs` added, keys ordered as pydantic
-    /// orders them.
-    pub fn finish(self, mut schema: Value) -> Value {
-        if let (false, Value::Object(map)) = (self.definitions.is_empty(), &mut schema) {
-            map.insert("$defs".to_owned(), Value::Object(self.definitions));
+    /// A reference to the definition named `name` of a type in `module` (Rust's
+    /// `module_path!()`), building it with `build` the first time.
+    pub fn reference_in(
+        &mut self,
+        module: &str,
+        name: &str,
+        build: impl FnOnce(&mut SchemaGenerator) -> Value,
+    ) -> Value {
+        let qualified = if module.is_empty() { name.to_owned() } else { format!("{module}::{name}") };
+        if !self.definitions.contains_key(&qualified) {
+            // A placeholder first, so that a recursive model refers to itself instead of looping.
+            self.definitions.insert(qualified.clone(), Value::Null);
+            self.names.insert(qualified.clone(), name.to_owned());
+            let schema = build(self);
+            self.definitions.insert(qualified.clone(), schema);
         }
+        json!({ "$ref": format!("{PENDING}{qualified}") })
+    }
+
+    /// The qualified name of the definition whose plain name is `name`, if there is one.
+    fn qualified(&self, name: &str) -> Option<String> {
+        self.names.iter().find(|(_, plain)| *plain == name).map(|(qualified, _)| qualified.clone())
+    }
+
+    /// The whole schema of a top-level `schema`: its `$defs` added under their final keys,
+    /// keys ordered as pydantic orders them.
+    pub fn finish(self, mut schema: Value) -> Value {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for plain in self.names.values() {
+            *count.entry(plain.as_str()).or_default() += 1;
+        }
+        let keys: HashMap<String, String> = self
+            .names
+            .iter()
+            .map(|(qualified, plain)| {
+                let key = if count[plain.as_str()] > 1 {
+                    // pydantic: the module's dotted path and the name, each `.` as `__`.
+                    qualified.replace("::", "__")
+                } else {
+                    plain.clone()
+                };
+                (qualified.clone(), key)
+            })
+            .collect();
+        let definitions: Map<String, Value> =
+            self.definitions.into_iter().map(|(qualified, value)| (keys[&qualified].clone(), value)).collect();
+        if let (false, Value::Object(map)) = (definitions.is_empty(), &mut schema) {
+            map.insert("$defs".to_owned(), Value::Object(definitions));
+        }
+        resolve_references(&mut schema, &keys);
         sort_like_pydantic(schema, None)
     }
+}
+
+/// Gives each pending `$ref` its final `$defs` key.
+fn resolve_references(value: &mut Value, keys: &HashMap<String, String>) {
+    match value {
+        Value::String(text) => {
+            if let Some(qualified) = text.strip_prefix(PENDING) {
+                let key = keys.get(qualified).map_or(qualified, String::as_str);
+                *text = format!("#/$defs/{key}");
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| resolve_references(item, keys)),
+        Value::Object(map) => map.values_mut().for_each(|item| resolve_references(item, keys)),
+        _ => {}
+    }
+}
+
+/// A generic model's title, as pydantic writes it: `Page[EmbeddingItem]`.
+#[doc(hidden)]
+pub fn generic_title(name: &str, parameters: &[Cow<'static, str>]) -> String {
+    format!("{name}[{}]", parameters.join(", "))
+}
+
+/// A title as a `$defs` key, as pydantic normalizes it: `Page[list[str]]` is `Page_list_str__`.
+#[doc(hidden)]
+pub fn defs_key(title: &str) -> String {
+    title.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect()
 }
 
 /// pydantic sorts every object's keys, except the field order under `properties` and the
@@ -89,9 +171,9 @@ pub fn schema_for<T: ModelSchema>() -> Value {
     let schema = T::model_schema(&mut generator);
     // A model that refers to itself (`children: list["Tree"]`) is defined in `$defs` and the
     // top is a reference to it, as pydantic writes it.
-    let title = schema.get("title").and_then(Value::as_str).map(str::to_owned);
-    if let Some(title) = title.filter(|title| generator.definitions.contains_key(title)) {
-        return generator.finish(json!({ "$ref": format!("#/$defs/{title}") }));
+    let title = schema.get("title").and_then(Value::as_str).map(defs_key);
+    if let Some(qualified) = title.and_then(|title| generator.qualified(&title)) {
+        return generator.finish(json!({ "$ref": format!("{PENDING}{qualified}") }));
     }
     generator.finish(schema)
 }
@@ -137,6 +219,7 @@ pub fn object_schema(
     title: &str,
     description: Option<&str>,
     deny_unknown_fields: bool,
+    extra: bool,
     fields: Vec<(&str, (Value, bool))>,
 ) -> Value {
     let mut properties = Map::new();
@@ -159,6 +242,9 @@ pub fn object_schema(
     }
     if deny_unknown_fields {
         schema.insert("additionalProperties".into(), false.into());
+    } else if extra {
+        // pydantic's `extra="allow"`.
+        schema.insert("additionalProperties".into(), true.into());
     }
     schema.into()
 }
@@ -171,6 +257,62 @@ pub fn enum_schema(title: &str, description: Option<&str>, values: &[&str]) -> V
         map.insert("description".into(), description.into());
     }
     schema
+}
+
+/// An `IntEnum`'s schema: `{"enum": [0, 2], "title": .., "type": "integer"}`.
+#[doc(hidden)]
+pub fn int_enum_schema(title: &str, description: Option<&str>, values: &[i64]) -> Value {
+    let mut schema = json!({"enum": values, "title": title, "type": "integer"});
+    if let (Some(description), Value::Object(map)) = (description, &mut schema) {
+        map.insert("description".into(), description.into());
+    }
+    schema
+}
+
+/// A `Literal`'s inline schema: `{"const": v, "type": ..}` for one value, else
+/// `{"enum": [..], "type": ..}`.
+#[doc(hidden)]
+pub fn literal_schema(values: Vec<Value>) -> Value {
+    let ty = if values.iter().all(Value::is_string) { "string" } else { "integer" };
+    match <[Value; 1]>::try_from(values) {
+        Ok([value]) => json!({"const": value, "type": ty}),
+        Err(values) => json!({"enum": values, "type": ty}),
+    }
+}
+
+/// A RootModel's schema: its value's, titled with the model's name.
+#[doc(hidden)]
+pub fn root_schema(title: &str, description: Option<&str>, inner: Value) -> Value {
+    let mut map = match inner {
+        Value::Object(map) => map,
+        other => return other,
+    };
+    map.insert("title".into(), title.into());
+    if let Some(description) = description {
+        map.insert("description".into(), description.into());
+    }
+    map.into()
+}
+
+/// A discriminated union's inline schema: `oneOf` its members' references, and the
+/// `discriminator` mapping each tag to its member's reference.
+#[doc(hidden)]
+pub fn tagged_union_schema(tag: &str, members: Vec<(&str, Value)>) -> Value {
+    let mut mapping = Map::new();
+    let mut one_of = Vec::new();
+    for (value, schema) in members {
+        if let Some(reference) = schema.get("$ref") {
+            mapping.insert(value.to_owned(), reference.clone());
+        }
+        one_of.push(schema);
+    }
+    json!({"discriminator": {"mapping": mapping, "propertyName": tag}, "oneOf": one_of})
+}
+
+/// A plain union's inline schema: `anyOf` its members'.
+#[doc(hidden)]
+pub fn union_schema(members: Vec<Value>) -> Value {
+    json!({ "anyOf": members })
 }
 
 /// The JSON value of a field's default, for the schema.
@@ -190,42 +332,49 @@ impl<T: Encode + ?Sized> SchemaDefault for T {
     }
 }
 
-
 macro_rules! simple_schema {
-    ($($ty:ty => $schema:tt;)*) => {$(
+    ($($ty:ty as $name:literal => $schema:tt;)*) => {$(
         impl JsonSchema for $ty {
             fn schema(_: &mut SchemaGenerator) -> Value {
                 json!($schema)
+            }
+
+            fn type_name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
             }
         }
     )*};
 }
 
 simple_schema! {
-    bool => {"type": "boolean"};
-    u8 => {"maximum": u8::MAX, "minimum": 0, "type": "integer"};
-    u16 => {"maximum": u16::MAX, "minimum": 0, "type": "integer"};
-    u32 => {"maximum": u32::MAX, "minimum": 0, "type": "integer"};
-    u64 => {"maximum": u64::MAX, "minimum": 0, "type": "integer"};
-    usize => {"maximum": usize::MAX, "minimum": 0, "type": "integer"};
-    i8 => {"maximum": i8::MAX, "minimum": i8::MIN, "type": "integer"};
-    i16 => {"maximum": i16::MAX, "minimum": i16::MIN, "type": "integer"};
-    i32 => {"maximum": i32::MAX, "minimum": i32::MIN, "type": "integer"};
-    i64 => {"type": "integer"};
-    isize => {"type": "integer"};
-    f32 => {"type": "number"};
-    f64 => {"type": "number"};
-    str => {"type": "string"};
-    String => {"type": "string"};
-    Cow<'_, str> => {"type": "string"};
-    serde_json::Value => {};
-    Bytes => {"format": "binary", "type": "string"};
-    [u8] => {"format": "binary", "type": "string"};
+    bool as "bool" => {"type": "boolean"};
+    u8 as "int" => {"maximum": u8::MAX, "minimum": 0, "type": "integer"};
+    u16 as "int" => {"maximum": u16::MAX, "minimum": 0, "type": "integer"};
+    u32 as "int" => {"maximum": u32::MAX, "minimum": 0, "type": "integer"};
+    u64 as "int" => {"maximum": u64::MAX, "minimum": 0, "type": "integer"};
+    usize as "int" => {"maximum": usize::MAX, "minimum": 0, "type": "integer"};
+    i8 as "int" => {"maximum": i8::MAX, "minimum": i8::MIN, "type": "integer"};
+    i16 as "int" => {"maximum": i16::MAX, "minimum": i16::MIN, "type": "integer"};
+    i32 as "int" => {"maximum": i32::MAX, "minimum": i32::MIN, "type": "integer"};
+    i64 as "int" => {"type": "integer"};
+    isize as "int" => {"type": "integer"};
+    f32 as "float" => {"type": "number"};
+    f64 as "float" => {"type": "number"};
+    str as "str" => {"type": "string"};
+    String as "str" => {"type": "string"};
+    Cow<'_, str> as "str" => {"type": "string"};
+    serde_json::Value as "Any" => {};
+    Bytes as "bytes" => {"format": "binary", "type": "string"};
+    [u8] as "bytes" => {"format": "binary", "type": "string"};
 }
 
 impl<T: JsonSchema + ?Sized> JsonSchema for &T {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         T::schema(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
     }
 
     fn is_reference() -> bool {
@@ -236,6 +385,10 @@ impl<T: JsonSchema + ?Sized> JsonSchema for &T {
 impl<T: JsonSchema + ?Sized> JsonSchema for Box<T> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         T::schema(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
     }
 
     fn is_reference() -> bool {
@@ -249,7 +402,16 @@ impl<T: JsonSchema + ?Sized> JsonSchema for Box<T> {
 
 impl<T: JsonSchema> JsonSchema for Option<T> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
-        json!({"anyOf": [T::schema(generator), {"type": "null"}]})
+        match T::schema(generator) {
+            // `Optional[Union[A, B]]` is one union, as pydantic writes it: `anyOf: [A, B, null]`.
+            Value::Object(mut map) if map.len() == 1 && map.get("anyOf").is_some_and(Value::is_array) => {
+                if let Some(Value::Array(members)) = map.get_mut("anyOf") {
+                    members.push(json!({"type": "null"}));
+                }
+                map.into()
+            }
+            inner => json!({"anyOf": [inner, {"type": "null"}]}),
+        }
     }
 
     fn is_reference() -> bool {
@@ -259,27 +421,75 @@ impl<T: JsonSchema> JsonSchema for Option<T> {
     fn implicit_default() -> Option<Value> {
         Some(Value::Null)
     }
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("Optional[{}]", T::type_name()))
+    }
 }
 
 impl<T: JsonSchema> JsonSchema for Vec<T> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         json!({"items": T::schema(generator), "type": "array"})
     }
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("list[{}]", T::type_name()))
+    }
 }
 
-fn map_schema<V: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
-    json!({"additionalProperties": V::schema(generator), "type": "object"})
+fn map_schema<V: JsonSchema + ?Sized>(generator: &mut SchemaGenerator) -> Value {
+    let values = V::schema(generator);
+    // `dict[str, Any]` (and a bare `dict`): any value, written `true` as pydantic writes it.
+    let values = if values == json!({}) { Value::Bool(true) } else { values };
+    json!({"additionalProperties": values, "type": "object"})
 }
 
-impl<V: JsonSchema, S> JsonSchema for HashMap<String, V, S> {
+/// `dict[int, X]` has the schema of `dict[str, X]`: JSON keys are strings.
+impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for HashMap<K, V, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
     }
 }
 
-impl<V: JsonSchema> JsonSchema for BTreeMap<String, V> {
+impl<K: crate::codec::MapKey, V: JsonSchema> JsonSchema for BTreeMap<K, V> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for indexmap::IndexMap<K, V, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<V>(generator)
+    }
+}
+
+impl JsonSchema for serde_json::Map<String, Value> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        map_schema::<Value>(generator)
+    }
+}
+
+fn set_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    json!({"items": T::schema(generator), "type": "array", "uniqueItems": true})
+}
+
+impl<T: JsonSchema, S> JsonSchema for std::collections::HashSet<T, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for std::collections::BTreeSet<T> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<T: JsonSchema, S> JsonSchema for indexmap::IndexSet<T, S> {
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        set_schema::<T>(generator)
     }
 }
 

@@ -9,7 +9,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{byte_literal, codec_bounds, msgpack_str};
-use crate::internals::ast::{Container, Field, Variant};
+use crate::internals::ast::{Container, EnumKind, Field, Variant};
 use crate::internals::attr;
 
 /// The impl generics of a decoder: the container's, with `'__de` outliving its lifetimes, so
@@ -62,7 +62,8 @@ fn decode_impl(
 
 pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
     let ident = container.ident;
-    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip).collect();
+    let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).collect();
+    let extra = fields.iter().find(|f| f.attrs.extra.is_some());
     let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
 
     let declare = wire.iter().zip(&slots).map(|(field, slot)| {
@@ -70,7 +71,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let arms = wire.iter().zip(&slots).map(|(field, slot)| {
-        let key = &field.key;
+        let key = &field.read_key;
         // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
@@ -82,14 +83,17 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
         }
     });
-    let unknown = if container.attrs.deny_unknown_fields {
+    let unknown = if let Some(field) = extra {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::read_extra(&mut __extra, &__key, __map)?;)
+    } else if container.attrs.deny_unknown_fields {
         quote!(return ::core::result::Result::Err(#private::unknown_field(&__key));)
     } else {
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
     // The shortest binary encoding: the map's header, then each required field's key and value.
     let required = wire.iter().filter(|field| field.attrs.default.is_none() && !is_option(field.ty)).map(|field| {
-        let len = msgpack_str(&field.key).len();
+        let len = msgpack_str(&field.read_key).len();
         let ty = field.ty;
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
     });
@@ -97,12 +101,15 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let mut wire_slots = slots.iter();
     let inits = fields.iter().map(|field| {
         let member = field.ident;
+        if field.attrs.extra.is_some() {
+            return quote!(#member: __extra);
+        }
         if field.attrs.skip {
             let value = default_value(field);
             return quote!(#member: #value);
         }
         let slot = wire_slots.next().expect("one slot per wire field");
-        let key = &field.key;
+        let key = &field.read_key;
         let ty = field.ty;
         let missing = default_value(field)
             .unwrap_or_else(|| quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?));
@@ -113,9 +120,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
         }
     });
+    let declare_extra = extra.map(|field| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
+    });
     let body = quote! {
         #private::Reader::read_map(__reader, |__map| {
             #(#declare)*
+            #declare_extra
             while let ::core::option::Option::Some(__key) = #private::MapAccess::next_field(__map)? {
                 match &*__key {
                     #(#arms)*
@@ -136,23 +148,104 @@ fn is_option(ty: &syn::Type) -> bool {
     }
 }
 
-/// The decoder of a string enum: the value, or an alias, names a variant.
-pub fn decode_enum(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
+/// The decoder of a RootModel: its value's.
+pub fn decode_root(container: &Container<'_>, ty: &syn::Type, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
-    let arms = variants.iter().map(|variant| {
-        let name = variant.ident;
-        let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
-        quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
-    });
-    let expected = expected_values(variants);
-    let body = quote! {
-        let __text = #private::Reader::read_str(__reader)?;
-        match &*__text {
-            #(#arms)*
-            __value => ::core::result::Result::Err(#private::unknown_variant(__value, #expected)),
+    let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
+    let body = quote_spanned! {ty.span()=>
+        <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident)
+    };
+    decode_impl(container, private, min_len, body)
+}
+
+/// The decoder of an enum: the value (or an alias) names a variant; a union's tag names its
+/// member, read from the start of the map once the tag is found.
+pub fn decode_enum(
+    container: &Container<'_>,
+    kind: &EnumKind,
+    variants: &[Variant<'_>],
+    private: &TokenStream,
+) -> TokenStream {
+    let ident = container.ident;
+    let body = match kind {
+        EnumKind::Str | EnumKind::StrLiteral => {
+            let arms = variants.iter().map(|variant| {
+                let name = variant.ident;
+                let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
+                quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
+            });
+            let expected = expected_values(variants);
+            let read = if *kind == EnumKind::Str {
+                quote!(::core::option::Option::Some(#private::Reader::read_str(__reader)?))
+            } else {
+                quote!(#private::read_literal_str(__reader)?)
+            };
+            quote! {
+                match #read {
+                    ::core::option::Option::Some(__text) => match &*__text {
+                        #(#arms)*
+                        __value => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::Some(__value), #expected)),
+                    },
+                    ::core::option::Option::None => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::None, #expected)),
+                }
+            }
+        }
+        EnumKind::Int | EnumKind::IntLiteral => {
+            let lax = *kind == EnumKind::Int;
+            let arms = variants.iter().map(|variant| {
+                let name = variant.ident;
+                let value = variant.int;
+                quote!(::core::option::Option::Some(#value) => ::core::result::Result::Ok(#ident::#name),)
+            });
+            let expected = expected_ints(variants);
+            quote! {
+                match #private::read_choice_int(__reader, #lax)? {
+                    #(#arms)*
+                    __found => ::core::result::Result::Err(#private::unknown_int_value(__found, #expected)),
+                }
+            }
+        }
+        EnumKind::Tagged(tag) => {
+            let arms = variants.iter().map(|variant| {
+                let name = variant.ident;
+                let value = &variant.value;
+                let ty = variant.ty.expect("a union member");
+                quote_spanned! {ty.span()=>
+                    #value => <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident::#name).map_err(|e| e.at_field(#value)),
+                }
+            });
+            let expected = variants.iter().map(|v| format!("'{}'", v.value)).collect::<Vec<_>>().join(", ");
+            quote! {
+                let __tag = #private::read_tag(__reader, #tag)?;
+                match &*__tag {
+                    #(#arms)*
+                    __other => ::core::result::Result::Err(#private::union_tag_invalid(__other, #tag, #expected)),
+                }
+            }
+        }
+        EnumKind::Untagged => {
+            let members = variants.iter().map(|variant| {
+                let name = variant.ident;
+                let value = &variant.value;
+                let ty = variant.ty.expect("a union member");
+                quote_spanned! {ty.span()=>
+                    (#value, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))
+                }
+            });
+            quote!(#private::decode_union(__reader, &[#(#members),*]))
         }
     };
     decode_impl(container, private, TokenStream::new(), body)
+}
+
+/// pydantic's wording of integer values: `0, 1 or 2`.
+fn expected_ints(variants: &[Variant<'_>]) -> String {
+    let values: Vec<String> = variants.iter().map(|v| v.int.to_string()).collect();
+    match values.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// pydantic's wording of an enum's values: `'a', 'b' or 'c'`.

@@ -8,10 +8,11 @@ mod form;
 mod schema;
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
-use crate::internals::ast::{Container, Data};
+use crate::internals::ast::{Container, Data, EnumKind};
 use crate::internals::check;
 use crate::internals::ctxt::Ctxt;
 
@@ -76,10 +77,13 @@ fn expand(container: &Container<'_>) -> TokenStream {
         Data::Struct(fields) => {
             (decode::decode_struct(container, fields, &private), encode::encode_struct(container, fields, &private))
         }
-        Data::Enum(variants) => {
-            (decode::decode_enum(container, variants, &private), encode::encode_enum(container, variants, &private))
-        }
+        Data::Root(ty) => (decode::decode_root(container, ty, &private), encode::encode_root(container, ty, &private)),
+        Data::Enum(kind, variants) => (
+            decode::decode_enum(container, kind, variants, &private),
+            encode::encode_enum(container, kind, variants, &private),
+        ),
     };
+    let members = tagged_members(container, &private);
     let form = form::expand(container, &private);
     let schema = schema::expand(container, &private);
     quote! {
@@ -91,14 +95,70 @@ fn expand(container: &Container<'_>) -> TokenStream {
             #encode
             #form
             #schema
+            #members
         };
+    }
+}
+
+/// A model with fields may be a tagged union's member; a union's members must be such models,
+/// checked at each variant's type.
+fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    match &container.data {
+        Data::Struct(fields) => {
+            let ident = container.ident;
+            let keys = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|f| &f.read_key);
+            let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+            quote! {
+                #[automatically_derived]
+                impl #impl_generics #private::TaggedMember for #ident #ty_generics #where_clause {
+                    const KEYS: &'static [&'static str] = &[#(#keys),*];
+                }
+            }
+        }
+        Data::Enum(EnumKind::Tagged(tag), variants) => {
+            let checks = variants
+                .iter()
+                .filter_map(|v| v.ty)
+                .map(|ty| quote_spanned!(ty.span()=> #private::assert_tagged_member::<#ty>();));
+            let (impl_generics, _, where_clause) = container.generics.split_for_impl();
+            // Each member is a model (checked at its type, inside a function when the union is
+            // generic) and declares the tag field (checked where the members are known types).
+            let has_tag = variants.iter().map(|variant| {
+                let ty = variant.ty.expect("a union member");
+                let message = format!(
+                    "the member of variant `{}` has no field {tag:?}: each member of a `tag = {tag:?}` union declares \
+                     it, as a `#[chain(literal)]` enum of the variant's value {:?}",
+                    variant.ident, variant.value
+                );
+                quote_spanned! {ty.span()=>
+                    const _: () = ::core::assert!(#private::has_key(<#ty as #private::TaggedMember>::KEYS, #tag), #message);
+                }
+            });
+            if container.generics.params.is_empty() {
+                quote!(#(#has_tag)*)
+            } else {
+                quote! {
+                    #[allow(dead_code)]
+                    fn __assert_tagged_members #impl_generics () #where_clause { #(#checks)* }
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// The model's name in Python: `title`, else the type's name.
+pub fn title(container: &Container<'_>) -> String {
+    match &container.attrs.title {
+        Some(title) => title.value(),
+        None => container.ident.to_string(),
     }
 }
 
 /// `impl ChainModel`: the title, and through the trait's provided methods the codecs.
 fn model_impl(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
-    let title = ident.to_string();
+    let title = title(container);
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -131,7 +191,8 @@ pub fn existing_predicates(container: &Container<'_>) -> TokenStream {
 pub fn wire_types<'a>(container: &'a Container<'_>) -> Vec<&'a syn::Type> {
     match &container.data {
         Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip).map(|f| f.ty).collect(),
-        Data::Enum(_) => Vec::new(),
+        Data::Root(ty) => vec![*ty],
+        Data::Enum(_, variants) => variants.iter().filter_map(|v| v.ty).collect(),
     }
 }
 

@@ -6,21 +6,63 @@ use syn::spanned::Spanned;
 
 use super::codec_bounds;
 use super::decode::default_value;
-use crate::internals::ast::{Container, Data, Field, Variant};
+use crate::internals::ast::{Container, Data, EnumKind, Field, Variant};
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
-    let title = ident.to_string();
+    let title = super::title(container);
+    // A generic model's title names its parameters, as pydantic's: `Page[EmbeddingItem]`.
+    let params: Vec<_> = container.generics.type_params().map(|param| &param.ident).collect();
+    let title_value = if params.is_empty() {
+        quote!(::std::borrow::Cow::<'static, str>::Borrowed(#title))
+    } else {
+        quote! {
+            ::std::borrow::Cow::<'static, str>::Owned(#private::generic_title(
+                #title,
+                &[#(<#params as #private::JsonSchema>::type_name()),*],
+            ))
+        }
+    };
+    let title = quote!(&*__title);
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let where_clause = codec_bounds(container, &quote!(#private::JsonSchema));
     let body = match &container.data {
-        Data::Struct(fields) => struct_schema(container, fields, private),
-        Data::Enum(variants) => enum_schema(container, variants, private),
+        Data::Struct(fields) => struct_schema(container, &title, fields, private),
+        Data::Root(ty) => {
+            let description = option_str(container.attrs.description.as_ref());
+            quote_spanned! {ty.span()=>
+                #private::root_schema(#title, #description, <#ty as #private::JsonSchema>::schema(__generator))
+            }
+        }
+        Data::Enum(kind, variants) => enum_schema(container, &title, kind, variants, private),
     };
+    let inline = matches!(
+        &container.data,
+        Data::Enum(EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged, _)
+    );
+    if inline {
+        // Literals and unions have no name in Python: their schema is written where they are used.
+        return quote! {
+            #[automatically_derived]
+            impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
+                fn model_schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                    #body
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #private::JsonSchema for #ident #ty_generics #where_clause {
+                fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                    <Self as #private::ModelSchema>::model_schema(__generator)
+                }
+            }
+        };
+    }
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::ModelSchema for #ident #ty_generics #where_clause {
             fn model_schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
+                let __title = #title_value;
                 #body
             }
         }
@@ -28,11 +70,20 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #private::JsonSchema for #ident #ty_generics #where_clause {
             fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
-                __generator.reference(#title, <Self as #private::ModelSchema>::model_schema)
+                let __title = #title_value;
+                __generator.reference_in(
+                    ::core::module_path!(),
+                    &#private::defs_key(&__title),
+                    <Self as #private::ModelSchema>::model_schema,
+                )
             }
 
             fn is_reference() -> bool {
                 true
+            }
+
+            fn type_name() -> ::std::borrow::Cow<'static, str> {
+                #title_value
             }
         }
     }
@@ -45,12 +96,17 @@ fn option_str(value: Option<&String>) -> TokenStream {
     }
 }
 
-fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
-    let title = container.ident.to_string();
+fn struct_schema(
+    container: &Container<'_>,
+    title: &TokenStream,
+    fields: &[Field<'_>],
+    private: &TokenStream,
+) -> TokenStream {
     let description = option_str(container.attrs.description.as_ref());
     let deny = container.attrs.deny_unknown_fields;
-    let entries = fields.iter().filter(|f| !f.attrs.skip).map(|field| {
-        let key = &field.key;
+    let extra = fields.iter().any(|f| f.attrs.extra.is_some());
+    let entries = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).map(|field| {
+        let key = &field.read_key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
         let default = match default_value(field) {
@@ -68,15 +124,49 @@ fn struct_schema(container: &Container<'_>, fields: &[Field<'_>], private: &Toke
         }
     });
     quote! {
-        #private::object_schema(#title, #description, #deny, ::std::vec![#(#entries),*])
+        #private::object_schema(#title, #description, #deny, #extra, ::std::vec![#(#entries),*])
     }
 }
 
-fn enum_schema(container: &Container<'_>, variants: &[Variant<'_>], private: &TokenStream) -> TokenStream {
-    let title = container.ident.to_string();
-    let values = variants.iter().map(|v| &v.value);
+fn enum_schema(
+    container: &Container<'_>,
+    title: &TokenStream,
+    kind: &EnumKind,
+    variants: &[Variant<'_>],
+    private: &TokenStream,
+) -> TokenStream {
     let description = option_str(container.attrs.description.as_ref());
-    quote! {
-        #private::enum_schema(#title, #description, &[#(#values),*])
+    match kind {
+        EnumKind::Str => {
+            let values = variants.iter().map(|v| &v.value);
+            quote!(#private::enum_schema(#title, #description, &[#(#values),*]))
+        }
+        EnumKind::Int => {
+            let values = variants.iter().map(|v| v.int);
+            quote!(#private::int_enum_schema(#title, #description, &[#(#values),*]))
+        }
+        EnumKind::StrLiteral => {
+            let values = variants.iter().map(|v| &v.value);
+            quote!(#private::literal_schema(::std::vec![#(#private::Value::from(#values)),*]))
+        }
+        EnumKind::IntLiteral => {
+            let values = variants.iter().map(|v| v.int);
+            quote!(#private::literal_schema(::std::vec![#(#private::Value::from(#values)),*]))
+        }
+        EnumKind::Tagged(tag) => {
+            let members = variants.iter().map(|variant| {
+                let value = &variant.value;
+                let ty = variant.ty.expect("a union member");
+                quote_spanned!(ty.span()=> (#value, <#ty as #private::JsonSchema>::schema(__generator)))
+            });
+            quote!(#private::tagged_union_schema(#tag, ::std::vec![#(#members),*]))
+        }
+        EnumKind::Untagged => {
+            let members = variants.iter().map(|variant| {
+                let ty = variant.ty.expect("a union member");
+                quote_spanned!(ty.span()=> <#ty as #private::JsonSchema>::schema(__generator))
+            });
+            quote!(#private::union_schema(::std::vec![#(#members),*]))
+        }
     }
 }

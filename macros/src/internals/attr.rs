@@ -115,6 +115,12 @@ pub struct Container {
     pub deny_unknown_fields: bool,
     pub crate_path: Option<syn::Path>,
     pub description: Option<String>,
+    /// `title = ".."`: the Python class's name, when it differs from the Rust type's.
+    pub title: Option<LitStr>,
+    /// `tag = ".."`: a discriminated union on this field of its members.
+    pub tag: Option<LitStr>,
+    /// `literal`: a unit enum that is a `Literal[..]`, not an `Enum`.
+    pub literal: Option<syn::Path>,
 }
 
 impl Container {
@@ -122,6 +128,9 @@ impl Container {
         let mut rename_all = Once::new(cx, RENAME_ALL);
         let mut deny = Once::new(cx, DENY_UNKNOWN_FIELDS);
         let mut crate_path = Once::new(cx, CRATE);
+        let mut title = Once::new(cx, TITLE);
+        let mut tag = Once::new(cx, TAG);
+        let mut literal = Once::new(cx, LITERAL);
         for_each_chain_meta(cx, attrs, |meta| {
             if meta.path.is_ident(RENAME_ALL) {
                 let s = string_value(meta)?;
@@ -137,8 +146,27 @@ impl Container {
                     Ok(path) => crate_path.set(&meta.path, path),
                     Err(_) => cx.error_spanned_by(&s, format!("`crate` must be a path, not {:?}", s.value())),
                 }
+            } else if meta.path.is_ident(TITLE) {
+                let s = string_value(meta)?;
+                if s.value().is_empty() {
+                    cx.error_spanned_by(&s, "`title` must not be empty");
+                } else {
+                    title.set(&meta.path, s);
+                }
+            } else if meta.path.is_ident(TAG) {
+                let s = string_value(meta)?;
+                if s.value().is_empty() {
+                    cx.error_spanned_by(&s, "`tag` names the members' tag field: it must not be empty");
+                }
+                tag.set(&meta.path, s);
+            } else if meta.path.is_ident(LITERAL) {
+                literal.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a container", "`rename_all`, `deny_unknown_fields`, `crate`"));
+                return Err(unknown(
+                    meta,
+                    "a container",
+                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `literal`",
+                ));
             }
             Ok(())
         });
@@ -147,6 +175,9 @@ impl Container {
             deny_unknown_fields: deny.get().is_some(),
             crate_path: crate_path.get(),
             description: docs(attrs),
+            title: title.get(),
+            tag: tag.get(),
+            literal: literal.get(),
         }
     }
 }
@@ -163,6 +194,11 @@ pub struct Field {
     pub aliases: Vec<String>,
     pub default: Option<Default>,
     pub skip: bool,
+    /// `extra`: the field keeps the unknown keys (pydantic's `extra="allow"`).
+    pub extra: Option<syn::Path>,
+    /// `field_alias = ".."`: pydantic's `Field(alias=..)`, the only name read (besides
+    /// `alias`es) and the schema's, while the field's own name is written.
+    pub field_alias: Option<LitStr>,
     pub description: Option<String>,
 }
 
@@ -171,6 +207,8 @@ impl Field {
         let mut rename = Once::new(cx, RENAME);
         let mut default = Once::new(cx, DEFAULT);
         let mut skip = Once::new(cx, SKIP);
+        let mut extra = Once::new(cx, EXTRA);
+        let mut field_alias = Once::new(cx, FIELD_ALIAS);
         let mut aliases = Vec::new();
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
@@ -194,8 +232,12 @@ impl Field {
                 }
             } else if meta.path.is_ident(SKIP) {
                 skip.set(&meta.path, ());
+            } else if meta.path.is_ident(FIELD_ALIAS) {
+                field_alias.set(&meta.path, string_value(meta)?);
+            } else if meta.path.is_ident(EXTRA) {
+                extra.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a field", "`rename`, `alias`, `default`, `skip`"));
+                return Err(unknown(meta, "a field", "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`"));
             }
             Ok(())
         });
@@ -204,6 +246,8 @@ impl Field {
             aliases,
             default: default.get(),
             skip: skip.get().is_some(),
+            extra: extra.get(),
+            field_alias: field_alias.get(),
             description: docs(attrs),
         }
     }

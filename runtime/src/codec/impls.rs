@@ -2,10 +2,10 @@
 //! writes their Python equivalents; the readers and writers supply each mode's form.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, Hash};
 
-use super::{Decode, Encode, Kind, MapAccess, Number, Reader, SeqAccess, Writer};
+use super::{Decode, Encode, Kind, MapAccess, MapWriter, Number, Reader, SeqAccess, Writer};
 use crate::bytes::Bytes;
 use crate::error::Error;
 
@@ -212,35 +212,98 @@ pub(crate) fn encode_list<W: Writer, T: Encode>(writer: &mut W, items: &[T]) {
     writer.write_seq(items.len(), |seq| items.iter().for_each(|item| seq.element(item)));
 }
 
-/// Reads a map with string keys into `insert`; a key given twice keeps its last value, as
-/// pydantic (a Python dict) does. Binary mode reads bin keys as their text, as pydantic's lax
-/// `dict[str, …]` does.
-fn decode_map<'de, R: Reader<'de>, V: Decode<'de>>(
+/// A dict's key: `str`, or an integer (`dict[int, X]`: a string in JSON, as pydantic writes
+/// it, an int in msgpack).
+pub trait MapKey: Sized {
+    /// The key read from a map.
+    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error>;
+
+    /// The key as an error's location.
+    fn location(&self) -> Cow<'static, str>;
+
+    /// Writes the entry of this key.
+    fn write_entry<W: Writer, V: Encode + ?Sized>(&self, map: &mut MapWriter<'_, W>, value: &V);
+
+    /// About how many bytes the key takes.
+    fn key_size(&self) -> usize {
+        9
+    }
+}
+
+impl MapKey for String {
+    #[inline]
+    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
+        map.next_key::<String>()
+    }
+
+    fn location(&self) -> Cow<'static, str> {
+        Cow::Owned(self.clone())
+    }
+
+    #[inline]
+    fn write_entry<W: Writer, V: Encode + ?Sized>(&self, map: &mut MapWriter<'_, W>, value: &V) {
+        map.entry(self, value);
+    }
+
+    fn key_size(&self) -> usize {
+        self.len() + 5
+    }
+}
+
+macro_rules! int_keys {
+    ($($ty:ty),*) => {$(
+        impl MapKey for $ty {
+            #[inline]
+            fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
+                map.next_key::<$ty>()
+            }
+
+            fn location(&self) -> Cow<'static, str> {
+                Cow::Owned(self.to_string())
+            }
+
+            #[inline]
+            fn write_entry<W: Writer, V: Encode + ?Sized>(&self, map: &mut MapWriter<'_, W>, value: &V) {
+                if W::BINARY {
+                    map.entry_encoded(self, value);
+                } else {
+                    map.entry(&self.to_string(), value);
+                }
+            }
+        }
+    )*};
+}
+
+int_keys!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
+
+/// Reads a map into `insert`; a key given twice keeps its last value, as pydantic (a Python
+/// dict) does. Binary mode reads bin keys as their text, as pydantic's lax `dict[str, …]` does.
+fn decode_map<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader: &mut R,
-    mut insert: impl FnMut(String, V),
+    mut insert: impl FnMut(K, V),
 ) -> Result<(), Error> {
     reader.read_map(|map| {
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value::<V>().map_err(|e| e.at_field(key.clone()))?;
+        while let Some(key) = K::read_key(map)? {
+            let value = map.next_value::<V>().map_err(|e| e.at_field(key.location()))?;
             insert(key, value);
         }
         Ok(())
     })
 }
 
-fn encode_map<'a, W: Writer, V: Encode + 'a>(
+fn encode_map<'a, W: Writer, K: MapKey + 'a, V: Encode + 'a>(
     writer: &mut W,
     len: usize,
-    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
 ) {
-    writer.write_map(len, |map| entries.for_each(|(key, value)| map.entry(key, value)));
+    writer.write_map(len, |map| entries.for_each(|(key, value)| key.write_entry(map, value)));
 }
 
-fn map_size_hint<'a, V: Encode + 'a>(entries: impl Iterator<Item = (&'a String, &'a V)>) -> usize {
-    5 + entries.map(|(k, v)| k.len() + 5 + v.size_hint()).sum::<usize>()
+fn map_size_hint<'a, K: MapKey + 'a, V: Encode + 'a>(entries: impl Iterator<Item = (&'a K, &'a V)>) -> usize {
+    5 + entries.map(|(k, v)| k.key_size() + v.size_hint()).sum::<usize>()
 }
 
-impl<'de, V: Decode<'de>, S: BuildHasher + Default> Decode<'de> for HashMap<String, V, S> {
+impl<'de, K: MapKey + Eq + Hash, V: Decode<'de>, S: BuildHasher + Default> Decode<'de> for HashMap<K, V, S> {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         let mut map = HashMap::default();
         decode_map(reader, |k, v| {
@@ -250,7 +313,7 @@ impl<'de, V: Decode<'de>, S: BuildHasher + Default> Decode<'de> for HashMap<Stri
     }
 }
 
-impl<V: Encode, S> Encode for HashMap<String, V, S> {
+impl<K: MapKey, V: Encode, S> Encode for HashMap<K, V, S> {
     fn encode<W: Writer>(&self, writer: &mut W) {
         encode_map(writer, self.len(), self.iter());
     }
@@ -260,7 +323,7 @@ impl<V: Encode, S> Encode for HashMap<String, V, S> {
     }
 }
 
-impl<'de, V: Decode<'de>> Decode<'de> for BTreeMap<String, V> {
+impl<'de, K: MapKey + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, V> {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         let mut map = BTreeMap::new();
         decode_map(reader, |k, v| {
@@ -270,7 +333,7 @@ impl<'de, V: Decode<'de>> Decode<'de> for BTreeMap<String, V> {
     }
 }
 
-impl<V: Encode> Encode for BTreeMap<String, V> {
+impl<K: MapKey, V: Encode> Encode for BTreeMap<K, V> {
     fn encode<W: Writer>(&self, writer: &mut W) {
         encode_map(writer, self.len(), self.iter());
     }
@@ -278,6 +341,99 @@ impl<V: Encode> Encode for BTreeMap<String, V> {
     fn size_hint(&self) -> usize {
         map_size_hint(self.iter())
     }
+}
+
+/// `dict` / `dict[str, Any]` in pydantic's order (serde_json keeps insertion order here).
+impl<'de> Decode<'de> for serde_json::Map<String, serde_json::Value> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let mut map = serde_json::Map::new();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+impl Encode for serde_json::Map<String, serde_json::Value> {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        encode_map(writer, self.len(), self.iter());
+    }
+
+    fn size_hint(&self) -> usize {
+        map_size_hint(self.iter())
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<'de, K: MapKey + Eq + Hash, V: Decode<'de>, S: BuildHasher + Default> Decode<'de> for indexmap::IndexMap<K, V, S> {
+    /// pydantic's `dict`: insertion order kept; a key given twice keeps its first place and
+    /// its last value, as a Python dict does.
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let mut map = indexmap::IndexMap::default();
+        decode_map(reader, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+#[cfg(feature = "indexmap")]
+impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        encode_map(writer, self.len(), self.iter());
+    }
+
+    fn size_hint(&self) -> usize {
+        map_size_hint(self.iter())
+    }
+}
+
+/// Reads a list into a set (`set[T]`: duplicates merge, as in Python).
+fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
+    reader.read_seq(|seq| {
+        while let Some(item) = seq.next_element()? {
+            insert(item);
+        }
+        Ok(())
+    })
+}
+
+macro_rules! impl_set {
+    ($($(#[$cfg:meta])* $set:ident<T $(, $s:ident)?> where $($bound:path),*;)*) => {$(
+        $(#[$cfg])*
+        impl<'de, T: Decode<'de> $(+ $bound)* $(, $s: BuildHasher + Default)?> Decode<'de> for $set<T $(, $s)?> {
+            /// `set[T]`: a list, duplicates merged.
+            fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                let mut set = $set::default();
+                decode_set(reader, |item| {
+                    set.insert(item);
+                })?;
+                Ok(set)
+            }
+        }
+
+        $(#[$cfg])*
+        impl<T: Encode $(, $s)?> Encode for $set<T $(, $s)?> {
+            /// A list, in the set's order.
+            fn encode<W: Writer>(&self, writer: &mut W) {
+                writer.write_seq(self.len(), |seq| self.iter().for_each(|item| seq.element(item)));
+            }
+
+            fn size_hint(&self) -> usize {
+                5 + self.iter().map(Encode::size_hint).sum::<usize>()
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "indexmap")]
+use indexmap::IndexSet;
+
+impl_set! {
+    HashSet<T, S> where Eq, Hash;
+    BTreeSet<T> where Ord;
+    #[cfg(feature = "indexmap")]
+    IndexSet<T, S> where Eq, Hash;
 }
 
 macro_rules! impl_tuple {

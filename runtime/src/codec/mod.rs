@@ -56,12 +56,21 @@
 //! # Ok::<(), chainmodel::Error>(())
 //! ```
 
+mod choice;
+mod extra;
 mod impls;
+pub use extra::ExtraFields;
+pub use impls::MapKey;
 mod read;
 mod write;
 
+#[doc(hidden)]
+pub use choice::{
+    UnionMember, decode_union,
+    read_choice_int, read_literal_str, read_tag, union_tag_invalid, unknown_int_value, unknown_str_value,
+};
 pub(crate) use read::Payload;
-pub use read::{ArrayParts, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source};
+pub use read::{ArrayParts, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source, Validation};
 pub use write::{FieldKey, MapWriter, SeqWriter, Writer};
 
 use crate::error::Error;

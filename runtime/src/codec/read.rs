@@ -145,6 +145,37 @@ pub trait Reader<'de>: Sized {
 
     /// The concrete reader, for the rare type whose two forms share nothing.
     fn source(&mut self) -> Source<'_, 'de>;
+
+    /// A copy of the reader at its position, to look ahead without consuming anything: a
+    /// discriminated union finds its tag in the map that comes next, then reads its member
+    /// from the start of that map (both readers hold the whole input, so nothing is
+    /// buffered). `None` if the reader cannot look ahead; then tagged unions fail to read.
+    fn lookahead(&self) -> Option<Self> {
+        None
+    }
+
+    /// How the reader validates now (see [`Validation`]). A reader without strict mode is
+    /// always lax.
+    fn validation(&self) -> Validation {
+        Validation::default()
+    }
+
+    /// Sets how the reader validates: a plain union tries its members in strict mode first.
+    fn set_validation(&mut self, validation: Validation) {
+        let _ = validation;
+    }
+}
+
+/// How a reader validates, as pydantic's smart-mode unions need it: `strict` refuses every
+/// lax conversion (`"3"` for an int, `1` for a bool, bytes for a str); `inexact` records that a
+/// value was accepted in strict mode without being of its exact type (an integer read as a
+/// float), so that an exact match in a later member wins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Validation {
+    /// Lax conversions are errors.
+    pub strict: bool,
+    /// A value read since the flag was cleared was not of its exact type.
+    pub inexact: bool,
 }
 
 /// The concrete reader behind a [`Reader`].

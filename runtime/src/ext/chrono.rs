@@ -1,8 +1,13 @@
 //! chrono's types as truss and pydantic carry Python's `datetime`, `date`, `time` and
 //! `timedelta`: truss's `__dt_*__` maps in msgpack, ISO 8601 text in JSON (durations as
 //! pydantic writes them: `P1DT1H`, `-PT0.5S`, 365-day years).
+//!
+//! A Python `datetime` is naive or aware: `NaiveDateTime` holds the naive ones,
+//! `DateTime<FixedOffset>` the aware ones with their offset as given, `DateTime<Utc>` aware ones
+//! in UTC. Datetimes also read pydantic's lax inputs: a Unix timestamp (a number, or a string
+//! holding one) in seconds, or in milliseconds past 2e10, which is a UTC datetime.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::{Value, json};
 
 use super::read_text;
@@ -36,7 +41,7 @@ fn date_iso(date: &NaiveDate) -> String {
 }
 
 fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim()).ok().map(|d| d.with_timezone(&Utc))
+    parse_offset_datetime(text).map(|d| d.with_timezone(&Utc))
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -145,6 +150,96 @@ fn parse_duration(text: &str) -> Option<TimeDelta> {
     from_micros(if negative { -micros } else { micros })
 }
 
+/// Python's `datetime.isoformat()` of a naive datetime.
+fn naive_datetime_iso(datetime: &NaiveDateTime) -> String {
+    format!("{}T{}", datetime.date().format("%Y-%m-%d"), time_iso(&datetime.time()))
+}
+
+/// Python's `datetime.isoformat()` of an aware datetime, its offset as given (`+01:00`), UTC as
+/// `Z` (as pydantic and truss write it).
+fn offset_datetime_iso(datetime: &DateTime<FixedOffset>) -> String {
+    let offset = datetime.offset().local_minus_utc();
+    let zone = if offset == 0 {
+        "Z".to_owned()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let offset = offset.unsigned_abs();
+        let (hours, minutes, seconds) = (offset / 3600, offset / 60 % 60, offset % 60);
+        if seconds == 0 {
+            format!("{sign}{hours:02}:{minutes:02}")
+        } else {
+            format!("{sign}{hours:02}:{minutes:02}:{seconds:02}")
+        }
+    };
+    format!("{}T{}{zone}", datetime.naive_local().date().format("%Y-%m-%d"), time_iso(&datetime.naive_local().time()))
+}
+
+/// A naive datetime's text: `YYYY-MM-DD[T| ]HH:MM[:SS[.f]]`, or a date alone (midnight), as
+/// pydantic reads a `datetime`; text with an offset is not naive.
+fn parse_naive_datetime(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    if let Some(date) = parse_date(text) {
+        return date.and_hms_opt(0, 0, 0);
+    }
+    let (date, time) = text.split_once(['T', 't', ' '])?;
+    Some(NaiveDateTime::new(parse_date(date)?, parse_time(time)?))
+}
+
+/// An aware datetime's text: RFC 3339 with `T` or a space, the offset kept as given.
+fn parse_offset_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text).ok().or_else(|| {
+        let (date, rest) = text.split_once(['T', 't', ' '])?;
+        DateTime::parse_from_rfc3339(&format!("{date}T{rest}")).ok()
+    })
+}
+
+/// pydantic's lax datetime from a number: Unix seconds, or milliseconds past `2e10`, in UTC.
+fn from_timestamp(value: f64) -> Option<DateTime<Utc>> {
+    if !value.is_finite() {
+        return None;
+    }
+    let seconds = if value.abs() > 2e10 { value / 1000.0 } else { value };
+    let micros = (seconds * 1e6).round();
+    DateTime::from_timestamp_micros(micros as i64).filter(|_| micros.abs() < 9.2e18)
+}
+
+/// A datetime read as pydantic reads one: text, or (numbers and numeric strings) a Unix
+/// timestamp, a UTC datetime that `timestamp` converts (`None`: the type cannot hold one).
+/// Binary mode reads truss's map, or a plain value as pydantic's `model_validate` does.
+fn read_datetime<'de, R: Reader<'de>, T>(
+    reader: &mut R,
+    what: &'static str,
+    parse: fn(&str) -> Option<T>,
+    timestamp: Option<fn(DateTime<Utc>) -> T>,
+) -> Result<T, Error> {
+    let read = |r: &mut R| -> Result<T, Error> {
+        let from_timestamp = |value: f64| -> Result<T, Error> {
+            let convert = timestamp.ok_or_else(|| {
+                Error::invalid_value(format!("expected {what}; a timestamp is an aware (UTC) datetime"))
+            })?;
+            from_timestamp(value)
+                .map(convert)
+                .ok_or_else(|| Error::invalid_value("the timestamp is out of range for a datetime"))
+        };
+        if r.peek()? == Kind::Number {
+            return from_timestamp(r.read_float()?);
+        }
+        let text = super::text(r)?;
+        if let Some(value) = parse(&text) {
+            return Ok(value);
+        }
+        match text.trim().parse::<f64>() {
+            Ok(value) => from_timestamp(value),
+            Err(_) => Err(Error::invalid_value(format!("expected {what}, got {text:?}"))),
+        }
+    };
+    if R::BINARY && reader.peek()? != Kind::Map {
+        return read(reader);
+    }
+    reader.read_tagged(DATETIME, read)
+}
+
 macro_rules! text_type {
     ($ty:ty, $tag:ident, $what:literal, $format:ident, $parse:ident, $schema:literal) => {
         impl Encode for $ty {
@@ -167,7 +262,43 @@ macro_rules! text_type {
     };
 }
 
-text_type!(DateTime<Utc>, DATETIME, "an ISO 8601 datetime with a timezone", datetime_iso, parse_datetime, "date-time");
+macro_rules! datetime_type {
+    ($ty:ty, $what:literal, $format:ident, $parse:expr, $timestamp:expr) => {
+        impl Encode for $ty {
+            fn encode<W: Writer>(&self, writer: &mut W) {
+                writer.write_tagged(DATETIME, |w| w.write_str(&$format(self)));
+            }
+        }
+
+        impl<'de> Decode<'de> for $ty {
+            fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                read_datetime(reader, $what, $parse, $timestamp)
+            }
+        }
+
+        impl JsonSchema for $ty {
+            fn schema(_: &mut SchemaGenerator) -> Value {
+                json!({"format": "date-time", "type": "string"})
+            }
+        }
+    };
+}
+
+datetime_type!(DateTime<Utc>, "an ISO 8601 datetime with a timezone", datetime_iso, parse_datetime, Some(|d| d));
+datetime_type!(
+    DateTime<FixedOffset>,
+    "an ISO 8601 datetime with a timezone",
+    offset_datetime_iso,
+    parse_offset_datetime,
+    Some(|d: DateTime<Utc>| d.fixed_offset())
+);
+datetime_type!(
+    NaiveDateTime,
+    "an ISO 8601 datetime without a timezone",
+    naive_datetime_iso,
+    parse_naive_datetime,
+    None
+);
 text_type!(NaiveDate, DATE, "an ISO 8601 date", date_iso, parse_date, "date");
 text_type!(NaiveTime, TIME, "an ISO 8601 time", time_iso, parse_time, "time");
 

@@ -52,6 +52,8 @@ leaves!(serde_json::Value, crate::Value);
 #[cfg(feature = "chrono")]
 leaves!(
     chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::FixedOffset>,
+    chrono::NaiveDateTime,
     chrono::NaiveDate,
     chrono::NaiveTime,
     chrono::TimeDelta,
@@ -67,8 +69,15 @@ impl<N, T: JsonForm<N> + ?Sized> JsonForm<N> for &T {}
 impl<N, T: JsonForm<N> + ?Sized> JsonForm<N> for Box<T> {}
 impl<N, T: JsonForm<N>> JsonForm<N> for Option<T> {}
 impl<N, T: JsonForm<N>> JsonForm<N> for Vec<T> {}
-impl<N, V: JsonForm<N>, H> JsonForm<N> for HashMap<String, V, H> {}
-impl<N, V: JsonForm<N>> JsonForm<N> for BTreeMap<String, V> {}
+impl<N, K: crate::codec::MapKey, V: JsonForm<N>, H> JsonForm<N> for HashMap<K, V, H> {}
+impl<N, K: crate::codec::MapKey, V: JsonForm<N>> JsonForm<N> for BTreeMap<K, V> {}
+#[cfg(feature = "indexmap")]
+impl<N, K: crate::codec::MapKey, V: JsonForm<N>, H> JsonForm<N> for indexmap::IndexMap<K, V, H> {}
+impl<N> JsonForm<N> for serde_json::Map<String, serde_json::Value> {}
+impl<N, T: JsonForm<N>, H> JsonForm<N> for std::collections::HashSet<T, H> {}
+impl<N, T: JsonForm<N>> JsonForm<N> for std::collections::BTreeSet<T> {}
+#[cfg(feature = "indexmap")]
+impl<N, T: JsonForm<N>, H> JsonForm<N> for indexmap::IndexSet<T, H> {}
 
 macro_rules! tuples {
     ($(($($name:ident),+))*) => {$(

@@ -40,6 +40,22 @@ impl<'de> JsonReader<'de> {
     }
 }
 
+impl<'de> JsonReader<'de> {
+    /// An integer in strict mode: a JSON integer only.
+    #[cold]
+    fn strict_int<I: Integer>(&mut self) -> Result<I, Error> {
+        match self.peek_token()? {
+            Peek::Number => {
+                let number = self.parse_number()?;
+                let value = number.text.parse::<i128>().ok().filter(|_| number.is_integer);
+                let value = value.ok_or_else(|| Error::unexpected_type("an integer", "a float"))?;
+                I::from_i128(value).ok_or_else(|| Error::out_of_range(number.text, I::NAME))
+            }
+            _ => Err(self.type_error("an integer")),
+        }
+    }
+}
+
 impl<'de> Reader<'de> for JsonReader<'de> {
     const BINARY: bool = false;
     type Seq<'a>
@@ -73,6 +89,7 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     fn read_bool(&mut self) -> Result<bool, Error> {
         match self.peek_token()? {
             Peek::Bool => self.parse_bool(),
+            _ if self.validation.strict => Err(self.type_error("a boolean")),
             Peek::Number => lax::bool_from_number(self.parse_number()?.to_f64()),
             Peek::String => lax::bool_from_str(&self.parse_str()?),
             found => Err(Error::unexpected_type("a boolean", found.describe())),
@@ -81,6 +98,9 @@ impl<'de> Reader<'de> for JsonReader<'de> {
 
     #[inline]
     fn read_int<I: Integer>(&mut self) -> Result<I, Error> {
+        if self.validation.strict {
+            return self.strict_int();
+        }
         let (value, text) = self.lax_integer()?;
         I::from_i128(value).ok_or_else(|| Error::out_of_range(&text, I::NAME))
     }
@@ -89,7 +109,14 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     /// (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`), or a boolean.
     fn read_float(&mut self) -> Result<f64, Error> {
         match self.peek_token()? {
+            Peek::Number if self.validation.strict => {
+                let number = self.parse_number()?;
+                // An integer is a float in strict mode too, but not an exact one.
+                self.validation.inexact |= number.is_integer;
+                Ok(number.to_f64())
+            }
             Peek::Number => Ok(self.parse_number()?.to_f64()),
+            _ if self.validation.strict => Err(self.type_error("a number")),
             Peek::String => lax::float_from_str(&self.parse_str()?),
             Peek::Bool => Ok(if self.parse_bool()? { 1.0 } else { 0.0 }),
             found => Err(Error::unexpected_type("a number", found.describe())),
@@ -153,6 +180,21 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     #[inline]
     fn skip(&mut self) -> Result<(), Error> {
         self.skip_value()
+    }
+
+    #[inline]
+    fn lookahead(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+
+    #[inline]
+    fn validation(&self) -> crate::codec::Validation {
+        self.validation
+    }
+
+    #[inline]
+    fn set_validation(&mut self, validation: crate::codec::Validation) {
+        self.validation = validation;
     }
 
     fn source(&mut self) -> Source<'_, 'de> {

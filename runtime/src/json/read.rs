@@ -67,17 +67,19 @@ impl Number<'_> {
 
 /// Reads JSON from a byte slice as pydantic's `model_validate_json` does: the JSON mode's
 /// [`Reader`](crate::codec::Reader).
+#[derive(Clone)]
 pub struct JsonReader<'de> {
     input: &'de [u8],
     pos: usize,
     depth: usize,
     max_depth: usize,
+    pub(crate) validation: crate::codec::Validation,
 }
 
 impl<'de> JsonReader<'de> {
     /// A reader over `input`, with the default nesting limit.
     pub fn new(input: &'de [u8]) -> Self {
-        JsonReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH }
+        JsonReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH, validation: Default::default() }
     }
 
     /// Sets the nesting limit of arrays and objects.

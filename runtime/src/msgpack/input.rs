@@ -77,6 +77,12 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
 
     #[inline]
     fn read_bool(&mut self) -> Result<bool, Error> {
+        if self.validation.strict {
+            return match self.peek_token()? {
+                Token::Bool => self.parse_bool(),
+                _ => Err(self.type_error("a boolean")),
+            };
+        }
         match self.lax_scalar("a boolean")? {
             Scalar::Number(NumpyScalar::Bool(b)) => Ok(b),
             Scalar::Number(NumpyScalar::Int(i)) => lax::bool_from_number(i as f64),
@@ -87,6 +93,13 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
 
     #[inline]
     fn read_int<I: Integer>(&mut self) -> Result<I, Error> {
+        if self.validation.strict {
+            let value = match self.peek_token()? {
+                Token::Int => self.parse_int()?,
+                _ => return Err(self.type_error("an integer")),
+            };
+            return I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME));
+        }
         let value = match self.lax_scalar("an integer")? {
             Scalar::Number(NumpyScalar::Int(value)) => value,
             Scalar::Number(NumpyScalar::Bool(b)) => b.into(),
@@ -98,6 +111,17 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
 
     #[inline]
     fn read_float(&mut self) -> Result<f64, Error> {
+        if self.validation.strict {
+            return match self.peek_token()? {
+                Token::Float => self.parse_float(),
+                Token::Int => {
+                    // An integer is a float in strict mode too, but not an exact one.
+                    self.validation.inexact = true;
+                    Ok(self.parse_int()? as f64)
+                }
+                _ => Err(self.type_error("a number")),
+            };
+        }
         match self.lax_scalar("a number")? {
             Scalar::Number(NumpyScalar::Float(x)) => Ok(x),
             Scalar::Number(NumpyScalar::Int(i)) => Ok(i as f64),
@@ -117,6 +141,7 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
     #[inline]
     fn read_str(&mut self) -> Result<Cow<'de, str>, Error> {
         match self.peek_token()? {
+            Token::Bin if self.validation.strict => Err(self.type_error("a string")),
             Token::Bin => self.bin_text().map(Cow::Borrowed),
             _ => self.parse_str().map(Cow::Borrowed),
         }
@@ -197,6 +222,21 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
     #[inline]
     fn skip(&mut self) -> Result<(), Error> {
         self.skip_value()
+    }
+
+    #[inline]
+    fn lookahead(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+
+    #[inline]
+    fn validation(&self) -> crate::codec::Validation {
+        self.validation
+    }
+
+    #[inline]
+    fn set_validation(&mut self, validation: crate::codec::Validation) {
+        self.validation = validation;
     }
 
     fn source(&mut self) -> Source<'_, 'de> {

@@ -53,6 +53,7 @@ impl Token {
 
 /// Reads msgpack from a byte slice as truss's deserializer and pydantic read it: the binary
 /// mode's [`Reader`](crate::codec::Reader).
+#[derive(Clone)]
 pub struct MsgpackReader<'de> {
     input: &'de [u8],
     pos: usize,
@@ -60,13 +61,21 @@ pub struct MsgpackReader<'de> {
     max_depth: usize,
     // Input bytes not yet claimed by a container's reservation (see `capacity_for`).
     unclaimed: usize,
+    pub(crate) validation: crate::codec::Validation,
 }
 
 impl<'de> MsgpackReader<'de> {
     /// A reader over `input`, with the default nesting limit.
     #[inline]
     pub fn new(input: &'de [u8]) -> Self {
-        MsgpackReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH, unclaimed: input.len() }
+        MsgpackReader {
+            input,
+            pos: 0,
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            unclaimed: input.len(),
+            validation: crate::codec::Validation { strict: false, inexact: false },
+        }
     }
 
     /// Sets the nesting limit of arrays and maps.

@@ -1,0 +1,15 @@
+use chainmodel::prelude::*;
+
+#[derive(ChainModel)]
+struct Text {
+    text: String,
+}
+
+#[derive(ChainModel)]
+#[chain(tag = "type")]
+enum Part {
+    Text(Text),
+    Empty,
+}
+
+fn main() {}

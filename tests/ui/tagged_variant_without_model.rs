@@ -1,0 +1,9 @@
+use chainmodel::prelude::*;
+
+#[derive(ChainModel)]
+#[chain(tag = "type")]
+enum Part {
+    Text(String),
+}
+
+fn main() {}
