@@ -766,6 +766,10 @@ where
         json: |text| M::from_json(text)?.to_json(),
         msgpack: |bytes| {
             let value = M::from_msgpack(bytes)?;
+            // The same message as a raw dict (what `truss_msgpack_deserialize` gives), read with
+            // `from_value` (pydantic's `model_validate`): the same model.
+            let dict: chainmodel::Value = chainmodel::msgpack::from_slice(bytes)?;
+            assert_eq!(M::from_value(&dict)?.to_msgpack()?, value.to_msgpack()?, "from_value of {dict:?}");
             Ok((chainmodel::msgpack::to_vec_compact(&value)?, value.to_msgpack()?))
         },
         schema: M::json_schema,

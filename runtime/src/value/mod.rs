@@ -73,9 +73,12 @@ pub enum Value {
     List(Vec<Value>),
     /// A dict, in its order.
     Map(Vec<(Value, Value)>),
-    /// A `datetime` (truss's `__dt_datetime_iso__` map).
+    /// An aware `datetime` (truss's `__dt_datetime_iso__` map), its offset kept as given.
     #[cfg(feature = "chrono")]
-    DateTime(chrono::DateTime<chrono::Utc>),
+    DateTime(chrono::DateTime<chrono::FixedOffset>),
+    /// A naive `datetime` (the same map, its text without an offset).
+    #[cfg(feature = "chrono")]
+    NaiveDateTime(chrono::NaiveDateTime),
     /// A `date` (truss's `__dt_date_iso__` map).
     #[cfg(feature = "chrono")]
     Date(chrono::NaiveDate),
@@ -100,6 +103,8 @@ macro_rules! on_extension {
         match $value {
             #[cfg(feature = "chrono")]
             Value::DateTime($v) => $body,
+            #[cfg(feature = "chrono")]
+            Value::NaiveDateTime($v) => $body,
             #[cfg(feature = "chrono")]
             Value::Date($v) => $body,
             #[cfg(feature = "chrono")]
@@ -176,7 +181,7 @@ impl fmt::Debug for Value {
 pub(crate) fn extension_tag(value: &Value) -> Option<&'static str> {
     Some(match value {
         #[cfg(feature = "chrono")]
-        Value::DateTime(_) => "__dt_datetime_iso__",
+        Value::DateTime(_) | Value::NaiveDateTime(_) => "__dt_datetime_iso__",
         #[cfg(feature = "chrono")]
         Value::Date(_) => "__dt_date_iso__",
         #[cfg(feature = "chrono")]
@@ -197,7 +202,7 @@ impl Value {
     fn extension_name(&self) -> &'static str {
         match self {
             #[cfg(feature = "chrono")]
-            Value::DateTime(_) => "datetime",
+            Value::DateTime(_) | Value::NaiveDateTime(_) => "datetime",
             #[cfg(feature = "chrono")]
             Value::Date(_) => "date",
             #[cfg(feature = "chrono")]
@@ -264,7 +269,11 @@ fn extension_value(tag: &'static str, data: &Value) -> Result<Value, Error> {
     let reader = &mut MsgpackReader::new(&message);
     match tag {
         #[cfg(feature = "chrono")]
-        "__dt_datetime_iso__" => Decode::decode(reader).map(Value::DateTime),
+        // Aware or naive, as the text says (truss writes `isoformat()` of either).
+        "__dt_datetime_iso__" => match Decode::decode(&mut reader.clone()) {
+            Ok(aware) => Ok(Value::DateTime(aware)),
+            Err(error) => Decode::decode(reader).map(Value::NaiveDateTime).map_err(|_| error),
+        },
         #[cfg(feature = "chrono")]
         "__dt_date_iso__" => Decode::decode(reader).map(Value::Date),
         #[cfg(feature = "chrono")]

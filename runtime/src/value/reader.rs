@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::Value;
 use crate::array::Shape;
-use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Payload, Reader, SeqAccess, Source};
+use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Payload, Reader, SeqAccess, Source, Validation};
 use crate::dtype::DType;
 use crate::error::Error;
 use crate::lax;
@@ -23,13 +23,17 @@ use crate::lax;
 /// `&str`, `&[u8]` or [`NdArrayView`](crate::NdArrayView) field borrows from the value; an
 /// owned field copies). Over an owned value, strings, bytes and `AnyArray` payloads move into
 /// the model; typed arrays are converted, a copy.
+#[derive(Clone)]
 pub struct ValueReader<'v> {
     next: Option<Next<'v>>,
     /// How many lists and maps are open, bounded as the other readers bound it.
     depth: usize,
+    /// Strict while a plain union tries its members (smart mode), else lax.
+    validation: Validation,
 }
 
 /// The value the next question is about.
+#[derive(Clone)]
 enum Next<'v> {
     Borrowed(&'v Value),
     Owned(Value),
@@ -88,12 +92,12 @@ fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>,
 impl<'v> ValueReader<'v> {
     /// A reader of `value`, which the decoders may borrow from.
     pub fn new(value: &'v Value) -> Self {
-        ValueReader { next: Some(Next::Borrowed(value)), depth: 0 }
+        ValueReader { next: Some(Next::Borrowed(value)), depth: 0, validation: Validation::default() }
     }
 
     /// A reader of `value`, whose strings, bytes and array payloads move into the decoders.
     pub fn owned(value: Value) -> Self {
-        ValueReader { next: Some(Next::Owned(value)), depth: 0 }
+        ValueReader { next: Some(Next::Owned(value)), depth: 0, validation: Validation::default() }
     }
 
     fn current(&self) -> Result<&Value, Error> {
@@ -128,6 +132,12 @@ impl<'v> ValueReader<'v> {
     }
 
     /// The next value itself: lent values are cloned, owned ones moved (`Value` fields).
+    /// In strict mode, refuses a value that is not already of the type asked for.
+    fn strict(&self, exact: impl Fn(&Value) -> bool, expected: &'static str) -> Result<(), Error> {
+        let value = self.current()?;
+        if exact(value) { Ok(()) } else { Err(Error::unexpected_type(expected, describe(value))) }
+    }
+
     pub(crate) fn take_value(&mut self) -> Result<Value, Error> {
         Ok(match self.take()? {
             Next::Borrowed(value) => value.clone(),
@@ -270,6 +280,20 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         })
     }
 
+    /// A copy of the reader, for a union to find its tag or try a member (a borrowed value is
+    /// shared; an owned one is cloned).
+    fn lookahead(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+
+    fn validation(&self) -> Validation {
+        self.validation
+    }
+
+    fn set_validation(&mut self, validation: Validation) {
+        self.validation = validation;
+    }
+
     fn read_null(&mut self) -> Result<bool, Error> {
         if matches!(self.current()?, Value::Nil) {
             self.next = None;
@@ -279,6 +303,9 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     }
 
     fn read_bool(&mut self) -> Result<bool, Error> {
+        if self.validation.strict {
+            self.strict(|v| matches!(v, Value::Bool(_)), "a boolean")?;
+        }
         match self.scalar("a boolean")? {
             Scalar::Bool(b) => Ok(b),
             Scalar::Int(i) => lax::bool_from_number(i as f64),
@@ -288,6 +315,9 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     }
 
     fn read_int<I: Integer>(&mut self) -> Result<I, Error> {
+        if self.validation.strict {
+            self.strict(|v| matches!(v, Value::Int(_)), "an integer")?;
+        }
         let value = match self.scalar("an integer")? {
             Scalar::Int(value) => value,
             Scalar::Bool(b) => b.into(),
@@ -298,6 +328,13 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     }
 
     fn read_float(&mut self) -> Result<f64, Error> {
+        if self.validation.strict {
+            self.strict(|v| matches!(v, Value::Int(_) | Value::Float(_)), "a number")?;
+            // An integer is a float in strict mode too, but not an exact one.
+            if matches!(self.current()?, Value::Int(_)) {
+                self.validation.inexact = true;
+            }
+        }
         match self.scalar("a number")? {
             Scalar::Float(x) => Ok(x),
             Scalar::Int(i) => Ok(i as f64),
@@ -319,6 +356,9 @@ impl<'v> Reader<'v> for ValueReader<'v> {
 
     /// A str, or `bytes` as their UTF-8 text (pydantic's lax mode).
     fn read_str(&mut self) -> Result<Cow<'v, str>, Error> {
+        if self.validation.strict {
+            self.strict(|v| matches!(v, Value::Str(_)), "a string")?;
+        }
         match self.take()? {
             Next::Borrowed(Value::Str(s)) => Ok(Cow::Borrowed(s)),
             Next::Borrowed(Value::Bytes(b)) => utf8(b).map(Cow::Borrowed),
