@@ -949,3 +949,74 @@ fn a_tagged_member_is_found_wherever_its_tag_is() {
     assert_eq!(event, StreamEvent::Error(ErrorEvent { event: ErrorTag::Error, message: "m".into(), code: 1 }));
     assert_eq!(event.to_json().unwrap(), r#"{"event":"error","message":"m","code":1}"#);
 }
+
+// pydantic's documented smart-mode tie-break: among members that all validate, the model with
+// the most fields set in the input wins (`Union[ModelA, ModelB]`, `ModelB(ModelA)` adding `b`).
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct ModelA {
+    a: i64,
+}
+
+fn int_one() -> i64 {
+    1
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct ModelB {
+    a: i64,
+    #[chain(default = "int_one")]
+    b: i64,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum AOrB {
+    ModelA(ModelA),
+    ModelB(ModelB),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct HoldsAOrB {
+    x: AOrB,
+}
+
+#[test]
+fn smart_mode_prefers_the_model_with_the_most_fields_set() {
+    let inputs = [r#"{"x": {"a": 1, "b": 2}}"#, r#"{"x": {"a": 1}}"#, r#"{"x": {"a": 1, "c": 3}}"#];
+    let ours: Vec<&str> = inputs
+        .iter()
+        .flat_map(|text| {
+            let json = HoldsAOrB::from_json(text).unwrap();
+            let dict: chainmodel::Value = chainmodel::json::from_str(text).unwrap();
+            let binary = HoldsAOrB::from_msgpack(&chainmodel::msgpack::to_vec(&dict).unwrap()).unwrap();
+            assert_eq!(json, binary, "{text}: both modes agree");
+            assert_eq!(HoldsAOrB::from_value(&dict).unwrap(), json, "{text}: from_value agrees");
+            [match json.x {
+                AOrB::ModelA(_) => "ModelA",
+                AOrB::ModelB(_) => "ModelB",
+            }]
+        })
+        .collect();
+    assert_eq!(ours, ["ModelB", "ModelA", "ModelA"]);
+    let Some(python) = common::anchor_python("smart_mode_prefers_the_model_with_the_most_fields_set") else { return };
+    let script = r#"
+import json, sys
+from typing import Union
+import pydantic
+class ModelA(pydantic.BaseModel):
+    a: int
+class ModelB(ModelA):
+    b: int = 1
+class Model(pydantic.BaseModel):
+    x: Union[ModelA, ModelB]
+for text in json.loads(sys.argv[1]):
+    print(type(Model.model_validate_json(text).x).__name__, type(Model.model_validate(json.loads(text)).x).__name__)
+"#;
+    let output = std::process::Command::new(python)
+        .args(["-c", script, &serde_json::to_string(&inputs).unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let pydantic: Vec<String> = String::from_utf8(output.stdout).unwrap().lines().map(str::to_owned).collect();
+    let expected: Vec<String> = ours.iter().map(|name| format!("{name} {name}")).collect();
+    assert_eq!(pydantic, expected, "pydantic chooses the same members, in JSON and from a dict");
+}

@@ -124,8 +124,9 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let ty = field.ty;
         quote_spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
     });
+    let set_slots = slots.iter();
     let body = quote! {
-        #private::Reader::read_map(__reader, |__map| {
+        let (__value, __fields_set) = #private::Reader::read_map(__reader, |__map| {
             #(#declare)*
             #declare_extra
             while let ::core::option::Option::Some(__key) = #private::MapAccess::next_field(__map)? {
@@ -134,8 +135,12 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
                     _ => { #unknown }
                 }
             }
-            ::core::result::Result::Ok(#ident { #(#inits,)* })
-        })
+            // pydantic's `fields_set`, for the smart-mode unions this model may be a member of.
+            let __fields_set = 0usize #(+ usize::from(#set_slots.is_some()))*;
+            ::core::result::Result::Ok((#ident { #(#inits,)* }, __fields_set))
+        })?;
+        #private::Reader::note_fields_set(__reader, __fields_set);
+        ::core::result::Result::Ok(__value)
     };
     decode_impl(container, private, min_len, body)
 }

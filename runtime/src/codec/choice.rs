@@ -106,50 +106,72 @@ pub fn unknown_str_value(found: Option<&str>, expected: &str) -> Error {
 pub type UnionMember<'de, R, T> = (&'static str, fn(&mut R) -> Result<T, Error>);
 
 /// A plain union read in pydantic's smart mode: each member is tried in strict mode, and the
-/// first exact match wins, else the first strict match (an integer read as a float is strict,
-/// not exact); then, unless the reader is strict itself, each member in lax mode, and the
-/// first to accept the value wins. Each try reads a copy of the reader (nothing is buffered),
+/// member that is no model and matches exactly wins at once; otherwise, as pydantic-core's
+/// smart mode chooses, the member model with the most fields set in the input, then the most
+/// exact match (exact, then strict: an integer read as a float, then lax: a member tried in lax
+/// mode after it failed in strict mode, unless the reader is strict itself), then the first. Each try reads a copy of the reader (nothing is buffered),
 /// and the winner's copy takes the reader's place. When no member accepts the value, the
 /// error holds every member's error, as pydantic lists them.
 pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMember<'de, R, T>]) -> Result<T, Error> {
     let outer = reader.validation();
-    let mut best = None;
+    // (value, the reader after it, exactness: 2 exact, 1 strict, 0 lax, fields set)
+    let mut best: Option<(T, R, u8, Option<usize>)> = None;
     let mut errors = Vec::new();
     for (name, decode) in members {
         let mut trial = lookahead(reader)?;
-        trial.set_validation(Validation { strict: true, inexact: false });
-        match decode(&mut trial) {
+        trial.set_validation(Validation { strict: true, inexact: false, fields_set: None, tracking: true });
+        let outcome = match decode(&mut trial) {
             Ok(value) => {
-                let exact = !trial.validation().inexact;
-                trial.set_validation(Validation { strict: outer.strict, inexact: outer.inexact || !exact });
-                if exact {
-                    *reader = trial;
-                    return Ok(value);
-                }
-                best.get_or_insert((value, trial));
+                let seen = trial.validation();
+                Some((value, trial, if seen.inexact { 1 } else { 2 }, seen.fields_set))
             }
-            Err(error) if outer.strict => errors.push(error.at_field(*name)),
-            Err(_) => {}
+            Err(error) if outer.strict => {
+                errors.push(error.at_field(*name));
+                None
+            }
+            Err(_) => {
+                let mut trial = lookahead(reader)?;
+                trial.set_validation(Validation { strict: false, inexact: false, fields_set: None, tracking: true });
+                match decode(&mut trial) {
+                    Ok(value) => {
+                        let fields_set = trial.validation().fields_set;
+                        Some((value, trial, 0, fields_set))
+                    }
+                    Err(error) => {
+                        errors.push(error.at_field(*name));
+                        None
+                    }
+                }
+            }
+        };
+        let Some((value, trial, exactness, fields_set)) = outcome else { continue };
+        // pydantic-core's smart mode: an exact match that is no model wins at once; otherwise
+        // the model with the most fields set, then the most exact, then the first.
+        if exactness == 2 && fields_set.is_none() {
+            best = Some((value, trial, exactness, fields_set));
+            break;
+        }
+        let better = best.as_ref().is_none_or(|(_, _, best_exactness, best_fields)| match (best_fields, fields_set) {
+            (Some(best_count), Some(count)) if *best_count != count => *best_count < count,
+            _ => *best_exactness < exactness,
+        });
+        if better {
+            best = Some((value, trial, exactness, fields_set));
         }
     }
-    if let Some((value, trial)) = best {
-        *reader = trial;
-        return Ok(value);
-    }
-    if !outer.strict {
-        for (name, decode) in members {
-            let mut trial = lookahead(reader)?;
-            match decode(&mut trial) {
-                Ok(value) => {
-                    trial.set_validation(Validation { strict: false, inexact: true });
-                    *reader = trial;
-                    return Ok(value);
-                }
-                Err(error) => errors.push(error.at_field(*name)),
-            }
+    match best {
+        Some((value, mut trial, exactness, fields_set)) => {
+            trial.set_validation(Validation {
+                strict: outer.strict,
+                inexact: outer.inexact || exactness < 2,
+                fields_set: fields_set.or(outer.fields_set),
+                tracking: outer.tracking,
+            });
+            *reader = trial;
+            Ok(value)
         }
+        None => Err(Error::no_union_member(errors)),
     }
-    Err(Error::no_union_member(errors))
 }
 
 fn lookahead<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {

@@ -164,18 +164,33 @@ pub trait Reader<'de>: Sized {
     fn set_validation(&mut self, validation: Validation) {
         let _ = validation;
     }
+
+    /// Records that a model just read had `count` of its fields in the input (pydantic's
+    /// `fields_set`): among union members that all validate, the model with the most wins.
+    #[inline]
+    fn note_fields_set(&mut self, count: usize) {
+        let validation = self.validation();
+        if validation.tracking {
+            self.set_validation(Validation { fields_set: Some(count), ..validation });
+        }
+    }
 }
 
 /// How a reader validates, as pydantic's smart-mode unions need it: `strict` refuses every
 /// lax conversion (`"3"` for an int, `1` for a bool, bytes for a str); `inexact` records that a
 /// value was accepted in strict mode without being of its exact type (an integer read as a
-/// float), so that an exact match in a later member wins.
+/// float), so that an exact match in a later member wins; `fields_set` is the count of fields
+/// the last model read found in the input, so that the member model with the most wins.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Validation {
     /// Lax conversions are errors.
     pub strict: bool,
     /// A value read since the flag was cleared was not of its exact type.
     pub inexact: bool,
+    /// Fields the last model read had in the input, while a union tries a member.
+    pub fields_set: Option<usize>,
+    /// A union is trying a member: models note their fields set.
+    pub tracking: bool,
 }
 
 /// The concrete reader behind a [`Reader`].

@@ -74,7 +74,7 @@ impl<'de> MsgpackReader<'de> {
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             unclaimed: input.len(),
-            validation: crate::codec::Validation { strict: false, inexact: false },
+            validation: crate::codec::Validation { strict: false, inexact: false, fields_set: None, tracking: false },
         }
     }
 
