@@ -1020,3 +1020,40 @@ for text in json.loads(sys.argv[1]):
     let expected: Vec<String> = ours.iter().map(|name| format!("{name} {name}")).collect();
     assert_eq!(pydantic, expected, "pydantic chooses the same members, in JSON and from a dict");
 }
+
+// A datetime from a str is exact in JSON (strict JSON reads ISO text) but lax from a dict:
+// `Union[datetime, str]` keeps the datetime in JSON mode and the str in binary mode.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum WhenOrText {
+    When(chainmodel::chrono::NaiveDateTime),
+    Text(String),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct HoldsWhen {
+    x: WhenOrText,
+}
+
+#[test]
+fn a_datetime_union_member_is_exact_in_json_and_lax_from_a_dict() {
+    let text = r#"{"x": "2024-01-01T00:00:00"}"#;
+    let json = HoldsWhen::from_json(text).unwrap();
+    assert!(matches!(json.x, WhenOrText::When(_)), "{json:?}");
+    let dict: chainmodel::Value = chainmodel::json::from_str(text).unwrap();
+    let binary = HoldsWhen::from_msgpack(&chainmodel::msgpack::to_vec(&dict).unwrap()).unwrap();
+    assert_eq!(binary.x, WhenOrText::Text("2024-01-01T00:00:00".into()));
+    assert_eq!(HoldsWhen::from_value(&dict).unwrap(), binary);
+    let Some(python) = common::anchor_python("a_datetime_union_member_is_exact_in_json") else { return };
+    let script = r#"
+import datetime, json, sys
+from typing import Union
+import pydantic
+class M(pydantic.BaseModel):
+    x: Union[datetime.datetime, str]
+text = sys.argv[1]
+print(type(M.model_validate_json(text).x).__name__, type(M.model_validate(json.loads(text)).x).__name__)
+"#;
+    let output = std::process::Command::new(python).args(["-c", script, text]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), "datetime str", "pydantic agrees");
+}

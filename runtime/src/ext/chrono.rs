@@ -235,6 +235,11 @@ fn read_datetime<'de, R: Reader<'de>, T>(
         }
     };
     if R::BINARY && reader.peek()? != Kind::Map {
+        // A plain value is a lax input (pydantic's `model_validate` of a str or a number): in
+        // strict mode, as a smart-mode union's first try is, only a datetime (truss's map) is one.
+        if reader.validation().strict {
+            return Err(Error::unexpected_type(what, "a plain value, not truss's datetime map"));
+        }
         return read(reader);
     }
     reader.read_tagged(DATETIME, read)
