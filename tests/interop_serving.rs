@@ -533,8 +533,8 @@ fn low() -> Priority {
     Priority::Low
 }
 
-// Plain unions, read in pydantic's smart mode. Each member's name (in errors) is the variant's
-// value: `rename` it to pydantic's (`str`, `list[str]`).
+// Plain unions, read in pydantic's smart mode. Each member is named in errors by its pydantic
+// type name (`str`, `list[str]`), or by its `rename` as here.
 
 #[derive(ChainModel, Debug, Clone, PartialEq)]
 enum TextOrTexts {
@@ -1056,4 +1056,43 @@ print(type(M.model_validate_json(text).x).__name__, type(M.model_validate(json.l
     let output = std::process::Command::new(python).args(["-c", script, text]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), "datetime str", "pydantic agrees");
+}
+
+// Without a rename, a plain union's members are named in errors as pydantic names them.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+enum TextsOrModel {
+    Text(String),
+    Texts(Vec<String>),
+    Item(ModelA),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct HoldsTexts {
+    x: TextsOrModel,
+}
+
+#[test]
+fn union_members_are_named_in_errors_as_pydantic_names_them() {
+    let text = r#"{"x": 5}"#;
+    let error = HoldsTexts::from_json(text).unwrap_err();
+    let locs: Vec<Value> = error.to_pydantic_errors().as_array().unwrap().iter().map(|e| e["loc"].clone()).collect();
+    assert_eq!(locs, [serde_json::json!(["x", "str"]), serde_json::json!(["x", "list[str]"]), serde_json::json!(["x", "ModelA"])]);
+    let Some(python) = common::anchor_python("union_members_are_named_in_errors") else { return };
+    let script = r#"
+import json, sys
+from typing import Union
+import pydantic
+class ModelA(pydantic.BaseModel):
+    a: int
+class M(pydantic.BaseModel):
+    x: Union[str, list[str], ModelA]
+try:
+    M.model_validate_json(sys.argv[1])
+except pydantic.ValidationError as e:
+    print(json.dumps([list(err["loc"]) for err in e.errors()]))
+"#;
+    let output = std::process::Command::new(python).args(["-c", script, text]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let pydantic: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(locs, pydantic, "pydantic's locations");
 }

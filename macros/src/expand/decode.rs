@@ -45,7 +45,13 @@ fn decode_impl(
     let generics = decode_generics(container);
     let (impl_generics, _, _) = generics.split_for_impl();
     let (_, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = codec_bounds(container, &quote!(#private::Decode<'__de>));
+    // A plain union names its members in errors by their pydantic type names (`str`, `list[str]`).
+    let bound = if matches!(container.data, crate::internals::ast::Data::Enum(EnumKind::Untagged, _)) {
+        quote!(#private::Decode<'__de> + #private::JsonSchema)
+    } else {
+        quote!(#private::Decode<'__de>)
+    };
+    let where_clause = codec_bounds(container, &bound);
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::Decode<'__de> for #ident #ty_generics #where_clause {
@@ -231,10 +237,14 @@ pub fn decode_enum(
         EnumKind::Untagged => {
             let members = variants.iter().map(|variant| {
                 let name = variant.ident;
-                let value = &variant.value;
                 let ty = variant.ty.expect("a union member");
+                // pydantic's label: the member's type name, unless the variant is renamed.
+                let label = match &variant.attrs.rename {
+                    Some(rename) => quote!(|| ::std::borrow::Cow::Borrowed(#rename)),
+                    None => quote!(<#ty as #private::JsonSchema>::type_name),
+                };
                 quote_spanned! {ty.span()=>
-                    (#value, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))
+                    (#label, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))
                 }
             });
             quote!(#private::decode_union(__reader, &[#(#members),*]))

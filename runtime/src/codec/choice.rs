@@ -103,7 +103,7 @@ pub fn unknown_str_value(found: Option<&str>, expected: &str) -> Error {
 }
 
 /// A member of a plain union: its name in errors, and its decoder (the variant's).
-pub type UnionMember<'de, R, T> = (&'static str, fn(&mut R) -> Result<T, Error>);
+pub type UnionMember<'de, R, T> = (fn() -> std::borrow::Cow<'static, str>, fn(&mut R) -> Result<T, Error>);
 
 /// A plain union read in pydantic's smart mode: each member is tried in strict mode, and the
 /// member that is no model and matches exactly wins at once; otherwise, as pydantic-core's
@@ -126,7 +126,7 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
                 Some((value, trial, if seen.inexact { 1 } else { 2 }, seen.fields_set))
             }
             Err(error) if outer.strict => {
-                errors.push(error.at_field(*name));
+                errors.push(error.at_field(name()));
                 None
             }
             Err(_) => {
@@ -138,7 +138,7 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
                         Some((value, trial, 0, fields_set))
                     }
                     Err(error) => {
-                        errors.push(error.at_field(*name));
+                        errors.push(error.at_field(name()));
                         None
                     }
                 }
