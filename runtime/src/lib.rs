@@ -9,6 +9,7 @@
 mod array;
 mod bytes;
 pub mod codec;
+mod constraint;
 mod dtype;
 mod element;
 mod error;
@@ -54,7 +55,9 @@ pub mod __private {
         Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
         union_tag_invalid, unknown_int_value, unknown_str_value,
     };
+    pub use crate::constraint::{NumberBounds, check_length, check_number, check_pattern, length_keys};
     pub use crate::error::Error;
+    pub use regex::Regex;
     pub use crate::json::{JsonForm, S, Z};
     pub use crate::model::ChainModel;
     pub use crate::schema::{

@@ -81,11 +81,24 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
+        let checks = constraint_checks(field, private);
+        if checks.is_empty() {
+            return quote_spanned! {ty.span()=>
+                #(#names)|* => {
+                    #slot = ::core::option::Option::Some(
+                        #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?,
+                    );
+                }
+            };
+        }
         quote_spanned! {ty.span()=>
             #(#names)|* => {
-                #slot = ::core::option::Option::Some(
-                    #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?,
-                );
+                let __value = #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?;
+                (|| -> ::core::result::Result<(), #private::Error> {
+                    #checks
+                    ::core::result::Result::Ok(())
+                })().map_err(|e| e.at_field(#key))?;
+                #slot = ::core::option::Option::Some(__value);
             }
         }
     });
@@ -149,6 +162,55 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         ::core::result::Result::Ok(__value)
     };
     decode_impl(container, private, min_len, body)
+}
+
+/// The checks of a field's constraints on `__value`, once it is decoded (none for a field
+/// without constraints: it pays nothing). Each check is spanned at its attribute, so a
+/// constraint on a type it does not apply to is reported there.
+fn constraint_checks(field: &Field<'_>, private: &TokenStream) -> TokenStream {
+    let constraints = &field.attrs.constraints;
+    let mut checks = TokenStream::new();
+    let bound = |b: &Option<attr::NumberBound>| match b {
+        Some(b) => {
+            let value = proc_macro2::Literal::f64_suffixed(b.value);
+            let text = &b.text;
+            quote!(::core::option::Option::Some((#value, #text)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    if let Some((_, first)) = constraints.numbers().next() {
+        let (ge, gt, le, lt, multiple_of) = (
+            bound(&constraints.ge),
+            bound(&constraints.gt),
+            bound(&constraints.le),
+            bound(&constraints.lt),
+            bound(&constraints.multiple_of),
+        );
+        checks.extend(quote_spanned! {first.span=>
+            #private::check_number(&__value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
+        });
+    }
+    if let Some(span) = constraints.min_length.or(constraints.max_length).map(|(_, span)| span) {
+        let length = |l: Option<(u64, proc_macro2::Span)>| match l {
+            Some((n, _)) => {
+                let n = proc_macro2::Literal::usize_suffixed(usize::try_from(n).unwrap_or(usize::MAX));
+                quote!(::core::option::Option::Some(#n))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (min, max) = (length(constraints.min_length), length(constraints.max_length));
+        checks.extend(quote_spanned!(span=> #private::check_length(&__value, #min, #max)?;));
+    }
+    if let Some(pattern) = &constraints.pattern {
+        checks.extend(quote_spanned! {pattern.span()=>
+            static __PATTERN: ::std::sync::LazyLock<#private::Regex> = ::std::sync::LazyLock::new(|| {
+                // The derive compiled the pattern already.
+                #private::Regex::new(#pattern).unwrap_or_else(|err| ::core::panic!("{err}"))
+            });
+            #private::check_pattern(&__value, &__PATTERN)?;
+        });
+    }
+    checks
 }
 
 /// Whether `ty` is spelled `Option<..>` (a missing key reads as `None`).

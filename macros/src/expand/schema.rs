@@ -115,17 +115,49 @@ fn struct_schema(
             },
             None => quote!(::core::option::Option::None),
         };
+        let constraints = constraint_schema(field, private);
         quote_spanned! {ty.span()=>
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
                 description: #field_description,
                 default: #default,
+                constraints: #constraints,
             }))
         }
     });
     quote! {
         #private::object_schema(#title, #description, #deny, #extra, ::std::vec![#(#entries),*])
     }
+}
+
+/// A field's constraints as pydantic's schema keywords.
+fn constraint_schema(field: &Field<'_>, private: &TokenStream) -> TokenStream {
+    let constraints = &field.attrs.constraints;
+    if constraints.is_empty() {
+        return quote!(::std::vec::Vec::new());
+    }
+    let ty = field.ty;
+    let mut entries = Vec::new();
+    for (key, bound) in constraints.numbers() {
+        let value = match bound.int {
+            Some(int) => quote!(#private::Value::from(#int)),
+            None => {
+                let float = proc_macro2::Literal::f64_suffixed(bound.value);
+                quote!(#private::Value::from(#float))
+            }
+        };
+        entries.push(quote!((#key, #value)));
+    }
+    if let Some((min, span)) = constraints.min_length {
+        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().0, #private::Value::from(#min))));
+    }
+    if let Some((max, span)) = constraints.max_length {
+        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().1, #private::Value::from(#max))));
+    }
+    if let Some(pattern) = &constraints.pattern {
+        entries.push(quote!(("pattern", #private::Value::from(#pattern))));
+    }
+    quote!(::std::vec![#(#entries),*])
 }
 
 fn enum_schema(

@@ -4,6 +4,7 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr};
 
 use super::case::RenameRule;
@@ -188,6 +189,85 @@ pub enum Default {
     Path(syn::ExprPath, Span),
 }
 
+/// A number constraint's bound: its value, its text as written (pydantic's message repeats it)
+/// and whether it is an integer (the schema writes `1`, not `1.0`).
+pub struct NumberBound {
+    pub value: f64,
+    pub text: String,
+    pub int: Option<i64>,
+    pub span: Span,
+}
+
+/// `ge = 1`, `lt = -0.5`: an integer or float literal, negated or not.
+fn number_value(meta: &ParseNestedMeta<'_>) -> syn::Result<NumberBound> {
+    let expr: Expr = meta.value()?.parse()?;
+    let (negative, lit) = match &expr {
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr: inner, .. }) => (true, &**inner),
+        other => (false, other),
+    };
+    let sign = if negative { "-" } else { "" };
+    let parsed = match lit {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<i64>().ok().map(|v| {
+            let v = if negative { -v } else { v };
+            #[allow(clippy::cast_precision_loss)]
+            NumberBound { value: v as f64, text: v.to_string(), int: Some(v), span: expr.span() }
+        }),
+        Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) => float.base10_parse::<f64>().ok().map(|v| NumberBound {
+            value: if negative { -v } else { v },
+            text: format!("{sign}{}", float.base10_digits()),
+            int: None,
+            span: expr.span(),
+        }),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        syn::Error::new_spanned(&expr, format!("expected a number literal: `{} = 1` or `{} = 0.5`", path_name(meta), path_name(meta)))
+    })
+}
+
+/// `min_length = 1`: a non-negative integer literal.
+fn length_value(meta: &ParseNestedMeta<'_>) -> syn::Result<(u64, Span)> {
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => {
+            int.base10_parse::<u64>().map(|v| (v, expr.span()))
+        }
+        _ => Err(syn::Error::new_spanned(&expr, format!("expected a length: `{} = 1`", path_name(meta)))),
+    }
+}
+
+/// A field's constraints, pydantic's `Field(ge=.., min_length=.., pattern=..)`.
+#[derive(Default)]
+pub struct Constraints {
+    pub ge: Option<NumberBound>,
+    pub gt: Option<NumberBound>,
+    pub le: Option<NumberBound>,
+    pub lt: Option<NumberBound>,
+    pub multiple_of: Option<NumberBound>,
+    pub min_length: Option<(u64, Span)>,
+    pub max_length: Option<(u64, Span)>,
+    pub pattern: Option<LitStr>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.numbers().next().is_none() && self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
+    }
+
+    /// The number constraints given, with their schema keywords.
+    pub fn numbers(&self) -> impl Iterator<Item = (&'static str, &NumberBound)> {
+        [
+            ("minimum", &self.ge),
+            ("exclusiveMinimum", &self.gt),
+            ("maximum", &self.le),
+            ("exclusiveMaximum", &self.lt),
+            ("multipleOf", &self.multiple_of),
+        ]
+        .into_iter()
+        .filter_map(|(key, bound)| bound.as_ref().map(|b| (key, b)))
+    }
+}
+
 /// Attributes of a named field.
 pub struct Field {
     pub rename: Option<String>,
@@ -200,6 +280,7 @@ pub struct Field {
     /// `alias`es) and the schema's, while the field's own name is written.
     pub field_alias: Option<LitStr>,
     pub description: Option<String>,
+    pub constraints: Constraints,
 }
 
 impl Field {
@@ -210,11 +291,40 @@ impl Field {
         let mut extra = Once::new(cx, EXTRA);
         let mut field_alias = Once::new(cx, FIELD_ALIAS);
         let mut aliases = Vec::new();
+        let mut ge = Once::new(cx, GE);
+        let mut gt = Once::new(cx, GT);
+        let mut le = Once::new(cx, LE);
+        let mut lt = Once::new(cx, LT);
+        let mut multiple_of = Once::new(cx, MULTIPLE_OF);
+        let mut min_length = Once::new(cx, MIN_LENGTH);
+        let mut max_length = Once::new(cx, MAX_LENGTH);
+        let mut pattern = Once::new(cx, PATTERN);
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
                 return Ok(());
             }
-            if meta.path.is_ident(DEFAULT) {
+            let numbers = [(GE, &mut ge), (GT, &mut gt), (LE, &mut le), (LT, &mut lt), (MULTIPLE_OF, &mut multiple_of)];
+            for (name, slot) in numbers {
+                if meta.path.is_ident(name) {
+                    let bound = number_value(meta)?;
+                    if name == MULTIPLE_OF && bound.value <= 0.0 {
+                        cx.error_spanned_by(&meta.path, "`multiple_of` must be greater than 0");
+                    }
+                    slot.set(&meta.path, bound);
+                    return Ok(());
+                }
+            }
+            if meta.path.is_ident(MIN_LENGTH) {
+                min_length.set(&meta.path, length_value(meta)?);
+            } else if meta.path.is_ident(MAX_LENGTH) {
+                max_length.set(&meta.path, length_value(meta)?);
+            } else if meta.path.is_ident(PATTERN) {
+                let s = string_value(meta)?;
+                match regex::Regex::new(&s.value()) {
+                    Ok(_) => pattern.set(&meta.path, s),
+                    Err(err) => cx.error_spanned_by(&s, format!("`pattern` is not a valid regular expression: {err}")),
+                }
+            } else if meta.path.is_ident(DEFAULT) {
                 if meta.input.peek(syn::Token![=]) {
                     let s = string_value(meta)?;
                     match s.parse::<syn::ExprPath>() {
@@ -237,7 +347,12 @@ impl Field {
             } else if meta.path.is_ident(EXTRA) {
                 extra.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a field", "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`"));
+                return Err(unknown(
+                    meta,
+                    "a field",
+                    "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
+                     `multiple_of`, `min_length`, `max_length`, `pattern`",
+                ));
             }
             Ok(())
         });
@@ -249,6 +364,16 @@ impl Field {
             extra: extra.get(),
             field_alias: field_alias.get(),
             description: docs(attrs),
+            constraints: Constraints {
+                ge: ge.get(),
+                gt: gt.get(),
+                le: le.get(),
+                lt: lt.get(),
+                multiple_of: multiple_of.get(),
+                min_length: min_length.get(),
+                max_length: max_length.get(),
+                pattern: pattern.get(),
+            },
         }
     }
 }

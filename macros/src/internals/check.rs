@@ -49,6 +49,12 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                     );
                 }
             }
+            for field in fields.iter().filter(|f| (f.attrs.skip || f.attrs.extra.is_some()) && !f.attrs.constraints.is_empty()) {
+                cx.error_spanned_by(
+                    field.ident,
+                    "constraints check a value read from the input: a skipped or `extra` field has none",
+                );
+            }
             for field in fields.iter().filter(|f| f.attrs.skip) {
                 if field.attrs.rename.is_some() || !field.attrs.aliases.is_empty() || field.attrs.field_alias.is_some()
                 {
