@@ -111,13 +111,7 @@ macro_rules! decoder {
 }
 
 fn errors(error: &Error) -> Vec<Value> {
-    error
-        .to_pydantic_errors()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| json!([e["type"], e["loc"], e["msg"]]))
-        .collect()
+    error.to_pydantic_errors().as_array().unwrap().iter().map(|e| json!([e["type"], e["loc"], e["msg"]])).collect()
 }
 
 #[test]
@@ -142,19 +136,24 @@ fn constraints_match_pydantic() {
             let text = case["json"].as_str().unwrap();
             let packed = hex(case["msgpack"].as_str().unwrap());
             let (json, msgpack) = decode(text, &packed);
-            for (mode, ours, theirs) in [("JSON", json, &case["json_errors"]), ("msgpack", msgpack, &case["msgpack_errors"])] {
+            for (mode, ours, theirs) in
+                [("JSON", json, &case["json_errors"]), ("msgpack", msgpack, &case["msgpack_errors"])]
+            {
                 compared += 1;
                 match (ours, theirs.as_array()) {
                     (Ok(()), None) => {}
                     (Ok(()), Some(theirs)) => {
                         failures.push(format!("{name} {mode} {text}: Rust accepts, pydantic refuses: {theirs:?}"))
                     }
-                    (Err(e), None) => failures.push(format!("{name} {mode} {text}: Rust refuses ({e}), pydantic accepts")),
+                    (Err(e), None) => {
+                        failures.push(format!("{name} {mode} {text}: Rust refuses ({e}), pydantic accepts"))
+                    }
                     (Err(e), Some(theirs)) => {
                         let constraint = theirs.iter().any(|t| CONSTRAINT_TYPES.contains(&t[0].as_str().unwrap()));
                         let ours = errors(&e);
                         if constraint && &ours != theirs {
-                            failures.push(format!("{name} {mode} {text}:\n  Rust:     {ours:?}\n  pydantic: {theirs:?}"));
+                            failures
+                                .push(format!("{name} {mode} {text}:\n  Rust:     {ours:?}\n  pydantic: {theirs:?}"));
                         }
                     }
                 }

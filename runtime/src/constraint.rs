@@ -226,25 +226,22 @@ pub fn check_number<T: Number + ?Sized>(value: &T, bounds: &NumberBounds) -> Res
             return Err(constraint("multiple_of", format!("Input should be a multiple of {text}")));
         }
     }
-    if let Some((b, text)) = bounds.le {
-        if !(x <= b) {
-            return Err(constraint("less_than_equal", format!("Input should be less than or equal to {text}")));
-        }
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    // A NaN compares as nothing, so it breaks every bound.
+    let breaks = |bound: Bound, holds: &[std::cmp::Ordering]| {
+        bound.filter(|&(b, _)| !x.partial_cmp(&b).is_some_and(|order| holds.contains(&order))).map(|(_, text)| text)
+    };
+    if let Some(text) = breaks(bounds.le, &[Less, Equal]) {
+        return Err(constraint("less_than_equal", format!("Input should be less than or equal to {text}")));
     }
-    if let Some((b, text)) = bounds.lt {
-        if !(x < b) {
-            return Err(constraint("less_than", format!("Input should be less than {text}")));
-        }
+    if let Some(text) = breaks(bounds.lt, &[Less]) {
+        return Err(constraint("less_than", format!("Input should be less than {text}")));
     }
-    if let Some((b, text)) = bounds.ge {
-        if !(x >= b) {
-            return Err(constraint("greater_than_equal", format!("Input should be greater than or equal to {text}")));
-        }
+    if let Some(text) = breaks(bounds.ge, &[Greater, Equal]) {
+        return Err(constraint("greater_than_equal", format!("Input should be greater than or equal to {text}")));
     }
-    if let Some((b, text)) = bounds.gt {
-        if !(x > b) {
-            return Err(constraint("greater_than", format!("Input should be greater than {text}")));
-        }
+    if let Some(text) = breaks(bounds.gt, &[Greater]) {
+        return Err(constraint("greater_than", format!("Input should be greater than {text}")));
     }
     Ok(())
 }
@@ -259,30 +256,48 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
     let Some(len) = value.length() else { return Ok(()) };
     if let Some(min) = min.filter(|&min| len < min) {
         return Err(match T::KIND {
-            LengthKind::Str => {
-                constraint("string_too_short", format!("String should have at least {}", plural(min, "character", "characters")))
+            LengthKind::Str => constraint(
+                "string_too_short",
+                format!("String should have at least {}", plural(min, "character", "characters")),
+            ),
+            LengthKind::Bytes => {
+                constraint("bytes_too_short", format!("Data should have at least {}", plural(min, "byte", "bytes")))
             }
-            LengthKind::Bytes => constraint("bytes_too_short", format!("Data should have at least {}", plural(min, "byte", "bytes"))),
             kind => constraint(
                 "too_short",
-                format!("{} should have at least {} after validation, not {len}", collection(kind), plural(min, "item", "items")),
+                format!(
+                    "{} should have at least {} after validation, not {len}",
+                    collection(kind),
+                    plural(min, "item", "items")
+                ),
             ),
         });
     }
     if let Some(max) = max.filter(|&max| len > max) {
         return Err(match T::KIND {
-            LengthKind::Str => {
-                constraint("string_too_long", format!("String should have at most {}", plural(max, "character", "characters")))
+            LengthKind::Str => constraint(
+                "string_too_long",
+                format!("String should have at most {}", plural(max, "character", "characters")),
+            ),
+            LengthKind::Bytes => {
+                constraint("bytes_too_long", format!("Data should have at most {}", plural(max, "byte", "bytes")))
             }
-            LengthKind::Bytes => constraint("bytes_too_long", format!("Data should have at most {}", plural(max, "byte", "bytes"))),
             // pydantic stops reading a dict or set at its limit, so it does not say how many items it had.
             kind @ (LengthKind::Dict | LengthKind::Set) => constraint(
                 "too_long",
-                format!("{} should have at most {} after validation, not more", collection(kind), plural(max, "item", "items")),
+                format!(
+                    "{} should have at most {} after validation, not more",
+                    collection(kind),
+                    plural(max, "item", "items")
+                ),
             ),
             kind => constraint(
                 "too_long",
-                format!("{} should have at most {} after validation, not {len}", collection(kind), plural(max, "item", "items")),
+                format!(
+                    "{} should have at most {} after validation, not {len}",
+                    collection(kind),
+                    plural(max, "item", "items")
+                ),
             ),
         });
     }
