@@ -88,6 +88,25 @@ struct Required {
     s: String,
 }
 
+fn one_two() -> Vec<i64> {
+    vec![1, 2]
+}
+fn none() -> Option<i64> {
+    None
+}
+
+#[derive(ChainModel, Debug)]
+struct Nullable {
+    #[chain(required, ge = 1)]
+    o: Option<i64>,
+    #[chain(required)]
+    s: Option<String>,
+    #[chain(default_factory = "one_two", max_length = 2)]
+    made: Vec<i64>,
+    #[chain(default_factory = "none")]
+    maybe: Option<i64>,
+}
+
 /// The error types of the constraints: for these, the whole `(type, loc, msg)` list is compared.
 const CONSTRAINT_TYPES: &[&str] = &[
     "greater_than_equal",
@@ -100,6 +119,7 @@ const CONSTRAINT_TYPES: &[&str] = &[
     "too_short",
     "too_long",
     "string_pattern_mismatch",
+    "missing",
 ];
 
 type Decoder = fn(&str, &[u8]) -> (Result<(), Error>, Result<(), Error>);
@@ -119,11 +139,12 @@ fn constraints_match_pydantic() {
     let Some(python) = common::anchor_python("constraints_match_pydantic") else { return };
     let emitted: Value =
         serde_json::from_str(&common::run_script(&python, "constraint_cases.py", &["emit"], b"")).unwrap();
-    let models: [(&str, Value, Decoder); 4] = [
+    let models: [(&str, Value, Decoder); 5] = [
         ("Numbers", Numbers::json_schema(), decoder!(Numbers)),
         ("Lengths", Lengths::json_schema(), decoder!(Lengths)),
         ("Patterns", Patterns::json_schema(), decoder!(Patterns)),
         ("Required", Required::json_schema(), decoder!(Required)),
+        ("Nullable", Nullable::json_schema(), decoder!(Nullable)),
     ];
     let mut failures = Vec::new();
     let mut compared = 0;

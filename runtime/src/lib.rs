@@ -106,6 +106,12 @@ pub mod __private {
         Error::unknown_variant(value, expected)
     }
 
+    /// The error for a missing `#[chain(required)]` field.
+    #[cold]
+    pub fn missing_field() -> Error {
+        Error::missing_field()
+    }
+
     /// The error for a key `#[chain(deny_unknown_fields)]` refuses.
     #[cold]
     pub fn unknown_field(key: &[u8]) -> Error {

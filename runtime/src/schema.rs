@@ -192,6 +192,10 @@ pub struct FieldInfo<'a> {
     pub default: Option<Value>,
     /// The field's constraints as schema keywords (`minimum`, `maxLength`, `pattern`, ...).
     pub constraints: Vec<(&'static str, Value)>,
+    /// `required` on an `Option`: in `required`, with no `default`.
+    pub required: bool,
+    /// The default comes from `default_factory`: no `default`, and not required.
+    pub default_factory: bool,
 }
 
 /// A field's schema: its type's, with pydantic's title (unless it is a reference),
@@ -199,8 +203,8 @@ pub struct FieldInfo<'a> {
 #[doc(hidden)]
 pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, info: FieldInfo<'_>) -> (Value, bool) {
     let mut schema = T::schema(generator);
-    let default = info.default.or_else(T::implicit_default);
-    let required = default.is_none();
+    let default = if info.required || info.default_factory { None } else { info.default.or_else(T::implicit_default) };
+    let required = info.required || (default.is_none() && !info.default_factory);
     if !info.constraints.is_empty() {
         constrain(&mut schema, info.constraints);
     }

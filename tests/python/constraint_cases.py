@@ -44,7 +44,14 @@ class Required(BaseModel):
     s: str = Field(min_length=1)
 
 
-MODELS = [Numbers, Lengths, Patterns, Required]
+class Nullable(BaseModel):
+    o: Optional[int] = Field(ge=1)
+    s: Optional[str]
+    made: list[int] = Field(default_factory=lambda: [1, 2], max_length=2)
+    maybe: Optional[int] = Field(default_factory=lambda: None)
+
+
+MODELS = [Numbers, Lengths, Patterns, Required, Nullable]
 
 CASES = {
     "Numbers": [
@@ -71,6 +78,10 @@ CASES = {
     ],
     "Required": [
         {"n": 1, "s": "a"}, {"n": 0, "s": "a"}, {"n": 1, "s": ""}, {"s": "a"},
+    ],
+    "Nullable": [
+        {"o": 1, "s": None}, {"s": "x"}, {"o": None, "s": None}, {"o": 0, "s": "a"}, {"o": 1},
+        {"o": 1, "s": None, "made": []}, {"o": 1, "s": None, "made": [1, 2, 3]}, {"o": 1, "s": None, "maybe": 3},
     ],
 }
 

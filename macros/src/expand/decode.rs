@@ -28,7 +28,9 @@ pub fn decode_generics(container: &Container<'_>) -> syn::Generics {
 pub fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     match &field.attrs.default {
         Some(attr::Default::Trait) => Some(quote!(::core::default::Default::default())),
-        Some(attr::Default::Path(path, span)) => Some(quote_spanned!(*span=> #path())),
+        Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => {
+            Some(quote_spanned!(*span=> #path()))
+        }
         None if field.attrs.skip => Some(quote!(::core::default::Default::default())),
         None => None,
     }
@@ -111,7 +113,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
     // The shortest binary encoding: the map's header, then each required field's key and value.
-    let required = wire.iter().filter(|field| field.attrs.default.is_none() && !is_option(field.ty)).map(|field| {
+    let required = wire.iter().filter(|field| field.attrs.default.is_none() && (!is_option(field.ty) || field.attrs.required.is_some())).map(|field| {
         let len = msgpack_str(&field.read_key).len();
         let ty = field.ty;
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
@@ -130,8 +132,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let slot = wire_slots.next().expect("one slot per wire field");
         let key = &field.read_key;
         let ty = field.ty;
-        let missing = default_value(field)
-            .unwrap_or_else(|| quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?));
+        let missing = match default_value(field) {
+            Some(value) => value,
+            // Required but nullable: pydantic's `x: Optional[int]` with no default.
+            None if field.attrs.required.is_some() => {
+                quote!(return ::core::result::Result::Err(#private::missing_field().at_field(#key)))
+            }
+            None => quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?),
+        };
         quote! {
             #member: match #slot {
                 ::core::option::Option::Some(value) => value,

@@ -109,7 +109,9 @@ fn struct_schema(
         let key = &field.read_key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
-        let default = match default_value(field) {
+        let default_factory = matches!(field.attrs.default, Some(crate::internals::attr::Default::Factory(..)));
+        let required = field.attrs.required.is_some();
+        let default = match default_value(field).filter(|_| !default_factory) {
             Some(value) => quote_spanned! {ty.span()=>
                 ::core::option::Option::Some(#private::SchemaDefault::default_value(&{ let __default: #ty = #value; __default }))
             },
@@ -122,6 +124,8 @@ fn struct_schema(
                 description: #field_description,
                 default: #default,
                 constraints: #constraints,
+                required: #required,
+                default_factory: #default_factory,
             }))
         }
     });

@@ -183,10 +183,32 @@ impl Container {
     }
 }
 
-/// A field's `default`: `Default::default()` or a function's result.
+/// A field's `default`: `Default::default()` or a function's result; `default_factory`, a
+/// function's result that the schema does not show, as pydantic omits it.
 pub enum Default {
     Trait,
     Path(syn::ExprPath, Span),
+    Factory(syn::ExprPath, Span),
+}
+
+/// A function named by `default = ".."` or `default_factory = ".."`.
+fn default_path(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<(syn::ExprPath, Span)>> {
+    let s = string_value(meta)?;
+    match s.parse::<syn::ExprPath>() {
+        Ok(path) => Ok(Some((path, s.span()))),
+        Err(_) => {
+            cx.error_spanned_by(
+                &s,
+                format!(
+                    "`{}` must name a function, like `{} = \"path::to_fn\"`; got {:?}",
+                    path_name(meta),
+                    path_name(meta),
+                    s.value()
+                ),
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// A number constraint's bound: its value, its text as written (pydantic's message repeats it)
@@ -281,12 +303,15 @@ pub struct Field {
     pub field_alias: Option<LitStr>,
     pub description: Option<String>,
     pub constraints: Constraints,
+    /// `required`: an `Option` field that must be given, pydantic's `x: Optional[int]` with no default.
+    pub required: Option<syn::Path>,
 }
 
 impl Field {
     pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut rename = Once::new(cx, RENAME);
-        let mut default = Once::new(cx, DEFAULT);
+        // One default per field, given either way.
+        let mut default = Once::new(cx, "default`/`default_factory");
         let mut skip = Once::new(cx, SKIP);
         let mut extra = Once::new(cx, EXTRA);
         let mut field_alias = Once::new(cx, FIELD_ALIAS);
@@ -299,6 +324,7 @@ impl Field {
         let mut min_length = Once::new(cx, MIN_LENGTH);
         let mut max_length = Once::new(cx, MAX_LENGTH);
         let mut pattern = Once::new(cx, PATTERN);
+        let mut required = Once::new(cx, REQUIRED);
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
                 return Ok(());
@@ -324,18 +350,17 @@ impl Field {
                     Ok(_) => pattern.set(&meta.path, s),
                     Err(err) => cx.error_spanned_by(&s, format!("`pattern` is not a valid regular expression: {err}")),
                 }
+            } else if meta.path.is_ident(REQUIRED) {
+                required.set(&meta.path, meta.path.clone());
+            } else if meta.path.is_ident(DEFAULT_FACTORY) {
+                // One default per field: `default` and `default_factory` share a slot.
+                if let Some((path, span)) = default_path(cx, meta)? {
+                    default.set(&meta.path, Default::Factory(path, span));
+                }
             } else if meta.path.is_ident(DEFAULT) {
                 if meta.input.peek(syn::Token![=]) {
-                    let s = string_value(meta)?;
-                    match s.parse::<syn::ExprPath>() {
-                        Ok(path) => default.set(&meta.path, Default::Path(path, s.span())),
-                        Err(_) => cx.error_spanned_by(
-                            &s,
-                            format!(
-                                "`default` must name a function, like `default = \"path::to_fn\"`; got {:?}",
-                                s.value()
-                            ),
-                        ),
+                    if let Some((path, span)) = default_path(cx, meta)? {
+                        default.set(&meta.path, Default::Path(path, span));
                     }
                 } else {
                     default.set(&meta.path, Default::Trait);
@@ -350,7 +375,7 @@ impl Field {
                 return Err(unknown(
                     meta,
                     "a field",
-                    "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
+                    "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
                      `multiple_of`, `min_length`, `max_length`, `pattern`",
                 ));
             }
@@ -374,6 +399,7 @@ impl Field {
                 max_length: max_length.get(),
                 pattern: pattern.get(),
             },
+            required: required.get(),
         }
     }
 }
