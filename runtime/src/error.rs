@@ -157,6 +157,15 @@ pub enum ErrorKind {
     /// member's name (outermost first), as pydantic lists one error per member.
     #[error("no member of the union accepts the value: {}", UnionErrors(.0))]
     NoUnionMember(Vec<(Vec<PathSegment>, ErrorKind)>),
+    /// A value that breaks a field's constraint (`ge`, `min_length`, `pattern`, ...), with
+    /// pydantic's error type and message.
+    #[error("{message}")]
+    Constraint {
+        /// pydantic's error type: `greater_than_equal`, `string_too_short`, `too_long`, ...
+        kind: &'static str,
+        /// pydantic's message, word for word.
+        message: String,
+    },
 }
 
 /// The members' errors of a union, each as `member.location: message`, `; `-separated.
@@ -390,6 +399,7 @@ impl ErrorKind {
     pub fn pydantic_type(&self) -> &'static str {
         match self {
             ErrorKind::MissingField => "missing",
+            ErrorKind::Constraint { kind, .. } => kind,
             ErrorKind::UnknownField => "extra_forbidden",
             ErrorKind::Syntax { format: "JSON", .. } => "json_invalid",
             ErrorKind::UnexpectedType { expected, .. } => match *expected {

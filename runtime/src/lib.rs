@@ -9,6 +9,7 @@
 mod array;
 mod bytes;
 pub mod codec;
+mod constraint;
 mod dtype;
 mod element;
 mod error;
@@ -54,7 +55,9 @@ pub mod __private {
         Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
         union_tag_invalid, unknown_int_value, unknown_str_value,
     };
+    pub use crate::constraint::{NumberBounds, check_length, check_number, check_pattern, length_keys};
     pub use crate::error::Error;
+    pub use regex::Regex;
     pub use crate::json::{JsonForm, S, Z};
     pub use crate::model::ChainModel;
     pub use crate::schema::{
@@ -101,6 +104,12 @@ pub mod __private {
     #[cold]
     pub fn unknown_variant(value: &str, expected: &str) -> Error {
         Error::unknown_variant(value, expected)
+    }
+
+    /// The error for a missing `#[chain(required)]` field.
+    #[cold]
+    pub fn missing_field() -> Error {
+        Error::missing_field()
     }
 
     /// The error for a key `#[chain(deny_unknown_fields)]` refuses.

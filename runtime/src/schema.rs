@@ -190,6 +190,12 @@ pub struct FieldInfo<'a> {
     pub key: &'a str,
     pub description: Option<&'a str>,
     pub default: Option<Value>,
+    /// The field's constraints as schema keywords (`minimum`, `maxLength`, `pattern`, ...).
+    pub constraints: Vec<(&'static str, Value)>,
+    /// `required` on an `Option`: in `required`, with no `default`.
+    pub required: bool,
+    /// The default comes from `default_factory`: no `default`, and not required.
+    pub default_factory: bool,
 }
 
 /// A field's schema: its type's, with pydantic's title (unless it is a reference),
@@ -197,8 +203,11 @@ pub struct FieldInfo<'a> {
 #[doc(hidden)]
 pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, info: FieldInfo<'_>) -> (Value, bool) {
     let mut schema = T::schema(generator);
-    let default = info.default.or_else(T::implicit_default);
-    let required = default.is_none();
+    let default = if info.required || info.default_factory { None } else { info.default.or_else(T::implicit_default) };
+    let required = info.required || (default.is_none() && !info.default_factory);
+    if !info.constraints.is_empty() {
+        constrain(&mut schema, info.constraints);
+    }
     if let Value::Object(map) = &mut schema {
         if !T::is_reference() {
             map.insert("title".into(), title_from_name(info.key).into());
@@ -211,6 +220,25 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
         }
     }
     (schema, required)
+}
+
+/// Writes `constraints` where pydantic does: in the value's own schema, which for an
+/// `Optional[X]` is the non-null member of its `anyOf`.
+fn constrain(schema: &mut Value, constraints: Vec<(&'static str, Value)>) {
+    let Value::Object(map) = schema else { return };
+    let null = Value::from("null");
+    let member = match map.get("anyOf") {
+        Some(Value::Array(members)) => members.iter().position(|m| m.get("type") != Some(&null)),
+        _ => None,
+    };
+    let target = match member {
+        Some(i) => map.get_mut("anyOf").and_then(|members| members.get_mut(i)).and_then(Value::as_object_mut),
+        None => Some(map),
+    };
+    let Some(target) = target else { return };
+    for (key, value) in constraints {
+        target.insert(key.into(), value);
+    }
 }
 
 /// A model's object schema from its fields' `(key, schema, required)`.

@@ -28,7 +28,9 @@ pub fn decode_generics(container: &Container<'_>) -> syn::Generics {
 pub fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     match &field.attrs.default {
         Some(attr::Default::Trait) => Some(quote!(::core::default::Default::default())),
-        Some(attr::Default::Path(path, span)) => Some(quote_spanned!(*span=> #path())),
+        Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => {
+            Some(quote_spanned!(*span=> #path()))
+        }
         None if field.attrs.skip => Some(quote!(::core::default::Default::default())),
         None => None,
     }
@@ -81,11 +83,24 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
+        let checks = constraint_checks(field, private);
+        if checks.is_empty() {
+            return quote_spanned! {ty.span()=>
+                #(#names)|* => {
+                    #slot = ::core::option::Option::Some(
+                        #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?,
+                    );
+                }
+            };
+        }
         quote_spanned! {ty.span()=>
             #(#names)|* => {
-                #slot = ::core::option::Option::Some(
-                    #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?,
-                );
+                let __value = #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?;
+                (|| -> ::core::result::Result<(), #private::Error> {
+                    #checks
+                    ::core::result::Result::Ok(())
+                })().map_err(|e| e.at_field(#key))?;
+                #slot = ::core::option::Option::Some(__value);
             }
         }
     });
@@ -98,7 +113,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
     // The shortest binary encoding: the map's header, then each required field's key and value.
-    let required = wire.iter().filter(|field| field.attrs.default.is_none() && !is_option(field.ty)).map(|field| {
+    let required = wire.iter().filter(|field| field.attrs.default.is_none() && (!is_option(field.ty) || field.attrs.required.is_some())).map(|field| {
         let len = msgpack_str(&field.read_key).len();
         let ty = field.ty;
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
@@ -117,8 +132,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let slot = wire_slots.next().expect("one slot per wire field");
         let key = &field.read_key;
         let ty = field.ty;
-        let missing = default_value(field)
-            .unwrap_or_else(|| quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?));
+        let missing = match default_value(field) {
+            Some(value) => value,
+            // Required but nullable: pydantic's `x: Optional[int]` with no default.
+            None if field.attrs.required.is_some() => {
+                quote!(return ::core::result::Result::Err(#private::missing_field().at_field(#key)))
+            }
+            None => quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?),
+        };
         quote! {
             #member: match #slot {
                 ::core::option::Option::Some(value) => value,
@@ -149,6 +170,55 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         ::core::result::Result::Ok(__value)
     };
     decode_impl(container, private, min_len, body)
+}
+
+/// The checks of a field's constraints on `__value`, once it is decoded (none for a field
+/// without constraints: it pays nothing). Each check is spanned at its attribute, so a
+/// constraint on a type it does not apply to is reported there.
+fn constraint_checks(field: &Field<'_>, private: &TokenStream) -> TokenStream {
+    let constraints = &field.attrs.constraints;
+    let mut checks = TokenStream::new();
+    let bound = |b: &Option<attr::NumberBound>| match b {
+        Some(b) => {
+            let value = proc_macro2::Literal::f64_suffixed(b.value);
+            let text = &b.text;
+            quote!(::core::option::Option::Some((#value, #text)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    if let Some((_, first)) = constraints.numbers().next() {
+        let (ge, gt, le, lt, multiple_of) = (
+            bound(&constraints.ge),
+            bound(&constraints.gt),
+            bound(&constraints.le),
+            bound(&constraints.lt),
+            bound(&constraints.multiple_of),
+        );
+        checks.extend(quote_spanned! {first.span=>
+            #private::check_number(&__value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
+        });
+    }
+    if let Some(span) = constraints.min_length.or(constraints.max_length).map(|(_, span)| span) {
+        let length = |l: Option<(u64, proc_macro2::Span)>| match l {
+            Some((n, _)) => {
+                let n = proc_macro2::Literal::usize_suffixed(usize::try_from(n).unwrap_or(usize::MAX));
+                quote!(::core::option::Option::Some(#n))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (min, max) = (length(constraints.min_length), length(constraints.max_length));
+        checks.extend(quote_spanned!(span=> #private::check_length(&__value, #min, #max)?;));
+    }
+    if let Some(pattern) = &constraints.pattern {
+        checks.extend(quote_spanned! {pattern.span()=>
+            static __PATTERN: ::std::sync::LazyLock<#private::Regex> = ::std::sync::LazyLock::new(|| {
+                // The derive compiled the pattern already.
+                #private::Regex::new(#pattern).unwrap_or_else(|err| ::core::panic!("{err}"))
+            });
+            #private::check_pattern(&__value, &__PATTERN)?;
+        });
+    }
+    checks
 }
 
 /// Whether `ty` is spelled `Option<..>` (a missing key reads as `None`).

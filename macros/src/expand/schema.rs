@@ -109,23 +109,59 @@ fn struct_schema(
         let key = &field.read_key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
-        let default = match default_value(field) {
+        let default_factory = matches!(field.attrs.default, Some(crate::internals::attr::Default::Factory(..)));
+        let required = field.attrs.required.is_some();
+        let default = match default_value(field).filter(|_| !default_factory) {
             Some(value) => quote_spanned! {ty.span()=>
                 ::core::option::Option::Some(#private::SchemaDefault::default_value(&{ let __default: #ty = #value; __default }))
             },
             None => quote!(::core::option::Option::None),
         };
+        let constraints = constraint_schema(field, private);
         quote_spanned! {ty.span()=>
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
                 description: #field_description,
                 default: #default,
+                constraints: #constraints,
+                required: #required,
+                default_factory: #default_factory,
             }))
         }
     });
     quote! {
         #private::object_schema(#title, #description, #deny, #extra, ::std::vec![#(#entries),*])
     }
+}
+
+/// A field's constraints as pydantic's schema keywords.
+fn constraint_schema(field: &Field<'_>, private: &TokenStream) -> TokenStream {
+    let constraints = &field.attrs.constraints;
+    if constraints.is_empty() {
+        return quote!(::std::vec::Vec::new());
+    }
+    let ty = field.ty;
+    let mut entries = Vec::new();
+    for (key, bound) in constraints.numbers() {
+        let value = match bound.int {
+            Some(int) => quote!(#private::Value::from(#int)),
+            None => {
+                let float = proc_macro2::Literal::f64_suffixed(bound.value);
+                quote!(#private::Value::from(#float))
+            }
+        };
+        entries.push(quote!((#key, #value)));
+    }
+    if let Some((min, span)) = constraints.min_length {
+        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().0, #private::Value::from(#min))));
+    }
+    if let Some((max, span)) = constraints.max_length {
+        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().1, #private::Value::from(#max))));
+    }
+    if let Some(pattern) = &constraints.pattern {
+        entries.push(quote!(("pattern", #private::Value::from(#pattern))));
+    }
+    quote!(::std::vec![#(#entries),*])
 }
 
 fn enum_schema(

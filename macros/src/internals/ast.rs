@@ -88,10 +88,11 @@ impl<'a> Container<'a> {
                         || !field_attrs.aliases.is_empty()
                         || field_attrs.default.is_some()
                         || field_attrs.skip
+                        || !field_attrs.constraints.is_empty()
                     {
                         cx.error_spanned_by(
                             field,
-                            "a newtype struct is a RootModel: its value is the whole message and has no key, default or skip",
+                            "a newtype struct is a RootModel: its value is the whole message and has no key, default, skip or constraint",
                         );
                     }
                     Data::Root(&field.ty)

@@ -4,6 +4,7 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr};
 
 use super::case::RenameRule;
@@ -182,10 +183,111 @@ impl Container {
     }
 }
 
-/// A field's `default`: `Default::default()` or a function's result.
+/// A field's `default`: `Default::default()` or a function's result; `default_factory`, a
+/// function's result that the schema does not show, as pydantic omits it.
 pub enum Default {
     Trait,
     Path(syn::ExprPath, Span),
+    Factory(syn::ExprPath, Span),
+}
+
+/// A function named by `default = ".."` or `default_factory = ".."`.
+fn default_path(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<(syn::ExprPath, Span)>> {
+    let s = string_value(meta)?;
+    match s.parse::<syn::ExprPath>() {
+        Ok(path) => Ok(Some((path, s.span()))),
+        Err(_) => {
+            cx.error_spanned_by(
+                &s,
+                format!(
+                    "`{}` must name a function, like `{} = \"path::to_fn\"`; got {:?}",
+                    path_name(meta),
+                    path_name(meta),
+                    s.value()
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// A number constraint's bound: its value, its text as written (pydantic's message repeats it)
+/// and whether it is an integer (the schema writes `1`, not `1.0`).
+pub struct NumberBound {
+    pub value: f64,
+    pub text: String,
+    pub int: Option<i64>,
+    pub span: Span,
+}
+
+/// `ge = 1`, `lt = -0.5`: an integer or float literal, negated or not.
+fn number_value(meta: &ParseNestedMeta<'_>) -> syn::Result<NumberBound> {
+    let expr: Expr = meta.value()?.parse()?;
+    let (negative, lit) = match &expr {
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr: inner, .. }) => (true, &**inner),
+        other => (false, other),
+    };
+    let sign = if negative { "-" } else { "" };
+    let parsed = match lit {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<i64>().ok().map(|v| {
+            let v = if negative { -v } else { v };
+            #[allow(clippy::cast_precision_loss)]
+            NumberBound { value: v as f64, text: v.to_string(), int: Some(v), span: expr.span() }
+        }),
+        Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) => float.base10_parse::<f64>().ok().map(|v| NumberBound {
+            value: if negative { -v } else { v },
+            text: format!("{sign}{}", float.base10_digits()),
+            int: None,
+            span: expr.span(),
+        }),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        syn::Error::new_spanned(&expr, format!("expected a number literal: `{} = 1` or `{} = 0.5`", path_name(meta), path_name(meta)))
+    })
+}
+
+/// `min_length = 1`: a non-negative integer literal.
+fn length_value(meta: &ParseNestedMeta<'_>) -> syn::Result<(u64, Span)> {
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => {
+            int.base10_parse::<u64>().map(|v| (v, expr.span()))
+        }
+        _ => Err(syn::Error::new_spanned(&expr, format!("expected a length: `{} = 1`", path_name(meta)))),
+    }
+}
+
+/// A field's constraints, pydantic's `Field(ge=.., min_length=.., pattern=..)`.
+#[derive(Default)]
+pub struct Constraints {
+    pub ge: Option<NumberBound>,
+    pub gt: Option<NumberBound>,
+    pub le: Option<NumberBound>,
+    pub lt: Option<NumberBound>,
+    pub multiple_of: Option<NumberBound>,
+    pub min_length: Option<(u64, Span)>,
+    pub max_length: Option<(u64, Span)>,
+    pub pattern: Option<LitStr>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.numbers().next().is_none() && self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
+    }
+
+    /// The number constraints given, with their schema keywords.
+    pub fn numbers(&self) -> impl Iterator<Item = (&'static str, &NumberBound)> {
+        [
+            ("minimum", &self.ge),
+            ("exclusiveMinimum", &self.gt),
+            ("maximum", &self.le),
+            ("exclusiveMaximum", &self.lt),
+            ("multipleOf", &self.multiple_of),
+        ]
+        .into_iter()
+        .filter_map(|(key, bound)| bound.as_ref().map(|b| (key, b)))
+    }
 }
 
 /// Attributes of a named field.
@@ -200,32 +302,65 @@ pub struct Field {
     /// `alias`es) and the schema's, while the field's own name is written.
     pub field_alias: Option<LitStr>,
     pub description: Option<String>,
+    pub constraints: Constraints,
+    /// `required`: an `Option` field that must be given, pydantic's `x: Optional[int]` with no default.
+    pub required: Option<syn::Path>,
 }
 
 impl Field {
     pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut rename = Once::new(cx, RENAME);
-        let mut default = Once::new(cx, DEFAULT);
+        // One default per field, given either way.
+        let mut default = Once::new(cx, "default`/`default_factory");
         let mut skip = Once::new(cx, SKIP);
         let mut extra = Once::new(cx, EXTRA);
         let mut field_alias = Once::new(cx, FIELD_ALIAS);
         let mut aliases = Vec::new();
+        let mut ge = Once::new(cx, GE);
+        let mut gt = Once::new(cx, GT);
+        let mut le = Once::new(cx, LE);
+        let mut lt = Once::new(cx, LT);
+        let mut multiple_of = Once::new(cx, MULTIPLE_OF);
+        let mut min_length = Once::new(cx, MIN_LENGTH);
+        let mut max_length = Once::new(cx, MAX_LENGTH);
+        let mut pattern = Once::new(cx, PATTERN);
+        let mut required = Once::new(cx, REQUIRED);
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? {
                 return Ok(());
             }
-            if meta.path.is_ident(DEFAULT) {
+            let numbers = [(GE, &mut ge), (GT, &mut gt), (LE, &mut le), (LT, &mut lt), (MULTIPLE_OF, &mut multiple_of)];
+            for (name, slot) in numbers {
+                if meta.path.is_ident(name) {
+                    let bound = number_value(meta)?;
+                    if name == MULTIPLE_OF && bound.value <= 0.0 {
+                        cx.error_spanned_by(&meta.path, "`multiple_of` must be greater than 0");
+                    }
+                    slot.set(&meta.path, bound);
+                    return Ok(());
+                }
+            }
+            if meta.path.is_ident(MIN_LENGTH) {
+                min_length.set(&meta.path, length_value(meta)?);
+            } else if meta.path.is_ident(MAX_LENGTH) {
+                max_length.set(&meta.path, length_value(meta)?);
+            } else if meta.path.is_ident(PATTERN) {
+                let s = string_value(meta)?;
+                match regex::Regex::new(&s.value()) {
+                    Ok(_) => pattern.set(&meta.path, s),
+                    Err(err) => cx.error_spanned_by(&s, format!("`pattern` is not a valid regular expression: {err}")),
+                }
+            } else if meta.path.is_ident(REQUIRED) {
+                required.set(&meta.path, meta.path.clone());
+            } else if meta.path.is_ident(DEFAULT_FACTORY) {
+                // One default per field: `default` and `default_factory` share a slot.
+                if let Some((path, span)) = default_path(cx, meta)? {
+                    default.set(&meta.path, Default::Factory(path, span));
+                }
+            } else if meta.path.is_ident(DEFAULT) {
                 if meta.input.peek(syn::Token![=]) {
-                    let s = string_value(meta)?;
-                    match s.parse::<syn::ExprPath>() {
-                        Ok(path) => default.set(&meta.path, Default::Path(path, s.span())),
-                        Err(_) => cx.error_spanned_by(
-                            &s,
-                            format!(
-                                "`default` must name a function, like `default = \"path::to_fn\"`; got {:?}",
-                                s.value()
-                            ),
-                        ),
+                    if let Some((path, span)) = default_path(cx, meta)? {
+                        default.set(&meta.path, Default::Path(path, span));
                     }
                 } else {
                     default.set(&meta.path, Default::Trait);
@@ -237,7 +372,12 @@ impl Field {
             } else if meta.path.is_ident(EXTRA) {
                 extra.set(&meta.path, meta.path.clone());
             } else {
-                return Err(unknown(meta, "a field", "`rename`, `alias`, `field_alias`, `default`, `skip`, `extra`"));
+                return Err(unknown(
+                    meta,
+                    "a field",
+                    "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
+                     `multiple_of`, `min_length`, `max_length`, `pattern`",
+                ));
             }
             Ok(())
         });
@@ -249,6 +389,17 @@ impl Field {
             extra: extra.get(),
             field_alias: field_alias.get(),
             description: docs(attrs),
+            constraints: Constraints {
+                ge: ge.get(),
+                gt: gt.get(),
+                le: le.get(),
+                lt: lt.get(),
+                multiple_of: multiple_of.get(),
+                min_length: min_length.get(),
+                max_length: max_length.get(),
+                pattern: pattern.get(),
+            },
+            required: required.get(),
         }
     }
 }

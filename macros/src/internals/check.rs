@@ -49,6 +49,25 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                     );
                 }
             }
+            for field in fields.iter().filter(|f| (f.attrs.skip || f.attrs.extra.is_some()) && !f.attrs.constraints.is_empty()) {
+                cx.error_spanned_by(
+                    field.ident,
+                    "constraints check a value read from the input: a skipped or `extra` field has none",
+                );
+            }
+            for field in fields.iter() {
+                let Some(required) = &field.attrs.required else { continue };
+                if !is_option(field.ty) {
+                    cx.error_spanned_by(
+                        required,
+                        "`required` makes an `Option` field required (pydantic's `Optional[X]` with no default); \
+                         a field of another type is required already",
+                    );
+                }
+                if field.attrs.default.is_some() || field.attrs.skip {
+                    cx.error_spanned_by(required, "a `required` field has no default and is not skipped");
+                }
+            }
             for field in fields.iter().filter(|f| f.attrs.skip) {
                 if field.attrs.rename.is_some() || !field.attrs.aliases.is_empty() || field.attrs.field_alias.is_some()
                 {
@@ -122,5 +141,13 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 cx.error_spanned_by(container.ident, "`deny_unknown_fields` applies to structs, not enums");
             }
         }
+    }
+}
+
+/// Whether `ty` is spelled `Option<..>`.
+fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().is_some_and(|segment| segment.ident == "Option"),
+        _ => false,
     }
 }

@@ -1,0 +1,204 @@
+//! Field constraints (`ge`, `gt`, `le`, `lt`, `multiple_of`, `min_length`, `max_length`,
+//! `pattern`) against pydantic's `Field` in `tests/python/constraint_cases.py`: the schemas are
+//! equal, and every boundary input is accepted or refused by both, in JSON and in binary mode,
+//! refusals with pydantic's error type, location and message.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chainmodel::{ChainModel, Error};
+use serde_json::{Value, json};
+
+fn five() -> i64 {
+    5
+}
+fn one_f() -> f64 {
+    1.0
+}
+fn four() -> i64 {
+    4
+}
+fn ab() -> String {
+    "ab".into()
+}
+fn list_one() -> Vec<i64> {
+    vec![1]
+}
+fn map_one() -> BTreeMap<String, i64> {
+    BTreeMap::from([("a".to_owned(), 1)])
+}
+fn set_one() -> BTreeSet<i64> {
+    BTreeSet::from([1])
+}
+fn a1() -> String {
+    "a1".into()
+}
+fn b() -> String {
+    "b".into()
+}
+
+#[derive(ChainModel, Debug)]
+struct Numbers {
+    #[chain(default = "five", ge = 1)]
+    n: i64,
+    #[chain(default = "one_f", gt = 0, le = 10)]
+    x: f64,
+    #[chain(default = "four", lt = 100, multiple_of = 2)]
+    m: i64,
+    #[chain(default = "one_f", multiple_of = 0.5)]
+    h: f64,
+    #[chain(ge = -3)]
+    o: Option<i64>,
+    #[chain(default, ge = -1.5, lt = 2.5)]
+    f: f64,
+}
+
+#[derive(ChainModel, Debug)]
+struct Lengths {
+    #[chain(default = "ab", min_length = 1, max_length = 3)]
+    s: String,
+    #[chain(default = "list_one", min_length = 1, max_length = 2)]
+    l: Vec<i64>,
+    #[chain(default = "map_one", min_length = 1, max_length = 2)]
+    d: BTreeMap<String, i64>,
+    #[chain(default = "set_one", min_length = 1, max_length = 2)]
+    st: BTreeSet<i64>,
+    #[chain(max_length = 2)]
+    o: Option<String>,
+    #[chain(default, max_length = 1)]
+    one: Vec<i64>,
+}
+
+#[derive(ChainModel, Debug)]
+struct Patterns {
+    #[chain(default = "a1", pattern = "^a[0-9]+")]
+    p: String,
+    #[chain(default = "b", pattern = "b")]
+    q: String,
+    #[chain(pattern = r"^\d{3}-\w+$")]
+    u: Option<String>,
+}
+
+#[derive(ChainModel, Debug)]
+struct Required {
+    #[chain(ge = 1)]
+    n: i64,
+    #[chain(min_length = 1)]
+    s: String,
+}
+
+fn one_two() -> Vec<i64> {
+    vec![1, 2]
+}
+fn none() -> Option<i64> {
+    None
+}
+
+#[derive(ChainModel, Debug)]
+struct Nullable {
+    #[chain(required, ge = 1)]
+    o: Option<i64>,
+    #[chain(required)]
+    s: Option<String>,
+    #[chain(default_factory = "one_two", max_length = 2)]
+    made: Vec<i64>,
+    #[chain(default_factory = "none")]
+    maybe: Option<i64>,
+}
+
+/// The error types of the constraints: for these, the whole `(type, loc, msg)` list is compared.
+const CONSTRAINT_TYPES: &[&str] = &[
+    "greater_than_equal",
+    "greater_than",
+    "less_than_equal",
+    "less_than",
+    "multiple_of",
+    "string_too_short",
+    "string_too_long",
+    "too_short",
+    "too_long",
+    "string_pattern_mismatch",
+    "missing",
+];
+
+type Decoder = fn(&str, &[u8]) -> (Result<(), Error>, Result<(), Error>);
+
+macro_rules! decoder {
+    ($model:ty) => {
+        |text, packed| (<$model>::from_json(text).map(drop), <$model>::from_msgpack(packed).map(drop))
+    };
+}
+
+fn errors(error: &Error) -> Vec<Value> {
+    error.to_pydantic_errors().as_array().unwrap().iter().map(|e| json!([e["type"], e["loc"], e["msg"]])).collect()
+}
+
+#[test]
+fn constraints_match_pydantic() {
+    let Some(python) = common::anchor_python("constraints_match_pydantic") else { return };
+    let emitted: Value =
+        serde_json::from_str(&common::run_script(&python, "constraint_cases.py", &["emit"], b"")).unwrap();
+    let models: [(&str, Value, Decoder); 5] = [
+        ("Numbers", Numbers::json_schema(), decoder!(Numbers)),
+        ("Lengths", Lengths::json_schema(), decoder!(Lengths)),
+        ("Patterns", Patterns::json_schema(), decoder!(Patterns)),
+        ("Required", Required::json_schema(), decoder!(Required)),
+        ("Nullable", Nullable::json_schema(), decoder!(Nullable)),
+    ];
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (name, schema, decode) in models {
+        let entry = &emitted[name];
+        if schema != entry["schema"] {
+            failures.push(format!("{name}: schema\n  Rust:     {schema}\n  pydantic: {}", entry["schema"]));
+        }
+        for case in entry["cases"].as_array().unwrap() {
+            let text = case["json"].as_str().unwrap();
+            let packed = hex(case["msgpack"].as_str().unwrap());
+            let (json, msgpack) = decode(text, &packed);
+            for (mode, ours, theirs) in
+                [("JSON", json, &case["json_errors"]), ("msgpack", msgpack, &case["msgpack_errors"])]
+            {
+                compared += 1;
+                match (ours, theirs.as_array()) {
+                    (Ok(()), None) => {}
+                    (Ok(()), Some(theirs)) => {
+                        failures.push(format!("{name} {mode} {text}: Rust accepts, pydantic refuses: {theirs:?}"))
+                    }
+                    (Err(e), None) => {
+                        failures.push(format!("{name} {mode} {text}: Rust refuses ({e}), pydantic accepts"))
+                    }
+                    (Err(e), Some(theirs)) => {
+                        let constraint = theirs.iter().any(|t| CONSTRAINT_TYPES.contains(&t[0].as_str().unwrap()));
+                        let ours = errors(&e);
+                        if constraint && &ours != theirs {
+                            failures
+                                .push(format!("{name} {mode} {text}:\n  Rust:     {ours:?}\n  pydantic: {theirs:?}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared >= 160, "only {compared} verdicts compared");
+    assert!(failures.is_empty(), "{} disagreements with pydantic:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+}
+
+/// A constraint costs nothing until its field is read, and a default is not checked (as pydantic
+/// does not validate defaults).
+#[test]
+fn defaults_are_not_checked() {
+    #[derive(ChainModel, Debug)]
+    struct Lenient {
+        #[chain(default, ge = 1)]
+        n: i64,
+    }
+    assert_eq!(Lenient::from_json("{}").unwrap().n, 0);
+    let error = Lenient::from_json(r#"{"n": 0}"#).unwrap_err();
+    assert_eq!(error.to_string(), "n: Input should be greater than or equal to 1");
+}

@@ -1,0 +1,9 @@
+use chainmodel::prelude::*;
+
+#[derive(ChainModel)]
+struct Model {
+    #[chain(pattern = "^[0-9]+$")]
+    steps: i64,
+}
+
+fn main() {}
