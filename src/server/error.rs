@@ -78,7 +78,7 @@ impl ModelRejection {
 impl fmt::Display for ModelRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ModelRejection::Invalid(error) => f.write_str(&format_input_errors(error)),
+            ModelRejection::Invalid(error) => f.write_str(&error.to_truss_text()),
             ModelRejection::TooLarge { limit } => {
                 write!(f, "Request body is larger than the limit of {limit} bytes.")
             }
@@ -111,45 +111,6 @@ impl IntoResponse for ModelRejection {
     fn into_response(self) -> Response {
         truss_error_response(self.status(), CLIENT_ERROR_CODE, Value::from(self.to_string()))
     }
-}
-
-/// truss's `format_pydantic_validation_error`: a header line, then one indented line per error,
-/// `` `loc`: msg. `` with the location as `items[1].value`.
-fn format_input_errors(error: &chainmodel_runtime::Error) -> String {
-    let errors = error.to_pydantic_errors();
-    let errors = errors.as_array().map(Vec::as_slice).unwrap_or_default();
-    let mut text = String::from(if errors.len() == 1 { "Input Parsing Error:" } else { "Input Parsing Errors:" });
-    for error in errors {
-        let loc = error["loc"].as_array().map(Vec::as_slice).unwrap_or_default();
-        let msg = error["msg"].as_str().unwrap_or_default();
-        text.push_str("\n  `");
-        text.push_str(&loc_to_dot_sep(loc));
-        text.push_str("`: ");
-        text.push_str(msg);
-        text.push('.');
-    }
-    text
-}
-
-/// truss's `_loc_to_dot_sep`: `("items", 1, "value")` → `items[1].value`.
-fn loc_to_dot_sep(loc: &[Value]) -> String {
-    let mut out = String::new();
-    for (i, part) in loc.iter().enumerate() {
-        match part {
-            Value::String(name) => {
-                if i > 0 {
-                    out.push('.');
-                }
-                out.push_str(name);
-            }
-            other => {
-                out.push('[');
-                out.push_str(&other.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
 }
 
 /// A chainlet's failure, answered as truss answers a Python chainlet's exception: status 500
@@ -317,14 +278,6 @@ impl IntoResponse for RemoteError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locations_are_rendered_as_truss_renders_them() {
-        let loc = [json!("items"), json!(1), json!("value"), json!(0), json!(2)];
-        assert_eq!(loc_to_dot_sep(&loc), "items[1].value[0][2]");
-        assert_eq!(loc_to_dot_sep(&[json!(3), json!("x")]), "[3].x");
-        assert_eq!(loc_to_dot_sep(&[]), "");
-    }
 
     #[test]
     fn rust_errors_are_named_by_their_type() {
