@@ -4,48 +4,17 @@
 //! answers small. The client is a raw socket writing a buffer made before the measure, so the
 //! counting allocator (global to this test binary) sees the server alone.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use axum::routing::post;
 use chainmodel::prelude::*;
 use chainmodel::server::{self, AlignedBody, Chainlet, ModelRejection, Reply};
 use std::io::{Read, Write};
 
-struct Counting;
+mod counting_alloc;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: the caller's layout goes to the system allocator unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: `ptr` came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // Counted as a new block beside the old one: the worst moment of a reallocation.
-        let now = CURRENT.fetch_add(new_size, Ordering::SeqCst) + new_size;
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: as `GlobalAlloc::realloc`'s contract, passed on unchanged.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use counting_alloc::{CURRENT, PEAK};
 
 /// Room for the server's own buffers (hyper's read buffer, headers, the runtime's tasks).
 const SLACK: usize = 2 << 20;

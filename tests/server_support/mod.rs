@@ -73,28 +73,15 @@ pub fn serve_forever(router: impl FnOnce() -> axum::Router + Send + 'static) -> 
     receiver.recv_timeout(DEADLINE).expect("the server starts")
 }
 
-/// A response as read off the wire.
-#[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
+// Each harness includes it, so that either works alone; a test binary with both holds two
+// copies, which never meet.
+#[path = "../raw_http/mod.rs"]
+#[allow(clippy::duplicate_mod)]
+mod raw_http;
+pub use raw_http::Response;
+use raw_http::parse_response;
 
 impl Response {
-    /// The value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.body).expect("a UTF-8 body")
-    }
-
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text()))
-    }
-
     /// The `"error"` of a truss error response, after checking its headers.
     pub fn truss_error(&self, status: u16, code: &str) -> serde_json::Value {
         assert_eq!(self.status, status, "{:?}", String::from_utf8_lossy(&self.body));
@@ -135,29 +122,6 @@ pub async fn read_response(stream: &mut TcpStream) -> Response {
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> Response {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
-    let head = std::str::from_utf8(&raw[..end]).expect("an ASCII head");
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap();
-            (name.trim().to_owned(), value.trim().to_owned())
-        })
-        .collect();
-    let rest = &raw[end + 4..];
-    let length = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    let body = match length {
-        Some((_, length)) => {
-            let length: usize = length.parse().unwrap();
-            assert!(rest.len() >= length, "the body is complete: {} of {length} bytes", rest.len());
-            rest[..length].to_vec()
-        }
-        None => rest.to_vec(),
-    };
-    Response { status, headers, body }
-}
 
 pub async fn get(addr: SocketAddr, path: &str) -> Response {
     exchange(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost"), b"").await
