@@ -886,31 +886,31 @@ fn serving_models_match_pydantic() {
 #[test]
 fn errors_name_pydantic_causes() {
     let err = ChatMessage::from_json(r#"{"role":"user","content":[{"text":"t"}]}"#).unwrap_err();
-    assert_eq!(err.to_string(), "content.0: unable to extract tag using discriminator 'type'");
+    assert_eq!(err.to_string(), "content.0: Unable to extract tag using discriminator 'type'");
     let err = ChatMessage::from_json(r#"{"role":"user","content":[{"type":"video"}]}"#).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "content.0: input tag 'video' found using 'type' does not match any of the expected tags: 'text', 'image_url'"
+        "content.0: Input tag 'video' found using 'type' does not match any of the expected tags: 'text', 'image_url'"
     );
     let err = ChatMessage::from_json(r#"{"role":"user","content":[{"type":"text"}]}"#).unwrap_err();
-    assert_eq!(err.to_string(), "content.0.text.text: field required");
+    assert_eq!(err.to_string(), "content.0.text.text: Field required");
     let err = Job::from_json(r#"{"id":"j","priority":2}"#).unwrap_err();
-    assert_eq!(err.to_string(), "priority: expected 0, 1 or 5, got 2");
+    assert_eq!(err.to_string(), "priority: Input should be 0, 1 or 5");
     let err = StructuredOutputFormat::from_json(r#"{"name":"n","schema_":{}}"#).unwrap_err();
-    assert_eq!(err.to_string(), "schema: field required");
+    assert_eq!(err.to_string(), "schema: Field required");
     let err = AudioFormat::from_json(r#"{"bits":"16"}"#).unwrap_err();
-    assert_eq!(err.to_string(), "bits: expected 16 or 32");
+    assert_eq!(err.to_string(), "bits: Input should be 16 or 32");
     let err = EmbeddingRequest::from_json(r#"{"input":5,"model":"m"}"#).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "input: no member of the union accepts the value: str: expected a string, got a number; \
-         list[str]: expected an array, got a number"
+        "input: no member of the union accepts the value: str: Input should be a valid string; \
+         list[str]: Input should be a valid array"
     );
     assert_eq!(
         err.to_pydantic_errors(),
         serde_json::json!([
-            {"type": "string_type", "loc": ["input", "str"], "msg": "Expected a string, got a number"},
-            {"type": "list_type", "loc": ["input", "list[str]"], "msg": "Expected an array, got a number"},
+            {"type": "string_type", "loc": ["input", "str"], "msg": "Input should be a valid string", "input": 5},
+            {"type": "list_type", "loc": ["input", "list[str]"], "msg": "Input should be a valid array", "input": 5},
         ])
     );
 }

@@ -192,9 +192,9 @@ mod dicts {
         let err = Request::from_value(&value!({"data": {"some_numbers": [1.0], "other_field": "x"}})).unwrap_err();
         assert!(err.to_string().starts_with("data.some_numbers: expected a numpy array"), "{err}");
         let err = Request::from_value(&value!({"data": {"other_field": "x"}})).unwrap_err();
-        assert_eq!(err.to_string(), "data.some_numbers: field required");
+        assert_eq!(err.to_string(), "data.some_numbers: Field required");
         let err = Request::from_value(&value!([1])).unwrap_err();
-        assert_eq!(err.to_string(), "expected a map, got an array");
+        assert_eq!(err.to_string(), "Input should be a valid dictionary or instance of Request");
         // The JSON-mode dump reads back too, as NumpyArrayField's validator reads its dicts.
         let json_dump = Value::from(request.to_json_value().unwrap());
         assert!(json_dump["data"]["some_numbers"]["data_b64"].as_str().is_some());

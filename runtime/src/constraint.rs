@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::bytes::Bytes;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use serde_json::json;
 
 /// A number `ge`, `gt`, `le`, `lt` and `multiple_of` apply to.
 #[diagnostic::on_unimplemented(
@@ -15,6 +16,9 @@ use crate::error::{Error, ErrorKind};
     note = "pydantic's number constraints apply to `int` and `float` fields (and their `Optional`)"
 )]
 pub trait Number {
+    /// Whether this is a float: pydantic writes a float field's bounds as floats in `ctx`.
+    const FLOAT: bool = false;
+
     /// The value as a float, `None` for an absent `Option`.
     fn number(&self) -> Option<f64>;
 }
@@ -29,15 +33,33 @@ macro_rules! number {
         }
     )*};
 }
-number!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+number!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+macro_rules! float {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            const FLOAT: bool = true;
+
+            #[allow(clippy::cast_lossless)]
+            fn number(&self) -> Option<f64> {
+                Some(*self as f64)
+            }
+        }
+    )*};
+}
+float!(f32, f64);
 
 impl<T: Number> Number for Option<T> {
+    const FLOAT: bool = T::FLOAT;
+
     fn number(&self) -> Option<f64> {
         self.as_ref().and_then(Number::number)
     }
 }
 
 impl<T: Number + ?Sized> Number for Box<T> {
+    const FLOAT: bool = T::FLOAT;
+
     fn number(&self) -> Option<f64> {
         (**self).number()
     }
@@ -218,30 +240,50 @@ pub struct NumberBounds {
 #[inline]
 pub fn check_number<T: Number + ?Sized>(value: &T, bounds: &NumberBounds) -> Result<(), Error> {
     let Some(x) = value.number() else { return Ok(()) };
-    if let Some((m, text)) = bounds.multiple_of {
+    // pydantic's bound as it writes it: a float field's as a float in `ctx` (its message
+    // prints it as Rust does, `0`, `2.5`), an integer field's as an integer.
+    let bound_of = |value: f64| -> (String, serde_json::Value) {
+        #[allow(clippy::cast_possible_truncation)]
+        if !T::FLOAT && value.fract() == 0.0 && value.abs() < 9.2e18 {
+            let int = value as i64;
+            (int.to_string(), int.into())
+        } else {
+            (value.to_string(), value.into())
+        }
+    };
+    if let Some((m, _)) = bounds.multiple_of {
         // pydantic-core's float test: a remainder within a billionth of the value counts as none.
         let rem = x % m;
         let threshold = x.abs() / 1e9;
         if rem.abs() > threshold && (rem - m).abs() > threshold {
-            return Err(constraint("multiple_of", format!("Input should be a multiple of {text}")));
+            let (text, ctx) = bound_of(m);
+            return Err(constraint("multiple_of", format!("Input should be a multiple of {text}"), json!({ "multiple_of": ctx })));
         }
     }
     use std::cmp::Ordering::{Equal, Greater, Less};
     // A NaN compares as nothing, so it breaks every bound.
     let breaks = |bound: Bound, holds: &[std::cmp::Ordering]| {
-        bound.filter(|&(b, _)| !x.partial_cmp(&b).is_some_and(|order| holds.contains(&order))).map(|(_, text)| text)
+        bound.map(|(b, _)| b).filter(|&b| !x.partial_cmp(&b).is_some_and(|order| holds.contains(&order))).map(bound_of)
     };
-    if let Some(text) = breaks(bounds.le, &[Less, Equal]) {
-        return Err(constraint("less_than_equal", format!("Input should be less than or equal to {text}")));
+    if let Some((text, ctx)) = breaks(bounds.le, &[Less, Equal]) {
+        return Err(constraint(
+            "less_than_equal",
+            format!("Input should be less than or equal to {text}"),
+            json!({ "le": ctx }),
+        ));
     }
-    if let Some(text) = breaks(bounds.lt, &[Less]) {
-        return Err(constraint("less_than", format!("Input should be less than {text}")));
+    if let Some((text, ctx)) = breaks(bounds.lt, &[Less]) {
+        return Err(constraint("less_than", format!("Input should be less than {text}"), json!({ "lt": ctx })));
     }
-    if let Some(text) = breaks(bounds.ge, &[Greater, Equal]) {
-        return Err(constraint("greater_than_equal", format!("Input should be greater than or equal to {text}")));
+    if let Some((text, ctx)) = breaks(bounds.ge, &[Greater, Equal]) {
+        return Err(constraint(
+            "greater_than_equal",
+            format!("Input should be greater than or equal to {text}"),
+            json!({ "ge": ctx }),
+        ));
     }
-    if let Some(text) = breaks(bounds.gt, &[Greater]) {
-        return Err(constraint("greater_than", format!("Input should be greater than {text}")));
+    if let Some((text, ctx)) = breaks(bounds.gt, &[Greater]) {
+        return Err(constraint("greater_than", format!("Input should be greater than {text}"), json!({ "gt": ctx })));
     }
     Ok(())
 }
@@ -259,9 +301,14 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
             LengthKind::Str => constraint(
                 "string_too_short",
                 format!("String should have at least {}", plural(min, "character", "characters")),
+                json!({ "min_length": min }),
             ),
             LengthKind::Bytes => {
-                constraint("bytes_too_short", format!("Data should have at least {}", plural(min, "byte", "bytes")))
+                constraint(
+                    "bytes_too_short",
+                    format!("Data should have at least {}", plural(min, "byte", "bytes")),
+                    json!({ "min_length": min }),
+                )
             }
             kind => constraint(
                 "too_short",
@@ -270,17 +317,31 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
                     collection(kind),
                     plural(min, "item", "items")
                 ),
+                json!({ "field_type": collection(kind), "min_length": min, "actual_length": len }),
             ),
         });
     }
     if let Some(max) = max.filter(|&max| len > max) {
-        return Err(match T::KIND {
+        return Err(too_long(T::KIND, max, len));
+    }
+    Ok(())
+}
+
+/// pydantic's error for a value of `len` items (characters, bytes) where `max` is allowed.
+#[cold]
+pub(crate) fn too_long(kind: LengthKind, max: usize, len: usize) -> Error {
+    match kind {
             LengthKind::Str => constraint(
                 "string_too_long",
                 format!("String should have at most {}", plural(max, "character", "characters")),
+                json!({ "max_length": max }),
             ),
             LengthKind::Bytes => {
-                constraint("bytes_too_long", format!("Data should have at most {}", plural(max, "byte", "bytes")))
+                constraint(
+                    "bytes_too_long",
+                    format!("Data should have at most {}", plural(max, "byte", "bytes")),
+                    json!({ "max_length": max }),
+                )
             }
             // pydantic stops reading a dict or set at its limit, so it does not say how many items it had.
             kind @ (LengthKind::Dict | LengthKind::Set) => constraint(
@@ -290,6 +351,7 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
                     collection(kind),
                     plural(max, "item", "items")
                 ),
+                json!({ "field_type": collection(kind), "max_length": max, "actual_length": null }),
             ),
             kind => constraint(
                 "too_long",
@@ -298,10 +360,9 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
                     collection(kind),
                     plural(max, "item", "items")
                 ),
+                json!({ "field_type": collection(kind), "max_length": max, "actual_length": len }),
             ),
-        });
-    }
-    Ok(())
+        }
 }
 
 fn collection(kind: LengthKind) -> &'static str {
@@ -318,7 +379,11 @@ fn collection(kind: LengthKind) -> &'static str {
 pub fn check_pattern<T: Text + ?Sized>(value: &T, regex: &regex::Regex) -> Result<(), Error> {
     match value.text() {
         Some(text) if !regex.is_match(text) => {
-            Err(constraint("string_pattern_mismatch", format!("String should match pattern '{}'", regex.as_str())))
+            Err(constraint(
+                "string_pattern_mismatch",
+                format!("String should match pattern '{}'", regex.as_str()),
+                json!({ "pattern": regex.as_str() }),
+            ))
         }
         _ => Ok(()),
     }
@@ -334,6 +399,8 @@ pub fn length_keys<T: Length + ?Sized>() -> (&'static str, &'static str) {
 }
 
 #[cold]
-fn constraint(kind: &'static str, message: String) -> Error {
-    Error::new(ErrorKind::Constraint { kind, message })
+fn constraint(kind: &'static str, message: String, ctx: serde_json::Value) -> Error {
+    Error::validation(kind, message, Some(ctx))
 }
+
+

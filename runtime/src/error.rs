@@ -7,9 +7,11 @@ use crate::dtype::DType;
 
 /// An encoding or decoding error: a [`ErrorKind`] and the location it happened at.
 ///
-/// `Display` names the location the way pydantic does, dotted with list indices, then the
-/// message: `items.1.x: expected an integer, got a string`. An error with no location
-/// prints the message alone.
+/// One decoding reports every error in its input, as pydantic's `ValidationError` does (up to
+/// [`Error::MAX_ERRORS`]), each with pydantic's type and message ([`to_pydantic_errors`]
+/// (Self::to_pydantic_errors)). `Display` names the location the way pydantic does, dotted with
+/// list indices, then the message: `items.1.x: Input should be a valid integer`. An error
+/// with no location prints the message alone; several print one per line.
 ///
 /// ```
 /// use chainmodel::{DType, Error};
@@ -29,6 +31,14 @@ struct Inner {
     // Stored innermost first: errors are located while the stack unwinds, and pushing
     // to the end is cheaper than inserting at the front.
     location_rev: Vec<PathSegment>,
+    // The input the error is about, as pydantic's `input` (kept for small values only, as
+    // they were in the message: read only when asked for).
+    input: Option<Input>,
+    // The errors found after this one in the same input, in pydantic's order; each has no
+    // `more` of its own.
+    more: Vec<Error>,
+    // More errors were found than `Error::MAX_ERRORS`; decoding stopped there.
+    truncated: bool,
 }
 
 /// One step of an error's location: a field name or a list index.
@@ -84,38 +94,29 @@ pub enum ErrorKind {
         /// The dtype of the data, as received.
         actual: DType,
     },
-    /// The input is not well-formed JSON (or msgpack) at byte `offset`.
-    #[error("invalid {format} at byte {offset}: {message}")]
+    /// The input is not well-formed JSON (or msgpack) at byte `offset`. JSON's is pydantic's
+    /// `json_invalid`, worded as pydantic's parser (jiter) words it: `Invalid JSON: EOF while
+    /// parsing an object at line 1 column 7`.
+    #[error("{}", SyntaxText { format, offset: *offset, line: *line, column: *column, message })]
     Syntax {
         /// `JSON` or `msgpack`.
         format: &'static str,
         /// Byte offset of the problem in the input.
         offset: usize,
+        /// Line of the problem (from 1; JSON only, 0 for msgpack).
+        line: usize,
+        /// Column of the problem as jiter counts it (JSON only, 0 for msgpack).
+        column: usize,
         /// What was expected there.
         message: &'static str,
     },
-    /// A value of another type than the field's, such as a string for an integer.
-    #[error("expected {expected}, got {found}")]
-    UnexpectedType {
-        /// What the field accepts, with its article: `an integer`.
-        expected: &'static str,
-        /// What the input held: `a string`.
-        found: &'static str,
-    },
-    /// A required field is missing.
-    #[error("field required")]
+    /// A required field is missing (pydantic's `missing`).
+    #[error("Field required")]
     MissingField,
-    /// A key the model does not know, with `#[chain(deny_unknown_fields)]`.
-    #[error("extra inputs are not permitted")]
+    /// A key the model does not know, with `#[chain(deny_unknown_fields)]` (pydantic's
+    /// `extra_forbidden`).
+    #[error("Extra inputs are not permitted")]
     UnknownField,
-    /// A number outside the range of the field's type.
-    #[error("{value} is out of range for {ty}")]
-    OutOfRange {
-        /// The number as written in the input.
-        value: String,
-        /// The field's Rust type.
-        ty: &'static str,
-    },
     /// A value of the right type that is still not acceptable, such as an unknown enum member.
     #[error("{0}")]
     InvalidValue(String),
@@ -157,14 +158,18 @@ pub enum ErrorKind {
     /// member's name (outermost first), as pydantic lists one error per member.
     #[error("no member of the union accepts the value: {}", UnionErrors(.0))]
     NoUnionMember(Vec<(Vec<PathSegment>, ErrorKind)>),
-    /// A value that breaks a field's constraint (`ge`, `min_length`, `pattern`, ...), with
-    /// pydantic's error type and message.
+    /// A value pydantic refuses too, with pydantic's error type, message and context: a
+    /// wrong type (`int_type`, `list_type`), a lax conversion that fails (`int_parsing`,
+    /// `bool_parsing`), a broken constraint (`greater_than_equal`, `string_too_short`), an
+    /// unknown enum value (`enum`, `literal_error`), a validator's refusal (`value_error`), ...
     #[error("{message}")]
-    Constraint {
-        /// pydantic's error type: `greater_than_equal`, `string_too_short`, `too_long`, ...
+    Validation {
+        /// pydantic's error type: `int_parsing`, `greater_than_equal`, `too_long`, ...
         kind: &'static str,
         /// pydantic's message, word for word.
         message: String,
+        /// pydantic's `ctx`, when its error has one: `{"ge": 1}`, `{"expected": "'a' or 'b'"}`.
+        ctx: Option<serde_json::Value>,
     },
 }
 
@@ -185,46 +190,101 @@ impl fmt::Display for UnionErrors<'_> {
 }
 
 impl Error {
+    /// The most errors one decoding reports (pydantic reports every error, with no bound):
+    /// past it, decoding stops, and the error says that it was cut short
+    /// ([`is_truncated`](Self::is_truncated), a last line in `Display` and in
+    /// [`to_truss_text`](Self::to_truss_text)). A message with a million bad items costs a
+    /// thousand errors, not a million.
+    pub const MAX_ERRORS: usize = 1000;
+
     /// An error of this kind, with no location yet.
     pub fn new(kind: ErrorKind) -> Self {
-        Error { inner: Box::new(Inner { kind, location_rev: Vec::new() }) }
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                location_rev: Vec::new(),
+                input: None,
+                more: Vec::new(),
+                truncated: false,
+            }),
+        }
     }
 
-    /// What went wrong.
+    /// What went wrong (the first error, when there are several).
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
     }
 
-    /// Where it went wrong, outermost first: `[Field("items"), Index(1), Field("x")]`.
+    /// Where it went wrong, outermost first: `[Field("items"), Index(1), Field("x")]` (the
+    /// first error's location, when there are several).
     pub fn location(&self) -> Vec<PathSegment> {
         self.inner.location_rev.iter().rev().cloned().collect()
     }
 
-    /// The error as pydantic lists validation errors, for a server that answers 422:
-    /// `[{"type": "int_type", "loc": ["items", 1, "x"], "msg": "Expected an integer, got a string"}]`.
+    /// How many errors this is: decoding reports every error in the input, as pydantic's
+    /// `ValidationError.errors()` does (up to [`MAX_ERRORS`](Self::MAX_ERRORS)).
+    pub fn count(&self) -> usize {
+        1 + self.inner.more.len()
+    }
+
+    /// Every error, in pydantic's order: its kind and its location, outermost first.
+    pub fn iter(&self) -> impl Iterator<Item = (&ErrorKind, Vec<PathSegment>)> {
+        std::iter::once(self).chain(&self.inner.more).map(|error| (&error.inner.kind, error.location()))
+    }
+
+    /// Whether decoding stopped at [`MAX_ERRORS`](Self::MAX_ERRORS) errors, with more to come.
+    pub fn is_truncated(&self) -> bool {
+        self.inner.truncated
+    }
+
+    /// The input value the (first) error is about, as pydantic's `input` shows it, when it
+    /// was kept: the wrong value, or the model's whole object for a missing field. Values
+    /// longer than [`Error::MAX_INPUT`] bytes in the message are not kept (nor any in a
+    /// [`Value`](crate::Value) being read).
+    pub fn input(&self) -> Option<serde_json::Value> {
+        self.inner.input.as_ref().and_then(Input::to_json)
+    }
+
+    /// The longest input value an error keeps, in bytes of the message: with
+    /// [`MAX_ERRORS`](Self::MAX_ERRORS), what a message's errors cost is bounded (about a
+    /// megabyte at most) whatever the message holds.
+    pub const MAX_INPUT: usize = 512;
+
+    /// The errors as pydantic's `ValidationError.errors(include_url=False)` lists them (as
+    /// `.json()` writes them), every error in pydantic's order, each with `type`, `loc`, `msg`,
+    /// `input` (when it was kept) and `ctx` (when pydantic's error has one):
+    /// `[{"type": "missing", "loc": ["items", 1, "x"], "msg": "Field required", "input": {}}]`.
     ///
     /// ```
     /// use chainmodel::prelude::*;
     ///
     /// #[derive(ChainModel, Debug)]
-    /// struct Point { x: i64 }
+    /// struct Point { x: i64, y: i64 }
     ///
-    /// let err = Point::from_json("{}").unwrap_err();
+    /// let err = Point::from_json(r#"{"y": "two"}"#).unwrap_err();
     /// assert_eq!(
     ///     err.to_pydantic_errors(),
-    ///     serde_json::json!([{"type": "missing", "loc": ["x"], "msg": "Field required"}])
+    ///     serde_json::json!([
+    ///         {"type": "missing", "loc": ["x"], "msg": "Field required", "input": {"y": "two"}},
+    ///         {"type": "int_parsing", "loc": ["y"], "input": "two",
+    ///          "msg": "Input should be a valid integer, unable to parse string as an integer"},
+    ///     ])
     /// );
     /// ```
     pub fn to_pydantic_errors(&self) -> serde_json::Value {
         let mut errors = Vec::new();
-        pydantic_errors(&self.location(), &self.inner.kind, &mut errors);
+        for error in std::iter::once(self).chain(&self.inner.more) {
+            let input = error.inner.input.as_ref().and_then(Input::to_json);
+            pydantic_errors(&error.location(), &error.inner.kind, input.as_ref(), &mut errors);
+        }
         errors.into()
     }
 
     /// The text truss's server answers bad input with (its `format_pydantic_validation_error`,
     /// the `error` of a `400`): `Input Parsing Error:` (or `Errors:` when there are several),
     /// then one indented line per error, `` `loc`: msg. ``, the location written as
-    /// `items[1].value`.
+    /// `items[1].value`. An error cut short at [`MAX_ERRORS`](Self::MAX_ERRORS) says so in a
+    /// last line.
     ///
     /// ```
     /// use chainmodel::prelude::*;
@@ -250,6 +310,10 @@ impl Error {
             text.push_str(msg);
             text.push('.');
         }
+        if self.inner.truncated {
+            text.push_str("\n  ");
+            text.push_str(TRUNCATED);
+        }
         text
     }
 
@@ -257,30 +321,206 @@ impl Error {
     /// inside its member's name.
     #[cold]
     pub(crate) fn no_union_member(errors: Vec<Error>) -> Self {
-        let members = errors.into_iter().map(|error| (error.location(), error.inner.kind)).collect();
+        let mut members = Vec::new();
+        for error in errors {
+            for (kind, location) in error.iter() {
+                members.push((location, kind.clone()));
+            }
+        }
         ErrorKind::NoUnionMember(members).into()
     }
 
     /// Locates the error inside the field or map key `name` (call it from the inside out).
     #[must_use]
     pub fn at_field(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.inner.location_rev.push(PathSegment::Field(name.into()));
+        let segment = PathSegment::Field(name.into());
+        for error in &mut self.inner.more {
+            error.inner.location_rev.push(segment.clone());
+        }
+        self.inner.location_rev.push(segment);
         self
     }
 
     /// Locates the error inside list element `index` (call it from the inside out).
     #[must_use]
     pub fn at_index(mut self, index: usize) -> Self {
+        for error in &mut self.inner.more {
+            error.inner.location_rev.push(PathSegment::Index(index));
+        }
         self.inner.location_rev.push(PathSegment::Index(index));
+        self
+    }
+
+    /// Whether decoding cannot go on past this error: the input is not well-formed (or too
+    /// deep, or too large), or the errors reached [`MAX_ERRORS`](Self::MAX_ERRORS).
+    pub(crate) fn is_fatal(&self) -> bool {
+        self.inner.truncated
+            || matches!(
+                self.inner.kind,
+                ErrorKind::Syntax { .. }
+                    | ErrorKind::TooDeep(_)
+                    | ErrorKind::MessageTooLarge { .. }
+                    | ErrorKind::TooLongForMsgpack { .. }
+                    | ErrorKind::Io(_)
+            )
+    }
+
+    /// Sets `input` on the errors about the value itself (no location yet) that have none.
+    pub(crate) fn set_input(&mut self, input: &Input) {
+        self.each_mut(|error| {
+            if error.location_rev.is_empty() && error.input.is_none() {
+                error.input = Some(input.clone());
+            }
+        });
+    }
+
+    /// Calls `f` on each error's own part.
+    fn each_mut(&mut self, mut f: impl FnMut(&mut Inner)) {
+        let mut more = std::mem::take(&mut self.inner.more);
+        f(&mut self.inner);
+        for error in &mut more {
+            f(&mut error.inner);
+        }
+        self.inner.more = more;
+    }
+
+    /// Whether some error is about the value itself (no location yet) and has no input.
+    pub(crate) fn wants_input(&self) -> bool {
+        std::iter::once(self)
+            .chain(&self.inner.more)
+            .any(|error| error.inner.location_rev.is_empty() && error.inner.input.is_none())
+    }
+
+    /// Sets `input` on the `missing` errors directly inside the model whose input it is.
+    pub(crate) fn set_missing_input(&mut self, input: &Input) {
+        self.each_mut(|error| {
+            if error.location_rev.len() == 1 && error.input.is_none() && matches!(error.kind, ErrorKind::MissingField) {
+                error.input = Some(input.clone());
+            }
+        });
+    }
+
+    /// Whether some error directly inside the model is a `missing` without its input.
+    pub(crate) fn wants_missing_input(&self) -> bool {
+        std::iter::once(self).chain(&self.inner.more).any(|error| {
+            error.inner.location_rev.len() == 1
+                && error.inner.input.is_none()
+                && matches!(error.inner.kind, ErrorKind::MissingField)
+        })
+    }
+
+    /// Maps the kind of the error about the value itself (a single error with no location).
+    pub(crate) fn map_own_kind(mut self, map: impl FnOnce(&ErrorKind) -> Option<ErrorKind>) -> Self {
+        if self.inner.more.is_empty()
+            && self.inner.location_rev.is_empty()
+            && let Some(kind) = map(&self.inner.kind)
+        {
+            self.inner.kind = kind;
+        }
         self
     }
 }
 
+/// An error's input as the message holds it, read when asked for.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A JSON value's text.
+    Json(std::sync::Arc<[u8]>),
+    /// A msgpack value's bytes.
+    Msgpack(std::sync::Arc<[u8]>),
+    /// A string (malformed JSON's whole text).
+    Text(std::sync::Arc<str>),
+}
+
+impl Input {
+    /// The input as pydantic's `errors()` shows it.
+    fn to_json(&self) -> Option<serde_json::Value> {
+        match self {
+            Input::Json(bytes) => crate::json::from_slice::<crate::Value>(bytes).ok(),
+            Input::Msgpack(bytes) => crate::msgpack::from_slice::<crate::Value>(bytes).ok(),
+            Input::Text(text) => return Some(serde_json::Value::from(&**text)),
+        }
+        .and_then(|value| crate::value::to_json_value(&value).ok())
+    }
+}
+
+/// The errors found so far in one value (a model's fields, a list's items), each with its
+/// place in pydantic's order (a field's rank in the model, an item's index): decoding goes on
+/// past an error until the value ends, the input turns out malformed, or the errors reach
+/// [`Error::MAX_ERRORS`].
+#[doc(hidden)]
+#[derive(Default)]
+pub struct Errors {
+    found: Vec<(usize, Error)>,
+    count: usize,
+}
+
+impl Errors {
+    /// An empty list.
+    #[inline]
+    pub fn new() -> Self {
+        Errors { found: Vec::new(), count: 0 }
+    }
+
+    /// Whether an error was found at place `rank`.
+    #[inline]
+    pub fn has(&self, rank: usize) -> bool {
+        self.found.iter().any(|(found, _)| *found == rank)
+    }
+
+    /// Adds `error`, found at place `rank`; a fatal error, or one that brings the count to
+    /// [`Error::MAX_ERRORS`], ends decoding: it comes back as `Err` (with the errors found so
+    /// far, cut at the limit, in the second case).
+    #[cold]
+    pub fn push(&mut self, rank: usize, error: Error) -> Result<(), Error> {
+        if error.is_fatal() && !error.inner.truncated {
+            return Err(error);
+        }
+        let truncated = error.inner.truncated;
+        self.count += error.count();
+        self.found.push((rank, error));
+        if truncated || self.count >= Error::MAX_ERRORS {
+            let mut all = std::mem::take(self).finish().expect_err("errors were found");
+            all.inner.more.truncate(Error::MAX_ERRORS - 1);
+            all.inner.truncated = true;
+            return Err(all);
+        }
+        Ok(())
+    }
+
+    /// `Ok` if no error was found, else every error in pydantic's order as one.
+    #[inline]
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.found.is_empty() {
+            return Ok(());
+        }
+        self.found.sort_by_key(|(rank, _)| *rank);
+        let mut found = self.found.into_iter().map(|(_, error)| error);
+        let mut first = found.next().expect("not empty");
+        for mut error in found {
+            let more = std::mem::take(&mut error.inner.more);
+            first.inner.truncated |= error.inner.truncated;
+            first.inner.more.push(error);
+            first.inner.more.extend(more);
+        }
+        Err(first)
+    }
+}
+
+/// The last line of an error cut short.
+const TRUNCATED: &str = "(decoding stopped after 1000 errors: more may follow)";
+
 /// Appends the pydantic errors of `kind` at `location`: one, or one per union member.
-fn pydantic_errors(location: &[PathSegment], kind: &ErrorKind, out: &mut Vec<serde_json::Value>) {
+fn pydantic_errors(
+    location: &[PathSegment],
+    kind: &ErrorKind,
+    input: Option<&serde_json::Value>,
+    out: &mut Vec<serde_json::Value>,
+) {
     if let ErrorKind::NoUnionMember(members) = kind {
+        // A member's own error is about the union's input; deeper ones keep none.
         for (inner, kind) in members {
-            pydantic_errors(&[location, inner].concat(), kind, out);
+            pydantic_errors(&[location, inner].concat(), kind, input.filter(|_| inner.len() == 1), out);
         }
         return;
     }
@@ -291,10 +531,21 @@ fn pydantic_errors(location: &[PathSegment], kind: &ErrorKind, out: &mut Vec<ser
             PathSegment::Index(index) => serde_json::Value::from(*index),
         })
         .collect();
+    let mut error = serde_json::Map::new();
+    error.insert("type".into(), kind.pydantic_type().into());
+    error.insert("loc".into(), loc.into());
+    // pydantic's messages are capitalized; chainmodel's own (array faults) are too, here.
     let message = kind.to_string();
     let mut chars = message.chars();
     let msg: String = chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
-    out.push(serde_json::json!({"type": kind.pydantic_type(), "loc": loc, "msg": msg}));
+    error.insert("msg".into(), msg.into());
+    if let Some(input) = input {
+        error.insert("input".into(), input.clone());
+    }
+    if let Some(ctx) = kind.pydantic_ctx() {
+        error.insert("ctx".into(), ctx);
+    }
+    out.push(error.into());
 }
 
 /// Every error is built here, one constructor per kind (and per recurring message), so that
@@ -326,15 +577,50 @@ impl Error {
         ErrorKind::DTypeMismatch { expected, actual }.into()
     }
 
+    /// Malformed msgpack at byte `offset`.
     #[cold]
     pub(crate) fn syntax(format: &'static str, offset: usize, message: &'static str) -> Self {
-        ErrorKind::Syntax { format, offset, message }.into()
+        ErrorKind::Syntax { format, offset, line: 0, column: 0, message }.into()
     }
 
-    /// `expected` and `found` with their articles: `an integer`, `a string`.
+    /// Malformed JSON at byte `offset` of `input`, located by line and column as jiter does
+    /// (the column of the offending byte from 1, or of the last byte at the end of the input).
+    #[cold]
+    pub(crate) fn json_syntax(input: &[u8], offset: usize, message: &'static str) -> Self {
+        let offset = offset.min(input.len());
+        let before = &input[..offset];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = if offset < input.len() { offset - line_start + 1 } else { offset - line_start };
+        ErrorKind::Syntax { format: "JSON", offset, line, column, message }.into()
+    }
+
+    /// A value of another type than the field's: `expected` names what the field accepts
+    /// (`an integer`, `a list`), `found` what the input held (kept for the odd message that
+    /// names it). The message is pydantic's for the mode (`an array`/`an object` are JSON's
+    /// words, `a list`/`a map` binary mode's).
     #[cold]
     pub(crate) fn unexpected_type(expected: &'static str, found: &'static str) -> Self {
-        ErrorKind::UnexpectedType { expected, found }.into()
+        let (kind, message) = match expected {
+            "an integer" => ("int_type", "Input should be a valid integer"),
+            "a number" | "a float" => ("float_type", "Input should be a valid number"),
+            "a string" | "a string key" => ("string_type", "Input should be a valid string"),
+            "a boolean" => ("bool_type", "Input should be a valid boolean"),
+            "an array" => ("list_type", "Input should be a valid array"),
+            "a list" => ("list_type", "Input should be a valid list"),
+            "an object" => ("dict_type", "Input should be an object"),
+            "a map" => ("dict_type", "Input should be a valid dictionary"),
+            "bytes" => ("bytes_type", "Input should be a valid bytes"),
+            // No pydantic counterpart (a numpy array, truss's extension map): chainmodel's words.
+            _ => return Error::invalid_value(format!("expected {expected}, got {found}")),
+        };
+        Error::validation(kind, message, None)
+    }
+
+    /// A value pydantic refuses with error type `kind`, message `message` and context `ctx`.
+    #[cold]
+    pub(crate) fn validation(kind: &'static str, message: impl Into<String>, ctx: Option<serde_json::Value>) -> Self {
+        ErrorKind::Validation { kind, message: message.into(), ctx }.into()
     }
 
     #[cold]
@@ -348,10 +634,30 @@ impl Error {
         Error::from(ErrorKind::UnknownField).at_field(String::from_utf8_lossy(key).into_owned())
     }
 
-    /// `value` as written in the input (or as read, where the input has no text).
+    /// An integer outside the range of the field's Rust type `ty` (`u8`; `an integer` past
+    /// 128 bits): pydantic's error for the bound it breaks, as if the field were
+    /// `Field(ge=MIN, le=MAX)` (a Python `int` has no range of its own). `value` as written.
     #[cold]
     pub(crate) fn out_of_range(value: impl fmt::Display, ty: &'static str) -> Self {
-        ErrorKind::OutOfRange { value: value.to_string(), ty }.into()
+        let negative = value.to_string().trim_start().starts_with('-');
+        let (min, max): (i128, u128) = match ty {
+            "u8" => (0, u8::MAX.into()),
+            "u16" => (0, u16::MAX.into()),
+            "u32" => (0, u32::MAX.into()),
+            "u64" | "usize" => (0, u64::MAX.into()),
+            "i8" => (i8::MIN.into(), i8::MAX as u128),
+            "i16" => (i16::MIN.into(), i16::MAX as u128),
+            "i32" => (i32::MIN.into(), i32::MAX as u128),
+            "i64" | "isize" => (i64::MIN.into(), i64::MAX as u128),
+            _ => (i128::MIN, i128::MAX as u128),
+        };
+        if negative {
+            let ctx = serde_json::Number::from_i128(min).map(|n| serde_json::json!({ "ge": n }));
+            Error::validation("greater_than_equal", format!("Input should be greater than or equal to {min}"), ctx)
+        } else {
+            let ctx = serde_json::Number::from_u128(max).map(|n| serde_json::json!({ "le": n }));
+            Error::validation("less_than_equal", format!("Input should be less than or equal to {max}"), ctx)
+        }
     }
 
     #[cold]
@@ -391,10 +697,20 @@ impl Error {
 
     // Recurring messages of `InvalidValue`.
 
-    /// A string that is none of an enum's values (`expected` in pydantic's words: `'a' or 'b'`).
+    /// A value that is none of an enum's values (`expected` in pydantic's words: `'a' or 'b'`).
     #[cold]
-    pub(crate) fn unknown_variant(value: &str, expected: &str) -> Self {
-        Error::invalid_value(format!("expected {expected}, got {value:?}"))
+    pub(crate) fn unknown_variant(expected: &str) -> Self {
+        Error::validation("enum", format!("Input should be {expected}"), Some(serde_json::json!({ "expected": expected })))
+    }
+
+    /// A value that is none of a `Literal`'s values (`expected` in pydantic's words: `1 or 2`).
+    #[cold]
+    pub(crate) fn literal_error(expected: &str) -> Self {
+        Error::validation(
+            "literal_error",
+            format!("Input should be {expected}"),
+            Some(serde_json::json!({ "expected": expected })),
+        )
     }
 
     /// A borrowed field (`&str`, `&[u8]`) given text with escapes, which only an owned copy holds.
@@ -406,10 +722,15 @@ impl Error {
         })
     }
 
-    /// A tuple given a list of another length.
+    /// A tuple of `max` items given `len`.
     #[cold]
-    pub(crate) fn wrong_tuple_length(len: usize) -> Self {
-        Error::invalid_value(format!("expected an array of {len} elements"))
+    pub(crate) fn tuple_too_long(max: usize, len: usize) -> Self {
+        let items = if max == 1 { "item" } else { "items" };
+        Error::validation(
+            "too_long",
+            format!("Tuple should have at most {max} {items} after validation, not {len}"),
+            Some(serde_json::json!({ "field_type": "Tuple", "max_length": max, "actual_length": len })),
+        )
     }
 
     /// numpy's object arrays carry a pickle, which is never interpreted.
@@ -427,24 +748,62 @@ impl Error {
 }
 
 impl ErrorKind {
-    /// The pydantic error type closest to this kind (`missing`, `int_type`, `json_invalid`, …).
+    /// pydantic's error type for this kind (`missing`, `int_type`, `json_invalid`, …), or, for
+    /// the faults pydantic has no counterpart for (truss reports them as raw `TypeError`s),
+    /// chainmodel's own: `array_dtype` (an unsupported dtype, or another than the field's),
+    /// `array_shape` (a shape too large or too deep, data of another length than the shape
+    /// needs), `array_bool` (a bool array byte other than 0 and 1), `array_unsupported` (object
+    /// and structured arrays), `msgpack_invalid` (malformed msgpack), `too_deep`,
+    /// `message_too_large`, `too_long_for_msgpack`, `io`; and `value_error` for the rest.
     pub fn pydantic_type(&self) -> &'static str {
         match self {
             ErrorKind::MissingField => "missing",
-            ErrorKind::Constraint { kind, .. } => kind,
+            ErrorKind::Validation { kind, .. } => kind,
             ErrorKind::UnknownField => "extra_forbidden",
             ErrorKind::Syntax { format: "JSON", .. } => "json_invalid",
-            ErrorKind::UnexpectedType { expected, .. } => match *expected {
-                "an integer" => "int_type",
-                "a number" | "a float" => "float_type",
-                "a string" => "string_type",
-                "a boolean" => "bool_type",
-                "an array" => "list_type",
-                "an object" | "a map" => "dict_type",
-                "bytes" => "bytes_type",
-                _ => "value_error",
-            },
+            ErrorKind::Syntax { .. } => "msgpack_invalid",
+            ErrorKind::UnsupportedDType(_) | ErrorKind::DTypeMismatch { .. } => "array_dtype",
+            ErrorKind::ShapeOverflow(_) | ErrorKind::TooManyDimensions(_) | ErrorKind::LengthMismatch { .. } => {
+                "array_shape"
+            }
+            ErrorKind::InvalidBool { .. } => "array_bool",
+            ErrorKind::UnsupportedArray(_) => "array_unsupported",
+            ErrorKind::TooDeep(_) => "too_deep",
+            ErrorKind::MessageTooLarge { .. } => "message_too_large",
+            ErrorKind::TooLongForMsgpack { .. } => "too_long_for_msgpack",
+            ErrorKind::Io(_) => "io",
             _ => "value_error",
+        }
+    }
+
+    /// pydantic's `ctx` of this kind's error, when it has one.
+    pub fn pydantic_ctx(&self) -> Option<serde_json::Value> {
+        match self {
+            ErrorKind::Validation { ctx, .. } => ctx.clone(),
+            ErrorKind::Syntax { format: "JSON", .. } => {
+                let text = self.to_string();
+                Some(serde_json::json!({ "error": text.strip_prefix("Invalid JSON: ").unwrap_or(&text) }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A syntax error's text: JSON's as pydantic words it, msgpack's with its byte offset.
+struct SyntaxText<'a> {
+    format: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+impl fmt::Display for SyntaxText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.format == "JSON" {
+            write!(f, "Invalid JSON: {} at line {} column {}", self.message, self.line, self.column)
+        } else {
+            write!(f, "invalid {} at byte {}: {}", self.format, self.offset, self.message)
         }
     }
 }
@@ -455,23 +814,45 @@ impl From<ErrorKind> for Error {
     }
 }
 
+/// One error: `items.1.x: Input should be a valid integer` (the location dotted, as pydantic
+/// prints it, then the message). Several: `3 validation errors:`, then one such line each,
+/// indented; an error cut short at [`Error::MAX_ERRORS`] says so in a last line.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut segments = self.inner.location_rev.iter().rev();
-        if let Some(first) = segments.next() {
-            write!(f, "{first}")?;
-            for segment in segments {
-                write!(f, ".{segment}")?;
+        fn one(error: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut segments = error.inner.location_rev.iter().rev();
+            if let Some(first) = segments.next() {
+                write!(f, "{first}")?;
+                for segment in segments {
+                    write!(f, ".{segment}")?;
+                }
+                f.write_str(": ")?;
             }
-            f.write_str(": ")?;
+            write!(f, "{}", error.inner.kind)
         }
-        write!(f, "{}", self.inner.kind)
+        if self.inner.more.is_empty() && !self.inner.truncated {
+            return one(self, f);
+        }
+        write!(f, "{} validation errors:", self.count())?;
+        for error in std::iter::once(self).chain(&self.inner.more) {
+            f.write_str("\n  ")?;
+            one(error, f)?;
+        }
+        if self.inner.truncated {
+            write!(f, "\n  {TRUNCATED}")?;
+        }
+        Ok(())
     }
 }
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error").field("kind", &self.inner.kind).field("location", &self.location()).finish()
+        let mut debug = f.debug_struct("Error");
+        debug.field("kind", &self.inner.kind).field("location", &self.location());
+        if !self.inner.more.is_empty() {
+            debug.field("more", &self.inner.more);
+        }
+        debug.finish()
     }
 }
 
@@ -479,7 +860,9 @@ impl std::error::Error for Error {}
 
 impl PartialEq for Error {
     fn eq(&self, other: &Self) -> bool {
-        self.inner.kind == other.inner.kind && self.inner.location_rev == other.inner.location_rev
+        self.inner.kind == other.inner.kind
+            && self.inner.location_rev == other.inner.location_rev
+            && self.inner.more == other.inner.more
     }
 }
 

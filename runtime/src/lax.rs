@@ -5,8 +5,18 @@
 
 use crate::error::Error;
 
-fn invalid(message: String) -> Error {
-    Error::invalid_value(message)
+fn invalid(kind: &'static str, message: &'static str) -> Error {
+    Error::validation(kind, message, None)
+}
+
+#[cold]
+fn int_parsing() -> Error {
+    invalid("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
+}
+
+#[cold]
+fn bool_parsing() -> Error {
+    invalid("bool_parsing", "Input should be a valid boolean, unable to interpret input")
 }
 
 /// An integer from a string: digits with spaces around, or a float's text with no fractional
@@ -15,22 +25,24 @@ pub(crate) fn int_from_str(text: &str) -> Result<i128, Error> {
     let trimmed = text.trim();
     let numeric = trimmed.bytes().all(|b| b.is_ascii_digit() || b"+-.".contains(&b));
     if !numeric || trimmed.parse::<f64>().is_err() {
-        return Err(invalid(format!("expected an integer, got the string {text:?}")));
+        return Err(int_parsing());
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return trimmed.parse::<i128>().map_err(|_| Error::out_of_range(trimmed, "an integer"));
     }
-    int_from_float(trimmed.parse().unwrap_or(f64::NAN), trimmed)
+    // pydantic parses a string with a fraction (`"1.0"`) as a float, but names any failure a
+    // parsing one.
+    int_from_float(trimmed.parse().unwrap_or(f64::NAN), trimmed).map_err(|_| int_parsing())
 }
 
 /// An integer from a float with no fractional part; `text` names it in a range error (written
 /// only then).
 pub(crate) fn int_from_float(value: f64, text: impl std::fmt::Display) -> Result<i128, Error> {
     if !value.is_finite() {
-        return Err(invalid("expected a finite number".into()));
+        return Err(invalid("finite_number", "Input should be a finite number"));
     }
     if value.fract() != 0.0 {
-        return Err(invalid("expected an integer, got a number with a fractional part".into()));
+        return Err(invalid("int_from_float", "Input should be a valid integer, got a number with a fractional part"));
     }
     // Past ±1.7e38 a float is outside i128, and so outside every supported integer type.
     if value.abs() >= 1.7e38 {
@@ -42,15 +54,19 @@ pub(crate) fn int_from_float(value: f64, text: impl std::fmt::Display) -> Result
 /// A float from a string Python's `float()` reads (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`).
 pub(crate) fn float_from_str(text: &str) -> Result<f64, Error> {
     // Rust's parser reads `inf`, `infinity` and `nan` in any case, as Python's does.
-    text.trim().parse::<f64>().map_err(|_| invalid(format!("expected a number, got the string {text:?}")))
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| invalid("float_parsing", "Input should be a valid number, unable to parse string as a number"))
 }
 
-/// A boolean from a number: 0 or 1 only.
+/// A boolean from a number: 0 or 1 only (another integer is `bool_parsing`, a fraction
+/// `bool_type`, as pydantic says).
 pub(crate) fn bool_from_number(value: f64) -> Result<bool, Error> {
     match value {
         0.0 => Ok(false),
         1.0 => Ok(true),
-        _ => Err(invalid("expected a boolean, got a number other than 0 and 1".into())),
+        _ if value.fract() != 0.0 || !value.is_finite() => Err(invalid("bool_type", "Input should be a valid boolean")),
+        _ => Err(bool_parsing()),
     }
 }
 
@@ -59,6 +75,6 @@ pub(crate) fn bool_from_str(text: &str) -> Result<bool, Error> {
     match text.to_ascii_lowercase().as_str() {
         "0" | "off" | "f" | "false" | "n" | "no" => Ok(false),
         "1" | "on" | "t" | "true" | "y" | "yes" => Ok(true),
-        _ => Err(invalid(format!("expected a boolean, got the string {text:?}"))),
+        _ => Err(bool_parsing()),
     }
 }

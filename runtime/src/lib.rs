@@ -52,11 +52,15 @@ pub use value::Value;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::{
-        Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_literal_str, read_tag,
+        Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_enum_str, read_literal_str, read_tag,
         union_tag_invalid, unknown_int_value, unknown_str_value,
+        Bounded, Checked, Collection, ItemCheck, key_text, model_errors, model_type_error, refuse_extra, run_validator,
     };
-    pub use crate::constraint::{NumberBounds, check_length, check_number, check_pattern, length_keys};
-    pub use crate::error::Error;
+    pub use crate::constraint::{
+        Length as ConstrainedLength, Number as ConstrainedNumber, NumberBounds, Text as ConstrainedText, check_length,
+        check_number, check_pattern, length_keys,
+    };
+    pub use crate::error::{Error, Errors};
     pub use regex::Regex;
     pub use crate::json::{JsonForm, S, Z};
     pub use crate::model::ChainModel;
@@ -102,8 +106,8 @@ pub mod __private {
 
     /// The error for a string that is none of an enum's values.
     #[cold]
-    pub fn unknown_variant(value: &str, expected: &str) -> Error {
-        Error::unknown_variant(value, expected)
+    pub fn unknown_variant(_value: &str, expected: &str) -> Error {
+        Error::unknown_variant(expected)
     }
 
     /// The error for a missing `#[chain(required)]` field.

@@ -192,6 +192,9 @@ pub struct FieldInfo<'a> {
     pub default: Option<Value>,
     /// The field's constraints as schema keywords (`minimum`, `maxLength`, `pattern`, ...).
     pub constraints: Vec<(&'static str, Value)>,
+    /// The constraints of the field's items (`items(..)`: a list's or set's `items`, a dict's
+    /// `additionalProperties`).
+    pub items: Vec<(&'static str, Value)>,
     /// `required` on an `Option`: in `required`, with no `default`.
     pub required: bool,
     /// The default comes from `default_factory`: no `default`, and not required.
@@ -206,7 +209,10 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
     let default = if info.required || info.default_factory { None } else { info.default.or_else(T::implicit_default) };
     let required = info.required || (default.is_none() && !info.default_factory);
     if !info.constraints.is_empty() {
-        constrain(&mut schema, info.constraints);
+        constrain(&mut schema, info.constraints, None);
+    }
+    if !info.items.is_empty() {
+        constrain(&mut schema, info.items, Some(["items", "additionalProperties"]));
     }
     if let Value::Object(map) = &mut schema {
         if !T::is_reference() {
@@ -223,8 +229,9 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
 }
 
 /// Writes `constraints` where pydantic does: in the value's own schema, which for an
-/// `Optional[X]` is the non-null member of its `anyOf`.
-fn constrain(schema: &mut Value, constraints: Vec<(&'static str, Value)>) {
+/// `Optional[X]` is the non-null member of its `anyOf` (or in its items' schema, the first of
+/// `inner` it has).
+fn constrain(schema: &mut Value, constraints: Vec<(&'static str, Value)>, inner: Option<[&str; 2]>) {
     let Value::Object(map) = schema else { return };
     let null = Value::from("null");
     let member = match map.get("anyOf") {
@@ -235,7 +242,12 @@ fn constrain(schema: &mut Value, constraints: Vec<(&'static str, Value)>) {
         Some(i) => map.get_mut("anyOf").and_then(|members| members.get_mut(i)).and_then(Value::as_object_mut),
         None => Some(map),
     };
-    let Some(target) = target else { return };
+    let Some(mut target) = target else { return };
+    if let Some(keys) = inner {
+        let Some(key) = keys.into_iter().find(|key| target.get(*key).is_some_and(Value::is_object)) else { return };
+        let Some(items) = target.get_mut(key).and_then(Value::as_object_mut) else { return };
+        target = items;
+    }
     for (key, value) in constraints {
         target.insert(key.into(), value);
     }

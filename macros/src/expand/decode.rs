@@ -1,8 +1,9 @@
 //! `Decode`: the one decoder of a model, for both modes. A struct fills one slot per wire
 //! field, key by key (aliases included, unknown keys skipped or refused), then builds the model
-//! with each missing field's default, `None` for an `Option`, or a `field required` error; a
-//! string enum matches its value. The reader opens and closes the map and applies its mode's
-//! rules to every value.
+//! with each missing field's default, `None` for an `Option`, or a `missing` error; a string
+//! enum matches its value. The reader opens and closes the map and applies its mode's rules to
+//! every value. A bad value does not stop the model: every field's errors are collected, in the
+//! fields' order (unknown keys last), as pydantic reports them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -73,42 +74,92 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).collect();
     let extra = fields.iter().find(|f| f.attrs.extra.is_some());
     let slots: Vec<_> = (0..wire.len()).map(|i| format_ident!("__field{}", i)).collect();
+    let title = super::title(container);
 
     let declare = wire.iter().zip(&slots).map(|(field, slot)| {
         let ty = field.ty;
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
-    let arms = wire.iter().zip(&slots).map(|(field, slot)| {
+    // The item checks of `items(..)`: a type each, whose check the list's decoder runs on every item.
+    let item_checks = wire.iter().enumerate().filter_map(|(rank, field)| {
+        let (constraints, span) = field.attrs.items.as_ref()?;
+        let name = format_ident!("__Items{}", rank);
+        let checks = constraint_checks(constraints, "__item", private);
+        let bounds = constraint_bounds(constraints, private);
+        Some(quote_spanned! {*span=>
+            struct #name;
+            impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
+                #[inline]
+                fn check(__item: &__X) -> ::core::result::Result<(), #private::Error> {
+                    #checks
+                    ::core::result::Result::Ok(())
+                }
+            }
+        })
+    });
+    let item_checks: Vec<TokenStream> = item_checks.collect();
+    let strict_model = container.attrs.strict;
+    let arms = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
         let key = &field.read_key;
         // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
-        let checks = constraint_checks(field, private);
-        if checks.is_empty() {
-            return quote_spanned! {ty.span()=>
-                #(#names)|* => {
-                    #slot = ::core::option::Option::Some(
-                        #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?,
-                    );
-                }
-            };
+        let strict = strict_model || field.attrs.strict;
+        let mut checks = constraint_checks(&field.attrs.constraints, "__value", private);
+        if let Some((path, span)) = &field.attrs.validate {
+            // Typed first, so that a function of another shape is named as such.
+            checks.extend(quote_spanned! {*span=>
+                let __validate: fn(&#ty) -> ::core::result::Result<(), _> = #path;
+                #private::run_validator(__validate(__value))?;
+            });
         }
-        quote_spanned! {ty.span()=>
-            #(#names)|* => {
-                let __value = #private::MapAccess::next_value::<#ty>(__map).map_err(|e| e.at_field(#key))?;
-                (|| -> ::core::result::Result<(), #private::Error> {
+        // The type the value is read as: the field's, inside the wrappers its attributes need
+        // (`Checked` checks the items, `Bounded` makes an overlong list one error); `value`
+        // unwraps it, `access` borrows the field's value from it.
+        let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
+        if let Some((_, span)) = &field.attrs.items {
+            let name = format_ident!("__Items{}", rank);
+            decode_ty = quote_spanned!(*span=> #private::Checked<#decode_ty, #name>);
+            value = quote!(#value.0);
+            access = quote!(&#value);
+        }
+        if let Some((max, span)) = field.attrs.constraints.max_length {
+            let max = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max).unwrap_or(usize::MAX));
+            decode_ty = quote_spanned!(span=> #private::Bounded<#decode_ty, #max>);
+            value = quote!(#value.0);
+            access = quote!(&#value);
+        }
+        let check = if checks.is_empty() {
+            quote!(|_: &#decode_ty| ::core::result::Result::Ok(()))
+        } else {
+            quote! {
+                |__decoded: &#decode_ty| -> ::core::result::Result<(), #private::Error> {
+                    let __value: &#ty = #access;
                     #checks
                     ::core::result::Result::Ok(())
-                })().map_err(|e| e.at_field(#key))?;
-                #slot = ::core::option::Option::Some(__value);
+                }
             }
+        };
+        quote_spanned! {ty.span()=>
+            #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check)
+                .map_err(|__error| __error.at_field(#key))?
+            {
+                ::core::result::Result::Ok(__decoded) => #slot = ::core::option::Option::Some(#value),
+                ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
+            },
         }
     });
+    let extra_rank = wire.len();
     let unknown = if let Some(field) = extra {
         let ty = field.ty;
         quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::read_extra(&mut __extra, &__key, __map)?;)
     } else if container.attrs.deny_unknown_fields {
-        quote!(return ::core::result::Result::Err(#private::unknown_field(&__key));)
+        // pydantic reports extra keys after the fields, in the input's order.
+        quote! {
+            if let ::core::result::Result::Err(__error) = #private::refuse_extra(__map)? {
+                __errors.push(#extra_rank, __error.at_field(#private::key_text(&__key)))?;
+            }
+        }
     } else {
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
@@ -119,6 +170,31 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
     });
     let min_len = quote!(const MIN_LEN: usize = 1 #(#required)*;);
+    // Each field's value, its default, or its `missing` error, in the fields' order.
+    let fills = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
+        let key = &field.read_key;
+        let ty = field.ty;
+        let missing = match default_value(field) {
+            Some(value) => quote!(::core::result::Result::<#ty, #private::Error>::Ok(#value)),
+            // Required but nullable: pydantic's `x: Optional[int]` with no default.
+            None if field.attrs.required.is_some() => quote!(::core::result::Result::Err(#private::missing_field())),
+            None => quote!(<#ty as #private::Decode<'__de>>::missing()),
+        };
+        quote! {
+            let #slot: ::core::option::Option<#ty> = match #slot {
+                ::core::option::Option::Some(__value) => ::core::option::Option::Some(__value),
+                ::core::option::Option::None => match #missing {
+                    ::core::result::Result::Ok(__value) => ::core::option::Option::Some(__value),
+                    // A field whose value was refused is not missing.
+                    ::core::result::Result::Err(_) if __errors.has(#rank) => ::core::option::Option::None,
+                    ::core::result::Result::Err(__error) => {
+                        __errors.push(#rank, __error.at_field(#key))?;
+                        ::core::option::Option::None
+                    }
+                },
+            };
+        }
+    });
     let mut wire_slots = slots.iter();
     let inits = fields.iter().map(|field| {
         let member = field.ident;
@@ -130,32 +206,39 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             return quote!(#member: #value);
         }
         let slot = wire_slots.next().expect("one slot per wire field");
-        let key = &field.read_key;
-        let ty = field.ty;
-        let missing = match default_value(field) {
-            Some(value) => value,
-            // Required but nullable: pydantic's `x: Optional[int]` with no default.
-            None if field.attrs.required.is_some() => {
-                quote!(return ::core::result::Result::Err(#private::missing_field().at_field(#key)))
-            }
-            None => quote!(<#ty as #private::Decode<'__de>>::missing().map_err(|e| e.at_field(#key))?),
-        };
-        quote! {
-            #member: match #slot {
-                ::core::option::Option::Some(value) => value,
-                ::core::option::Option::None => #missing,
-            }
-        }
+        // Every slot is filled once no error was found.
+        quote!(#member: #slot.ok_or_else(#private::missing_field)?)
     });
     let declare_extra = extra.map(|field| {
         let ty = field.ty;
         quote_spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
     });
     let set_slots = slots.iter();
+    let validate = match &container.attrs.validate {
+        Some((path, span)) => quote_spanned! {*span=>
+            let __value = match __value {
+                ::core::result::Result::Ok(__model) => match #private::run_validator({
+                    let __validate: fn(&Self) -> ::core::result::Result<(), _> = #path;
+                    __validate(&__model)
+                }) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(__model),
+                    ::core::result::Result::Err(__error) => ::core::result::Result::Err(__error),
+                },
+                __error => __error,
+            };
+        },
+        None => TokenStream::new(),
+    };
     let body = quote! {
-        let (__value, __fields_set) = #private::Reader::read_map(__reader, |__map| {
+        #(#item_checks)*
+        let __mark = #private::Reader::mark(__reader);
+        let (__value, __fields_set) = #private::Reader::read_map(__reader, |__map| -> ::core::result::Result<
+            (::core::result::Result<Self, #private::Error>, usize),
+            #private::Error,
+        > {
             #(#declare)*
             #declare_extra
+            let mut __errors = #private::Errors::new();
             while let ::core::option::Option::Some(__key) = #private::MapAccess::next_field(__map)? {
                 match &*__key {
                     #(#arms)*
@@ -164,25 +247,32 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
             // pydantic's `fields_set`, for the smart-mode unions this model may be a member of.
             let __fields_set = 0usize #(+ usize::from(#set_slots.is_some()))*;
-            ::core::result::Result::Ok((#ident { #(#inits,)* }, __fields_set))
-        })?;
+            #(#fills)*
+            if let ::core::result::Result::Err(__error) = __errors.finish() {
+                return ::core::result::Result::Ok((::core::result::Result::Err(__error), __fields_set));
+            }
+            ::core::result::Result::Ok((::core::result::Result::Ok(#ident { #(#inits,)* }), __fields_set))
+        })
+        .map_err(|__error| #private::model_type_error(__error, #title, <__R as #private::Reader<'__de>>::BINARY))?;
         #private::Reader::note_fields_set(__reader, __fields_set);
-        ::core::result::Result::Ok(__value)
+        #validate
+        __value.map_err(|__error| #private::model_errors(__reader, __mark, __error))
     };
     decode_impl(container, private, min_len, body)
 }
 
-/// The checks of a field's constraints on `__value`, once it is decoded (none for a field
+/// The checks of `constraints` on `value` (a reference), once it is decoded (none for a value
 /// without constraints: it pays nothing). Each check is spanned at its attribute, so a
 /// constraint on a type it does not apply to is reported there.
-fn constraint_checks(field: &Field<'_>, private: &TokenStream) -> TokenStream {
-    let constraints = &field.attrs.constraints;
+fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &TokenStream) -> TokenStream {
     let mut checks = TokenStream::new();
+    // The value is named with the attribute's span, so that a type error points at it.
+    let value = |span: proc_macro2::Span| proc_macro2::Ident::new(value, span);
     let bound = |b: &Option<attr::NumberBound>| match b {
         Some(b) => {
-            let value = proc_macro2::Literal::f64_suffixed(b.value);
+            let number = proc_macro2::Literal::f64_suffixed(b.value);
             let text = &b.text;
-            quote!(::core::option::Option::Some((#value, #text)))
+            quote!(::core::option::Option::Some((#number, #text)))
         }
         None => quote!(::core::option::Option::None),
     };
@@ -194,8 +284,9 @@ fn constraint_checks(field: &Field<'_>, private: &TokenStream) -> TokenStream {
             bound(&constraints.lt),
             bound(&constraints.multiple_of),
         );
+        let value = value(first.span);
         checks.extend(quote_spanned! {first.span=>
-            #private::check_number(&__value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
+            #private::check_number(#value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
         });
     }
     if let Some(span) = constraints.min_length.or(constraints.max_length).map(|(_, span)| span) {
@@ -207,18 +298,35 @@ fn constraint_checks(field: &Field<'_>, private: &TokenStream) -> TokenStream {
             None => quote!(::core::option::Option::None),
         };
         let (min, max) = (length(constraints.min_length), length(constraints.max_length));
-        checks.extend(quote_spanned!(span=> #private::check_length(&__value, #min, #max)?;));
+        let value = value(span);
+        checks.extend(quote_spanned!(span=> #private::check_length(#value, #min, #max)?;));
     }
     if let Some(pattern) = &constraints.pattern {
+        let value = value(pattern.span());
         checks.extend(quote_spanned! {pattern.span()=>
             static __PATTERN: ::std::sync::LazyLock<#private::Regex> = ::std::sync::LazyLock::new(|| {
                 // The derive compiled the pattern already.
                 #private::Regex::new(#pattern).unwrap_or_else(|err| ::core::panic!("{err}"))
             });
-            #private::check_pattern(&__value, &__PATTERN)?;
+            #private::check_pattern(#value, &__PATTERN)?;
         });
     }
     checks
+}
+
+/// The traits an item must have for `constraints` to apply to it.
+fn constraint_bounds(constraints: &attr::Constraints, private: &TokenStream) -> TokenStream {
+    let mut bounds = TokenStream::new();
+    if constraints.numbers().next().is_some() {
+        bounds.extend(quote!(+ #private::ConstrainedNumber));
+    }
+    if constraints.min_length.is_some() || constraints.max_length.is_some() {
+        bounds.extend(quote!(+ #private::ConstrainedLength));
+    }
+    if constraints.pattern.is_some() {
+        bounds.extend(quote!(+ #private::ConstrainedText));
+    }
+    bounds
 }
 
 /// Whether `ty` is spelled `Option<..>` (a missing key reads as `None`).
@@ -256,18 +364,20 @@ pub fn decode_enum(
                 quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
             });
             let expected = expected_values(variants);
-            let read = if *kind == EnumKind::Str {
-                quote!(::core::option::Option::Some(#private::Reader::read_str(__reader)?))
-            } else {
+            let literal = *kind == EnumKind::StrLiteral;
+            // Anything but a string is none of the values (pydantic's `enum`/`literal_error`).
+            let read = if literal {
                 quote!(#private::read_literal_str(__reader)?)
+            } else {
+                quote!(#private::read_enum_str(__reader)?)
             };
             quote! {
                 match #read {
                     ::core::option::Option::Some(__text) => match &*__text {
                         #(#arms)*
-                        __value => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::Some(__value), #expected)),
+                        __value => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::Some(__value), #expected, #literal)),
                     },
-                    ::core::option::Option::None => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::None, #expected)),
+                    ::core::option::Option::None => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::None, #expected, #literal)),
                 }
             }
         }
@@ -282,7 +392,7 @@ pub fn decode_enum(
             quote! {
                 match #private::read_choice_int(__reader, #lax)? {
                     #(#arms)*
-                    __found => ::core::result::Result::Err(#private::unknown_int_value(__found, #expected)),
+                    __found => ::core::result::Result::Err(#private::unknown_int_value(__found, #expected, !#lax)),
                 }
             }
         }

@@ -117,13 +117,20 @@ fn struct_schema(
             },
             None => quote!(::core::option::Option::None),
         };
-        let constraints = constraint_schema(field, private);
+        let constraints = constraint_schema(&field.attrs.constraints, &quote!(#ty), private);
+        let items = match &field.attrs.items {
+            Some((constraints, _)) => {
+                constraint_schema(constraints, &quote!(<#ty as #private::Collection>::Item), private)
+            }
+            None => quote!(::std::vec::Vec::new()),
+        };
         quote_spanned! {ty.span()=>
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
                 description: #field_description,
                 default: #default,
                 constraints: #constraints,
+                items: #items,
                 required: #required,
                 default_factory: #default_factory,
             }))
@@ -134,13 +141,16 @@ fn struct_schema(
     }
 }
 
-/// A field's constraints as pydantic's schema keywords.
-fn constraint_schema(field: &Field<'_>, private: &TokenStream) -> TokenStream {
-    let constraints = &field.attrs.constraints;
+/// The constraints of a value of type `ty` (a field's, or its items') as pydantic's schema
+/// keywords.
+fn constraint_schema(
+    constraints: &crate::internals::attr::Constraints,
+    ty: &TokenStream,
+    private: &TokenStream,
+) -> TokenStream {
     if constraints.is_empty() {
         return quote!(::std::vec::Vec::new());
     }
-    let ty = field.ty;
     let mut entries = Vec::new();
     for (key, bound) in constraints.numbers() {
         let value = match bound.int {

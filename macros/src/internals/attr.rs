@@ -122,6 +122,11 @@ pub struct Container {
     pub tag: Option<LitStr>,
     /// `literal`: a unit enum that is a `Literal[..]`, not an `Enum`.
     pub literal: Option<syn::Path>,
+    /// `strict`: every field in strict mode, pydantic's `ConfigDict(strict=True)`.
+    pub strict: bool,
+    /// `validate = ".."`: a function that checks the decoded model, pydantic's
+    /// `model_validator(mode="after")`.
+    pub validate: Option<(syn::ExprPath, Span)>,
 }
 
 impl Container {
@@ -132,6 +137,8 @@ impl Container {
         let mut title = Once::new(cx, TITLE);
         let mut tag = Once::new(cx, TAG);
         let mut literal = Once::new(cx, LITERAL);
+        let mut strict = Once::new(cx, STRICT);
+        let mut validate = Once::new(cx, VALIDATE);
         for_each_chain_meta(cx, attrs, |meta| {
             if meta.path.is_ident(RENAME_ALL) {
                 let s = string_value(meta)?;
@@ -162,11 +169,17 @@ impl Container {
                 tag.set(&meta.path, s);
             } else if meta.path.is_ident(LITERAL) {
                 literal.set(&meta.path, meta.path.clone());
+            } else if meta.path.is_ident(STRICT) {
+                strict.set(&meta.path, ());
+            } else if meta.path.is_ident(VALIDATE) {
+                if let Some(path) = default_path(cx, meta)? {
+                    validate.set(&meta.path, path);
+                }
             } else {
                 return Err(unknown(
                     meta,
                     "a container",
-                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `literal`",
+                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `literal`, `strict`, `validate`",
                 ));
             }
             Ok(())
@@ -179,6 +192,8 @@ impl Container {
             title: title.get(),
             tag: tag.get(),
             literal: literal.get(),
+            strict: strict.get().is_some(),
+            validate: validate.get(),
         }
     }
 }
@@ -271,6 +286,103 @@ pub struct Constraints {
     pub pattern: Option<LitStr>,
 }
 
+/// The constraints of one value being parsed: a field's, or its items' (`items(..)`,
+/// `values(..)`).
+struct ConstraintSlots<'c> {
+    ge: Once<'c, NumberBound>,
+    gt: Once<'c, NumberBound>,
+    le: Once<'c, NumberBound>,
+    lt: Once<'c, NumberBound>,
+    multiple_of: Once<'c, NumberBound>,
+    min_length: Once<'c, (u64, Span)>,
+    max_length: Once<'c, (u64, Span)>,
+    pattern: Once<'c, LitStr>,
+}
+
+impl<'c> ConstraintSlots<'c> {
+    fn new(cx: &'c Ctxt) -> Self {
+        ConstraintSlots {
+            ge: Once::new(cx, GE),
+            gt: Once::new(cx, GT),
+            le: Once::new(cx, LE),
+            lt: Once::new(cx, LT),
+            multiple_of: Once::new(cx, MULTIPLE_OF),
+            min_length: Once::new(cx, MIN_LENGTH),
+            max_length: Once::new(cx, MAX_LENGTH),
+            pattern: Once::new(cx, PATTERN),
+        }
+    }
+
+    /// Parses `meta` if it is a constraint: whether it was.
+    fn parse(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
+        let numbers = [
+            (GE, &mut self.ge),
+            (GT, &mut self.gt),
+            (LE, &mut self.le),
+            (LT, &mut self.lt),
+            (MULTIPLE_OF, &mut self.multiple_of),
+        ];
+        for (name, slot) in numbers {
+            if meta.path.is_ident(name) {
+                let bound = number_value(meta)?;
+                if name == MULTIPLE_OF && bound.value <= 0.0 {
+                    cx.error_spanned_by(&meta.path, "`multiple_of` must be greater than 0");
+                }
+                slot.set(&meta.path, bound);
+                return Ok(true);
+            }
+        }
+        if meta.path.is_ident(MIN_LENGTH) {
+            self.min_length.set(&meta.path, length_value(meta)?);
+        } else if meta.path.is_ident(MAX_LENGTH) {
+            self.max_length.set(&meta.path, length_value(meta)?);
+        } else if meta.path.is_ident(PATTERN) {
+            let s = string_value(meta)?;
+            match regex::Regex::new(&s.value()) {
+                Ok(_) => self.pattern.set(&meta.path, s),
+                Err(err) => cx.error_spanned_by(&s, format!("`pattern` is not a valid regular expression: {err}")),
+            }
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Constraints {
+        Constraints {
+            ge: self.ge.get(),
+            gt: self.gt.get(),
+            le: self.le.get(),
+            lt: self.lt.get(),
+            multiple_of: self.multiple_of.get(),
+            min_length: self.min_length.get(),
+            max_length: self.max_length.get(),
+            pattern: self.pattern.get(),
+        }
+    }
+}
+
+/// `items(min_length = 1)`: the constraints of a list's items or a dict's values.
+fn item_constraints(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Constraints> {
+    let mut slots = ConstraintSlots::new(cx);
+    meta.parse_nested_meta(|inner| {
+        if !slots.parse(cx, &inner)? {
+            cx.syn_error(inner.error(format!(
+                "unknown constraint `{}` in `{}(..)`; expected one of `ge`, `gt`, `le`, `lt`, `multiple_of`, \
+                 `min_length`, `max_length`, `pattern`",
+                path_name(&inner),
+                path_name(meta)
+            )));
+            // Pass over its value, so that the constraints after it are read too.
+            if inner.input.peek(syn::Token![=]) {
+                inner.value()?.parse::<Expr>()?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(slots.finish())
+}
+
 impl Constraints {
     pub fn is_empty(&self) -> bool {
         self.numbers().next().is_none() && self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
@@ -305,6 +417,14 @@ pub struct Field {
     pub constraints: Constraints,
     /// `required`: an `Option` field that must be given, pydantic's `x: Optional[int]` with no default.
     pub required: Option<syn::Path>,
+    /// `strict`: no lax conversions, pydantic's `Field(strict=True)`.
+    pub strict: bool,
+    /// `validate = ".."`: a function that checks the decoded value, pydantic's
+    /// `field_validator` (mode "after").
+    pub validate: Option<(syn::ExprPath, Span)>,
+    /// `items(..)` / `values(..)`: constraints on a list's items or a dict's values, pydantic's
+    /// `list[Annotated[str, Field(min_length=1)]]`, with the attribute's span.
+    pub items: Option<(Constraints, Span)>,
 }
 
 impl Field {
@@ -316,39 +436,22 @@ impl Field {
         let mut extra = Once::new(cx, EXTRA);
         let mut field_alias = Once::new(cx, FIELD_ALIAS);
         let mut aliases = Vec::new();
-        let mut ge = Once::new(cx, GE);
-        let mut gt = Once::new(cx, GT);
-        let mut le = Once::new(cx, LE);
-        let mut lt = Once::new(cx, LT);
-        let mut multiple_of = Once::new(cx, MULTIPLE_OF);
-        let mut min_length = Once::new(cx, MIN_LENGTH);
-        let mut max_length = Once::new(cx, MAX_LENGTH);
-        let mut pattern = Once::new(cx, PATTERN);
+        let mut constraints = ConstraintSlots::new(cx);
         let mut required = Once::new(cx, REQUIRED);
+        let mut strict = Once::new(cx, STRICT);
+        let mut validate = Once::new(cx, VALIDATE);
+        let mut items = Once::new(cx, "items`/`values");
         for_each_chain_meta(cx, attrs, |meta| {
-            if names(meta, &mut rename, &mut aliases)? {
+            if names(meta, &mut rename, &mut aliases)? || constraints.parse(cx, meta)? {
                 return Ok(());
             }
-            let numbers = [(GE, &mut ge), (GT, &mut gt), (LE, &mut le), (LT, &mut lt), (MULTIPLE_OF, &mut multiple_of)];
-            for (name, slot) in numbers {
-                if meta.path.is_ident(name) {
-                    let bound = number_value(meta)?;
-                    if name == MULTIPLE_OF && bound.value <= 0.0 {
-                        cx.error_spanned_by(&meta.path, "`multiple_of` must be greater than 0");
-                    }
-                    slot.set(&meta.path, bound);
-                    return Ok(());
-                }
-            }
-            if meta.path.is_ident(MIN_LENGTH) {
-                min_length.set(&meta.path, length_value(meta)?);
-            } else if meta.path.is_ident(MAX_LENGTH) {
-                max_length.set(&meta.path, length_value(meta)?);
-            } else if meta.path.is_ident(PATTERN) {
-                let s = string_value(meta)?;
-                match regex::Regex::new(&s.value()) {
-                    Ok(_) => pattern.set(&meta.path, s),
-                    Err(err) => cx.error_spanned_by(&s, format!("`pattern` is not a valid regular expression: {err}")),
+            if meta.path.is_ident(ITEMS) || meta.path.is_ident(VALUES) {
+                items.set(&meta.path, (item_constraints(cx, meta)?, meta.path.span()));
+            } else if meta.path.is_ident(STRICT) {
+                strict.set(&meta.path, ());
+            } else if meta.path.is_ident(VALIDATE) {
+                if let Some(path) = default_path(cx, meta)? {
+                    validate.set(&meta.path, path);
                 }
             } else if meta.path.is_ident(REQUIRED) {
                 required.set(&meta.path, meta.path.clone());
@@ -376,7 +479,7 @@ impl Field {
                     meta,
                     "a field",
                     "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
-                     `multiple_of`, `min_length`, `max_length`, `pattern`",
+                     `multiple_of`, `min_length`, `max_length`, `pattern`, `items`, `values`, `strict`, `validate`",
                 ));
             }
             Ok(())
@@ -389,17 +492,11 @@ impl Field {
             extra: extra.get(),
             field_alias: field_alias.get(),
             description: docs(attrs),
-            constraints: Constraints {
-                ge: ge.get(),
-                gt: gt.get(),
-                le: le.get(),
-                lt: lt.get(),
-                multiple_of: multiple_of.get(),
-                min_length: min_length.get(),
-                max_length: max_length.get(),
-                pattern: pattern.get(),
-            },
+            constraints: constraints.finish(),
             required: required.get(),
+            strict: strict.get().is_some(),
+            validate: validate.get(),
+            items: items.get(),
         }
     }
 }

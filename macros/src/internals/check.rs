@@ -49,10 +49,17 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                     );
                 }
             }
-            for field in fields.iter().filter(|f| (f.attrs.skip || f.attrs.extra.is_some()) && !f.attrs.constraints.is_empty()) {
+            for field in fields.iter().filter(|f| {
+                (f.attrs.skip || f.attrs.extra.is_some())
+                    && (!f.attrs.constraints.is_empty()
+                        || f.attrs.items.is_some()
+                        || f.attrs.strict
+                        || f.attrs.validate.is_some())
+            }) {
                 cx.error_spanned_by(
                     field.ident,
-                    "constraints check a value read from the input: a skipped or `extra` field has none",
+                    "constraints, `items`, `strict` and `validate` apply to a value read from the input: a skipped or \
+                     `extra` field has none",
                 );
             }
             for field in fields.iter() {
@@ -141,6 +148,13 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 cx.error_spanned_by(container.ident, "`deny_unknown_fields` applies to structs, not enums");
             }
         }
+    }
+    if !matches!(container.data, Data::Struct(_)) && (container.attrs.strict || container.attrs.validate.is_some()) {
+        cx.error_spanned_by(
+            container.ident,
+            "`strict` and `validate` on a container apply to models with fields (pydantic's `ConfigDict(strict=True)` \
+             and `model_validator`), not to a RootModel or an enum",
+        );
     }
 }
 

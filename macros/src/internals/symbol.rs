@@ -23,3 +23,7 @@ pub const MULTIPLE_OF: &str = "multiple_of";
 pub const MIN_LENGTH: &str = "min_length";
 pub const MAX_LENGTH: &str = "max_length";
 pub const PATTERN: &str = "pattern";
+pub const STRICT: &str = "strict";
+pub const VALIDATE: &str = "validate";
+pub const ITEMS: &str = "items";
+pub const VALUES: &str = "values";

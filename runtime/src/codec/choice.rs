@@ -15,6 +15,20 @@ pub fn read_literal_str<'de, R: Reader<'de>>(reader: &mut R) -> Result<Option<Co
     }
 }
 
+/// A string `Enum`'s input: a string, or in binary mode bytes read as their text (pydantic's
+/// lax enum reads the bytes truss's deserializer hands it); `None` for any other kind.
+pub fn read_enum_str<'de, R: Reader<'de>>(reader: &mut R) -> Result<Option<Cow<'de, str>>, Error> {
+    match reader.peek()? {
+        Kind::Str => reader.read_str().map(Some),
+        Kind::Bytes if R::BINARY => match reader.read_str() {
+            Ok(text) => Ok(Some(text)),
+            Err(error) if error.is_fatal() => Err(error),
+            Err(_) => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
 /// An integer choice's input: `Literal[1, 2]` reads a number or a boolean that is an integer
 /// (`true`, `1.0`); an `IntEnum` (`lax`) reads what an `int` field reads (`"2"`, `2.0`,
 /// binary mode's `b"2"`). `None` for anything else.
@@ -40,7 +54,8 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
     let Some(mut ahead) = reader.lookahead() else {
         return Err(Error::invalid_value("this reader cannot look ahead for a discriminated union's tag"));
     };
-    let found = ahead.read_map(|map| {
+    let found = ahead
+        .read_map(|map| {
         while let Some(name) = map.next_field()? {
             if *name == *key.as_bytes() {
                 return map.next_value::<TagText<'de>>().map(|tag| Some(tag.0));
@@ -48,8 +63,28 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
             map.skip_value()?;
         }
         Ok(None)
-    })?;
-    found.ok_or_else(|| Error::invalid_value(format!("unable to extract tag using discriminator '{key}'")))
+    })
+        // pydantic's words for a value that is no dict: JSON's `dict_type`, and in binary mode
+        // (a Python object) `model_attributes_type`.
+        .map_err(|error| {
+            error.map_own_kind(|kind| match kind {
+                crate::ErrorKind::Validation { kind: "dict_type", .. } if R::BINARY => {
+                    Some(crate::ErrorKind::Validation {
+                        kind: "model_attributes_type",
+                        message: "Input should be a valid dictionary or object to extract fields from".into(),
+                        ctx: None,
+                    })
+                }
+                _ => None,
+            })
+        })?;
+    found.ok_or_else(|| {
+        Error::validation(
+            "union_tag_not_found",
+            format!("Unable to extract tag using discriminator '{key}'"),
+            Some(serde_json::json!({ "discriminator": format!("'{key}'") })),
+        )
+    })
 }
 
 /// A tag's text: a string as it is, anything else as its JSON-like text.
@@ -79,27 +114,25 @@ impl<'de> super::Decode<'de> for TagText<'de> {
 /// pydantic's `union_tag_invalid`.
 #[cold]
 pub fn union_tag_invalid(tag: &str, key: &str, expected: &str) -> Error {
-    Error::invalid_value(format!(
-        "input tag '{tag}' found using '{key}' does not match any of the expected tags: {expected}"
-    ))
+    Error::validation(
+        "union_tag_invalid",
+        format!("Input tag '{tag}' found using '{key}' does not match any of the expected tags: {expected}"),
+        Some(serde_json::json!({ "discriminator": format!("'{key}'"), "tag": tag, "expected_tags": expected })),
+    )
 }
 
-/// A value that is none of an integer choice's (`found` when it was an integer).
+/// A value that is none of an integer choice's: pydantic's `literal_error` for a `Literal`,
+/// `enum` for an `IntEnum`.
 #[cold]
-pub fn unknown_int_value(found: Option<i64>, expected: &str) -> Error {
-    match found {
-        Some(value) => Error::invalid_value(format!("expected {expected}, got {value}")),
-        None => Error::invalid_value(format!("expected {expected}")),
-    }
+pub fn unknown_int_value(_found: Option<i64>, expected: &str, literal: bool) -> Error {
+    if literal { Error::literal_error(expected) } else { Error::unknown_variant(expected) }
 }
 
-/// A value that is none of a string choice's (`found` when it was a string).
+/// A value that is none of a string choice's: pydantic's `literal_error` for a `Literal`,
+/// `enum` for an `Enum`.
 #[cold]
-pub fn unknown_str_value(found: Option<&str>, expected: &str) -> Error {
-    match found {
-        Some(value) => Error::unknown_variant(value, expected),
-        None => Error::invalid_value(format!("expected {expected}")),
-    }
+pub fn unknown_str_value(_found: Option<&str>, expected: &str, literal: bool) -> Error {
+    if literal { Error::literal_error(expected) } else { Error::unknown_variant(expected) }
 }
 
 /// A member of a plain union: its name in errors, and its decoder (the variant's).

@@ -183,16 +183,37 @@ impl<T: Encode + ?Sized> Encode for Box<T> {
 }
 
 impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
-    /// A list (a `Vec<u8>` too: binary data is `Bytes` or `&[u8]`).
+    /// A list (a `Vec<u8>` too: binary data is `Bytes` or `&[u8]`); every bad item is
+    /// reported, as pydantic does.
+    #[inline]
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        reader.read_seq(|seq| {
-            let mut items = Vec::with_capacity(seq.capacity(T::MIN_LEN));
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-            Ok(items)
-        })
+        decode_items(reader, Vec::with_capacity, |_| Ok(()), Vec::push)
     }
+}
+
+/// Reads a list into a collection made by `new` (given the capacity to reserve) through
+/// `insert`, each item checked by `check`: every bad item is reported, in order, located at
+/// its index, until [`Error::MAX_ERRORS`].
+#[inline]
+pub(crate) fn decode_items<'de, R: Reader<'de>, T: Decode<'de>, C>(
+    reader: &mut R,
+    new: impl FnOnce(usize) -> C,
+    check: impl Fn(&T) -> Result<(), Error>,
+    mut insert: impl FnMut(&mut C, T),
+) -> Result<C, Error> {
+    reader.read_seq(|seq| {
+        let mut items = new(seq.capacity(T::MIN_LEN));
+        let mut errors = crate::error::Errors::new();
+        let mut index = 0;
+        while let Some(item) = seq.try_next_element(&check)? {
+            match item {
+                Ok(item) => insert(&mut items, item),
+                Err(error) => errors.push(index, error)?,
+            }
+            index += 1;
+        }
+        errors.finish().map(|()| items)
+    })
 }
 
 impl<T: Encode> Encode for Vec<T> {
@@ -280,14 +301,30 @@ int_keys!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
 /// dict) does. Binary mode reads bin keys as their text, as pydantic's lax `dict[str, …]` does.
 fn decode_map<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader: &mut R,
+    insert: impl FnMut(K, V),
+) -> Result<(), Error> {
+    decode_entries(reader, |_| Ok(()), insert)
+}
+
+/// Reads a map into `insert`, each value checked by `check`: every bad value is reported, in
+/// order, located at its key, until [`Error::MAX_ERRORS`].
+#[inline]
+pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
+    reader: &mut R,
+    check: impl Fn(&V) -> Result<(), Error>,
     mut insert: impl FnMut(K, V),
 ) -> Result<(), Error> {
     reader.read_map(|map| {
+        let mut errors = crate::error::Errors::new();
+        let mut rank = 0;
         while let Some(key) = K::read_key(map)? {
-            let value = map.next_value::<V>().map_err(|e| e.at_field(key.location()))?;
-            insert(key, value);
+            match map.try_next_value::<V>(false, &check).map_err(|error| error.at_field(key.location()))? {
+                Ok(value) => insert(key, value),
+                Err(error) => errors.push(rank, error.at_field(key.location()))?,
+            }
+            rank += 1;
         }
-        Ok(())
+        errors.finish()
     })
 }
 
@@ -388,14 +425,29 @@ impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
     }
 }
 
-/// Reads a list into a set (`set[T]`: duplicates merge, as in Python).
+/// Reads a list into a set (`set[T]`: duplicates merge, as in Python); pydantic names a
+/// wrong type `set_type`.
 fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
-    reader.read_seq(|seq| {
-        while let Some(item) = seq.next_element()? {
-            insert(item);
-        }
-        Ok(())
-    })
+    decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item))
+        .map_err(|error| error.map_own_kind(|kind| retype_list(kind, R::BINARY, "set_type", "Input should be a valid set")))
+}
+
+/// A list's type error renamed for a set or a tuple (binary mode's message; JSON's stays
+/// "a valid array").
+pub(crate) fn retype_list(
+    kind: &crate::ErrorKind,
+    binary: bool,
+    name: &'static str,
+    message: &'static str,
+) -> Option<crate::ErrorKind> {
+    match kind {
+        crate::ErrorKind::Validation { kind: "list_type", message: own, .. } => Some(crate::ErrorKind::Validation {
+            kind: name,
+            message: if binary { message.into() } else { own.clone() },
+            ctx: None,
+        }),
+        _ => None,
+    }
 }
 
 macro_rules! impl_set {
@@ -441,22 +493,36 @@ macro_rules! impl_tuple {
         impl<'de, $($name: Decode<'de>),+> Decode<'de> for ($($name,)+) {
             const MIN_LEN: usize = 1 $(+ $name::MIN_LEN)+;
 
-            /// A list of exactly the tuple's length.
+            /// A list of exactly the tuple's length: a missing item is `missing` at its
+            /// index, extra items `too_long`, as pydantic reports them.
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
                 reader.read_seq(|seq| {
-                    if seq.size_hint().is_some_and(|len| len != $len) {
-                        return Err(Error::wrong_tuple_length($len));
-                    }
-                    let value = ($(
-                        match seq.next_element::<$name>()? {
-                            Some(item) => item,
-                            None => return Err(Error::wrong_tuple_length($len)),
+                    let mut errors = crate::error::Errors::new();
+                    let items = ($(
+                        match seq.try_next_element::<$name>(|_| Ok(()))? {
+                            Some(Ok(item)) => Some(item),
+                            Some(Err(error)) => {
+                                errors.push($index, error)?;
+                                None
+                            }
+                            None => {
+                                errors.push($index, Error::missing_field().at_index($index))?;
+                                None
+                            }
                         },
                     )+);
-                    if !seq.is_at_end()? {
-                        return Err(Error::wrong_tuple_length($len));
+                    let mut extra = 0;
+                    while seq.try_next_element::<Skipped>(|_| Ok(()))?.is_some() {
+                        extra += 1;
                     }
-                    Ok(value)
+                    if extra > 0 {
+                        errors.push($len, Error::tuple_too_long($len, $len + extra))?;
+                    }
+                    errors.finish()?;
+                    Ok(($(items.$index.ok_or_else(Error::missing_field)?,)+))
+                })
+                .map_err(|error| {
+                    error.map_own_kind(|kind| retype_list(kind, R::BINARY, "tuple_type", "Input should be a valid tuple"))
                 })
             }
         }
@@ -473,6 +539,15 @@ macro_rules! impl_tuple {
             }
         }
     };
+}
+
+/// Any value, skipped.
+struct Skipped;
+
+impl<'de> Decode<'de> for Skipped {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.skip().map(|()| Skipped)
+    }
 }
 
 impl_tuple!(1 => A 0);

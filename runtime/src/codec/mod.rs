@@ -56,6 +56,7 @@
 //! # Ok::<(), chainmodel::Error>(())
 //! ```
 
+mod checked;
 mod choice;
 mod extra;
 mod impls;
@@ -65,12 +66,17 @@ mod read;
 mod write;
 
 #[doc(hidden)]
+pub use checked::{
+    Bounded, Checked, Collection, DecodeChecked, ItemCheck, key_text, model_errors, model_type_error, refuse_extra, run_validator,
+};
+#[doc(hidden)]
 pub use choice::{
-    UnionMember, decode_union,
+    UnionMember, decode_union, read_enum_str,
     read_choice_int, read_literal_str, read_tag, union_tag_invalid, unknown_int_value, unknown_str_value,
 };
-pub(crate) use read::Payload;
-pub use read::{ArrayParts, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source, Validation};
+pub(crate) use read::{Payload, try_decode};
+pub use crate::error::Input;
+pub use read::{ArrayParts, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, Validation};
 pub use write::{FieldKey, MapWriter, SeqWriter, Writer};
 
 use crate::error::Error;

@@ -161,8 +161,36 @@ pub trait Reader<'de>: Sized {
     }
 
     /// Sets how the reader validates: a plain union tries its members in strict mode first.
+    /// (A field in strict mode is read with `strict` set.)
     fn set_validation(&mut self, validation: Validation) {
         let _ = validation;
+    }
+
+    /// Where the reader is, to come back to after an error (see [`recover`](Self::recover)).
+    #[inline]
+    fn mark(&self) -> Mark {
+        Mark::default()
+    }
+
+    /// After `error` was found in the value that starts at `mark` (read, or partly read):
+    /// moves past that value, so that decoding goes on and reports every error in the input,
+    /// as pydantic does, and keeps the value as the error's `input`. `Err` when decoding
+    /// cannot go on: the error is fatal (malformed input, too deep, too many errors), or the
+    /// value turns out to be malformed. A reader that cannot come back stops at the first
+    /// error.
+    #[cold]
+    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
+        let _ = mark;
+        Err(error)
+    }
+
+    /// The input from `mark` to where the reader is (one whole value), kept as an error's
+    /// `input`: `None` when it is longer than [`Error::MAX_INPUT`], or the reader cannot come
+    /// back.
+    #[cold]
+    fn input_since(&self, mark: Mark) -> Option<crate::error::Input> {
+        let _ = mark;
+        None
     }
 
     /// Records that a model just read had `count` of its fields in the input (pydantic's
@@ -174,6 +202,13 @@ pub trait Reader<'de>: Sized {
             self.set_validation(Validation { fields_set: Some(count), ..validation });
         }
     }
+}
+
+/// A place in a reader's input, to come back to after an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub(crate) pos: usize,
+    pub(crate) depth: usize,
 }
 
 /// How a reader validates, as pydantic's smart-mode unions need it: `strict` refuses every
@@ -208,6 +243,14 @@ pub trait SeqAccess<'de> {
     /// The next element, or `None` after the last.
     fn next_element<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error>;
 
+    /// The next element, checked by `check` once read, or `None` after the last; a bad element
+    /// (`Ok(Some(Err(..)))`, located at its index) is skipped, so that the list's other
+    /// elements are read too. `Err` when decoding cannot go on (see [`Reader::recover`]).
+    fn try_next_element<T: Decode<'de>>(
+        &mut self,
+        check: impl FnOnce(&T) -> Result<(), Error>,
+    ) -> Result<Option<Result<T, Error>>, Error>;
+
     /// Whether no element is left.
     fn is_at_end(&mut self) -> Result<bool, Error>;
 
@@ -231,6 +274,15 @@ pub trait MapAccess<'de> {
 
     /// The value of the key just read.
     fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error>;
+
+    /// The value of the key just read, in strict mode if `strict` (else in the reader's mode),
+    /// checked by `check` once read; a bad value (`Ok(Err(..))`) is skipped, so that the map's
+    /// other entries are read too. `Err` when decoding cannot go on (see [`Reader::recover`]).
+    fn try_next_value<V: Decode<'de>>(
+        &mut self,
+        strict: bool,
+        check: impl FnOnce(&V) -> Result<(), Error>,
+    ) -> Result<Result<V, Error>, Error>;
 
     /// Skips the value of the key just read.
     fn skip_value(&mut self) -> Result<(), Error>;
@@ -295,5 +347,31 @@ impl<'de> ArrayParts<'de> {
 
     pub(crate) fn into_shape(self) -> Shape {
         self.shape
+    }
+}
+
+/// Reads one value with `decode`, strict if `strict`, then checks it; a bad value is recovered
+/// from (skipped, its input kept) when the reader can.
+#[inline]
+pub(crate) fn try_decode<'de, R: Reader<'de>, V>(
+    reader: &mut R,
+    strict: bool,
+    decode: impl FnOnce(&mut R) -> Result<V, Error>,
+    check: impl FnOnce(&V) -> Result<(), Error>,
+) -> Result<Result<V, Error>, Error> {
+    let mark = reader.mark();
+    let result = if strict && !reader.validation().strict {
+        let outer = reader.validation();
+        reader.set_validation(Validation { strict: true, ..outer });
+        let result = decode(reader);
+        let after = reader.validation();
+        reader.set_validation(Validation { strict: false, ..after });
+        result
+    } else {
+        decode(reader)
+    };
+    match result.and_then(|value| check(&value).map(|()| value)) {
+        Ok(value) => Ok(Ok(value)),
+        Err(error) => reader.recover(mark, error).map(Err),
     }
 }

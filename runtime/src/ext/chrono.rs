@@ -194,19 +194,74 @@ fn parse_offset_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
     })
 }
 
-/// pydantic's lax datetime from a number: Unix seconds, or milliseconds past `2e10`, in UTC.
-fn from_timestamp(value: f64) -> Option<DateTime<Utc>> {
-    if !value.is_finite() {
-        return None;
-    }
+/// pydantic's lax datetime from a number: Unix seconds, or milliseconds past `2e10`, in UTC;
+/// out of years 0001 to 9999, pydantic's `datetime_parsing` error.
+fn from_timestamp(value: f64) -> Result<DateTime<Utc>, Error> {
     let seconds = if value.abs() > 2e10 { value / 1000.0 } else { value };
-    let micros = (seconds * 1e6).round();
-    DateTime::from_timestamp_micros(micros as i64).filter(|_| micros.abs() < 9.2e18)
+    let out_of_range = |after: bool| {
+        let error =
+            if after { "dates after 9999 are not supported as unix timestamps" } else { "dates before 0000 are not supported as unix timestamps" };
+        Error::validation(
+            "datetime_parsing",
+            format!("Input should be a valid datetime, {error}"),
+            Some(json!({ "error": error })),
+        )
+    };
+    // 9999-12-31T23:59:59 and 0001-01-01T00:00:00 UTC.
+    if seconds.is_nan() || seconds > 253_402_300_799.0 {
+        return Err(out_of_range(true));
+    }
+    if seconds < -62_135_596_800.0 {
+        return Err(out_of_range(false));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    DateTime::from_timestamp_micros((seconds * 1e6).round() as i64).ok_or_else(|| out_of_range(seconds > 0.0))
+}
+
+/// Why speedate (pydantic's parser) refuses `text` as a date, which is what pydantic reports
+/// for a string that is no datetime (`datetime_from_date_parsing`): `None` for a valid date.
+fn date_error(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 {
+        return Some("input is too short");
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    };
+    let Some(year) = digits(0..4) else { return Some("invalid character in year") };
+    if bytes[4] != b'-' {
+        return Some("invalid date separator, expected `-`");
+    }
+    let Some(month) = digits(5..7) else { return Some("invalid character in month") };
+    if bytes[7] != b'-' {
+        return Some("invalid date separator, expected `-`");
+    }
+    let Some(day) = digits(8..10) else { return Some("invalid character in day") };
+    if !(1..=12).contains(&month) {
+        return Some("month value is outside expected range of 1-12");
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day == 0 || day > days {
+        return Some("day value is outside expected range");
+    }
+    if bytes.len() > 10 {
+        return Some("unexpected extra characters at the end of the input");
+    }
+    None
 }
 
 /// A datetime read as pydantic reads one: text, or (numbers and numeric strings) a Unix
 /// timestamp, a UTC datetime that `timestamp` converts (`None`: the type cannot hold one).
 /// Binary mode reads truss's map, or a plain value as pydantic's `model_validate` does.
+/// Refusals are pydantic's: `datetime_type` for a value of another kind,
+/// `datetime_from_date_parsing` for text that is no datetime, `datetime_parsing` for a
+/// timestamp out of range.
 fn read_datetime<'de, R: Reader<'de>, T>(
     reader: &mut R,
     what: &'static str,
@@ -215,34 +270,34 @@ fn read_datetime<'de, R: Reader<'de>, T>(
 ) -> Result<T, Error> {
     let read = |r: &mut R| -> Result<T, Error> {
         let from_timestamp = |value: f64| -> Result<T, Error> {
+            let datetime = from_timestamp(value)?;
             let convert = timestamp.ok_or_else(|| {
                 Error::invalid_value(format!("expected {what}; a timestamp is an aware (UTC) datetime"))
             })?;
-            from_timestamp(value)
-                .map(convert)
-                .ok_or_else(|| Error::invalid_value("the timestamp is out of range for a datetime"))
+            Ok(convert(datetime))
         };
-        if r.peek()? == Kind::Number {
-            return from_timestamp(r.read_float()?);
+        match r.peek()? {
+            Kind::Number => return from_timestamp(r.read_float()?),
+            Kind::Str | Kind::Bytes => {}
+            _ => return Err(Error::validation("datetime_type", "Input should be a valid datetime", None)),
         }
         let text = super::text(r)?;
         if let Some(value) = parse(&text) {
             return Ok(value);
         }
-        match text.trim().parse::<f64>() {
-            Ok(value) => from_timestamp(value),
-            Err(_) => Err(Error::invalid_value(format!("expected {what}, got {text:?}"))),
+        if let Ok(value) = text.trim().parse::<f64>() {
+            return from_timestamp(value);
+        }
+        match date_error(&text) {
+            Some(error) => Err(Error::validation(
+                "datetime_from_date_parsing",
+                format!("Input should be a valid datetime or date, {error}"),
+                Some(json!({ "error": error })),
+            )),
+            None => Err(Error::invalid_value(format!("expected {what}, got {text:?}"))),
         }
     };
-    if R::BINARY && reader.peek()? != Kind::Map {
-        // A plain value is a lax input (pydantic's `model_validate` of a str or a number): in
-        // strict mode, as a smart-mode union's first try is, only a datetime (truss's map) is one.
-        if reader.validation().strict {
-            return Err(Error::unexpected_type(what, "a plain value, not truss's datetime map"));
-        }
-        return read(reader);
-    }
-    reader.read_tagged(DATETIME, read)
+    super::read_extension(reader, DATETIME, "datetime_type", "Input should be a valid datetime", read)
 }
 
 macro_rules! text_type {

@@ -26,6 +26,34 @@ pub(crate) fn text<'de, R: Reader<'de>>(reader: &mut R) -> Result<Cow<'de, str>,
     reader.read_str()
 }
 
+/// Reads an extension value with `read`: in binary mode truss's map (`{tag: True, b"data": ..}`),
+/// or a plain value as pydantic's `model_validate` reads what truss's deserializer leaves
+/// alone (a str, a number); a plain value is a lax input, so in strict mode, as a smart-mode
+/// union's first try is, it is pydantic's type error (`kind`, `message`). In JSON, the value.
+pub(crate) fn read_extension<'de, R: Reader<'de>, T>(
+    reader: &mut R,
+    tag: &'static str,
+    kind: &'static str,
+    message: &'static str,
+    read: impl FnOnce(&mut R) -> Result<T, Error>,
+) -> Result<T, Error> {
+    if R::BINARY && reader.peek()? != Kind::Map {
+        if reader.validation().strict {
+            return Err(Error::validation(kind, message, None));
+        }
+        return read(reader);
+    }
+    // A map that is not truss's is a value of another type.
+    reader.read_tagged(tag, read).map_err(|error| {
+        error.map_own_kind(|own| match own {
+            crate::ErrorKind::InvalidValue(text) if text.starts_with("expected truss's") => {
+                Some(crate::ErrorKind::Validation { kind, message: message.into(), ctx: None })
+            }
+            _ => None,
+        })
+    })
+}
+
 /// Reads an extension value's text and parses it with `parse`, naming `what` in the error.
 pub(crate) fn read_text<'de, R: Reader<'de>, T>(
     reader: &mut R,
@@ -56,6 +84,6 @@ mod tests {
         let uuid: Uuid = crate::msgpack::from_slice(&map(&[0xd9, 36])).unwrap();
         assert_eq!(uuid.to_string().as_bytes(), text);
         let err = crate::msgpack::from_slice::<Uuid>(&map(&[0xc4, 36])).unwrap_err();
-        assert_eq!(err.to_string(), "data: expected a string, got bytes");
+        assert_eq!(err.to_string(), "data: UUID input should be a string, bytes or UUID object");
     }
 }

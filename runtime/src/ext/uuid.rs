@@ -3,16 +3,11 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::read_text;
-use crate::codec::{Decode, Encode, Reader, Writer};
+use crate::codec::{Decode, Encode, Kind, Reader, Writer};
 use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
 const TAG: &str = "__uuid__";
-
-fn parse(text: &str) -> Option<Uuid> {
-    Uuid::parse_str(text).ok()
-}
 
 impl Encode for Uuid {
     fn encode<W: Writer>(&self, writer: &mut W) {
@@ -20,9 +15,27 @@ impl Encode for Uuid {
     }
 }
 
+/// pydantic's `uuid_type`.
+fn uuid_type() -> Error {
+    Error::validation("uuid_type", "UUID input should be a string, bytes or UUID object", None)
+}
+
+/// A UUID's text, refused with pydantic's `uuid_parsing` and the `uuid` crate's reason, as
+/// pydantic-core (which parses with the same crate) words it.
+fn read_uuid<'de, R: Reader<'de>>(reader: &mut R) -> Result<Uuid, Error> {
+    if !matches!(reader.peek()?, Kind::Str) {
+        return Err(uuid_type());
+    }
+    let text = super::text(reader)?;
+    Uuid::parse_str(&text).map_err(|error| {
+        let error = error.to_string();
+        Error::validation("uuid_parsing", format!("Input should be a valid UUID, {error}"), Some(json!({ "error": error })))
+    })
+}
+
 impl<'de> Decode<'de> for Uuid {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        reader.read_tagged(TAG, |r| read_text(r, "a UUID", parse))
+        super::read_extension(reader, TAG, "uuid_type", "UUID input should be a string, bytes or UUID object", read_uuid)
     }
 }
 

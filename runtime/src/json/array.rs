@@ -264,7 +264,7 @@ mod tests {
                 "shape.0: -1 is not a dimension (a non-negative integer)",
             ),
             (r#"{"data_b64":"","shape":[0],"dtype":"object"}"#, "dtype: unsupported dtype 'object'"),
-            (r#"{"data_b64":"","shape":[0]}"#, "dtype: field required"),
+            (r#"{"data_b64":"","shape":[0]}"#, "dtype: Field required"),
             (
                 r#"{"data_b64":"","shape":[1099511627776,1099511627776],"dtype":"uint8"}"#,
                 "array shape (1099511627776, 1099511627776) is too large",

@@ -5,7 +5,10 @@ use std::borrow::Cow;
 
 use super::array::read_array;
 use super::read::{JsonReader, Peek};
-use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source};
+use crate::codec::{
+    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, try_decode,
+};
+use crate::error::Input;
 use crate::error::Error;
 use crate::lax;
 
@@ -200,6 +203,33 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     fn source(&mut self) -> Source<'_, 'de> {
         Source::Json(self)
     }
+
+    #[inline]
+    fn mark(&self) -> Mark {
+        Mark { pos: self.pos, depth: self.depth }
+    }
+
+    #[cold]
+    fn recover(&mut self, mark: Mark, mut error: Error) -> Result<Error, Error> {
+        if error.is_fatal() {
+            return Err(error);
+        }
+        self.pos = mark.pos;
+        self.depth = mark.depth;
+        self.skip_value()?;
+        if error.wants_input()
+            && let Some(input) = self.input_since(mark)
+        {
+            error.set_input(&input);
+        }
+        Ok(error)
+    }
+
+    #[cold]
+    fn input_since(&self, mark: Mark) -> Option<Input> {
+        let text = self.text_between(mark.pos, self.pos);
+        (text.len() <= Error::MAX_INPUT).then(|| Input::Json(text.into()))
+    }
 }
 
 /// The elements of a JSON array being read.
@@ -249,6 +279,23 @@ impl<'de> SeqAccess<'de> for JsonSeq<'_, 'de> {
         let index = self.index;
         self.index += 1;
         T::decode(self.reader).map(Some).map_err(|e| e.at_index(index))
+    }
+
+    #[inline]
+    fn try_next_element<T: Decode<'de>>(
+        &mut self,
+        check: impl FnOnce(&T) -> Result<(), Error>,
+    ) -> Result<Option<Result<T, Error>>, Error> {
+        if !self.advance()? {
+            return Ok(None);
+        }
+        let index = self.index;
+        self.index += 1;
+        match try_decode(self.reader, false, T::decode, check) {
+            Ok(Ok(value)) => Ok(Some(Ok(value))),
+            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
+            Err(error) => Err(error.at_index(index)),
+        }
     }
 
     fn is_at_end(&mut self) -> Result<bool, Error> {
@@ -342,6 +389,16 @@ impl<'de> MapAccess<'de> for JsonMap<'_, 'de> {
     }
 
     #[inline]
+    fn try_next_value<V: Decode<'de>>(
+        &mut self,
+        strict: bool,
+        check: impl FnOnce(&V) -> Result<(), Error>,
+    ) -> Result<Result<V, Error>, Error> {
+        self.pending_value = false;
+        try_decode(self.reader, strict, V::decode, check)
+    }
+
+    #[inline]
     fn skip_value(&mut self) -> Result<(), Error> {
         self.pending_value = false;
         self.reader.skip_value()
@@ -369,10 +426,11 @@ mod tests {
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
         assert_eq!(
             from_str::<i64>("1.5").unwrap_err().to_string(),
-            "expected an integer, got a number with a fractional part"
+            "Input should be a valid integer, got a number with a fractional part"
         );
-        assert_eq!(from_str::<u8>("256").unwrap_err().to_string(), "256 is out of range for u8");
-        assert_eq!(from_str::<i64>("null").unwrap_err().to_string(), "expected an integer, got null");
+        assert_eq!(from_str::<u8>("256").unwrap_err().to_string(), "Input should be less than or equal to 255");
+        assert_eq!(from_str::<i64>("null").unwrap_err().to_string(), "Input should be a valid integer");
+        assert_eq!(from_str::<i64>("NaN").unwrap_err().to_string(), "Input should be a finite number");
         assert!(from_str::<i64>(r#""abc""#).is_err());
         assert!(from_str::<i64>("NaN").is_err());
         assert!(from_str::<i64>(r#""nan""#).is_err());
@@ -393,12 +451,19 @@ mod tests {
     #[test]
     fn containers_locate_their_errors() {
         let err = from_str::<Vec<Vec<i32>>>("[[1],[2,\"x\"]]").unwrap_err();
-        assert_eq!(err.to_string(), r#"1.1: expected an integer, got the string "x""#);
-        let err = from_str::<BTreeMap<String, u8>>(r#"{"a":1,"b":-1}"#).unwrap_err();
-        assert_eq!(err.to_string(), "b: -1 is out of range for u8");
+        assert_eq!(err.to_string(), "1.1: Input should be a valid integer, unable to parse string as an integer");
+        // Every bad item, in order.
+        let err = from_str::<BTreeMap<String, u8>>(r#"{"a":1,"b":-1,"c":"x"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2 validation errors:\n  b: Input should be greater than or equal to 0\n  \
+             c: Input should be a valid integer, unable to parse string as an integer"
+        );
+        // A tuple's missing items are `missing` at their index, extra ones `too_long`.
         let err = from_str::<(i32, String)>("[1]").unwrap_err();
-        assert_eq!(err.to_string(), "expected an array of 2 elements");
-        assert!(from_str::<(i32,)>("[1,2]").is_err());
+        assert_eq!(err.to_string(), "1: Field required");
+        let err = from_str::<(i32,)>("[1,2]").unwrap_err();
+        assert_eq!(err.to_string(), "Tuple should have at most 1 item after validation, not 2");
     }
 
     #[test]

@@ -84,7 +84,31 @@ pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8])
 pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth);
-    let value = T::decode(&mut reader)?;
-    reader.finish()?;
-    Ok(value)
+    match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
+        Ok(value) => Ok(value),
+        Err(error) => Err(whole_input_error(bytes, limits, error)),
+    }
+}
+
+/// An error as pydantic reports it for the whole input: pydantic parses the JSON before it
+/// validates anything, so malformed JSON anywhere is the one error (`json_invalid`, whose
+/// input is the text); a wrong value at the top keeps the value as its input.
+#[cold]
+fn whole_input_error(bytes: &[u8], limits: &crate::Limits, mut error: Error) -> Error {
+    if !error.is_fatal() {
+        let mut check = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+        if let Err(syntax) = check.skip_value().and_then(|()| check.finish()) {
+            error = syntax;
+        } else if error.wants_input() && bytes.trim_ascii().len() <= Error::MAX_INPUT {
+            error.set_input(&crate::error::Input::Json(bytes.trim_ascii().into()));
+        }
+    }
+    if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
+        // Malformed JSON is an error about the whole text, wherever it was found.
+        error = Error::new(error.kind().clone());
+        if bytes.len() <= Error::MAX_INPUT {
+            error.set_input(&crate::error::Input::Text(String::from_utf8_lossy(bytes).into()));
+        }
+    }
+    error
 }

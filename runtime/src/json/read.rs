@@ -70,8 +70,8 @@ impl Number<'_> {
 #[derive(Clone)]
 pub struct JsonReader<'de> {
     input: &'de [u8],
-    pos: usize,
-    depth: usize,
+    pub(crate) pos: usize,
+    pub(crate) depth: usize,
     max_depth: usize,
     pub(crate) validation: crate::codec::Validation,
 }
@@ -88,9 +88,14 @@ impl<'de> JsonReader<'de> {
         self
     }
 
+    /// The input from `start` to `end`, whitespace around trimmed.
+    pub(crate) fn text_between(&self, start: usize, end: usize) -> &'de [u8] {
+        self.input[start..end].trim_ascii()
+    }
+
     /// A syntax error at the current position.
     pub(crate) fn syntax_error(&self, message: &'static str) -> Error {
-        Error::syntax("JSON", self.pos, message)
+        Error::json_syntax(self.input, self.pos, message)
     }
 
     fn skip_whitespace(&mut self) {
@@ -119,9 +124,16 @@ impl<'de> JsonReader<'de> {
     fn expect_literal(&mut self, literal: &[u8]) -> Result<(), Error> {
         if self.input[self.pos..].starts_with(literal) {
             self.pos += literal.len();
-            Ok(())
+            return Ok(());
+        }
+        // Located as jiter locates it: at the first byte that differs, or at the end.
+        let rest = &self.input[self.pos..];
+        let same = rest.iter().zip(literal).take_while(|(a, b)| a == b).count();
+        self.pos += same;
+        if self.pos == self.input.len() {
+            Err(self.syntax_error("EOF while parsing a value"))
         } else {
-            Err(self.syntax_error("expected a value"))
+            Err(self.syntax_error("expected ident"))
         }
     }
 
@@ -135,8 +147,8 @@ impl<'de> JsonReader<'de> {
             Some(b'[') => Ok(Peek::Array),
             Some(b'{') => Ok(Peek::Object),
             Some(b'-' | b'0'..=b'9' | b'N' | b'I') => Ok(Peek::Number),
-            Some(_) => Err(self.syntax_error("expected a value")),
-            None => Err(self.syntax_error("unexpected end of input")),
+            Some(_) => Err(self.syntax_error("expected value")),
+            None => Err(self.syntax_error("EOF while parsing a value")),
         }
     }
 
@@ -263,13 +275,13 @@ impl<'de> JsonReader<'de> {
             Some(_) => Ok(None),
             None => {
                 self.pos = self.input.len();
-                Err(self.syntax_error("unterminated string"))
+                Err(self.syntax_error("EOF while parsing a string"))
             }
         }
     }
 
     fn invalid_utf8(&self, offset: usize) -> Error {
-        Error::syntax("JSON", offset, "invalid UTF-8 in string")
+        Error::json_syntax(self.input, offset, "invalid unicode code point")
     }
 
     fn read_escaped(&mut self, start: usize) -> Result<String, Error> {
@@ -277,7 +289,7 @@ impl<'de> JsonReader<'de> {
         self.pos = start;
         loop {
             let Some(&byte) = self.input.get(self.pos) else {
-                return Err(self.syntax_error("unterminated string"));
+                return Err(self.syntax_error("EOF while parsing a string"));
             };
             self.pos += 1;
             match byte {
@@ -285,7 +297,7 @@ impl<'de> JsonReader<'de> {
                 b'\\' => self.read_escape(&mut out)?,
                 0x00..=0x1f => {
                     self.pos -= 1;
-                    return Err(self.syntax_error("control character in string"));
+                    return Err(self.syntax_error("control character (\\u0000-\\u001F) found while parsing a string"));
                 }
                 _ => out.push(byte),
             }
@@ -295,7 +307,7 @@ impl<'de> JsonReader<'de> {
 
     fn read_escape(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
         let Some(&escape) = self.input.get(self.pos) else {
-            return Err(self.syntax_error("unterminated string"));
+            return Err(self.syntax_error("EOF while parsing a string"));
         };
         self.pos += 1;
         let byte = match escape {
@@ -312,36 +324,44 @@ impl<'de> JsonReader<'de> {
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                 return Ok(());
             }
-            _ => return Err(self.syntax_error("invalid escape")),
+            _ => return Err(Error::json_syntax(self.input, self.pos - 1, "invalid escape")),
         };
         out.push(byte);
         Ok(())
     }
 
+    /// Four hex digits; an error is located at the first byte that is none (jiter's column).
     fn read_hex4(&mut self) -> Result<u16, Error> {
-        let digits = self.input.get(self.pos..self.pos + 4).ok_or_else(|| self.syntax_error("invalid escape"))?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.syntax_error("invalid escape"))?;
-        let value = u16::from_str_radix(text, 16).map_err(|_| self.syntax_error("invalid escape"))?;
-        self.pos += 4;
+        let mut value = 0u16;
+        for _ in 0..4 {
+            let Some(&byte) = self.input.get(self.pos) else {
+                return Err(self.syntax_error("EOF while parsing a string"));
+            };
+            let digit = (byte as char).to_digit(16).ok_or_else(|| self.syntax_error("invalid escape"))?;
+            value = value << 4 | u16::try_from(digit).unwrap_or_default();
+            self.pos += 1;
+        }
         Ok(value)
     }
 
     fn read_unicode_escape(&mut self) -> Result<char, Error> {
+        // Errors are located (and worded) as jiter does: at the escape's last digit.
+        let at_last_digit = |reader: &Self| Error::json_syntax(reader.input, reader.pos - 1, "lone leading surrogate in hex escape");
         let first = self.read_hex4()?;
         if !(0xD800..0xDC00).contains(&first) {
             // A lone low surrogate is not a char; Python keeps it, Rust strings cannot.
-            return char::from_u32(first.into()).ok_or_else(|| self.syntax_error("lone surrogate in \\u escape"));
+            return char::from_u32(first.into()).ok_or_else(|| at_last_digit(self));
         }
         if !self.input[self.pos..].starts_with(b"\\u") {
-            return Err(self.syntax_error("lone surrogate in \\u escape"));
+            return Err(self.syntax_error("unexpected end of hex escape"));
         }
         self.pos += 2;
         let second = self.read_hex4()?;
         if !(0xDC00..0xE000).contains(&second) {
-            return Err(self.syntax_error("lone surrogate in \\u escape"));
+            return Err(at_last_digit(self));
         }
         let code = 0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00);
-        char::from_u32(code).ok_or_else(|| self.syntax_error("invalid \\u escape"))
+        char::from_u32(code).ok_or_else(|| self.syntax_error("invalid unicode code point"))
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -384,20 +404,23 @@ impl<'de> JsonReader<'de> {
             }
             Some(b',') if !first => {
                 self.pos += 1;
+                self.skip_whitespace();
+                if self.input.get(self.pos) == Some(&close) {
+                    return Err(self.syntax_error("trailing comma"));
+                }
                 Ok(true)
             }
             Some(_) if first => Ok(true),
-            None => Err(self.syntax_error("unexpected end of input")),
-            Some(_) if close == b'}' => Err(self.syntax_error("expected ',' or '}'")),
-            Some(_) => Err(self.syntax_error("expected ',' or ']'")),
+            None if close == b'}' => Err(self.syntax_error("EOF while parsing an object")),
+            None => Err(self.syntax_error("EOF while parsing a list")),
+            Some(_) if close == b'}' => Err(self.syntax_error("expected `,` or `}`")),
+            Some(_) => Err(self.syntax_error("expected `,` or `]`")),
         }
     }
 
     /// Reads an object's key and the `:` after it.
     pub(crate) fn parse_key(&mut self) -> Result<Cow<'de, str>, Error> {
-        if self.peek_token()? != Peek::String {
-            return Err(self.syntax_error("expected a string key"));
-        }
+        self.begin_key()?;
         let key = self.parse_str()?;
         self.end_key()?;
         Ok(key)
@@ -405,15 +428,21 @@ impl<'de> JsonReader<'de> {
 
     /// Checks that a key comes next (a key is a string).
     pub(crate) fn begin_key(&mut self) -> Result<(), Error> {
-        if self.peek_token()? != Peek::String {
-            return Err(self.syntax_error("expected a string key"));
+        self.skip_whitespace();
+        match self.input.get(self.pos) {
+            Some(b'"') => Ok(()),
+            None => Err(self.syntax_error("EOF while parsing an object")),
+            Some(_) => Err(self.syntax_error("key must be a string")),
         }
-        Ok(())
     }
 
     /// Consumes the `:` after a key.
     pub(crate) fn end_key(&mut self) -> Result<(), Error> {
-        self.expect(b':', "expected ':'")
+        self.skip_whitespace();
+        if self.pos == self.input.len() {
+            return Err(self.syntax_error("EOF while parsing an object"));
+        }
+        self.expect(b':', "expected `:`")
     }
 
     /// Skips one value of any kind, nesting included (bounded by the depth limit).
@@ -451,7 +480,7 @@ impl<'de> JsonReader<'de> {
         if self.pos == self.input.len() {
             Ok(())
         } else {
-            Err(self.syntax_error("trailing characters after the value"))
+            Err(self.syntax_error("trailing characters"))
         }
     }
 }

@@ -7,7 +7,10 @@ use std::borrow::Cow;
 
 use super::array::{NumpyScalar, read_array, read_numpy_scalar};
 use super::read::{MsgpackReader, Token};
-use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Reader, SeqAccess, Source};
+use crate::codec::{
+    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, try_decode,
+};
+use crate::error::Input;
 use crate::error::{Error, ErrorKind, PathSegment};
 use crate::lax;
 
@@ -239,6 +242,32 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         self.validation = validation;
     }
 
+    #[inline]
+    fn mark(&self) -> Mark {
+        self.mark_here()
+    }
+
+    #[cold]
+    fn recover(&mut self, mark: Mark, mut error: Error) -> Result<Error, Error> {
+        if error.is_fatal() {
+            return Err(error);
+        }
+        self.back_to(mark);
+        self.skip_value()?;
+        if error.wants_input()
+            && let Some(input) = self.input_since(mark)
+        {
+            error.set_input(&input);
+        }
+        Ok(error)
+    }
+
+    #[cold]
+    fn input_since(&self, mark: Mark) -> Option<Input> {
+        let bytes = self.bytes_between(mark.pos, self.position());
+        (bytes.len() <= Error::MAX_INPUT).then(|| Input::Msgpack(bytes.into()))
+    }
+
     fn source(&mut self) -> Source<'_, 'de> {
         Source::Msgpack(self)
     }
@@ -260,6 +289,23 @@ impl<'de> SeqAccess<'de> for MsgpackSeq<'_, 'de> {
         let index = self.index;
         self.index += 1;
         T::decode(self.reader).map(Some).map_err(|e| e.at_index(index))
+    }
+
+    #[inline]
+    fn try_next_element<T: Decode<'de>>(
+        &mut self,
+        check: impl FnOnce(&T) -> Result<(), Error>,
+    ) -> Result<Option<Result<T, Error>>, Error> {
+        if self.index == self.len {
+            return Ok(None);
+        }
+        let index = self.index;
+        self.index += 1;
+        match try_decode(self.reader, false, T::decode, check) {
+            Ok(Ok(value)) => Ok(Some(Ok(value))),
+            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
+            Err(error) => Err(error.at_index(index)),
+        }
     }
 
     #[inline]
@@ -324,6 +370,16 @@ impl<'de> MapAccess<'de> for MsgpackMap<'_, 'de> {
     fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error> {
         self.pending_value = false;
         V::decode(self.reader)
+    }
+
+    #[inline]
+    fn try_next_value<V: Decode<'de>>(
+        &mut self,
+        strict: bool,
+        check: impl FnOnce(&V) -> Result<(), Error>,
+    ) -> Result<Result<V, Error>, Error> {
+        self.pending_value = false;
+        try_decode(self.reader, strict, V::decode, check)
     }
 
     #[inline]

@@ -107,7 +107,20 @@ pub fn from_slice<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8]) -> Result<T, Err
 pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
-    let value = T::decode(&mut reader)?;
+    let mark = crate::codec::Reader::mark(&reader);
+    let value = T::decode(&mut reader).map_err(|mut error| {
+        // A wrong value at the top keeps the value as its input (truss's deserializer reads
+        // the whole message first: malformed msgpack is found there, before any validation).
+        if !error.is_fatal() && error.wants_input() {
+            let mut again = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
+            if again.skip_value().is_ok()
+                && let Some(input) = crate::codec::Reader::input_since(&again, mark)
+            {
+                error.set_input(&input);
+            }
+        }
+        error
+    })?;
     reader.finish()?;
     Ok(value)
 }

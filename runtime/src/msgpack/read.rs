@@ -309,7 +309,7 @@ impl<'de> MsgpackReader<'de> {
             0x90..=0x9f => self.length(Some(marker & 0x0f), 0)?,
             0xdc => self.length(None, 2)?,
             0xdd => self.length(None, 4)?,
-            _ => return Err(self.type_error("an array")),
+            _ => return Err(self.type_error("a list")),
         };
         self.check_items(len, 1)?;
         self.enter()?;
@@ -396,6 +396,23 @@ impl<'de> MsgpackReader<'de> {
         let capacity = len.min((self.input.len() - self.pos).min(self.unclaimed) / min_len);
         self.unclaimed -= capacity * min_len;
         capacity
+    }
+
+    /// Where the reader is, to come back to.
+    #[inline]
+    pub(crate) fn mark_here(&self) -> crate::codec::Mark {
+        crate::codec::Mark { pos: self.pos, depth: self.depth }
+    }
+
+    /// The input from `start` to `end`.
+    pub(crate) fn bytes_between(&self, start: usize, end: usize) -> &'de [u8] {
+        &self.input[start..end]
+    }
+
+    /// Goes back to `mark` (the bytes claimed since stay claimed).
+    pub(crate) fn back_to(&mut self, mark: crate::codec::Mark) {
+        self.pos = mark.pos;
+        self.depth = mark.depth;
     }
 
     /// The reader's position in the input.

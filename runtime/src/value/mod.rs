@@ -570,7 +570,7 @@ impl JsonSchema for Value {
 /// let dict = chainmodel::value!({"x": "3"});
 /// assert_eq!(Point::from_value(&dict)?, Point { x: 3, y: None });
 /// let err = Point::from_value(&chainmodel::value!({"x": [1]})).unwrap_err();
-/// assert_eq!(err.to_string(), "x: expected an integer, got an array");
+/// assert_eq!(err.to_string(), "x: Input should be a valid integer");
 /// # Ok::<(), chainmodel::Error>(())
 /// ```
 pub fn from_value<'v, T: Decode<'v>>(value: &'v Value) -> Result<T, Error> {

@@ -11,7 +11,9 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::Value;
 use crate::array::Shape;
-use crate::codec::{ArrayParts, Decode, Integer, Kind, MapAccess, Number, Payload, Reader, SeqAccess, Source, Validation};
+use crate::codec::{
+    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Payload, Reader, SeqAccess, Source, Validation, try_decode,
+};
 use crate::dtype::DType;
 use crate::error::Error;
 use crate::lax;
@@ -409,7 +411,7 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         let items = match self.take()? {
             Next::Borrowed(Value::List(items)) => Items::Borrowed(items.iter()),
             Next::Owned(Value::List(items)) => Items::Owned(items.into_iter()),
-            other => return Err(Error::unexpected_type("an array", describe(other.get()))),
+            other => return Err(Error::unexpected_type("a list", describe(other.get()))),
         };
         self.enter()?;
         let mut seq = ValueSeq { reader: self, items, index: 0 };
@@ -444,6 +446,22 @@ impl<'v> Reader<'v> for ValueReader<'v> {
 
     fn skip(&mut self) -> Result<(), Error> {
         self.take().map(drop)
+    }
+
+    #[inline]
+    fn mark(&self) -> Mark {
+        Mark { pos: 0, depth: self.depth }
+    }
+
+    /// The value in memory was taken by the decoder that failed: nothing is left to skip.
+    #[cold]
+    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
+        if error.is_fatal() {
+            return Err(error);
+        }
+        self.depth = mark.depth;
+        self.next = None;
+        Ok(error)
     }
 
     fn source(&mut self) -> Source<'_, 'v> {
@@ -517,6 +535,23 @@ impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
         Ok(Some(value))
     }
 
+    fn try_next_element<T: Decode<'v>>(
+        &mut self,
+        check: impl FnOnce(&T) -> Result<(), Error>,
+    ) -> Result<Option<Result<T, Error>>, Error> {
+        let Some(item) = self.items.next() else { return Ok(None) };
+        let index = self.index;
+        self.index += 1;
+        self.reader.next = Some(item);
+        let outcome = try_decode(self.reader, false, T::decode, check);
+        self.reader.next = None;
+        match outcome {
+            Ok(Ok(value)) => Ok(Some(Ok(value))),
+            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
+            Err(error) => Err(error.at_index(index)),
+        }
+    }
+
     fn is_at_end(&mut self) -> Result<bool, Error> {
         Ok(self.items.len() == 0)
     }
@@ -567,6 +602,17 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
         let value = V::decode(self.reader)?;
         self.reader.next = None;
         Ok(value)
+    }
+
+    fn try_next_value<V: Decode<'v>>(
+        &mut self,
+        strict: bool,
+        check: impl FnOnce(&V) -> Result<(), Error>,
+    ) -> Result<Result<V, Error>, Error> {
+        self.reader.next = Some(self.value.take().ok_or_else(nothing_left)?);
+        let outcome = try_decode(self.reader, strict, V::decode, check);
+        self.reader.next = None;
+        outcome
     }
 
     fn skip_value(&mut self) -> Result<(), Error> {
