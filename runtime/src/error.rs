@@ -39,6 +39,9 @@ struct Inner {
     more: Vec<Error>,
     // More errors were found than `Error::MAX_ERRORS`; decoding stopped there.
     truncated: bool,
+    // The errors are those of a value read to its end, which starts at this position of the
+    // input: whoever recovers from them there need not skip the value again.
+    complete_from: Option<usize>,
 }
 
 /// One step of an error's location: a field name or a list index.
@@ -206,6 +209,7 @@ impl Error {
                 input: None,
                 more: Vec::new(),
                 truncated: false,
+                complete_from: None,
             }),
         }
     }
@@ -384,6 +388,17 @@ impl Error {
         self.inner.more = more;
     }
 
+    /// Marks the errors as those of a value read to its end, which starts at `start`.
+    pub(crate) fn completed_from(mut self, start: usize) -> Self {
+        self.inner.complete_from = Some(start);
+        self
+    }
+
+    /// Whether the errors are those of a value read to its end that starts at `start`.
+    pub(crate) fn is_complete_from(&self, start: usize) -> bool {
+        self.inner.complete_from == Some(start)
+    }
+
     /// Whether some error is about the value itself (no location yet) and has no input.
     pub(crate) fn wants_input(&self) -> bool {
         std::iter::once(self)
@@ -497,6 +512,7 @@ impl Errors {
         self.found.sort_by_key(|(rank, _)| *rank);
         let mut found = self.found.into_iter().map(|(_, error)| error);
         let mut first = found.next().expect("not empty");
+        first.inner.complete_from = None;
         for mut error in found {
             let more = std::mem::take(&mut error.inner.more);
             first.inner.truncated |= error.inner.truncated;

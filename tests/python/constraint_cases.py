@@ -7,7 +7,7 @@ pydantic makes of each: `null` if it accepts it, else its errors' `(type, loc, m
 
 import json
 import sys
-from typing import Optional
+from typing import Annotated, Optional
 
 import pydantic
 from pydantic import BaseModel, Field
@@ -51,7 +51,22 @@ class Nullable(BaseModel):
     maybe: Optional[int] = Field(default_factory=lambda: None)
 
 
-MODELS = [Numbers, Lengths, Patterns, Required, Nullable]
+class Items(BaseModel):
+    tags: list[Annotated[str, Field(min_length=1)]] = []
+    scores: dict[str, Annotated[int, Field(ge=0)]] = {}
+    ids: Optional[list[Annotated[int, Field(gt=0, le=100)]]] = None
+    codes: set[Annotated[str, Field(pattern="^[A-Z]{2}$")]] = set()
+    short: list[Annotated[str, Field(max_length=2)]] = Field(default=[], max_length=3)
+
+
+class StrictOnes(BaseModel):
+    model_config = pydantic.ConfigDict(strict=True)
+    n: int = Field(default=0, ge=0)
+    f: float = 0.0
+    s: Optional[str] = None
+
+
+MODELS = [Numbers, Lengths, Patterns, Required, Nullable, Items, StrictOnes]
 
 CASES = {
     "Numbers": [
@@ -82,6 +97,16 @@ CASES = {
     "Nullable": [
         {"o": 1, "s": None}, {"s": "x"}, {"o": None, "s": None}, {"o": 0, "s": "a"}, {"o": 1},
         {"o": 1, "s": None, "made": []}, {"o": 1, "s": None, "made": [1, 2, 3]}, {"o": 1, "s": None, "maybe": 3},
+    ],
+    "Items": [
+        {"tags": ["a", "", "b", ""]}, {"tags": ["a"]}, {"tags": [1]}, {"scores": {"a": 0, "b": -1, "c": "x"}},
+        {"scores": {"a": "1"}}, {"ids": None}, {"ids": [1, 100]}, {"ids": [0, 101, "5", 5.5]}, {"ids": []},
+        {"codes": ["AB", "abc", "A"]}, {"codes": ["AB", "CD"]}, {"short": ["ab", "abc"]},
+        {"short": ["abc", "abc", "abc", "abc"]}, {"short": ["a", "b", "c"]},
+    ],
+    "StrictOnes": [
+        {"n": 1}, {"n": "1"}, {"n": 1.0}, {"n": True}, {"n": -1}, {"f": 1}, {"f": "1.5"}, {"f": False},
+        {"s": 1}, {"s": None}, {"n": "x", "f": "y", "s": 2},
     ],
 }
 

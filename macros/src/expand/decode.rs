@@ -107,11 +107,8 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let strict = strict_model || field.attrs.strict;
         let mut checks = constraint_checks(&field.attrs.constraints, "__value", private);
         if let Some((path, span)) = &field.attrs.validate {
-            // Typed first, so that a function of another shape is named as such.
-            checks.extend(quote_spanned! {*span=>
-                let __validate: fn(&#ty) -> ::core::result::Result<(), _> = #path;
-                #private::run_validator(__validate(__value))?;
-            });
+            // Called with `&T`, so that a `fn(&str)` validates a `String` (deref coercion).
+            checks.extend(quote_spanned!(*span=> #private::run_validator(#path(__value))?;));
         }
         // The type the value is read as: the field's, inside the wrappers its attributes need
         // (`Checked` checks the items, `Bounded` makes an overlong list one error); `value`

@@ -188,10 +188,11 @@ pub fn model_type_error(error: Error, title: &str, binary: bool) -> Error {
     })
 }
 
-/// A model's errors with their inputs: its missing fields' and its own (a model validator's)
-/// are the model's whole input, as pydantic shows them.
+/// A model's errors, found once the model was read to its end, with their inputs: its missing
+/// fields' and its own (a model validator's) are the model's whole input, as pydantic shows them.
 #[cold]
-pub fn model_errors<'de, R: Reader<'de>>(reader: &mut R, mark: Mark, mut error: Error) -> Error {
+pub fn model_errors<'de, R: Reader<'de>>(reader: &mut R, mark: Mark, error: Error) -> Error {
+    let mut error = error.completed_from(mark.pos);
     if !error.is_fatal()
         && (error.wants_missing_input() || error.wants_input())
         && let Some(input) = reader.input_since(mark)

@@ -201,6 +201,7 @@ pub(crate) fn decode_items<'de, R: Reader<'de>, T: Decode<'de>, C>(
     check: impl Fn(&T) -> Result<(), Error>,
     mut insert: impl FnMut(&mut C, T),
 ) -> Result<C, Error> {
+    let start = reader.mark().pos;
     reader.read_seq(|seq| {
         let mut items = new(seq.capacity(T::MIN_LEN));
         let mut errors = crate::error::Errors::new();
@@ -212,7 +213,7 @@ pub(crate) fn decode_items<'de, R: Reader<'de>, T: Decode<'de>, C>(
             }
             index += 1;
         }
-        errors.finish().map(|()| items)
+        errors.finish().map(|()| items).map_err(|error| error.completed_from(start))
     })
 }
 
@@ -314,6 +315,7 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     check: impl Fn(&V) -> Result<(), Error>,
     mut insert: impl FnMut(K, V),
 ) -> Result<(), Error> {
+    let start = reader.mark().pos;
     reader.read_map(|map| {
         let mut errors = crate::error::Errors::new();
         let mut rank = 0;
@@ -324,7 +326,7 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
             }
             rank += 1;
         }
-        errors.finish()
+        errors.finish().map_err(|error| error.completed_from(start))
     })
 }
 
@@ -496,6 +498,7 @@ macro_rules! impl_tuple {
             /// A list of exactly the tuple's length: a missing item is `missing` at its
             /// index, extra items `too_long`, as pydantic reports them.
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+                let start = reader.mark().pos;
                 reader.read_seq(|seq| {
                     let mut errors = crate::error::Errors::new();
                     let items = ($(
@@ -518,7 +521,7 @@ macro_rules! impl_tuple {
                     if extra > 0 {
                         errors.push($len, Error::tuple_too_long($len, $len + extra))?;
                     }
-                    errors.finish()?;
+                    errors.finish().map_err(|error| error.completed_from(start))?;
                     Ok(($(items.$index.ok_or_else(Error::missing_field)?,)+))
                 })
                 .map_err(|error| {

@@ -214,9 +214,14 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         if error.is_fatal() {
             return Err(error);
         }
-        self.pos = mark.pos;
         self.depth = mark.depth;
-        self.skip_value()?;
+        // Errors collected to the end of the value leave the reader after it already; others
+        // are skipped from the value's start (a nested value's errors are skipped once).
+        if !error.is_complete_from(mark.pos) {
+            self.pos = mark.pos;
+            self.skip_value()?;
+            error = error.completed_from(mark.pos);
+        }
         if error.wants_input()
             && let Some(input) = self.input_since(mark)
         {

@@ -252,8 +252,15 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         if error.is_fatal() {
             return Err(error);
         }
-        self.back_to(mark);
-        self.skip_value()?;
+        // Errors collected to the end of the value leave the reader after it already; others
+        // are skipped from the value's start (a nested value's errors are skipped once).
+        if error.is_complete_from(mark.pos) {
+            self.back_to(crate::codec::Mark { pos: self.position(), depth: mark.depth });
+        } else {
+            self.back_to(mark);
+            self.skip_value()?;
+            error = error.completed_from(mark.pos);
+        }
         if error.wants_input()
             && let Some(input) = self.input_since(mark)
         {

@@ -109,14 +109,19 @@ pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &cr
     let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
     let mark = crate::codec::Reader::mark(&reader);
     let value = T::decode(&mut reader).map_err(|mut error| {
-        // A wrong value at the top keeps the value as its input (truss's deserializer reads
-        // the whole message first: malformed msgpack is found there, before any validation).
-        if !error.is_fatal() && error.wants_input() {
+        // truss's deserializer reads the whole message before any validation: malformed
+        // msgpack anywhere is the one error. Else a wrong value at the top keeps the value as
+        // its input.
+        if !error.is_fatal() {
             let mut again = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
-            if again.skip_value().is_ok()
-                && let Some(input) = crate::codec::Reader::input_since(&again, mark)
-            {
-                error.set_input(&input);
+            match again.skip_value().and_then(|()| again.finish()) {
+                Err(malformed) => return malformed,
+                Ok(()) if error.wants_input() => {
+                    if let Some(input) = crate::codec::Reader::input_since(&again, mark) {
+                        error.set_input(&input);
+                    }
+                }
+                Ok(()) => {}
             }
         }
         error
