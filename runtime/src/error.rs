@@ -355,9 +355,13 @@ impl Error {
         self
     }
 
-    /// Whether decoding cannot go on past this error: the input is not well-formed (or too
-    /// deep, or too large), or the errors reached [`MAX_ERRORS`](Self::MAX_ERRORS).
-    pub(crate) fn is_fatal(&self) -> bool {
+    /// Whether decoding cannot go on past this error to find more: the input is not
+    /// well-formed (or too deep, or too large), or the errors reached
+    /// [`MAX_ERRORS`](Self::MAX_ERRORS). A custom decoder that reads values with
+    /// [`SeqAccess::try_next_element`](crate::codec::SeqAccess::try_next_element) or
+    /// [`MapAccess::try_next_value`](crate::codec::MapAccess::try_next_value) goes on past any
+    /// other error.
+    pub fn is_fatal(&self) -> bool {
         self.inner.truncated
             || matches!(
                 self.inner.kind,
@@ -473,7 +477,7 @@ pub struct Errors {
 impl Errors {
     /// An empty list.
     #[inline]
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         Errors { found: Vec::new(), count: 0 }
     }
 
@@ -495,7 +499,7 @@ impl Errors {
         self.count += error.count();
         self.found.push((rank, error));
         if truncated || self.count >= Error::MAX_ERRORS {
-            let mut all = std::mem::take(self).finish().expect_err("errors were found");
+            let mut all = std::mem::take(self).merge();
             all.inner.more.truncate(Error::MAX_ERRORS - 1);
             all.inner.truncated = true;
             return Err(all);
@@ -505,10 +509,13 @@ impl Errors {
 
     /// `Ok` if no error was found, else every error in pydantic's order as one.
     #[inline]
-    pub fn finish(mut self) -> Result<(), Error> {
-        if self.found.is_empty() {
-            return Ok(());
-        }
+    pub fn finish(self) -> Result<(), Error> {
+        if self.found.is_empty() { Ok(()) } else { Err(self.merge()) }
+    }
+
+    /// Every error found, in pydantic's order, as one.
+    #[cold]
+    fn merge(mut self) -> Error {
         self.found.sort_by_key(|(rank, _)| *rank);
         let mut found = self.found.into_iter().map(|(_, error)| error);
         let mut first = found.next().expect("not empty");
@@ -519,7 +526,7 @@ impl Errors {
             first.inner.more.push(error);
             first.inner.more.extend(more);
         }
-        Err(first)
+        first
     }
 }
 

@@ -138,9 +138,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
         };
         quote_spanned! {ty.span()=>
-            #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check)
-                .map_err(|__error| __error.at_field(#key))?
-            {
+            #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
                 ::core::result::Result::Ok(__decoded) => #slot = ::core::option::Option::Some(#value),
                 ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
             },
@@ -153,9 +151,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     } else if container.attrs.deny_unknown_fields {
         // pydantic reports extra keys after the fields, in the input's order.
         quote! {
-            if let ::core::result::Result::Err(__error) = #private::refuse_extra(__map)? {
-                __errors.push(#extra_rank, __error.at_field(#private::key_text(&__key)))?;
-            }
+            __errors.push(#extra_rank, #private::refuse_extra(__map).at_field(#private::key_text(&__key)))?;
         }
     } else {
         quote!(#private::MapAccess::skip_value(__map)?;)
@@ -167,7 +163,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
     });
     let min_len = quote!(const MIN_LEN: usize = 1 #(#required)*;);
-    // Each field's value, its default, or its `missing` error, in the fields' order.
+    // Each missing field's default, or its `missing` error, in the fields' order.
     let fills = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
         let key = &field.read_key;
         let ty = field.ty;
@@ -178,18 +174,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             None => quote!(<#ty as #private::Decode<'__de>>::missing()),
         };
         quote! {
-            let #slot: ::core::option::Option<#ty> = match #slot {
-                ::core::option::Option::Some(__value) => ::core::option::Option::Some(__value),
-                ::core::option::Option::None => match #missing {
-                    ::core::result::Result::Ok(__value) => ::core::option::Option::Some(__value),
+            if #slot.is_none() {
+                match #missing {
+                    ::core::result::Result::Ok(__value) => #slot = ::core::option::Option::Some(__value),
                     // A field whose value was refused is not missing.
-                    ::core::result::Result::Err(_) if __errors.has(#rank) => ::core::option::Option::None,
-                    ::core::result::Result::Err(__error) => {
-                        __errors.push(#rank, __error.at_field(#key))?;
-                        ::core::option::Option::None
-                    }
-                },
-            };
+                    ::core::result::Result::Err(_) if __errors.has(#rank) => {}
+                    ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
+                }
+            }
         }
     });
     let mut wire_slots = slots.iter();
@@ -204,7 +196,12 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         }
         let slot = wire_slots.next().expect("one slot per wire field");
         // Every slot is filled once no error was found.
-        quote!(#member: #slot.ok_or_else(#private::missing_field)?)
+        quote! {
+            #member: match #slot {
+                ::core::option::Option::Some(__value) => __value,
+                ::core::option::Option::None => return ::core::result::Result::Err(#private::missing_field()),
+            }
+        }
     });
     let declare_extra = extra.map(|field| {
         let ty = field.ty;

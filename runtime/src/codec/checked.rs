@@ -158,10 +158,13 @@ impl<'de> Decode<'de> for Refused {
 }
 
 /// Skips the value of a key the model refuses: its `extra_forbidden` error (with the value as
-/// its input), or `Err` when decoding cannot go on.
+/// its input), or a fatal error when decoding cannot go on.
 #[cold]
-pub fn refuse_extra<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Result<(), Error>, Error> {
-    map.try_next_value::<Refused>(false, |_| Ok(())).map(|refused| refused.map(drop))
+pub fn refuse_extra<'de, M: MapAccess<'de>>(map: &mut M) -> Error {
+    match map.try_next_value::<Refused>(false, |_| Ok(())) {
+        Ok(Refused) => Error::from(ErrorKind::UnknownField),
+        Err(error) => error,
+    }
 }
 
 /// A key as an error's location.

@@ -206,9 +206,10 @@ pub(crate) fn decode_items<'de, R: Reader<'de>, T: Decode<'de>, C>(
         let mut items = new(seq.capacity(T::MIN_LEN));
         let mut errors = crate::error::Errors::new();
         let mut index = 0;
-        while let Some(item) = seq.try_next_element(&check)? {
-            match item {
-                Ok(item) => insert(&mut items, item),
+        loop {
+            match seq.try_next_element(&check) {
+                Ok(Some(item)) => insert(&mut items, item),
+                Ok(None) => break,
                 Err(error) => errors.push(index, error)?,
             }
             index += 1;
@@ -320,7 +321,7 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
         let mut errors = crate::error::Errors::new();
         let mut rank = 0;
         while let Some(key) = K::read_key(map)? {
-            match map.try_next_value::<V>(false, &check).map_err(|error| error.at_field(key.location()))? {
+            match map.try_next_value::<V>(false, &check) {
                 Ok(value) => insert(key, value),
                 Err(error) => errors.push(rank, error.at_field(key.location()))?,
             }
@@ -502,13 +503,13 @@ macro_rules! impl_tuple {
                 reader.read_seq(|seq| {
                     let mut errors = crate::error::Errors::new();
                     let items = ($(
-                        match seq.try_next_element::<$name>(|_| Ok(()))? {
-                            Some(Ok(item)) => Some(item),
-                            Some(Err(error)) => {
+                        match seq.try_next_element::<$name>(|_| Ok(())) {
+                            Ok(Some(item)) => Some(item),
+                            Err(error) => {
                                 errors.push($index, error)?;
                                 None
                             }
-                            None => {
+                            Ok(None) => {
                                 errors.push($index, Error::missing_field().at_index($index))?;
                                 None
                             }

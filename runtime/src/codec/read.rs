@@ -243,13 +243,14 @@ pub trait SeqAccess<'de> {
     /// The next element, or `None` after the last.
     fn next_element<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error>;
 
-    /// The next element, checked by `check` once read, or `None` after the last; a bad element
-    /// (`Ok(Some(Err(..)))`, located at its index) is skipped, so that the list's other
-    /// elements are read too. `Err` when decoding cannot go on (see [`Reader::recover`]).
+    /// The next element, checked by `check` once read, or `None` after the last. A bad
+    /// element's error (located at its index) leaves the reader after it, so that the list's
+    /// other elements are read too, unless the error [is fatal](Error::is_fatal) (see
+    /// [`Reader::recover`]).
     fn try_next_element<T: Decode<'de>>(
         &mut self,
         check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<Result<T, Error>>, Error>;
+    ) -> Result<Option<T>, Error>;
 
     /// Whether no element is left.
     fn is_at_end(&mut self) -> Result<bool, Error>;
@@ -276,13 +277,14 @@ pub trait MapAccess<'de> {
     fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error>;
 
     /// The value of the key just read, in strict mode if `strict` (else in the reader's mode),
-    /// checked by `check` once read; a bad value (`Ok(Err(..))`) is skipped, so that the map's
-    /// other entries are read too. `Err` when decoding cannot go on (see [`Reader::recover`]).
+    /// checked by `check` once read. A bad value's error leaves the reader after it, so that
+    /// the map's other entries are read too, unless the error [is fatal](Error::is_fatal) (see
+    /// [`Reader::recover`]).
     fn try_next_value<V: Decode<'de>>(
         &mut self,
         strict: bool,
         check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<Result<V, Error>, Error>;
+    ) -> Result<V, Error>;
 
     /// Skips the value of the key just read.
     fn skip_value(&mut self) -> Result<(), Error>;
@@ -351,14 +353,14 @@ impl<'de> ArrayParts<'de> {
 }
 
 /// Reads one value with `decode`, strict if `strict`, then checks it; a bad value is recovered
-/// from (skipped, its input kept) when the reader can.
+/// from (skipped, its input kept) when the reader can, else its error is fatal.
 #[inline]
 pub(crate) fn try_decode<'de, R: Reader<'de>, V>(
     reader: &mut R,
     strict: bool,
     decode: impl FnOnce(&mut R) -> Result<V, Error>,
     check: impl FnOnce(&V) -> Result<(), Error>,
-) -> Result<Result<V, Error>, Error> {
+) -> Result<V, Error> {
     let mark = reader.mark();
     let result = if strict && !reader.validation().strict {
         let outer = reader.validation();
@@ -371,7 +373,7 @@ pub(crate) fn try_decode<'de, R: Reader<'de>, V>(
         decode(reader)
     };
     match result.and_then(|value| check(&value).map(|()| value)) {
-        Ok(value) => Ok(Ok(value)),
-        Err(error) => reader.recover(mark, error).map(Err),
+        Ok(value) => Ok(value),
+        Err(error) => Err(reader.recover(mark, error).unwrap_or_else(|fatal| fatal)),
     }
 }

@@ -290,17 +290,13 @@ impl<'de> SeqAccess<'de> for JsonSeq<'_, 'de> {
     fn try_next_element<T: Decode<'de>>(
         &mut self,
         check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<Result<T, Error>>, Error> {
+    ) -> Result<Option<T>, Error> {
         if !self.advance()? {
             return Ok(None);
         }
         let index = self.index;
         self.index += 1;
-        match try_decode(self.reader, false, T::decode, check) {
-            Ok(Ok(value)) => Ok(Some(Ok(value))),
-            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
-            Err(error) => Err(error.at_index(index)),
-        }
+        try_decode(self.reader, false, T::decode, check).map(Some).map_err(|error| error.at_index(index))
     }
 
     fn is_at_end(&mut self) -> Result<bool, Error> {
@@ -398,7 +394,7 @@ impl<'de> MapAccess<'de> for JsonMap<'_, 'de> {
         &mut self,
         strict: bool,
         check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<Result<V, Error>, Error> {
+    ) -> Result<V, Error> {
         self.pending_value = false;
         try_decode(self.reader, strict, V::decode, check)
     }

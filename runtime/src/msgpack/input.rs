@@ -302,17 +302,13 @@ impl<'de> SeqAccess<'de> for MsgpackSeq<'_, 'de> {
     fn try_next_element<T: Decode<'de>>(
         &mut self,
         check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<Result<T, Error>>, Error> {
+    ) -> Result<Option<T>, Error> {
         if self.index == self.len {
             return Ok(None);
         }
         let index = self.index;
         self.index += 1;
-        match try_decode(self.reader, false, T::decode, check) {
-            Ok(Ok(value)) => Ok(Some(Ok(value))),
-            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
-            Err(error) => Err(error.at_index(index)),
-        }
+        try_decode(self.reader, false, T::decode, check).map(Some).map_err(|error| error.at_index(index))
     }
 
     #[inline]
@@ -384,7 +380,7 @@ impl<'de> MapAccess<'de> for MsgpackMap<'_, 'de> {
         &mut self,
         strict: bool,
         check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<Result<V, Error>, Error> {
+    ) -> Result<V, Error> {
         self.pending_value = false;
         try_decode(self.reader, strict, V::decode, check)
     }

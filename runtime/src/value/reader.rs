@@ -538,18 +538,14 @@ impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
     fn try_next_element<T: Decode<'v>>(
         &mut self,
         check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<Result<T, Error>>, Error> {
+    ) -> Result<Option<T>, Error> {
         let Some(item) = self.items.next() else { return Ok(None) };
         let index = self.index;
         self.index += 1;
         self.reader.next = Some(item);
         let outcome = try_decode(self.reader, false, T::decode, check);
         self.reader.next = None;
-        match outcome {
-            Ok(Ok(value)) => Ok(Some(Ok(value))),
-            Ok(Err(error)) => Ok(Some(Err(error.at_index(index)))),
-            Err(error) => Err(error.at_index(index)),
-        }
+        outcome.map(Some).map_err(|error| error.at_index(index))
     }
 
     fn is_at_end(&mut self) -> Result<bool, Error> {
@@ -608,7 +604,7 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
         &mut self,
         strict: bool,
         check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<Result<V, Error>, Error> {
+    ) -> Result<V, Error> {
         self.reader.next = Some(self.value.take().ok_or_else(nothing_left)?);
         let outcome = try_decode(self.reader, strict, V::decode, check);
         self.reader.next = None;
