@@ -699,3 +699,66 @@ fn the_blocking_client_calls_the_truss_server() {
     let value: Value = client.predict(&input).unwrap();
     assert_eq!(value.get("other_field"), Some(&Value::from("Example")));
 }
+
+/// The Rust Worker and the Python Worker on truss's own server answer the same bad bodies with
+/// the same `400` text, word for word: every error, a JSON body's in pydantic's python-mode
+/// words (truss reads it with `json.loads`, then `model_validate`), malformed JSON with
+/// Python's `json` message at `__root__` (as pydantic's `parse_raw` in truss reports it). (A
+/// value that is no array at all where an array goes is the exception: truss answers it with a
+/// 500, see tests/truss_server.rs.)
+#[tokio::test]
+async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let packed = |value: Value| chainmodel::msgpack::to_vec(&value).unwrap();
+    let mut cases: Vec<(Option<&str>, Vec<u8>)> = [
+        "{}",
+        r#"{"data": {}}"#,
+        r#"{"data": {"other_field": 5}, "extra": 1}"#,
+        r#"{"data": []}"#,
+        r#"{"data": null}"#,
+        r#"{"data": "x"}"#,
+        "[1, 2]",
+        "3",
+        // Malformed: Python's `json` finds these.
+        "nope",
+        "",
+        "   ",
+        r#"{"data": "#,
+        r#"{"data": {"other_field": "x"}"#,
+        r#"{"data": {"other_field": "x"},}"#,
+        r#"{"data" {}}"#,
+        r#"{'data': {}}"#,
+        r#"{"data": [1 2]}"#,
+        r#"{"data": {"other_field": "x"}} trailing"#,
+        "{\"data\": {\"other_field\": \"line\nbreak\"}}",
+        "{\n  \"data\": {\n    \"other_field\": \"é\" 1\n  }\n}",
+        r#"{"data": {"other_field": "\q"}}"#,
+        r#"{"data": 01}"#,
+        r#"{"data": -}"#,
+    ]
+    .into_iter()
+    .map(|text| (truss_support::JSON, text.as_bytes().to_vec()))
+    .collect();
+    cases.push((truss_support::JSON, b"{\"data\": {\"other_field\": \"\xff\"}}".to_vec()));
+    cases.push((truss_support::JSON, b"{\"data\": {\"other_field\": \"\xe2\x82\"}}".to_vec()));
+    for value in [
+        chainmodel::value!({}),
+        chainmodel::value!({"data": {}}),
+        chainmodel::value!({"data": {"other_field": 5}}),
+        chainmodel::value!({"data": [1]}),
+        chainmodel::value!({"data": null}),
+        chainmodel::value!({"data": {"some_numbers": {"shape": [1]}, "other_field": 3}}),
+    ] {
+        cases.push((truss_support::BINARY, packed(value)));
+    }
+    let mut disagreements = Vec::new();
+    for (content_type, body) in &cases {
+        let theirs = truss_support::post(worker.addr, truss_support::PREDICT, *content_type, body);
+        let ours = server_support::post(rust_server(), "/predict", *content_type, body).await;
+        let (theirs, ours) = ((theirs.status, theirs.json()), (ours.status, ours.json()));
+        if theirs != ours {
+            disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
+        }
+    }
+    assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+}

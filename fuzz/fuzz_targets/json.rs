@@ -1,4 +1,5 @@
-//! Arbitrary bytes as a model in JSON mode; what decodes re-encodes stably.
+//! Arbitrary bytes as a model in JSON mode, and as truss's server reads a body; what decodes
+//! re-encodes stably, and what does not is an error that renders (every error, its inputs).
 #![no_main]
 
 use chainmodel::prelude::*;
@@ -8,7 +9,14 @@ use libfuzzer_sys::fuzz_target;
 mod model;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(document) = chainmodel::json::from_slice::<model::Document>(data) {
+    if let Err(error) = chainmodel::json::from_truss_body::<model::Document>(data, &chainmodel::Limits::DEFAULT) {
+        check_error(&error);
+    }
+    let decoded = chainmodel::json::from_slice::<model::Document>(data);
+    if let Err(error) = &decoded {
+        check_error(error);
+    }
+    if let Ok(document) = decoded {
         let once = document.to_json().expect("encoding does not fail");
         // NaN and infinities are written as null, which a float field does not read back.
         if let Ok(again) = model::Document::from_json(&once) {
@@ -17,3 +25,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = chainmodel::json::from_slice::<Value>(data);
 });
+
+/// An error renders in every form, within its bounds.
+fn check_error(error: &chainmodel::Error) {
+    assert!(error.count() <= chainmodel::Error::MAX_ERRORS);
+    let errors = error.to_pydantic_errors();
+    assert!(errors.as_array().map(Vec::len) >= Some(error.count()));
+    let _ = (error.to_string(), error.to_truss_text());
+}

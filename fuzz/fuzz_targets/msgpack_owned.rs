@@ -9,7 +9,15 @@ use libfuzzer_sys::fuzz_target;
 mod model;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(document) = model::Document::from_msgpack(data) {
+    let decoded = model::Document::from_msgpack(data);
+    if let Err(error) = &decoded {
+        // Every error renders, within its bounds.
+        assert!(error.count() <= chainmodel::Error::MAX_ERRORS);
+        let errors = error.to_pydantic_errors();
+        assert!(errors.as_array().map(Vec::len) >= Some(error.count()));
+        let _ = (error.to_string(), error.to_truss_text());
+    }
+    if let Ok(document) = decoded {
         let once = document.to_msgpack().expect("encoding does not fail");
         let again = model::Document::from_msgpack(&once).expect("our own encoding decodes");
         assert_eq!(chainmodel::msgpack::to_vec(&again).expect("encoding does not fail"), once);

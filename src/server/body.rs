@@ -87,7 +87,7 @@ impl AlignedBody {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
         let model = match self.mode {
-            Mode::Json => json::from_slice_with(&self.bytes, &limits)?,
+            Mode::Json => json::from_truss_body(&self.bytes, &limits)?,
             Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits)?,
         };
         Ok(model)

@@ -247,7 +247,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             }
             ::core::result::Result::Ok((::core::result::Result::Ok(#ident { #(#inits,)* }), __fields_set))
         })
-        .map_err(|__error| #private::model_type_error(__error, #title, <__R as #private::Reader<'__de>>::BINARY))?;
+        .map_err(|__error| #private::model_type_error(__error, #title, #private::Reader::python_mode(__reader)))?;
         #private::Reader::note_fields_set(__reader, __fields_set);
         #validate
         __value.map_err(|__error| #private::model_errors(__reader, __mark, __error))

@@ -85,11 +85,12 @@ macro_rules! checked_set {
         $(#[$cfg])*
         impl<'de, T: Decode<'de> $(+ $bound)* $(, $s: BuildHasher + Default)?> DecodeChecked<'de> for $set<T $(, $s)?> {
             fn decode_checked<R: Reader<'de>>(reader: &mut R, check: impl Fn(&T) -> Result<(), Error>) -> Result<Self, Error> {
+                let python = reader.python_mode();
                 decode_items(reader, |_| $set::default(), check, |set, item| {
                     set.insert(item);
                 })
                 .map_err(|error| {
-                    error.map_own_kind(|kind| retype_list(kind, R::BINARY, "set_type", "Input should be a valid set"))
+                    error.map_own_kind(|kind| retype_list(kind, python, "set_type", "Input should be a valid set"))
                 })
             }
         }
@@ -174,13 +175,13 @@ pub fn key_text(key: &[u8]) -> String {
 }
 
 /// A model given something other than a map: pydantic's `model_type` (its message names the
-/// class in binary mode).
+/// class in python mode).
 #[cold]
-pub fn model_type_error(error: Error, title: &str, binary: bool) -> Error {
+pub fn model_type_error(error: Error, title: &str, python: bool) -> Error {
     error.map_own_kind(|kind| match kind {
         ErrorKind::Validation { kind: "dict_type", .. } => Some(ErrorKind::Validation {
             kind: "model_type",
-            message: if binary {
+            message: if python {
                 format!("Input should be a valid dictionary or instance of {title}")
             } else {
                 "Input should be an object".to_owned()

@@ -68,7 +68,7 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
         // (a Python object) `model_attributes_type`.
         .map_err(|error| {
             error.map_own_kind(|kind| match kind {
-                crate::ErrorKind::Validation { kind: "dict_type", .. } if R::BINARY => {
+                crate::ErrorKind::Validation { kind: "dict_type", .. } if reader.python_mode() => {
                     Some(crate::ErrorKind::Validation {
                         kind: "model_attributes_type",
                         message: "Input should be a valid dictionary or object to extract fields from".into(),

@@ -431,22 +431,23 @@ impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
 /// Reads a list into a set (`set[T]`: duplicates merge, as in Python); pydantic names a
 /// wrong type `set_type`.
 fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
+    let python = reader.python_mode();
     decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item))
-        .map_err(|error| error.map_own_kind(|kind| retype_list(kind, R::BINARY, "set_type", "Input should be a valid set")))
+        .map_err(|error| error.map_own_kind(|kind| retype_list(kind, python, "set_type", "Input should be a valid set")))
 }
 
-/// A list's type error renamed for a set or a tuple (binary mode's message; JSON's stays
+/// A list's type error renamed for a set or a tuple (python mode's message; JSON mode's stays
 /// "a valid array").
 pub(crate) fn retype_list(
     kind: &crate::ErrorKind,
-    binary: bool,
+    python: bool,
     name: &'static str,
     message: &'static str,
 ) -> Option<crate::ErrorKind> {
     match kind {
         crate::ErrorKind::Validation { kind: "list_type", message: own, .. } => Some(crate::ErrorKind::Validation {
             kind: name,
-            message: if binary { message.into() } else { own.clone() },
+            message: if python { message.into() } else { own.clone() },
             ctx: None,
         }),
         _ => None,
@@ -499,7 +500,7 @@ macro_rules! impl_tuple {
             /// A list of exactly the tuple's length: a missing item is `missing` at its
             /// index, extra items `too_long`, as pydantic reports them.
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-                let start = reader.mark().pos;
+                let (start, python) = (reader.mark().pos, reader.python_mode());
                 reader.read_seq(|seq| {
                     let mut errors = crate::error::Errors::new();
                     let items = ($(
@@ -526,7 +527,7 @@ macro_rules! impl_tuple {
                     Ok(($(items.$index.ok_or_else(Error::missing_field)?,)+))
                 })
                 .map_err(|error| {
-                    error.map_own_kind(|kind| retype_list(kind, R::BINARY, "tuple_type", "Input should be a valid tuple"))
+                    error.map_own_kind(|kind| retype_list(kind, python, "tuple_type", "Input should be a valid tuple"))
                 })
             }
         }

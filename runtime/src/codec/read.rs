@@ -154,6 +154,14 @@ pub trait Reader<'de>: Sized {
         None
     }
 
+    /// Whether refusals are worded as pydantic's python mode (`model_validate`) words them:
+    /// binary mode, and JSON read as truss's server reads it ([`JsonReader::as_python`]). The
+    /// few messages that differ by mode ask it.
+    #[inline]
+    fn python_mode(&self) -> bool {
+        Self::BINARY
+    }
+
     /// How the reader validates now (see [`Validation`]). A reader without strict mode is
     /// always lax.
     fn validation(&self) -> Validation {

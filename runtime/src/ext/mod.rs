@@ -28,8 +28,9 @@ pub(crate) fn text<'de, R: Reader<'de>>(reader: &mut R) -> Result<Cow<'de, str>,
 
 /// Reads an extension value with `read`: in binary mode truss's map (`{tag: True, b"data": ..}`),
 /// or a plain value as pydantic's `model_validate` reads what truss's deserializer leaves
-/// alone (a str, a number); a plain value is a lax input, so in strict mode, as a smart-mode
-/// union's first try is, it is pydantic's type error (`kind`, `message`). In JSON, the value.
+/// alone (a str, a number); a plain value is a lax input there (and in JSON read as truss's
+/// server reads it), so in strict mode, as a smart-mode union's first try is, it is pydantic's
+/// type error (`kind`, `message`). In JSON mode, the value.
 pub(crate) fn read_extension<'de, R: Reader<'de>, T>(
     reader: &mut R,
     tag: &'static str,
@@ -37,7 +38,9 @@ pub(crate) fn read_extension<'de, R: Reader<'de>, T>(
     message: &'static str,
     read: impl FnOnce(&mut R) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    if R::BINARY && reader.peek()? != Kind::Map {
+    // In python mode (binary mode, and JSON as truss's server reads it) a str is no datetime or
+    // UUID itself: it is read laxly. In JSON mode, the text is the value's own form.
+    if reader.python_mode() && reader.peek()? != Kind::Map {
         if reader.validation().strict {
             return Err(Error::validation(kind, message, None));
         }

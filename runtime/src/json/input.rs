@@ -205,6 +205,11 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     }
 
     #[inline]
+    fn python_mode(&self) -> bool {
+        self.python_mode
+    }
+
+    #[inline]
     fn mark(&self) -> Mark {
         Mark { pos: self.pos, depth: self.depth }
     }

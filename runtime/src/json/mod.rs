@@ -21,6 +21,7 @@ mod array;
 pub(crate) use array::{Base64Text, any_array, array_from_values, typed_elements};
 mod form;
 mod input;
+mod python_error;
 mod read;
 mod write;
 
@@ -87,6 +88,41 @@ pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
     match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
         Ok(value) => Ok(value),
         Err(error) => Err(whole_input_error(bytes, limits, error)),
+    }
+}
+
+/// Reads a `T` from a JSON request body as truss's server reads one: Python's `json.loads`,
+/// then pydantic's `model_validate` (python mode) of the result, as its `parse_raw` does. The
+/// values accepted are [`from_slice_with`]'s; refusals are worded as python mode words them
+/// ([`JsonReader::as_python`]), and malformed JSON is `parse_raw`'s one error, located at
+/// `__root__` with Python's `json` message (`Expecting value: line 1 column 1 (char 0)`).
+/// chainmodel's chainlet server reads JSON bodies with it.
+pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    limits.check_size(bytes.len())?;
+    let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python();
+    match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let error = whole_input_error(bytes, limits, error);
+            if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
+                return Err(python_json_error(bytes, error));
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Malformed JSON as pydantic's `parse_raw` reports it: one `value_error.jsondecode` error at
+/// `__root__`, whose message is Python's `json.loads` exception.
+#[cold]
+fn python_json_error(bytes: &[u8], error: Error) -> Error {
+    match python_error::python_json_error(bytes) {
+        Some(message) => {
+            let kind = if std::str::from_utf8(bytes).is_err() { "value_error.unicodedecode" } else { "value_error.jsondecode" };
+            Error::validation(kind, message, None).at_field("__root__")
+        }
+        // Python reads what chainmodel's reader does not: keep chainmodel's error.
+        None => error,
     }
 }
 

@@ -74,12 +74,31 @@ pub struct JsonReader<'de> {
     pub(crate) depth: usize,
     max_depth: usize,
     pub(crate) validation: crate::codec::Validation,
+    /// Errors are worded as pydantic's python mode words them (see [`JsonReader::as_python`]).
+    pub(crate) python_mode: bool,
 }
 
 impl<'de> JsonReader<'de> {
     /// A reader over `input`, with the default nesting limit.
     pub fn new(input: &'de [u8]) -> Self {
-        JsonReader { input, pos: 0, depth: 0, max_depth: DEFAULT_MAX_DEPTH, validation: Default::default() }
+        JsonReader {
+            input,
+            pos: 0,
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            validation: Default::default(),
+            python_mode: false,
+        }
+    }
+
+    /// Reads the JSON as truss's server reads a request body: Python's `json.loads`, then
+    /// pydantic's `model_validate` (python mode) of the result. The same values are accepted;
+    /// refusals are worded as python mode words them (`list_type` is "Input should be a valid
+    /// list", not JSON mode's "a valid array"; a model given no object is "Input should be a
+    /// valid dictionary or instance of Model").
+    pub fn as_python(mut self) -> Self {
+        self.python_mode = true;
+        self
     }
 
     /// Sets the nesting limit of arrays and objects.
@@ -375,7 +394,7 @@ impl<'de> JsonReader<'de> {
     /// Consumes the `{` of an object (entering one level of nesting).
     pub(crate) fn begin_object(&mut self) -> Result<(), Error> {
         if self.peek_token()? != Peek::Object {
-            return Err(self.type_error("an object"));
+            return Err(self.type_error(if self.python_mode { "a map" } else { "an object" }));
         }
         self.enter()?;
         self.pos += 1;
@@ -385,7 +404,7 @@ impl<'de> JsonReader<'de> {
     /// Consumes the `[` of an array (entering one level of nesting).
     pub(crate) fn begin_array(&mut self) -> Result<(), Error> {
         if self.peek_token()? != Peek::Array {
-            return Err(self.type_error("an array"));
+            return Err(self.type_error(if self.python_mode { "a list" } else { "an array" }));
         }
         self.enter()?;
         self.pos += 1;
