@@ -21,6 +21,7 @@ mod array;
 pub(crate) use array::{Base64Text, any_array, array_from_values, typed_elements};
 mod form;
 mod input;
+mod python_error;
 mod read;
 mod write;
 
@@ -111,4 +112,9 @@ fn whole_input_error(bytes: &[u8], limits: &crate::Limits, mut error: Error) -> 
         }
     }
     error
+}
+
+#[doc(hidden)]
+pub fn python_json_error_text(input: &[u8]) -> Option<String> {
+    python_error::python_json_error(input)
 }
