@@ -382,6 +382,11 @@ impl Error {
         });
     }
 
+    /// Sets the input of a single error, wherever it is located.
+    pub(crate) fn set_root_input(&mut self, input: &Input) {
+        self.inner.input = Some(input.clone());
+    }
+
     /// Calls `f` on each error's own part.
     fn each_mut(&mut self, mut f: impl FnMut(&mut Inner)) {
         let mut more = std::mem::take(&mut self.inner.more);

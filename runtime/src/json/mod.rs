@@ -112,14 +112,33 @@ pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
     }
 }
 
+/// The largest malformed body whose error is worded as Python's `json.loads` would word it (the
+/// emulation holds the decoded text, four bytes a character); a larger one keeps chainmodel's
+/// `json_invalid` error.
+const PYTHON_ERROR_LIMIT: usize = 64 << 20;
+
 /// Malformed JSON as pydantic's `parse_raw` reports it: one `value_error.jsondecode` error at
 /// `__root__`, whose message is Python's `json.loads` exception.
 #[cold]
 fn python_json_error(bytes: &[u8], error: Error) -> Error {
+    if bytes.len() > PYTHON_ERROR_LIMIT {
+        return error;
+    }
     match python_error::python_json_error(bytes) {
         Some(message) => {
-            let kind = if std::str::from_utf8(bytes).is_err() { "value_error.unicodedecode" } else { "value_error.jsondecode" };
-            Error::validation(kind, message, None).at_field("__root__")
+            // `parse_raw`'s type names the exception's class.
+            let kind = if message.contains("codec can't decode") {
+                "value_error.unicodedecode"
+            } else if message.contains(": line ") {
+                "value_error.jsondecode"
+            } else {
+                "value_error"
+            };
+            let mut error = Error::validation(kind, message, None).at_field("__root__");
+            if bytes.len() <= Error::MAX_INPUT {
+                error.set_root_input(&crate::error::Input::Text(String::from_utf8_lossy(bytes).into()));
+            }
+            error
         }
         // Python reads what chainmodel's reader does not: keep chainmodel's error.
         None => error,
@@ -147,4 +166,9 @@ fn whole_input_error(bytes: &[u8], limits: &crate::Limits, mut error: Error) -> 
         }
     }
     error
+}
+
+#[doc(hidden)]
+pub fn python_json_error_text(input: &[u8]) -> Option<String> {
+    python_error::python_json_error(input)
 }
