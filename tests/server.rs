@@ -237,15 +237,16 @@ async fn bad_input_is_400_in_truss_format() {
             br#"{"data": {"other_field": "x"}}"#.to_vec(),
             "Input Parsing Error:\n  `data.some_numbers`: Field required.",
         ),
-        // Malformed JSON is one error about the whole text, as pydantic's `parse_raw` in truss reports it.
+        // Malformed JSON is one error about the whole text, as pydantic's `parse_raw` in truss
+        // reports it: Python's `json` message at `__root__`.
         (
             "/predict",
             JSON,
             br#"{"data": {"some_numbers": 3, "other_field": "x"#.to_vec(),
-            "Input Parsing Error:\n  ``: Invalid JSON: EOF while parsing a string at line 1 column 46.",
+            "Input Parsing Error:\n  `__root__`: Unterminated string starting at: line 1 column 45 (char 44).",
         ),
-        ("/predict", JSON, b"{\"data\": ".to_vec(), "Input Parsing Error:\n  ``: Invalid JSON: EOF while parsing a value at line 1 column 9."),
-        ("/predict", None, b"".to_vec(), "Input Parsing Error:\n  ``: Invalid JSON"),
+        ("/predict", JSON, b"{\"data\": ".to_vec(), "Input Parsing Error:\n  `__root__`: Expecting value: line 1 column 10 (char 9)."),
+        ("/predict", None, b"".to_vec(), "Input Parsing Error:\n  `__root__`: Expecting value: line 1 column 1 (char 0)."),
         (
             "/run_remote",
             JSON,
