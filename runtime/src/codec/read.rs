@@ -360,6 +360,43 @@ impl<'de> ArrayParts<'de> {
     }
 }
 
+/// A reader over its whole input, which can go back to a [`Mark`].
+pub(crate) trait Rewind {
+    /// Where the reader is.
+    fn position(&self) -> usize;
+
+    /// Goes back to `mark`.
+    fn back_to(&mut self, mark: Mark);
+}
+
+/// [`Reader::recover`] for a reader over its whole input: errors collected to the end of their
+/// value leave the reader after it already; others are skipped from the value's start (so a
+/// nested value's errors are skipped once, not once per level), and the value is kept as the
+/// errors' input.
+#[cold]
+pub(crate) fn recover_in_place<'de, R: Reader<'de> + Rewind>(
+    reader: &mut R,
+    mark: Mark,
+    mut error: Error,
+) -> Result<Error, Error> {
+    if error.is_fatal() {
+        return Err(error);
+    }
+    if error.is_complete_from(mark.pos) {
+        reader.back_to(Mark { pos: reader.position(), depth: mark.depth });
+    } else {
+        reader.back_to(mark);
+        reader.skip()?;
+        error = error.completed_from(mark.pos);
+    }
+    if error.wants_input()
+        && let Some(input) = reader.input_since(mark)
+    {
+        error.set_input(&input);
+    }
+    Ok(error)
+}
+
 /// Reads one value with `decode`, strict if `strict`, then checks it; a bad value is recovered
 /// from (skipped, its input kept) when the reader can, else its error is fatal.
 #[inline]

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use super::array::read_array;
 use super::read::{JsonReader, Peek};
 use crate::codec::{
-    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, try_decode,
+    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source, recover_in_place,
+    try_decode,
 };
 use crate::error::Input;
 use crate::error::Error;
@@ -215,30 +216,25 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     }
 
     #[cold]
-    fn recover(&mut self, mark: Mark, mut error: Error) -> Result<Error, Error> {
-        if error.is_fatal() {
-            return Err(error);
-        }
-        self.depth = mark.depth;
-        // Errors collected to the end of the value leave the reader after it already; others
-        // are skipped from the value's start (a nested value's errors are skipped once).
-        if !error.is_complete_from(mark.pos) {
-            self.pos = mark.pos;
-            self.skip_value()?;
-            error = error.completed_from(mark.pos);
-        }
-        if error.wants_input()
-            && let Some(input) = self.input_since(mark)
-        {
-            error.set_input(&input);
-        }
-        Ok(error)
+    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
+        recover_in_place(self, mark, error)
     }
 
     #[cold]
     fn input_since(&self, mark: Mark) -> Option<Input> {
         let text = self.text_between(mark.pos, self.pos);
         (text.len() <= Error::MAX_INPUT).then(|| Input::Json(text.into()))
+    }
+}
+
+impl Rewind for JsonReader<'_> {
+    fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn back_to(&mut self, mark: Mark) {
+        self.pos = mark.pos;
+        self.depth = mark.depth;
     }
 }
 

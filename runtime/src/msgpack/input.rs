@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::array::{NumpyScalar, read_array, read_numpy_scalar};
 use super::read::{MsgpackReader, Token};
 use crate::codec::{
-    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, try_decode,
+    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, recover_in_place, try_decode,
 };
 use crate::error::Input;
 use crate::error::{Error, ErrorKind, PathSegment};
@@ -248,25 +248,8 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
     }
 
     #[cold]
-    fn recover(&mut self, mark: Mark, mut error: Error) -> Result<Error, Error> {
-        if error.is_fatal() {
-            return Err(error);
-        }
-        // Errors collected to the end of the value leave the reader after it already; others
-        // are skipped from the value's start (a nested value's errors are skipped once).
-        if error.is_complete_from(mark.pos) {
-            self.back_to(crate::codec::Mark { pos: self.position(), depth: mark.depth });
-        } else {
-            self.back_to(mark);
-            self.skip_value()?;
-            error = error.completed_from(mark.pos);
-        }
-        if error.wants_input()
-            && let Some(input) = self.input_since(mark)
-        {
-            error.set_input(&input);
-        }
-        Ok(error)
+    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
+        recover_in_place(self, mark, error)
     }
 
     #[cold]

@@ -409,16 +409,24 @@ impl<'de> MsgpackReader<'de> {
         &self.input[start..end]
     }
 
-    /// Goes back to `mark` (the bytes claimed since stay claimed).
-    pub(crate) fn back_to(&mut self, mark: crate::codec::Mark) {
-        self.pos = mark.pos;
-        self.depth = mark.depth;
-    }
 
-    /// The reader's position in the input.
+
+    /// The reader's position in the input (as [`Rewind`](crate::codec::Rewind) has it too).
     #[inline]
     pub fn position(&self) -> usize {
         self.pos
+    }
+}
+
+impl crate::codec::Rewind for MsgpackReader<'_> {
+    fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Goes back to `mark` (the bytes claimed since stay claimed).
+    fn back_to(&mut self, mark: crate::codec::Mark) {
+        self.pos = mark.pos;
+        self.depth = mark.depth;
     }
 }
 
@@ -488,3 +496,4 @@ mod tests {
         assert!(err.to_string().contains("invalid UTF-8"), "{err}");
     }
 }
+
