@@ -215,3 +215,14 @@ fn union_members_report_their_errors() {
         ])
     );
 }
+
+/// A key given twice keeps its last value, as pydantic does: an earlier bad value is forgotten,
+/// a later bad one is the error. (A dict reports every bad value, as pydantic's does.)
+#[test]
+fn a_key_given_twice_keeps_its_last_value() {
+    assert_eq!(Point::from_json(r#"{"x": "a", "y": 2, "x": 1}"#).unwrap(), Point { x: 1, y: 2 });
+    let err = Point::from_json(r#"{"x": 1, "y": 2, "x": "a"}"#).unwrap_err();
+    assert_eq!(err.to_string(), "x: Input should be a valid integer, unable to parse string as an integer");
+    let err = chainmodel::json::from_str::<BTreeMap<String, i64>>(r#"{"a": "z", "a": 2}"#).unwrap_err();
+    assert_eq!(err.to_string(), "a: Input should be a valid integer, unable to parse string as an integer");
+}

@@ -486,6 +486,27 @@ impl Errors {
         Errors { found: Vec::new(), count: 0 }
     }
 
+    /// A value at place `rank` was read after all: a key given twice keeps its last value, as
+    /// pydantic does, so the errors of an earlier value there are forgotten.
+    #[inline]
+    pub fn settle(&mut self, rank: usize) {
+        if !self.found.is_empty() {
+            self.forget(rank);
+        }
+    }
+
+    #[cold]
+    fn forget(&mut self, rank: usize) {
+        let count = &mut self.count;
+        self.found.retain(|(found, error)| {
+            let keep = *found != rank;
+            if !keep {
+                *count -= error.count();
+            }
+            keep
+        });
+    }
+
     /// Whether an error was found at place `rank`.
     #[inline]
     pub fn has(&self, rank: usize) -> bool {

@@ -139,7 +139,10 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         };
         quote_spanned! {ty.span()=>
             #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
-                ::core::result::Result::Ok(__decoded) => #slot = ::core::option::Option::Some(#value),
+                ::core::result::Result::Ok(__decoded) => {
+                    #slot = ::core::option::Option::Some(#value);
+                    __errors.settle(#rank);
+                }
                 ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
             },
         }
