@@ -1,7 +1,7 @@
 //! The `#[derive(ChainModel)]` macro of chainmodel. Use it through the `chainmodel` crate.
 //!
-//! The derive parses and validates the struct into one model ([`internals`]), then expands
-//! it ([`expand`]); every problem found is reported at once, spanned at its cause.
+//! The derive parses and validates the struct into one model (`internals`), then expands
+//! it (`expand`); every problem found is reported at once, spanned at its cause.
 
 mod expand;
 mod internals;

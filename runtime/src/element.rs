@@ -14,7 +14,7 @@ mod private {
 }
 
 /// An element type of [`NdArray`](crate::NdArray): `bool`, `u8`, `i8`, `u16`, `i16`, `u32`,
-/// `i32`, `u64`, `i64`, [`f16`], `f32`, `f64`, `Complex<f32>` and `Complex<f64>`.
+/// `i32`, `u64`, `i64`, [`f16`](struct@crate::f16), `f32`, `f64`, `Complex<f32>` and `Complex<f64>`.
 ///
 /// Sealed: the set is numpy's, and every member's bytes are its numpy bytes.
 pub trait Element:

@@ -8,8 +8,8 @@ use crate::dtype::DType;
 /// An encoding or decoding error: a [`ErrorKind`] and the location it happened at.
 ///
 /// One decoding reports every error in its input, as pydantic's `ValidationError` does (up to
-/// [`Error::MAX_ERRORS`]), each with pydantic's type and message ([`to_pydantic_errors`]
-/// (Self::to_pydantic_errors)). `Display` names the location the way pydantic does, dotted with
+/// [`Error::MAX_ERRORS`]), each with pydantic's type and message
+/// ([`to_pydantic_errors`](Self::to_pydantic_errors)). `Display` names the location the way pydantic does, dotted with
 /// list indices, then the message: `items.1.x: Input should be a valid integer`. An error
 /// with no location prints the message alone; several print one per line.
 ///

@@ -411,7 +411,7 @@ impl<'de> MsgpackReader<'de> {
 
 
 
-    /// The reader's position in the input (as [`Rewind`](crate::codec::Rewind) has it too).
+    /// The reader's position in the input.
     #[inline]
     pub fn position(&self) -> usize {
         self.pos
