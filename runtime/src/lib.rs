@@ -66,7 +66,7 @@ pub mod __private {
     pub use crate::model::ChainModel;
     pub use crate::schema::{
         FieldInfo, JsonSchema, ModelSchema, SchemaDefault, SchemaGenerator, enum_schema, field_schema, int_enum_schema,
-        literal_schema, object_schema, root_schema, tagged_union_schema, union_schema, generic_title, defs_key,
+        constrained, literal_schema, object_schema, root_schema, tagged_union_schema, union_schema, generic_title, defs_key,
     };
 
     /// Implemented by the derive for models with fields: what a tagged union's member must be.

@@ -228,6 +228,19 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
     (schema, required)
 }
 
+/// A value's schema with its constraints and its items' (a RootModel's `Field(..)`), where
+/// pydantic writes them.
+#[doc(hidden)]
+pub fn constrained(mut schema: Value, constraints: Vec<(&'static str, Value)>, items: Vec<(&'static str, Value)>) -> Value {
+    if !constraints.is_empty() {
+        constrain(&mut schema, constraints, None);
+    }
+    if !items.is_empty() {
+        constrain(&mut schema, items, Some(["items", "additionalProperties"]));
+    }
+    schema
+}
+
 /// Writes `constraints` where pydantic does: in the value's own schema, which for an
 /// `Optional[X]` is the non-null member of its `anyOf` (or in its items' schema, the first of
 /// `inner` it has).

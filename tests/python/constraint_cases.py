@@ -66,7 +66,19 @@ class StrictOnes(BaseModel):
     s: Optional[str] = None
 
 
-MODELS = [Numbers, Lengths, Patterns, Required, Nullable, Items, StrictOnes]
+class Batch(pydantic.RootModel[list[str]]):
+    root: list[str] = Field(min_length=1, max_length=3)
+
+
+class Scores(pydantic.RootModel[list[Annotated[int, Field(ge=0)]]]):
+    pass
+
+
+class Name(pydantic.RootModel[str]):
+    root: str = Field(pattern="^[a-z]+$")
+
+
+MODELS = [Numbers, Lengths, Patterns, Required, Nullable, Items, StrictOnes, Batch, Scores, Name]
 
 CASES = {
     "Numbers": [
@@ -104,6 +116,9 @@ CASES = {
         {"codes": ["AB", "abc", "A"]}, {"codes": ["AB", "CD"]}, {"short": ["ab", "abc"]},
         {"short": ["abc", "abc", "abc", "abc"]}, {"short": ["a", "b", "c"]},
     ],
+    "Batch": [[], ["a"], ["a", "b", "c"], ["a", "b", "c", "d"], [1], ["a", 1, 2, 3], "x"],
+    "Scores": [[], [0, 1], [1, -1, -2], ["3", "x"], {"a": 1}],
+    "Name": ["abc", "ABC", "", 3],
     "StrictOnes": [
         {"n": 1}, {"n": "1"}, {"n": 1.0}, {"n": True}, {"n": -1}, {"f": 1}, {"f": "1.5"}, {"f": False},
         {"s": 1}, {"s": None}, {"n": "x", "f": "y", "s": 2},

@@ -69,6 +69,68 @@ fn decode_impl(
     }
 }
 
+/// The check type of a value's `items(..)` (named `__Items{rank}`), whose check the
+/// collection's decoder runs on every item; `None` without `items(..)`.
+fn item_check(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option<TokenStream> {
+    let (constraints, span) = attrs.items.as_ref()?;
+    let name = format_ident!("__Items{}", rank);
+    let checks = constraint_checks(constraints, "__item", private);
+    let bounds = constraint_bounds(constraints, private);
+    Some(quote_spanned! {*span=>
+        struct #name;
+        impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
+            #[inline]
+            fn check(__item: &__X) -> ::core::result::Result<(), #private::Error> {
+                #checks
+                ::core::result::Result::Ok(())
+            }
+        }
+    })
+}
+
+/// How a value of type `ty` with `attrs` (a field's, or a RootModel's) is read: `decode_ty`,
+/// the type read (`ty` inside the wrappers its attributes need: `Checked` checks the items,
+/// `Bounded` makes an overlong list one error); `value`, the expression that unwraps
+/// `__decoded`; `check`, the closure that checks it (constraints, then the validator).
+struct ReadAs {
+    decode_ty: TokenStream,
+    value: TokenStream,
+    check: TokenStream,
+}
+
+fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStream) -> ReadAs {
+    let mut checks = constraint_checks(&attrs.constraints, "__value", private);
+    if let Some((path, span)) = &attrs.validate {
+        // Called with `&T`, so that a `fn(&str)` validates a `String` (deref coercion).
+        checks.extend(quote_spanned!(*span=> #private::run_validator(#path(__value))?;));
+    }
+    let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
+    if let Some((_, span)) = &attrs.items {
+        let name = format_ident!("__Items{}", rank);
+        decode_ty = quote_spanned!(*span=> #private::Checked<#decode_ty, #name>);
+        value = quote!(#value.0);
+        access = quote!(&#value);
+    }
+    if let Some((max, span)) = attrs.constraints.max_length {
+        let max = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max).unwrap_or(usize::MAX));
+        decode_ty = quote_spanned!(span=> #private::Bounded<#decode_ty, #max>);
+        value = quote!(#value.0);
+        access = quote!(&#value);
+    }
+    let check = if checks.is_empty() {
+        quote!(|_: &#decode_ty| ::core::result::Result::<(), #private::Error>::Ok(()))
+    } else {
+        quote! {
+            |__decoded: &#decode_ty| -> ::core::result::Result<(), #private::Error> {
+                let __value: &#ty = #access;
+                #checks
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
+    ReadAs { decode_ty, value, check }
+}
+
 pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let wire: Vec<&Field<'_>> = fields.iter().filter(|f| !f.attrs.skip && f.attrs.extra.is_none()).collect();
@@ -81,22 +143,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     // The item checks of `items(..)`: a type each, whose check the list's decoder runs on every item.
-    let item_checks = wire.iter().enumerate().filter_map(|(rank, field)| {
-        let (constraints, span) = field.attrs.items.as_ref()?;
-        let name = format_ident!("__Items{}", rank);
-        let checks = constraint_checks(constraints, "__item", private);
-        let bounds = constraint_bounds(constraints, private);
-        Some(quote_spanned! {*span=>
-            struct #name;
-            impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
-                #[inline]
-                fn check(__item: &__X) -> ::core::result::Result<(), #private::Error> {
-                    #checks
-                    ::core::result::Result::Ok(())
-                }
-            }
-        })
-    });
+    let item_checks = wire.iter().enumerate().filter_map(|(rank, field)| item_check(&field.attrs, rank, private));
     let item_checks: Vec<TokenStream> = item_checks.collect();
     let strict_model = container.attrs.strict;
     let arms = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
@@ -105,38 +152,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
         let ty = field.ty;
         let strict = strict_model || field.attrs.strict;
-        let mut checks = constraint_checks(&field.attrs.constraints, "__value", private);
-        if let Some((path, span)) = &field.attrs.validate {
-            // Called with `&T`, so that a `fn(&str)` validates a `String` (deref coercion).
-            checks.extend(quote_spanned!(*span=> #private::run_validator(#path(__value))?;));
-        }
-        // The type the value is read as: the field's, inside the wrappers its attributes need
-        // (`Checked` checks the items, `Bounded` makes an overlong list one error); `value`
-        // unwraps it, `access` borrows the field's value from it.
-        let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
-        if let Some((_, span)) = &field.attrs.items {
-            let name = format_ident!("__Items{}", rank);
-            decode_ty = quote_spanned!(*span=> #private::Checked<#decode_ty, #name>);
-            value = quote!(#value.0);
-            access = quote!(&#value);
-        }
-        if let Some((max, span)) = field.attrs.constraints.max_length {
-            let max = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max).unwrap_or(usize::MAX));
-            decode_ty = quote_spanned!(span=> #private::Bounded<#decode_ty, #max>);
-            value = quote!(#value.0);
-            access = quote!(&#value);
-        }
-        let check = if checks.is_empty() {
-            quote!(|_: &#decode_ty| ::core::result::Result::Ok(()))
-        } else {
-            quote! {
-                |__decoded: &#decode_ty| -> ::core::result::Result<(), #private::Error> {
-                    let __value: &#ty = #access;
-                    #checks
-                    ::core::result::Result::Ok(())
-                }
-            }
-        };
+        let ReadAs { decode_ty, value, check } = read_as(&field.attrs, ty, rank, private);
         quote_spanned! {ty.span()=>
             #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
                 ::core::result::Result::Ok(__decoded) => {
@@ -334,12 +350,18 @@ fn is_option(ty: &syn::Type) -> bool {
     }
 }
 
-/// The decoder of a RootModel: its value's.
-pub fn decode_root(container: &Container<'_>, ty: &syn::Type, private: &TokenStream) -> TokenStream {
+/// The decoder of a RootModel: its value's, checked by the root field's constraints and
+/// validator (its errors are located at the value itself, as pydantic locates a RootModel's).
+pub fn decode_root(container: &Container<'_>, ty: &syn::Type, attrs: &attr::Field, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
+    let item_check = item_check(attrs, 0, private);
+    let ReadAs { decode_ty, value, check } = read_as(attrs, ty, 0, private);
     let body = quote_spanned! {ty.span()=>
-        <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident)
+        #item_check
+        let __decoded = <#decode_ty as #private::Decode<'__de>>::decode(__reader)?;
+        (#check)(&__decoded)?;
+        ::core::result::Result::Ok(#ident(#value))
     };
     decode_impl(container, private, min_len, body)
 }

@@ -77,7 +77,9 @@ fn expand(container: &Container<'_>) -> TokenStream {
         Data::Struct(fields) => {
             (decode::decode_struct(container, fields, &private), encode::encode_struct(container, fields, &private))
         }
-        Data::Root(ty) => (decode::decode_root(container, ty, &private), encode::encode_root(container, ty, &private)),
+        Data::Root(ty, attrs) => {
+            (decode::decode_root(container, ty, attrs, &private), encode::encode_root(container, ty, &private))
+        }
         Data::Enum(kind, variants) => (
             decode::decode_enum(container, kind, variants, &private),
             encode::encode_enum(container, kind, variants, &private),
@@ -191,7 +193,7 @@ pub fn existing_predicates(container: &Container<'_>) -> TokenStream {
 pub fn wire_types<'a>(container: &'a Container<'_>) -> Vec<&'a syn::Type> {
     match &container.data {
         Data::Struct(fields) => fields.iter().filter(|f| !f.attrs.skip).map(|f| f.ty).collect(),
-        Data::Root(ty) => vec![*ty],
+        Data::Root(ty, _) => vec![*ty],
         Data::Enum(_, variants) => variants.iter().filter_map(|v| v.ty).collect(),
     }
 }

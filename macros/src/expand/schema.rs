@@ -28,10 +28,21 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let where_clause = codec_bounds(container, &quote!(#private::JsonSchema));
     let body = match &container.data {
         Data::Struct(fields) => struct_schema(container, &title, fields, private),
-        Data::Root(ty) => {
+        Data::Root(ty, attrs) => {
             let description = option_str(container.attrs.description.as_ref());
+            let constraints = constraint_schema(&attrs.constraints, &quote!(#ty), private);
+            let items = match &attrs.items {
+                Some((constraints, _)) => {
+                    constraint_schema(constraints, &quote!(<#ty as #private::Collection>::Item), private)
+                }
+                None => quote!(::std::vec::Vec::new()),
+            };
             quote_spanned! {ty.span()=>
-                #private::root_schema(#title, #description, <#ty as #private::JsonSchema>::schema(__generator))
+                #private::root_schema(
+                    #title,
+                    #description,
+                    #private::constrained(<#ty as #private::JsonSchema>::schema(__generator), #constraints, #items),
+                )
             }
         }
         Data::Enum(kind, variants) => enum_schema(container, &title, kind, variants, private),

@@ -17,8 +17,9 @@ pub struct Container<'a> {
 pub enum Data<'a> {
     /// A struct with named fields: a pydantic model.
     Struct(Vec<Field<'a>>),
-    /// A newtype struct: a pydantic `RootModel[T]`, the inner value on the wire.
-    Root(&'a syn::Type),
+    /// A newtype struct: a pydantic `RootModel[T]`, the inner value on the wire, with its
+    /// field's attributes (constraints, `items(..)`, `validate`: `root: T = Field(..)`).
+    Root(&'a syn::Type, Box<attr::Field>),
     /// An enum: what it is in Python is its kind.
     Enum(EnumKind, Vec<Variant<'a>>),
 }
@@ -88,14 +89,18 @@ impl<'a> Container<'a> {
                         || !field_attrs.aliases.is_empty()
                         || field_attrs.default.is_some()
                         || field_attrs.skip
-                        || !field_attrs.constraints.is_empty()
+                        || field_attrs.extra.is_some()
+                        || field_attrs.field_alias.is_some()
+                        || field_attrs.required.is_some()
+                        || field_attrs.strict
                     {
                         cx.error_spanned_by(
                             field,
-                            "a newtype struct is a RootModel: its value is the whole message and has no key, default, skip or constraint",
+                            "a newtype struct is a RootModel: its value is the whole message and has no key, default, skip \
+                             or strictness of its own (constraints, `items(..)` and `validate` apply)",
                         );
                     }
-                    Data::Root(&field.ty)
+                    Data::Root(&field.ty, Box::new(field_attrs))
                 }
                 Fields::Unnamed(_) | Fields::Unit => {
                     cx.error_spanned_by(

@@ -85,7 +85,7 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                 }
             }
         }
-        Data::Root(_) => {
+        Data::Root(..) => {
             if container.attrs.deny_unknown_fields {
                 cx.error_spanned_by(
                     container.ident,
