@@ -6,10 +6,13 @@ dependencies, for the chains stub the server tests use): `truss_chains/pydantic_
 `truss/templates/shared/serialization.py` (truss's msgpack extensions).
 """
 
+import functools
 import importlib.metadata
 import importlib.util
+import json
 import sys
 from types import ModuleType
+from typing import Any, Callable
 
 
 def _load(dist: str, relative_path: str, module_name: str) -> ModuleType:
@@ -28,6 +31,22 @@ def pydantic_numpy() -> ModuleType:
     return _load("truss", "truss_chains/pydantic_numpy.py", "truss_pydantic_numpy")
 
 
+@functools.cache
 def serialization() -> ModuleType:
     """truss/templates/shared/serialization.py: `truss_msgpack_serialize` and friends."""
     return _load("truss", "truss/templates/shared/serialization.py", "truss_serialization")
+
+
+def both_modes(model: Any, value: Any, verdict: Callable[[Callable[[], Any]], Any]) -> dict:
+    """`value` in both of chainmodel's modes, with pydantic's verdict on each: its JSON text
+    (`model_validate_json`) and truss's msgpack of it, as hex (`model_validate` of what truss's
+    deserializer makes of it); `verdict` runs a validation and says what pydantic made of it."""
+    truss = serialization()
+    text = json.dumps(value, ensure_ascii=False)
+    packed = truss.truss_msgpack_serialize(value)
+    return {
+        "json": text,
+        "json_errors": verdict(lambda: model.model_validate_json(text)),
+        "msgpack": packed.hex(),
+        "msgpack_errors": verdict(lambda: model.model_validate(truss.truss_msgpack_deserialize(packed))),
+    }

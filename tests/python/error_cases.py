@@ -360,23 +360,10 @@ def errors(read):
 
 
 def emit() -> None:
-    serialization = anchors.serialization()
     out = {}
     for model in MODELS:
         name = model.__name__
-        cases = []
-        for value in CASES[name]:
-            text = json.dumps(value, ensure_ascii=False)
-            packed = serialization.truss_msgpack_serialize(value)
-            cases.append({
-                "json": text,
-                "json_errors": errors(lambda: model.model_validate_json(text)),
-                "msgpack": packed.hex(),
-                "msgpack_errors": errors(
-                    lambda: model.model_validate(serialization.truss_msgpack_deserialize(packed))
-                ),
-                "json_only": False,
-            })
+        cases = [{**anchors.both_modes(model, value, errors), "json_only": False} for value in CASES[name]]
         for text in RAW.get(name, []):
             cases.append({
                 "json": text,
