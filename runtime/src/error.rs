@@ -373,18 +373,18 @@ impl Error {
             )
     }
 
-    /// Sets `input` on the errors about the value itself (no location yet) that have none.
-    pub(crate) fn set_input(&mut self, input: &Input) {
+    /// Whether some error `of` takes has no input yet.
+    pub(crate) fn wants_input(&self, of: InputOf) -> bool {
+        std::iter::once(self).chain(&self.inner.more).any(|error| of.takes(&error.inner))
+    }
+
+    /// Sets `input` on the errors `of` takes that have none.
+    pub(crate) fn set_input(&mut self, input: &Input, of: InputOf) {
         self.each_mut(|error| {
-            if error.location_rev.is_empty() && error.input.is_none() {
+            if of.takes(error) {
                 error.input = Some(input.clone());
             }
         });
-    }
-
-    /// Sets the input of a single error, wherever it is located.
-    pub(crate) fn set_root_input(&mut self, input: &Input) {
-        self.inner.input = Some(input.clone());
     }
 
     /// Calls `f` on each error's own part.
@@ -408,28 +408,22 @@ impl Error {
         self.inner.complete_from == Some(start)
     }
 
-    /// Whether some error is about the value itself (no location yet) and has no input.
-    pub(crate) fn wants_input(&self) -> bool {
-        std::iter::once(self)
-            .chain(&self.inner.more)
-            .any(|error| error.inner.location_rev.is_empty() && error.inner.input.is_none())
-    }
-
-    /// Sets `input` on the `missing` errors directly inside the model whose input it is.
-    pub(crate) fn set_missing_input(&mut self, input: &Input) {
-        self.each_mut(|error| {
-            if error.location_rev.len() == 1 && error.input.is_none() && matches!(error.kind, ErrorKind::MissingField) {
-                error.input = Some(input.clone());
+    /// The error about the value itself (a single error with no location) of pydantic type
+    /// `from`, retyped `to`, as pydantic names a container's type error by the container
+    /// (`list_type` → `set_type`, `dict_type` → `model_type`): with python mode's `message` when
+    /// given (else its own, JSON mode's), and `ctx`.
+    pub(crate) fn retyped(
+        self,
+        from: &str,
+        to: &'static str,
+        message: Option<String>,
+        ctx: Option<serde_json::Value>,
+    ) -> Self {
+        self.map_own_kind(|kind| match kind {
+            ErrorKind::Validation { kind, message: own, .. } if *kind == from => {
+                Some(ErrorKind::Validation { kind: to, message: message.unwrap_or_else(|| own.clone()), ctx })
             }
-        });
-    }
-
-    /// Whether some error directly inside the model is a `missing` without its input.
-    pub(crate) fn wants_missing_input(&self) -> bool {
-        std::iter::once(self).chain(&self.inner.more).any(|error| {
-            error.inner.location_rev.len() == 1
-                && error.inner.input.is_none()
-                && matches!(error.inner.kind, ErrorKind::MissingField)
+            _ => None,
         })
     }
 
@@ -442,6 +436,24 @@ impl Error {
             self.inner.kind = kind;
         }
         self
+    }
+}
+
+/// Which errors an input is pydantic's `input` of.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum InputOf {
+    /// A value's: the errors about the value itself (no location yet).
+    Value,
+    /// A model's: its own errors (a model validator's), and its `missing` fields'.
+    Model,
+}
+
+impl InputOf {
+    /// Whether the input is `error`'s, which has none yet.
+    fn takes(self, error: &Inner) -> bool {
+        let own = error.location_rev.is_empty();
+        let missing_field = error.location_rev.len() == 1 && matches!(error.kind, ErrorKind::MissingField);
+        error.input.is_none() && (own || matches!(self, InputOf::Model) && missing_field)
     }
 }
 
@@ -675,12 +687,6 @@ impl Error {
     #[cold]
     pub(crate) fn missing_field() -> Self {
         ErrorKind::MissingField.into()
-    }
-
-    /// A key `#[chain(deny_unknown_fields)]` refuses, located at the key.
-    #[cold]
-    pub(crate) fn unknown_field(key: &[u8]) -> Self {
-        Error::from(ErrorKind::UnknownField).at_field(String::from_utf8_lossy(key).into_owned())
     }
 
     /// An integer outside the range of the field's Rust type `ty` (`u8`; `an integer` past

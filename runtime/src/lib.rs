@@ -53,7 +53,7 @@ pub use value::Value;
 pub mod __private {
     pub use crate::codec::{
         Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, UnionMember, Writer, decode_union, read_choice_int, read_enum_str, read_literal_str, read_tag,
-        union_tag_invalid, unknown_int_value, unknown_str_value,
+        union_tag_invalid, unknown_choice,
         Bounded, Checked, Collection, ItemCheck, key_text, model_errors, model_type_error, refuse_extra, run_validator,
     };
     pub use crate::constraint::{
@@ -104,21 +104,9 @@ pub mod __private {
     }
     pub use serde_json::Value;
 
-    /// The error for a string that is none of an enum's values.
-    #[cold]
-    pub fn unknown_variant(_value: &str, expected: &str) -> Error {
-        Error::unknown_variant(expected)
-    }
-
     /// The error for a missing `#[chain(required)]` field.
     #[cold]
     pub fn missing_field() -> Error {
         Error::missing_field()
-    }
-
-    /// The error for a key `#[chain(deny_unknown_fields)]` refuses.
-    #[cold]
-    pub fn unknown_field(key: &[u8]) -> Error {
-        Error::unknown_field(key)
     }
 }

@@ -229,16 +229,10 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let set_slots = slots.iter();
     let validate = match &container.attrs.validate {
         Some((path, span)) => quote_spanned! {*span=>
-            let __value = match __value {
-                ::core::result::Result::Ok(__model) => match #private::run_validator({
-                    let __validate: fn(&Self) -> ::core::result::Result<(), _> = #path;
-                    __validate(&__model)
-                }) {
-                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(__model),
-                    ::core::result::Result::Err(__error) => ::core::result::Result::Err(__error),
-                },
-                __error => __error,
-            };
+            let __value = __value.and_then(|__model| {
+                let __validate: fn(&Self) -> ::core::result::Result<(), _> = #path;
+                #private::run_validator(__validate(&__model)).map(|()| __model)
+            });
         },
         None => TokenStream::new(),
     };
@@ -380,7 +374,7 @@ pub fn decode_enum(
             let arms = variants.iter().map(|variant| {
                 let name = variant.ident;
                 let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
-                quote!(#(#values)|* => ::core::result::Result::Ok(#ident::#name),)
+                quote!(::core::option::Option::Some(#(#values)|*) => ::core::result::Result::Ok(#ident::#name),)
             });
             let expected = expected_values(variants);
             let literal = *kind == EnumKind::StrLiteral;
@@ -391,12 +385,9 @@ pub fn decode_enum(
                 quote!(#private::read_enum_str(__reader)?)
             };
             quote! {
-                match #read {
-                    ::core::option::Option::Some(__text) => match &*__text {
-                        #(#arms)*
-                        __value => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::Some(__value), #expected, #literal)),
-                    },
-                    ::core::option::Option::None => ::core::result::Result::Err(#private::unknown_str_value(::core::option::Option::None, #expected, #literal)),
+                match #read.as_deref() {
+                    #(#arms)*
+                    _ => ::core::result::Result::Err(#private::unknown_choice(#expected, #literal)),
                 }
             }
         }
@@ -411,7 +402,7 @@ pub fn decode_enum(
             quote! {
                 match #private::read_choice_int(__reader, #lax)? {
                     #(#arms)*
-                    __found => ::core::result::Result::Err(#private::unknown_int_value(__found, #expected, !#lax)),
+                    _ => ::core::result::Result::Err(#private::unknown_choice(#expected, !#lax)),
                 }
             }
         }

@@ -31,12 +31,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         Data::Root(ty, attrs) => {
             let description = option_str(container.attrs.description.as_ref());
             let constraints = constraint_schema(&attrs.constraints, &quote!(#ty), private);
-            let items = match &attrs.items {
-                Some((constraints, _)) => {
-                    constraint_schema(constraints, &quote!(<#ty as #private::Collection>::Item), private)
-                }
-                None => quote!(::std::vec::Vec::new()),
-            };
+            let items = items_schema(attrs, ty, private);
             quote_spanned! {ty.span()=>
                 #private::root_schema(
                     #title,
@@ -129,12 +124,7 @@ fn struct_schema(
             None => quote!(::core::option::Option::None),
         };
         let constraints = constraint_schema(&field.attrs.constraints, &quote!(#ty), private);
-        let items = match &field.attrs.items {
-            Some((constraints, _)) => {
-                constraint_schema(constraints, &quote!(<#ty as #private::Collection>::Item), private)
-            }
-            None => quote!(::std::vec::Vec::new()),
-        };
+        let items = items_schema(&field.attrs, ty, private);
         quote_spanned! {ty.span()=>
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
@@ -149,6 +139,15 @@ fn struct_schema(
     });
     quote! {
         #private::object_schema(#title, #description, #deny, #extra, ::std::vec![#(#entries),*])
+    }
+}
+
+/// The constraints of the items of a value of type `ty` (`items(..)`, `values(..)`) as
+/// pydantic's schema keywords.
+fn items_schema(attrs: &crate::internals::attr::Field, ty: &syn::Type, private: &TokenStream) -> TokenStream {
+    match &attrs.items {
+        Some((constraints, _)) => constraint_schema(constraints, &quote!(<#ty as #private::Collection>::Item), private),
+        None => quote!(::std::vec::Vec::new()),
     }
 }
 

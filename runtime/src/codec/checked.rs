@@ -7,10 +7,10 @@ use std::fmt::Display;
 use std::hash::{BuildHasher, Hash};
 use std::marker::PhantomData;
 
-use super::impls::{MapKey, decode_entries, decode_items, retype_list};
+use super::impls::{MapKey, decode_entries, decode_items, set_type_error};
 use super::{Decode, MapAccess, Mark, Reader, SeqAccess};
 use crate::constraint::{Length, LengthKind};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, InputOf};
 
 /// A collection whose items (a list's, a set's) or values (a dict's) `items(..)` and
 /// `values(..)` constrain, and the type of those items.
@@ -89,9 +89,7 @@ macro_rules! checked_set {
                 decode_items(reader, |_| $set::default(), check, |set, item| {
                     set.insert(item);
                 })
-                .map_err(|error| {
-                    error.map_own_kind(|kind| retype_list(kind, python, "set_type", "Input should be a valid set"))
-                })
+                .map_err(|error| set_type_error(error, python))
             }
         }
     )*};
@@ -178,18 +176,8 @@ pub fn key_text(key: &[u8]) -> String {
 /// class in python mode).
 #[cold]
 pub fn model_type_error(error: Error, title: &str, python: bool) -> Error {
-    error.map_own_kind(|kind| match kind {
-        ErrorKind::Validation { kind: "dict_type", .. } => Some(ErrorKind::Validation {
-            kind: "model_type",
-            message: if python {
-                format!("Input should be a valid dictionary or instance of {title}")
-            } else {
-                "Input should be an object".to_owned()
-            },
-            ctx: Some(serde_json::json!({ "class_name": title })),
-        }),
-        _ => None,
-    })
+    let message = python.then(|| format!("Input should be a valid dictionary or instance of {title}"));
+    error.retyped("dict_type", "model_type", message, Some(serde_json::json!({ "class_name": title })))
 }
 
 /// A model's errors, found once the model was read to its end, with their inputs: its missing
@@ -198,11 +186,10 @@ pub fn model_type_error(error: Error, title: &str, python: bool) -> Error {
 pub fn model_errors<'de, R: Reader<'de>>(reader: &mut R, mark: Mark, error: Error) -> Error {
     let mut error = error.completed_from(mark.pos);
     if !error.is_fatal()
-        && (error.wants_missing_input() || error.wants_input())
+        && error.wants_input(InputOf::Model)
         && let Some(input) = reader.input_since(mark)
     {
-        error.set_missing_input(&input);
-        error.set_input(&input);
+        error.set_input(&input, InputOf::Model);
     }
     error
 }

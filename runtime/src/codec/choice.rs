@@ -56,27 +56,22 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
     };
     let found = ahead
         .read_map(|map| {
-        while let Some(name) = map.next_field()? {
-            if *name == *key.as_bytes() {
-                return map.next_value::<TagText<'de>>().map(|tag| Some(tag.0));
+            while let Some(name) = map.next_field()? {
+                if *name == *key.as_bytes() {
+                    return map.next_value::<TagText<'de>>().map(|tag| Some(tag.0));
+                }
+                map.skip_value()?;
             }
-            map.skip_value()?;
-        }
-        Ok(None)
-    })
-        // pydantic's words for a value that is no dict: JSON's `dict_type`, and in binary mode
+            Ok(None)
+        })
+        // pydantic's words for a value that is no dict: JSON's `dict_type`, and in python mode
         // (a Python object) `model_attributes_type`.
         .map_err(|error| {
-            error.map_own_kind(|kind| match kind {
-                crate::ErrorKind::Validation { kind: "dict_type", .. } if reader.python_mode() => {
-                    Some(crate::ErrorKind::Validation {
-                        kind: "model_attributes_type",
-                        message: "Input should be a valid dictionary or object to extract fields from".into(),
-                        ctx: None,
-                    })
-                }
-                _ => None,
-            })
+            if !reader.python_mode() {
+                return error;
+            }
+            let message = "Input should be a valid dictionary or object to extract fields from";
+            error.retyped("dict_type", "model_attributes_type", Some(message.into()), None)
         })?;
     found.ok_or_else(|| {
         Error::validation(
@@ -121,17 +116,10 @@ pub fn union_tag_invalid(tag: &str, key: &str, expected: &str) -> Error {
     )
 }
 
-/// A value that is none of an integer choice's: pydantic's `literal_error` for a `Literal`,
-/// `enum` for an `IntEnum`.
+/// A value that is none of a choice's (`expected` in pydantic's words: `'a' or 'b'`, `1 or 2`):
+/// pydantic's `literal_error` for a `Literal`, `enum` for an `Enum` or `IntEnum`.
 #[cold]
-pub fn unknown_int_value(_found: Option<i64>, expected: &str, literal: bool) -> Error {
-    if literal { Error::literal_error(expected) } else { Error::unknown_variant(expected) }
-}
-
-/// A value that is none of a string choice's: pydantic's `literal_error` for a `Literal`,
-/// `enum` for an `Enum`.
-#[cold]
-pub fn unknown_str_value(_found: Option<&str>, expected: &str, literal: bool) -> Error {
+pub fn unknown_choice(expected: &str, literal: bool) -> Error {
     if literal { Error::literal_error(expected) } else { Error::unknown_variant(expected) }
 }
 

@@ -433,25 +433,13 @@ impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
 fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
     let python = reader.python_mode();
     decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item))
-        .map_err(|error| error.map_own_kind(|kind| retype_list(kind, python, "set_type", "Input should be a valid set")))
+        .map_err(|error| set_type_error(error, python))
 }
 
-/// A list's type error renamed for a set or a tuple (python mode's message; JSON mode's stays
-/// "a valid array").
-pub(crate) fn retype_list(
-    kind: &crate::ErrorKind,
-    python: bool,
-    name: &'static str,
-    message: &'static str,
-) -> Option<crate::ErrorKind> {
-    match kind {
-        crate::ErrorKind::Validation { kind: "list_type", message: own, .. } => Some(crate::ErrorKind::Validation {
-            kind: name,
-            message: if python { message.into() } else { own.clone() },
-            ctx: None,
-        }),
-        _ => None,
-    }
+/// A set given no list: pydantic's `set_type` (python mode's message; JSON mode's stays "a
+/// valid array").
+pub(crate) fn set_type_error(error: Error, python: bool) -> Error {
+    error.retyped("list_type", "set_type", python.then(|| "Input should be a valid set".into()), None)
 }
 
 macro_rules! impl_set {
@@ -527,7 +515,7 @@ macro_rules! impl_tuple {
                     Ok(($(items.$index.ok_or_else(Error::missing_field)?,)+))
                 })
                 .map_err(|error| {
-                    error.map_own_kind(|kind| retype_list(kind, python, "tuple_type", "Input should be a valid tuple"))
+                    error.retyped("list_type", "tuple_type", python.then(|| "Input should be a valid tuple".into()), None)
                 })
             }
         }

@@ -7,7 +7,7 @@ use super::Decode;
 use crate::array::{AnyArray, Shape, elements_from_bytes};
 use crate::dtype::DType;
 use crate::element::Element;
-use crate::error::Error;
+use crate::error::{Error, InputOf};
 use crate::json::JsonReader;
 use crate::msgpack::MsgpackReader;
 
@@ -389,12 +389,38 @@ pub(crate) fn recover_in_place<'de, R: Reader<'de> + Rewind>(
         reader.skip()?;
         error = error.completed_from(mark.pos);
     }
-    if error.wants_input()
+    if error.wants_input(InputOf::Value)
         && let Some(input) = reader.input_since(mark)
     {
-        error.set_input(&input);
+        error.set_input(&input, InputOf::Value);
     }
     Ok(error)
+}
+
+/// An error found decoding a whole message, as the Python side reports it: Python parses the
+/// whole message before it validates anything (pydantic's JSON, truss's msgpack deserializer),
+/// so a malformed message anywhere is the one error; else a wrong value at the top keeps the
+/// value as its input. `again` reads the message from its start; `finish` checks that nothing
+/// follows the value.
+#[cold]
+pub(crate) fn whole_message_error<'de, R: Reader<'de>>(
+    mut again: R,
+    finish: impl FnOnce(&mut R) -> Result<(), Error>,
+    mut error: Error,
+) -> Error {
+    if error.is_fatal() {
+        return error;
+    }
+    let start = again.mark();
+    if let Err(malformed) = again.skip().and_then(|()| finish(&mut again)) {
+        return malformed;
+    }
+    if error.wants_input(InputOf::Value)
+        && let Some(input) = again.input_since(start)
+    {
+        error.set_input(&input, InputOf::Value);
+    }
+    error
 }
 
 /// Reads one value with `decode`, strict if `strict`, then checks it; a bad value is recovered

@@ -31,7 +31,7 @@ pub use read::{DEFAULT_MAX_DEPTH, JsonReader};
 pub use write::{JsonWriter, escape_into};
 
 use crate::codec::{Decode, Encode};
-use crate::error::Error;
+use crate::error::{Error, Input, InputOf};
 
 /// A type with a JSON form, written as pydantic writes the equivalent Python type: the JSON
 /// face of [`Encode`], which every encodable type has.
@@ -84,11 +84,7 @@ pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8])
 /// As [`from_slice`], with the given limits of nesting and message size.
 pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
-    let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth);
-    match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
-        Ok(value) => Ok(value),
-        Err(error) => Err(whole_input_error(bytes, limits, error)),
-    }
+    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
 }
 
 /// Reads a `T` from a JSON request body as truss's server reads one: Python's `json.loads`,
@@ -99,17 +95,35 @@ pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
 /// chainmodel's chainlet server reads JSON bodies with it.
 pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
-    let mut reader = JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python();
-    match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
-        Ok(value) => Ok(value),
-        Err(error) => {
-            let error = whole_input_error(bytes, limits, error);
-            if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
-                return Err(python_json_error(bytes, error));
-            }
-            Err(error)
+    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python(), bytes, limits).map_err(|error| {
+        if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) { python_json_error(bytes, error) } else { error }
+    })
+}
+
+/// Reads one `T` with `reader`, over the whole of `bytes`; an error is reported as pydantic
+/// reports it for the whole input: pydantic parses the JSON before it validates anything, so
+/// malformed JSON anywhere is the one error (`json_invalid`, about the whole text, whose
+/// input is the text); a wrong value at the top keeps the value as its input.
+fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    let error = match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let again = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+    let mut error = crate::codec::whole_message_error(again, JsonReader::finish, error);
+    if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
+        // Malformed JSON is an error about the whole text, wherever it was found.
+        error = Error::new(error.kind().clone());
+        if let Some(input) = text_input(bytes) {
+            error.set_input(&input, InputOf::Value);
         }
     }
+    Err(error)
+}
+
+/// The whole text as an error's `input`, when it is small enough to keep.
+fn text_input(bytes: &[u8]) -> Option<Input> {
+    (bytes.len() <= Error::MAX_INPUT).then(|| Input::Text(String::from_utf8_lossy(bytes).into()))
 }
 
 /// The largest malformed body whose error is worded as Python's `json.loads` would word it (the
@@ -134,38 +148,15 @@ fn python_json_error(bytes: &[u8], error: Error) -> Error {
             } else {
                 "value_error"
             };
-            let mut error = Error::validation(kind, message, None).at_field("__root__");
-            if bytes.len() <= Error::MAX_INPUT {
-                error.set_root_input(&crate::error::Input::Text(String::from_utf8_lossy(bytes).into()));
+            let mut error = Error::validation(kind, message, None);
+            if let Some(input) = text_input(bytes) {
+                error.set_input(&input, InputOf::Value);
             }
-            error
+            error.at_field("__root__")
         }
         // Python reads what chainmodel's reader does not: keep chainmodel's error.
         None => error,
     }
-}
-
-/// An error as pydantic reports it for the whole input: pydantic parses the JSON before it
-/// validates anything, so malformed JSON anywhere is the one error (`json_invalid`, whose
-/// input is the text); a wrong value at the top keeps the value as its input.
-#[cold]
-fn whole_input_error(bytes: &[u8], limits: &crate::Limits, mut error: Error) -> Error {
-    if !error.is_fatal() {
-        let mut check = JsonReader::new(bytes).with_max_depth(limits.max_depth);
-        if let Err(syntax) = check.skip_value().and_then(|()| check.finish()) {
-            error = syntax;
-        } else if error.wants_input() && bytes.trim_ascii().len() <= Error::MAX_INPUT {
-            error.set_input(&crate::error::Input::Json(bytes.trim_ascii().into()));
-        }
-    }
-    if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
-        // Malformed JSON is an error about the whole text, wherever it was found.
-        error = Error::new(error.kind().clone());
-        if bytes.len() <= Error::MAX_INPUT {
-            error.set_input(&crate::error::Input::Text(String::from_utf8_lossy(bytes).into()));
-        }
-    }
-    error
 }
 
 #[doc(hidden)]

@@ -107,24 +107,10 @@ pub fn from_slice<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8]) -> Result<T, Err
 pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
     let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
-    let mark = crate::codec::Reader::mark(&reader);
-    let value = T::decode(&mut reader).map_err(|mut error| {
-        // truss's deserializer reads the whole message before any validation: malformed
-        // msgpack anywhere is the one error. Else a wrong value at the top keeps the value as
-        // its input.
-        if !error.is_fatal() {
-            let mut again = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
-            match again.skip_value().and_then(|()| again.finish()) {
-                Err(malformed) => return malformed,
-                Ok(()) if error.wants_input() => {
-                    if let Some(input) = crate::codec::Reader::input_since(&again, mark) {
-                        error.set_input(&input);
-                    }
-                }
-                Ok(()) => {}
-            }
-        }
-        error
+    let value = T::decode(&mut reader).map_err(|error| {
+        // truss's deserializer reads the whole message before any validation.
+        let again = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
+        crate::codec::whole_message_error(again, |again| again.finish(), error)
     })?;
     reader.finish()?;
     Ok(value)
