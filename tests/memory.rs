@@ -102,11 +102,17 @@ fn decoding_takes_at_most_twice_the_input() {
         let factor = size_of::<Embedding>().div_ceil(<Embedding as chainmodel::msgpack::MsgpackDecode>::MIN_LEN);
         assert!(factor <= 3, "{factor}");
         // Every item is refused: the error lists the first `Error::MAX_ERRORS`, each its own
-        // small allocation (no input kept: a nil is the item's whole input), and stops there.
+        // small allocation (its input, a nil, is one byte), and stops there.
         let peak = peak_of(|| chainmodel::msgpack::from_slice::<Vec<Embedding>>(&message).unwrap_err());
         let bound = factor * message.len() + SLACK + ERROR_LIST;
         assert!(peak <= bound, "array of embeddings claiming many: {peak} bytes of heap (bound {bound})");
     }
+    // Every item refused, each keeping an input as large as an error keeps (the README's "about
+    // a megabyte at most" for an error list): a thousand errors, whatever follows them.
+    let item = format!("\"{}\"", "x".repeat(chainmodel::Error::MAX_INPUT - 2));
+    let json = format!("[{}]", vec![item; 5000].join(","));
+    let peak = peak_of(|| chainmodel::json::from_str::<Vec<i64>>(&json).unwrap_err());
+    assert!(peak <= 1 << 20, "a thousand errors with inputs: {peak} bytes of heap (bound 1 MiB)");
     // Hostile: a bin claiming 4 GiB, an array shape claiming 2^40 elements.
     let message = [0x81, 0xa4, b'b', b'l', b'o', b'b', 0xc6, 0xff, 0xff, 0xff, 0xff, 0];
     assert_bounded("bin claiming 4 GiB", &message, |b| Upload::from_msgpack(b).unwrap_err());
