@@ -6,7 +6,7 @@
 //! fields' order (unknown keys last), as pydantic reports them.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 
 use super::{byte_literal, codec_bounds, msgpack_str};
@@ -30,7 +30,7 @@ pub fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     match &field.attrs.default {
         Some(attr::Default::Trait) => Some(quote!(::core::default::Default::default())),
         Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => {
-            Some(quote_spanned!(*span=> #path()))
+            Some(spanned!(*span=> #path()))
         }
         None if field.attrs.skip => Some(quote!(::core::default::Default::default())),
         None => None,
@@ -76,7 +76,7 @@ fn item_check(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option
     let name = format_ident!("__Items{}", rank);
     let checks = constraint_checks(constraints, "__item", private);
     let bounds = constraint_bounds(constraints, private);
-    Some(quote_spanned! {*span=>
+    Some(spanned! {*span=>
         struct #name;
         impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
             #[inline]
@@ -102,18 +102,18 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
     let mut checks = constraint_checks(&attrs.constraints, "__value", private);
     if let Some((path, span)) = &attrs.validate {
         // Called with `&T`, so that a `fn(&str)` validates a `String` (deref coercion).
-        checks.extend(quote_spanned!(*span=> #private::run_validator(#path(__value))?;));
+        checks.extend(spanned!(*span=> #private::run_validator(#path(__value))?;));
     }
     let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
     if let Some((_, span)) = &attrs.items {
         let name = format_ident!("__Items{}", rank);
-        decode_ty = quote_spanned!(*span=> #private::Checked<#decode_ty, #name>);
+        decode_ty = spanned!(*span=> #private::Checked<#decode_ty, #name>);
         value = quote!(#value.0);
         access = quote!(&#value);
     }
     if let Some((max, span)) = attrs.constraints.max_length {
         let max = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max).unwrap_or(usize::MAX));
-        decode_ty = quote_spanned!(span=> #private::Bounded<#decode_ty, #max>);
+        decode_ty = spanned!(span=> #private::Bounded<#decode_ty, #max>);
         value = quote!(#value.0);
         access = quote!(&#value);
     }
@@ -153,7 +153,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let ty = field.ty;
         let strict = strict_model || field.attrs.strict;
         let ReadAs { decode_ty, value, check } = read_as(&field.attrs, ty, rank, private);
-        quote_spanned! {ty.span()=>
+        spanned! {ty.span()=>
             #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
                 ::core::result::Result::Ok(__decoded) => {
                     #slot = ::core::option::Option::Some(#value);
@@ -166,7 +166,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let extra_rank = wire.len();
     let unknown = if let Some(field) = extra {
         let ty = field.ty;
-        quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::read_extra(&mut __extra, &__key, __map)?;)
+        spanned!(ty.span()=> <#ty as #private::ExtraFields>::read_extra(&mut __extra, &__key, __map)?;)
     } else if container.attrs.deny_unknown_fields {
         // pydantic reports extra keys after the fields, in the input's order.
         quote! {
@@ -224,11 +224,11 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     });
     let declare_extra = extra.map(|field| {
         let ty = field.ty;
-        quote_spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
+        spanned!(ty.span()=> let mut __extra: #ty = ::core::default::Default::default();)
     });
     let set_slots = slots.iter();
     let validate = match &container.attrs.validate {
-        Some((path, span)) => quote_spanned! {*span=>
+        Some((path, span)) => spanned! {*span=>
             let __value = __value.and_then(|__model| {
                 let __validate: fn(&Self) -> ::core::result::Result<(), _> = #path;
                 #private::run_validator(__validate(&__model)).map(|()| __model)
@@ -292,7 +292,7 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
             bound(&constraints.multiple_of),
         );
         let value = value(first.span);
-        checks.extend(quote_spanned! {first.span=>
+        checks.extend(spanned! {first.span=>
             #private::check_number(#value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
         });
     }
@@ -306,11 +306,11 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
         };
         let (min, max) = (length(constraints.min_length), length(constraints.max_length));
         let value = value(span);
-        checks.extend(quote_spanned!(span=> #private::check_length(#value, #min, #max)?;));
+        checks.extend(spanned!(span=> #private::check_length(#value, #min, #max)?;));
     }
     if let Some(pattern) = &constraints.pattern {
         let value = value(pattern.span());
-        checks.extend(quote_spanned! {pattern.span()=>
+        checks.extend(spanned! {pattern.span()=>
             static __PATTERN: ::std::sync::LazyLock<#private::Regex> = ::std::sync::LazyLock::new(|| {
                 // The derive compiled the pattern already.
                 #private::Regex::new(#pattern).unwrap_or_else(|err| ::core::panic!("{err}"))
@@ -351,7 +351,7 @@ pub fn decode_root(container: &Container<'_>, ty: &syn::Type, attrs: &attr::Fiel
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
     let item_check = item_check(attrs, 0, private);
     let ReadAs { decode_ty, value, check } = read_as(attrs, ty, 0, private);
-    let body = quote_spanned! {ty.span()=>
+    let body = spanned! {ty.span()=>
         #item_check
         let __decoded = <#decode_ty as #private::Decode<'__de>>::decode(__reader)?;
         (#check)(&__decoded)?;
@@ -411,7 +411,7 @@ pub fn decode_enum(
                 let name = variant.ident;
                 let value = &variant.value;
                 let ty = variant.ty.expect("a union member");
-                quote_spanned! {ty.span()=>
+                spanned! {ty.span()=>
                     #value => <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident::#name).map_err(|e| e.at_field(#value)),
                 }
             });
@@ -433,7 +433,7 @@ pub fn decode_enum(
                     Some(rename) => quote!(|| ::std::borrow::Cow::Borrowed(#rename)),
                     None => quote!(<#ty as #private::JsonSchema>::type_name),
                 };
-                quote_spanned! {ty.span()=>
+                spanned! {ty.span()=>
                     (#label, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))
                 }
             });

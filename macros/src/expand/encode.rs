@@ -3,7 +3,7 @@
 //! here once; a string enum is its value.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::spanned::Spanned;
 
 use super::{byte_literal, codec_bounds, json_string_literal, msgpack_str};
@@ -34,14 +34,14 @@ pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let key_bytes: usize = 3 + wire.iter().map(|field| msgpack_str(&field.key).len()).sum::<usize>();
     let hints = wire.iter().chain(extra.as_ref()).map(|field| {
         let member = field.ident;
-        quote_spanned!(field.ty.span()=> + #private::Encode::size_hint(&self.#member))
+        spanned!(field.ty.span()=> + #private::Encode::size_hint(&self.#member))
     });
     let writes = wire.iter().map(|field| {
         let name = &field.key;
         let json = format!("{}:", json_string_literal(&field.key));
         let msgpack = byte_literal(&msgpack_str(&field.key));
         let member = field.ident;
-        quote_spanned! {field.ty.span()=>
+        spanned! {field.ty.span()=>
             __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &self.#member);
         }
     });
@@ -51,8 +51,8 @@ pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             let member = field.ident;
             let ty = field.ty;
             (
-                quote_spanned!(ty.span()=> #declared + <#ty as #private::ExtraFields>::extra_len(&self.#member)),
-                quote_spanned!(ty.span()=> <#ty as #private::ExtraFields>::write_extra(&self.#member, __map);),
+                spanned!(ty.span()=> #declared + <#ty as #private::ExtraFields>::extra_len(&self.#member)),
+                spanned!(ty.span()=> <#ty as #private::ExtraFields>::write_extra(&self.#member, __map);),
             )
         }
         None => (quote!(#declared), TokenStream::new()),
@@ -71,7 +71,7 @@ pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
 
 /// A RootModel writes its value.
 pub fn encode_root(container: &Container<'_>, ty: &syn::Type, private: &TokenStream) -> TokenStream {
-    let body = quote_spanned!(ty.span()=> #private::Encode::encode(&self.0, __writer););
+    let body = spanned!(ty.span()=> #private::Encode::encode(&self.0, __writer););
     let hint = quote! {
         fn size_hint(&self) -> usize {
             #private::Encode::size_hint(&self.0)

@@ -4,7 +4,7 @@
 //! check end for models that hold themselves.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::spanned::Spanned;
 
 use super::{existing_predicates, wire_types};
@@ -17,7 +17,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let (impl_generics, _, _) = generics.split_for_impl();
     let (plain_impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
     let existing = existing_predicates(container);
-    let bounds = wire_types(container).into_iter().map(|ty| quote_spanned!(ty.span()=> #ty: #private::JsonForm<__N>,));
+    let bounds = wire_types(container).into_iter().map(|ty| spanned!(ty.span()=> #ty: #private::JsonForm<__N>,));
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::JsonForm<#private::S<__N>> for #ident #ty_generics where #existing #(#bounds)* {}

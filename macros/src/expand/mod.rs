@@ -2,13 +2,23 @@
 //! each for both modes; the JSON-form check; the schema), all wrapped in one `const _` and
 //! reaching the runtime only through its hidden `__private` module.
 
+/// `quote_spanned!` whose generated locals (`__map`, `self`, ...) keep the derive's own name
+/// resolution: the span placing the tokens at the user's field for errors would otherwise
+/// give them the hygiene of the user's tokens, and a model declared inside a `macro_rules!`
+/// would not see the derive's locals.
+macro_rules! spanned {
+    ($($tokens:tt)*) => {
+        crate::expand::hygienic(quote::quote_spanned!($($tokens)*))
+    };
+}
+
 mod decode;
 mod encode;
 mod form;
 mod schema;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
@@ -121,7 +131,7 @@ fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStre
             let checks = variants
                 .iter()
                 .filter_map(|v| v.ty)
-                .map(|ty| quote_spanned!(ty.span()=> #private::assert_tagged_member::<#ty>();));
+                .map(|ty| spanned!(ty.span()=> #private::assert_tagged_member::<#ty>();));
             let (impl_generics, _, where_clause) = container.generics.split_for_impl();
             // Each member is a model (checked at its type, inside a function when the union is
             // generic) and declares the tag field (checked where the members are known types).
@@ -132,7 +142,7 @@ fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStre
                      it, as a `#[chain(literal)]` enum of the variant's value {:?}",
                     variant.ident, variant.value
                 );
-                quote_spanned! {ty.span()=>
+                spanned! {ty.span()=>
                     const _: () = ::core::assert!(#private::has_key(<#ty as #private::TaggedMember>::KEYS, #tag), #message);
                 }
             });
@@ -150,6 +160,30 @@ fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStre
 }
 
 /// The model's name in Python: `title`, else the type's name.
+/// Gives the generated locals in `tokens` (`self` and the `__`-prefixed names) the derive's
+/// name resolution, keeping their place in the user's code (see `spanned!`).
+pub(crate) fn hygienic(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(mut ident) => {
+                let name = ident.to_string();
+                if name == "self" || name.starts_with("__") {
+                    ident.set_span(ident.span().resolved_at(Span::call_site()));
+                }
+                TokenTree::Ident(ident)
+            }
+            TokenTree::Group(group) => {
+                let mut respanned = Group::new(group.delimiter(), hygienic(group.stream()));
+                respanned.set_span(group.span());
+                TokenTree::Group(respanned)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 pub fn title(container: &Container<'_>) -> String {
     match &container.attrs.title {
         Some(title) => title.value(),

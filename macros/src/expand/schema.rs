@@ -1,7 +1,7 @@
 //! `ModelSchema` and `JsonSchema`: the schema pydantic's `model_json_schema()` publishes.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::spanned::Spanned;
 
 use super::codec_bounds;
@@ -32,7 +32,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
             let description = option_str(container.attrs.description.as_ref());
             let constraints = constraint_schema(&attrs.constraints, &quote!(#ty), private);
             let items = items_schema(attrs, ty, private);
-            quote_spanned! {ty.span()=>
+            spanned! {ty.span()=>
                 #private::root_schema(
                     #title,
                     #description,
@@ -118,14 +118,14 @@ fn struct_schema(
         let default_factory = matches!(field.attrs.default, Some(crate::internals::attr::Default::Factory(..)));
         let required = field.attrs.required.is_some();
         let default = match default_value(field).filter(|_| !default_factory) {
-            Some(value) => quote_spanned! {ty.span()=>
+            Some(value) => spanned! {ty.span()=>
                 ::core::option::Option::Some(#private::SchemaDefault::default_value(&{ let __default: #ty = #value; __default }))
             },
             None => quote!(::core::option::Option::None),
         };
         let constraints = constraint_schema(&field.attrs.constraints, &quote!(#ty), private);
         let items = items_schema(&field.attrs, ty, private);
-        quote_spanned! {ty.span()=>
+        spanned! {ty.span()=>
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
                 description: #field_description,
@@ -173,10 +173,10 @@ fn constraint_schema(
         entries.push(quote!((#key, #value)));
     }
     if let Some((min, span)) = constraints.min_length {
-        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().0, #private::Value::from(#min))));
+        entries.push(spanned!(span=> (#private::length_keys::<#ty>().0, #private::Value::from(#min))));
     }
     if let Some((max, span)) = constraints.max_length {
-        entries.push(quote_spanned!(span=> (#private::length_keys::<#ty>().1, #private::Value::from(#max))));
+        entries.push(spanned!(span=> (#private::length_keys::<#ty>().1, #private::Value::from(#max))));
     }
     if let Some(pattern) = &constraints.pattern {
         entries.push(quote!(("pattern", #private::Value::from(#pattern))));
@@ -213,14 +213,14 @@ fn enum_schema(
             let members = variants.iter().map(|variant| {
                 let value = &variant.value;
                 let ty = variant.ty.expect("a union member");
-                quote_spanned!(ty.span()=> (#value, <#ty as #private::JsonSchema>::schema(__generator)))
+                spanned!(ty.span()=> (#value, <#ty as #private::JsonSchema>::schema(__generator)))
             });
             quote!(#private::tagged_union_schema(#tag, ::std::vec![#(#members),*]))
         }
         EnumKind::Untagged => {
             let members = variants.iter().map(|variant| {
                 let ty = variant.ty.expect("a union member");
-                quote_spanned!(ty.span()=> <#ty as #private::JsonSchema>::schema(__generator))
+                spanned!(ty.span()=> <#ty as #private::JsonSchema>::schema(__generator))
             });
             quote!(#private::union_schema(::std::vec![#(#members),*]))
         }
