@@ -21,11 +21,13 @@ use crate::dtype::DType;
 /// let err = err.at_index(1).at_field("items");
 /// assert_eq!(err.to_string(), "items.1: unsupported dtype 'object'");
 /// ```
+#[derive(Clone)]
 pub struct Error {
     // Boxed so that `Result<T, Error>` stays one pointer wide on the hot paths.
     inner: Box<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     // Stored innermost first: errors are located while the stack unwinds, and pushing
@@ -159,8 +161,8 @@ pub enum ErrorKind {
     },
     /// No member of a plain union accepts the value: each member's error, located inside the
     /// member's name (outermost first), as pydantic lists one error per member.
-    #[error("no member of the union accepts the value: {}", UnionErrors(.0))]
-    NoUnionMember(Vec<(Vec<PathSegment>, ErrorKind)>),
+    #[error("no member of the union accepts the value: {0}")]
+    NoUnionMember(UnionMembers),
     /// A value pydantic refuses too, with pydantic's error type, message and context: a
     /// wrong type (`int_type`, `list_type`), a lax conversion that fails (`int_parsing`,
     /// `bool_parsing`), a broken constraint (`greater_than_equal`, `string_too_short`), an
@@ -176,19 +178,76 @@ pub enum ErrorKind {
     },
 }
 
-/// The members' errors of a union, each as `member.location: message`, `; `-separated.
-struct UnionErrors<'a>(&'a [(Vec<PathSegment>, ErrorKind)]);
+/// The errors of a plain union's members, each located inside its member's name (outermost
+/// first). A member's error may be a nested union's, shared rather than copied (a union tried
+/// again at the same place reuses its members' errors), so that nested unions cost memory in
+/// proportion to the input; reading them flattened ([`leaves`](Self::leaves), `Display`,
+/// `Debug`) stops after [`Error::MAX_ERRORS`] errors, as pydantic's list would be endless
+/// for a deep recursive union.
+#[derive(Clone)]
+pub struct UnionMembers(std::sync::Arc<[(Vec<PathSegment>, ErrorKind)]>);
 
-impl fmt::Display for UnionErrors<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, (location, kind)) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
+impl UnionMembers {
+    /// The members' errors, as listed: each a location inside the union and a kind (which may
+    /// itself be a nested union's).
+    pub fn members(&self) -> &[(Vec<PathSegment>, ErrorKind)] {
+        &self.0
+    }
+
+    /// The errors pydantic would list, nested unions flattened: each error's location inside
+    /// the union and its kind, at most [`Error::MAX_ERRORS`] of them.
+    pub fn leaves(&self) -> Vec<(Vec<PathSegment>, &ErrorKind)> {
+        let mut out = Vec::new();
+        self.visit(&[], &mut |location, kind| {
+            out.push((location.to_vec(), kind));
+            out.len() < Error::MAX_ERRORS
+        });
+        out
+    }
+
+    /// Calls `visit` with each flattened error (its location after `prefix`) until it answers
+    /// `false`; `false` if it did.
+    fn visit<'a>(&'a self, prefix: &[PathSegment], visit: &mut dyn FnMut(&[PathSegment], &'a ErrorKind) -> bool) -> bool {
+        for (location, kind) in self.0.iter() {
+            let location = [prefix, location].concat();
+            let go_on = match kind {
+                ErrorKind::NoUnionMember(nested) => nested.visit(&location, visit),
+                kind => visit(&location, kind),
+            };
+            if !go_on {
+                return false;
             }
-            let path: Vec<String> = location.iter().map(ToString::to_string).collect();
-            write!(f, "{}: {kind}", path.join("."))?;
         }
-        Ok(())
+        true
+    }
+}
+
+impl PartialEq for UnionMembers {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+/// Each member's error as `member.location: message`, `; `-separated (at most
+/// [`Error::MAX_ERRORS`]).
+impl fmt::Display for UnionMembers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut result = Ok(());
+        let mut written = 0;
+        self.visit(&[], &mut |location, kind| {
+            let path: Vec<String> = location.iter().map(ToString::to_string).collect();
+            let separator = if written == 0 { "" } else { "; " };
+            written += 1;
+            result = write!(f, "{separator}{}: {kind}", path.join("."));
+            result.is_ok() && written < Error::MAX_ERRORS
+        });
+        result
+    }
+}
+
+impl fmt::Debug for UnionMembers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.leaves()).finish()
     }
 }
 
@@ -328,10 +387,11 @@ impl Error {
         let mut members = Vec::new();
         for error in errors {
             for (kind, location) in error.iter() {
+                // A nested union's errors are shared, not copied.
                 members.push((location, kind.clone()));
             }
         }
-        ErrorKind::NoUnionMember(members).into()
+        ErrorKind::NoUnionMember(UnionMembers(members.into())).into()
     }
 
     /// Locates the error inside the field or map key `name` (call it from the inside out).
@@ -578,9 +638,12 @@ fn pydantic_errors(
     input: Option<&serde_json::Value>,
     out: &mut Vec<serde_json::Value>,
 ) {
+    if out.len() >= Error::MAX_ERRORS {
+        return;
+    }
     if let ErrorKind::NoUnionMember(members) = kind {
         // A member's own error is about the union's input; deeper ones keep none.
-        for (inner, kind) in members {
+        for (inner, kind) in members.members() {
             pydantic_errors(&[location, inner].concat(), kind, input.filter(|_| inner.len() == 1), out);
         }
         return;

@@ -34,7 +34,7 @@ pub use bytes::Bytes;
 pub use chrono;
 pub use dtype::{ByteOrder, DType, ScalarType};
 pub use element::Element;
-pub use error::{Error, ErrorKind, PathSegment};
+pub use error::{Error, ErrorKind, PathSegment, UnionMembers};
 pub use half::f16;
 pub use limits::Limits;
 pub use model::ChainModel;

@@ -3,21 +3,35 @@
 
 use std::borrow::Cow;
 
-use super::{Kind, MapAccess, Reader, Validation};
+use super::{Exactness, Kind, MapAccess, Reader, Validation};
 use crate::error::Error;
 
 /// A string `Literal`'s input: only a string (pydantic compares Python inputs exactly, so
-/// binary mode's bytes are refused); `None` for any other kind.
+/// binary mode's bytes are refused); `None` for any other kind. A literal that matches is an
+/// exact match for a union, whatever the mode.
 pub fn read_literal_str<'de, R: Reader<'de>>(reader: &mut R) -> Result<Option<Cow<'de, str>>, Error> {
     match reader.peek()? {
-        Kind::Str => reader.read_str().map(Some),
+        Kind::Str => exactly(reader, |reader| reader.read_str().map(Some)),
         _ => Ok(None),
     }
+}
+
+/// Reads with `read`, leaving the reader's exactness as it was: for values pydantic matches
+/// exactly whatever the input's own exactness (a `Literal`, a UUID from a JSON string).
+pub(crate) fn exactly<'de, R: Reader<'de>, V>(reader: &mut R, read: impl FnOnce(&mut R) -> Result<V, Error>) -> Result<V, Error> {
+    let before = reader.validation();
+    let value = read(reader);
+    let after = reader.validation();
+    reader.set_validation(super::Validation { exactness: before.exactness, ..after });
+    value
 }
 
 /// A string `Enum`'s input: a string, or in binary mode bytes read as their text (pydantic's
 /// lax enum reads the bytes truss's deserializer hands it); `None` for any other kind.
 pub fn read_enum_str<'de, R: Reader<'de>>(reader: &mut R) -> Result<Option<Cow<'de, str>>, Error> {
+    // pydantic's enum from anything but a member (and a member never comes over the wire) is
+    // a lax match.
+    reader.floor_exactness(Exactness::Lax);
     match reader.peek()? {
         Kind::Str => reader.read_str().map(Some),
         Kind::Bytes if R::BINARY => match reader.read_str() {
@@ -41,7 +55,13 @@ pub fn read_choice_int<'de, R: Reader<'de>>(reader: &mut R, lax: bool) -> Result
     if !readable {
         return Ok(None);
     }
-    Ok(reader.read_int::<i64>().ok())
+    if lax {
+        // An `IntEnum`, as an enum: a lax match.
+        reader.floor_exactness(Exactness::Lax);
+        return Ok(reader.read_int::<i64>().ok());
+    }
+    // A `Literal` that matches is an exact match.
+    exactly(reader, |reader| Ok(reader.read_int::<i64>().ok()))
 }
 
 /// A discriminated union's tag: the string under `key` in the map that comes next, found by
@@ -126,50 +146,75 @@ pub fn unknown_choice(expected: &str, literal: bool) -> Error {
 /// A member of a plain union: its name in errors, and its decoder (the variant's).
 pub type UnionMember<'de, R, T> = (fn() -> std::borrow::Cow<'static, str>, fn(&mut R) -> Result<T, Error>);
 
-/// A plain union read in pydantic's smart mode: each member is tried in strict mode, and the
-/// member that is no model and matches exactly wins at once; otherwise, as pydantic-core's
-/// smart mode chooses, the member model with the most fields set in the input, then the most
-/// exact match (exact, then strict: an integer read as a float, then lax: a member tried in lax
-/// mode after it failed in strict mode, unless the reader is strict itself), then the first. Each try reads a copy of the reader (nothing is buffered),
-/// and the winner's copy takes the reader's place. When no member accepts the value, the
+/// A plain union read in pydantic-core's smart mode: each member is tried once, in the
+/// reader's mode (strict only when the field or model is), measuring how exactly it
+/// matched ([`Exactness`]) and how many fields its models found in the input. A member that
+/// matches exactly and is no model wins at once; otherwise the member with the most fields
+/// set wins when both have a count and the counts differ, else the most exact, else the
+/// first. The winner's exactness lowers the outer value's and its count adds to the outer
+/// count, as pydantic-core's `validate_smart` does. When no member accepts the value, the
 /// error holds every member's error, as pydantic lists them.
+///
+/// Each try reads a copy of the reader (nothing is buffered), and the winner's copy takes
+/// the reader's place. The outcome of each member at each place of the input is kept in
+/// the reader's [`UnionMemo`](super::UnionMemo): a nested union revisited by another member
+/// of an outer union is not decoded again member by member, only its winner is read
+/// again, so a union of recursive models costs a constant factor per level, not a factor
+/// per member per level (pydantic's own cost doubles with every level).
 pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMember<'de, R, T>]) -> Result<T, Error> {
     let outer = reader.validation();
-    // (value, the reader after it, exactness: 2 exact, 1 strict, 0 lax, fields set)
-    let mut best: Option<(T, R, u8, Option<usize>)> = None;
+    // At the value itself (past JSON's whitespace), so that every visit has the same place.
+    reader.peek()?;
+    let memo = reader.union_memo();
+    let trial_mode = Validation { strict: outer.strict, exactness: Some(Exactness::Exact), fields_set: None };
+    // (member, its value and reader when decoded in this visit, exactness, fields set)
+    let mut best: Option<(usize, Option<(T, R)>, Exactness, Option<usize>)> = None;
     let mut errors = Vec::new();
-    for (name, decode) in members {
-        let mut trial = lookahead(reader)?;
-        trial.set_validation(Validation { strict: true, inexact: false, fields_set: None, tracking: true });
-        let outcome = match decode(&mut trial) {
-            Ok(value) => {
-                let seen = trial.validation();
-                Some((value, trial, if seen.inexact { 1 } else { 2 }, seen.fields_set))
+    for (index, (name, decode)) in members.iter().enumerate() {
+        let key = memo.as_ref().map(|(_, place)| (*place, *decode as usize, outer.strict));
+        let known = match (&memo, key) {
+            (Some((memo, _)), Some(key)) => memo.get(key),
+            _ => None,
+        };
+        let (exactness, fields_set, decoded) = match known {
+            Some(Ok((exactness, fields_set))) => (exactness, fields_set, None),
+            Some(Err(error)) => {
+                if best.is_none() {
+                    errors.push(error.at_field(name()));
+                }
+                continue;
             }
-            Err(error) if outer.strict => {
-                errors.push(error.at_field(name()));
-                None
-            }
-            Err(_) => {
+            None => {
                 let mut trial = lookahead(reader)?;
-                trial.set_validation(Validation { strict: false, inexact: false, fields_set: None, tracking: true });
-                match decode(&mut trial) {
-                    Ok(value) => {
-                        let fields_set = trial.validation().fields_set;
-                        Some((value, trial, 0, fields_set))
-                    }
+                trial.set_validation(trial_mode);
+                let outcome = decode(&mut trial);
+                if matches!(&outcome, Err(error) if error.is_fatal()) {
+                    return outcome;
+                }
+                let seen = trial.validation();
+                let exactness = seen.exactness.unwrap_or(Exactness::Lax);
+                if let (Some((memo, _)), Some(key)) = (&memo, key) {
+                    memo.insert(key, match &outcome {
+                        Ok(_) => Ok((exactness, seen.fields_set)),
+                        Err(error) => Err(error.clone()),
+                    });
+                }
+                match outcome {
+                    Ok(value) => (exactness, seen.fields_set, Some((value, trial))),
                     Err(error) => {
-                        errors.push(error.at_field(name()));
-                        None
+                        if best.is_none() {
+                            errors.push(error.at_field(name()));
+                        }
+                        continue;
                     }
                 }
             }
         };
-        let Some((value, trial, exactness, fields_set)) = outcome else { continue };
         // pydantic-core's smart mode: an exact match that is no model wins at once; otherwise
-        // the model with the most fields set, then the most exact, then the first.
-        if exactness == 2 && fields_set.is_none() {
-            best = Some((value, trial, exactness, fields_set));
+        // the most fields set (when both have a count and they differ), then the most exact,
+        // then the first.
+        if exactness == Exactness::Exact && fields_set.is_none() {
+            best = Some((index, decoded, exactness, fields_set));
             break;
         }
         let better = best.as_ref().is_none_or(|(_, _, best_exactness, best_fields)| match (best_fields, fields_set) {
@@ -177,24 +222,34 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
             _ => *best_exactness < exactness,
         });
         if better {
-            best = Some((value, trial, exactness, fields_set));
+            best = Some((index, decoded, exactness, fields_set));
         }
     }
-    match best {
-        Some((value, mut trial, exactness, fields_set)) => {
-            trial.set_validation(Validation {
-                strict: outer.strict,
-                inexact: outer.inexact || exactness < 2,
-                fields_set: fields_set.or(outer.fields_set),
-                tracking: outer.tracking,
-            });
-            *reader = trial;
-            Ok(value)
+    let Some((index, decoded, exactness, fields_set)) = best else {
+        return Err(Error::no_union_member(errors));
+    };
+    let (value, mut trial) = match decoded {
+        Some(decoded) => decoded,
+        // Known from an earlier visit: read the winner again (its own nested unions are known
+        // too, so this is one pass over the value).
+        None => {
+            let mut trial = lookahead(reader)?;
+            trial.set_validation(trial_mode);
+            ((members[index].1)(&mut trial)?, trial)
         }
-        None => Err(Error::no_union_member(errors)),
-    }
+    };
+    trial.set_validation(Validation {
+        strict: outer.strict,
+        exactness: outer.exactness.map(|outer| outer.min(exactness)),
+        fields_set: match (outer.exactness, fields_set) {
+            (None, _) => None,
+            (Some(_), None) => outer.fields_set,
+            (Some(_), Some(count)) => Some(outer.fields_set.unwrap_or(0) + count),
+        },
+    });
+    *reader = trial;
+    Ok(value)
 }
-
 fn lookahead<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {
     reader.lookahead().ok_or_else(|| Error::invalid_value("this reader cannot look ahead to try a union's members"))
 }

@@ -432,6 +432,7 @@ impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
 /// wrong type `set_type`.
 fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
     let python = reader.python_mode();
+    reader.floor_exactness(sequence_exactness(python));
     decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item))
         .map_err(|error| set_type_error(error, python))
 }
@@ -489,6 +490,7 @@ macro_rules! impl_tuple {
             /// index, extra items `too_long`, as pydantic reports them.
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
                 let (start, python) = (reader.mark().pos, reader.python_mode());
+                reader.floor_exactness(sequence_exactness(python));
                 reader.read_seq(|seq| {
                     let mut errors = crate::error::Errors::new();
                     let items = ($(
@@ -534,6 +536,12 @@ macro_rules! impl_tuple {
     };
 }
 
+/// How exactly a list matches a tuple or a set: a JSON array strictly, a Python list (binary
+/// mode, or JSON as truss's server reads it) laxly, as pydantic-core ranks them.
+pub(crate) fn sequence_exactness(python: bool) -> super::Exactness {
+    if python { super::Exactness::Lax } else { super::Exactness::Strict }
+}
+
 /// Any value, skipped.
 struct Skipped;
 
@@ -556,6 +564,8 @@ impl<'de> Decode<'de> for serde_json::Value {
     /// msgpack extension values have no JSON form and are errors (use `chainmodel::Value`).
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         use serde_json::Value;
+        // pydantic's `Any` is a strict match.
+        reader.floor_exactness(super::Exactness::Strict);
         Ok(match reader.peek()? {
             Kind::Null => {
                 reader.read_null()?;

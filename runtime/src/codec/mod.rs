@@ -74,9 +74,12 @@ pub use choice::{
     UnionMember, decode_union, read_enum_str,
     read_choice_int, read_literal_str, read_tag, union_tag_invalid, unknown_choice,
 };
-pub(crate) use read::{Payload, Rewind, recover_in_place, try_decode, whole_message_error};
+pub(crate) use choice::exactly;
+pub(crate) use read::{LazyMemo, Payload, Rewind, recover_in_place, try_decode, whole_message_error};
 pub use crate::error::Input;
-pub use read::{ArrayParts, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, Validation};
+pub use read::{
+    ArrayParts, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, UnionMemo, Validation,
+};
 pub use write::{FieldKey, MapWriter, SeqWriter, Writer};
 
 use crate::error::Error;

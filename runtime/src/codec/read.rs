@@ -168,8 +168,8 @@ pub trait Reader<'de>: Sized {
         Validation::default()
     }
 
-    /// Sets how the reader validates: a plain union tries its members in strict mode first.
-    /// (A field in strict mode is read with `strict` set.)
+    /// Sets how the reader validates: a field in strict mode is read with `strict` set, and a
+    /// plain union tracks each member's exactness.
     fn set_validation(&mut self, validation: Validation) {
         let _ = validation;
     }
@@ -201,14 +201,91 @@ pub trait Reader<'de>: Sized {
         None
     }
 
-    /// Records that a model just read had `count` of its fields in the input (pydantic's
-    /// `fields_set`): among union members that all validate, the model with the most wins.
+    /// Records that a model was just read from a map, `count` of its fields in the input
+    /// (pydantic's `fields_set`): while a union tries a member, the model is a strict match
+    /// at best (pydantic's model from data), and its count adds to the member's, so that
+    /// among members that all validate the one with the most fields set wins.
     #[inline]
     fn note_fields_set(&mut self, count: usize) {
         let validation = self.validation();
-        if validation.tracking {
-            self.set_validation(Validation { fields_set: Some(count), ..validation });
+        if let Some(exactness) = validation.exactness {
+            self.set_validation(Validation {
+                exactness: Some(exactness.min(Exactness::Strict)),
+                fields_set: Some(validation.fields_set.unwrap_or(0) + count),
+                ..validation
+            });
         }
+    }
+
+    /// Lowers how exact the value being read is to `exactness` at most, while a union tries
+    /// a member (see [`Validation::exactness`]); nothing otherwise. Readers call it on each
+    /// conversion pydantic calls strict (`1` for a float) or lax (`"1"` for an int).
+    #[inline]
+    fn floor_exactness(&mut self, exactness: Exactness) {
+        let mut validation = self.validation();
+        if validation.exactness.is_some_and(|current| exactness < current) {
+            validation.floor(exactness);
+            self.set_validation(validation);
+        }
+    }
+
+    /// The outcomes of union members already tried on this input, shared by the reader and
+    /// its lookahead copies, with the identity of the next value in the input (its byte
+    /// offset, or its path in a [`Value`](crate::Value)): a union tried again at the same
+    /// place (a member of an outer union revisiting it) reuses them instead of decoding the
+    /// subtree again, so nested unions cost a constant factor per level, not one per member
+    /// per level. `None` for a reader without lookahead: each try decodes again.
+    fn union_memo(&mut self) -> Option<(UnionMemo, u64)> {
+        None
+    }
+}
+
+/// How exactly a value matched its type, as pydantic-core's smart-mode unions rank members:
+/// `Lax` (a conversion: `"1"` for an int, a list for a tuple in python mode), `Strict` (the
+/// type's own input but not the exact type: an int for a float, a JSON string for a `str`,
+/// a model from a dict), `Exact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exactness {
+    /// A lax conversion.
+    Lax,
+    /// Accepted in strict mode, but not of the exact type.
+    Strict,
+    /// The exact type.
+    Exact,
+}
+
+/// A union member's outcome at one place of the input: how exactly it matched and the
+/// fields it set, or its error.
+pub(crate) type MemberOutcome = Result<(Exactness, Option<usize>), Error>;
+
+/// The outcomes of union members tried on one input, keyed by the place in the input, the
+/// member's decoder and strictness (see [`Reader::union_memo`]). Cloning shares it.
+#[derive(Clone, Default)]
+pub struct UnionMemo(std::rc::Rc<std::cell::RefCell<std::collections::HashMap<(u64, usize, bool), MemberOutcome>>>);
+
+impl UnionMemo {
+    pub(crate) fn get(&self, key: (u64, usize, bool)) -> Option<MemberOutcome> {
+        self.0.borrow().get(&key).map(|outcome| outcome.clone())
+    }
+
+    pub(crate) fn insert(&self, key: (u64, usize, bool), outcome: MemberOutcome) {
+        self.0.borrow_mut().insert(key, outcome);
+    }
+}
+
+impl std::fmt::Debug for UnionMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnionMemo").field("outcomes", &self.0.borrow().len()).finish()
+    }
+}
+
+/// A reader's memo, made on the first union it meets.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LazyMemo(Option<UnionMemo>);
+
+impl LazyMemo {
+    pub(crate) fn get(&mut self) -> UnionMemo {
+        self.0.get_or_insert_with(UnionMemo::default).clone()
     }
 }
 
@@ -220,20 +297,31 @@ pub struct Mark {
 }
 
 /// How a reader validates, as pydantic's smart-mode unions need it: `strict` refuses every
-/// lax conversion (`"3"` for an int, `1` for a bool, bytes for a str); `inexact` records that a
-/// value was accepted in strict mode without being of its exact type (an integer read as a
-/// float), so that an exact match in a later member wins; `fields_set` is the count of fields
-/// the last model read found in the input, so that the member model with the most wins.
+/// lax conversion (`"3"` for an int, `1` for a bool, bytes for a str: a strict field or
+/// model); while a union tries a member, `exactness` records how exactly the value matched
+/// (see [`Exactness`]) and `fields_set` how many fields the models read found in the input,
+/// nested models included, so that the union keeps the best member as pydantic-core does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Validation {
     /// Lax conversions are errors.
     pub strict: bool,
-    /// A value read since the flag was cleared was not of its exact type.
-    pub inexact: bool,
-    /// Fields the last model read had in the input, while a union tries a member.
+    /// How exactly the value read so far matched, while a union tries a member; `None`
+    /// outside unions (nothing is tracked).
+    pub exactness: Option<Exactness>,
+    /// Fields the models read so far had in the input, while a union tries a member.
     pub fields_set: Option<usize>,
-    /// A union is trying a member: models note their fields set.
-    pub tracking: bool,
+}
+
+impl Validation {
+    /// Lowers `exactness` to `to` at most, while a union tries a member.
+    #[inline]
+    pub fn floor(&mut self, to: Exactness) {
+        if let Some(current) = &mut self.exactness
+            && to < *current
+        {
+            *current = to;
+        }
+    }
 }
 
 /// The concrete reader behind a [`Reader`].

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDel
 use serde_json::{Value, json};
 
 use super::read_text;
-use crate::codec::{Decode, Encode, Kind, Reader, Writer};
+use crate::codec::{Decode, Encode, Exactness, Kind, Reader, Writer};
 use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
@@ -277,15 +277,24 @@ fn read_datetime<'de, R: Reader<'de>, T>(
             Ok(convert(datetime))
         };
         match r.peek()? {
-            Kind::Number => return from_timestamp(r.read_float()?),
+            // A timestamp is a lax match (pydantic-core's datetime from a number).
+            Kind::Number => {
+                r.floor_exactness(Exactness::Lax);
+                return from_timestamp(r.read_float()?);
+            }
             Kind::Str | Kind::Bytes => {}
             _ => return Err(Error::validation("datetime_type", "Input should be a valid datetime", None)),
         }
         let text = super::text(r)?;
         if let Some(value) = parse(&text) {
+            // A date alone is pydantic-core's lax fallback for a datetime.
+            if text.trim().len() <= 10 {
+                r.floor_exactness(Exactness::Lax);
+            }
             return Ok(value);
         }
         if let Ok(value) = text.trim().parse::<f64>() {
+            r.floor_exactness(Exactness::Lax);
             return from_timestamp(value);
         }
         match date_error(&text) {
@@ -383,12 +392,14 @@ impl<'de> Decode<'de> for TimeDelta {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         reader.read_tagged(TIMEDELTA, |r| {
             if R::BINARY {
-                let (days, seconds, micros) = <(i64, i64, i64)>::decode(r)?;
+                // truss's map holds a `timedelta` itself: an exact match, though its data is a list.
+                let (days, seconds, micros) = crate::codec::exactly(r, <(i64, i64, i64)>::decode)?;
                 let total =
                     i128::from(days) * MICROS_PER_DAY + i128::from(seconds) * MICROS_PER_SECOND + i128::from(micros);
                 return from_micros(total).ok_or_else(|| Error::invalid_value("the duration is out of range"));
             }
             if r.peek()? == Kind::Number {
+                r.floor_exactness(Exactness::Lax);
                 let seconds = r.read_float()?;
                 return from_micros((seconds * 1e6).round() as i128)
                     .filter(|_| seconds.is_finite())

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::codec::{Decode, Encode, Kind, Reader, Source, Writer};
+use crate::codec::{Decode, Encode, Exactness, Kind, Reader, Source, Writer};
 use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
@@ -52,6 +52,11 @@ impl<'de> Decode<'de> for Decimal {
     /// A string, or in JSON a number too (read from its exact text), as pydantic reads a
     /// `Decimal`.
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        // pydantic-core's Decimal from JSON is a strict match, from a Python str, int or float
+        // a lax one; truss's map holds a `Decimal` itself (exact).
+        if !R::BINARY {
+            reader.floor_exactness(if reader.python_mode() { Exactness::Lax } else { Exactness::Strict });
+        }
         reader.read_tagged(TAG, |r| {
             if r.peek()? == Kind::Number
                 && let Source::Json(json) = r.source()

@@ -44,6 +44,7 @@ pub(crate) fn read_extension<'de, R: Reader<'de>, T>(
         if reader.validation().strict {
             return Err(Error::validation(kind, message, None));
         }
+        reader.floor_exactness(crate::codec::Exactness::Lax);
         return read(reader);
     }
     // A map that is not truss's is a value of another type.

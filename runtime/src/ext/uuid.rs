@@ -35,7 +35,11 @@ fn read_uuid<'de, R: Reader<'de>>(reader: &mut R) -> Result<Uuid, Error> {
 
 impl<'de> Decode<'de> for Uuid {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        super::read_extension(reader, TAG, "uuid_type", "UUID input should be a string, bytes or UUID object", read_uuid)
+        let read = |reader: &mut R| {
+            super::read_extension(reader, TAG, "uuid_type", "UUID input should be a string, bytes or UUID object", read_uuid)
+        };
+        // pydantic-core's UUID from a JSON string is an exact match (a Python str a lax one).
+        if reader.python_mode() { read(reader) } else { crate::codec::exactly(reader, read) }
     }
 }
 

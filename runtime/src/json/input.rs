@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::array::read_array;
 use super::read::{JsonReader, Peek};
 use crate::codec::{
-    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source, recover_in_place,
+    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source, recover_in_place,
     try_decode,
 };
 use crate::error::Input;
@@ -25,11 +25,13 @@ impl<'de> JsonReader<'de> {
                 let value = if number.is_integer {
                     text.parse::<i128>().map_err(|_| Error::out_of_range(text, "an integer"))?
                 } else {
+                    self.validation.floor(Exactness::Lax);
                     lax::int_from_float(text.parse().unwrap_or(f64::NAN), text)?
                 };
                 Ok((value, Cow::Borrowed(text)))
             }
             Peek::String => {
+                self.validation.floor(Exactness::Lax);
                 let text = self.parse_str()?;
                 let value = lax::int_from_str(&text)?;
                 let trimmed = match text {
@@ -38,7 +40,10 @@ impl<'de> JsonReader<'de> {
                 };
                 Ok((value, trimmed))
             }
-            Peek::Bool => Ok((i128::from(self.parse_bool()?), Cow::Borrowed("a boolean"))),
+            Peek::Bool => {
+                self.validation.floor(Exactness::Lax);
+                Ok((i128::from(self.parse_bool()?), Cow::Borrowed("a boolean")))
+            }
             found => Err(Error::unexpected_type("an integer", found.describe())),
         }
     }
@@ -94,8 +99,14 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         match self.peek_token()? {
             Peek::Bool => self.parse_bool(),
             _ if self.validation.strict => Err(self.type_error("a boolean")),
-            Peek::Number => lax::bool_from_number(self.parse_number()?.to_f64()),
-            Peek::String => lax::bool_from_str(&self.parse_str()?),
+            Peek::Number => {
+                self.validation.floor(Exactness::Lax);
+                lax::bool_from_number(self.parse_number()?.to_f64())
+            }
+            Peek::String => {
+                self.validation.floor(Exactness::Lax);
+                lax::bool_from_str(&self.parse_str()?)
+            }
             found => Err(Error::unexpected_type("a boolean", found.describe())),
         }
     }
@@ -113,16 +124,23 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     /// (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`), or a boolean.
     fn read_float(&mut self) -> Result<f64, Error> {
         match self.peek_token()? {
-            Peek::Number if self.validation.strict => {
+            Peek::Number => {
                 let number = self.parse_number()?;
                 // An integer is a float in strict mode too, but not an exact one.
-                self.validation.inexact |= number.is_integer;
+                if number.is_integer {
+                    self.validation.floor(Exactness::Strict);
+                }
                 Ok(number.to_f64())
             }
-            Peek::Number => Ok(self.parse_number()?.to_f64()),
             _ if self.validation.strict => Err(self.type_error("a number")),
-            Peek::String => lax::float_from_str(&self.parse_str()?),
-            Peek::Bool => Ok(if self.parse_bool()? { 1.0 } else { 0.0 }),
+            Peek::String => {
+                self.validation.floor(Exactness::Lax);
+                lax::float_from_str(&self.parse_str()?)
+            }
+            Peek::Bool => {
+                self.validation.floor(Exactness::Lax);
+                Ok(if self.parse_bool()? { 1.0 } else { 0.0 })
+            }
             found => Err(Error::unexpected_type("a number", found.describe())),
         }
     }
@@ -135,13 +153,20 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         })
     }
 
+    /// A string (pydantic's JSON string is a strict match for `str`, not an exact one; a
+    /// Python `str` from truss's `json.loads` is exact).
     #[inline]
     fn read_str(&mut self) -> Result<Cow<'de, str>, Error> {
+        if !self.python_mode {
+            self.validation.floor(Exactness::Strict);
+        }
         self.parse_str()
     }
 
-    /// A string's UTF-8 bytes, as pydantic reads JSON text into `bytes`.
+    /// A string's UTF-8 bytes, as pydantic reads JSON text into `bytes` (a strict match; a
+    /// Python `str` for `bytes` is a lax one).
     fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error> {
+        self.validation.floor(if self.python_mode { Exactness::Lax } else { Exactness::Strict });
         Ok(match self.parse_str()? {
             Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
             Cow::Owned(text) => Cow::Owned(text.into_bytes()),
@@ -194,6 +219,11 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     #[inline]
     fn validation(&self) -> crate::codec::Validation {
         self.validation
+    }
+
+    #[inline]
+    fn union_memo(&mut self) -> Option<(crate::codec::UnionMemo, u64)> {
+        Some((self.unions.get(), self.pos as u64))
     }
 
     #[inline]

@@ -74,6 +74,8 @@ pub struct JsonReader<'de> {
     pub(crate) depth: usize,
     max_depth: usize,
     pub(crate) validation: crate::codec::Validation,
+    /// The outcomes of union members tried on this input (see `Reader::union_memo`).
+    pub(crate) unions: crate::codec::LazyMemo,
     /// Errors are worded as pydantic's python mode words them (see [`JsonReader::as_python`]).
     pub(crate) python_mode: bool,
 }
@@ -87,6 +89,7 @@ impl<'de> JsonReader<'de> {
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             validation: Default::default(),
+            unions: Default::default(),
             python_mode: false,
         }
     }

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use super::array::{NumpyScalar, read_array, read_numpy_scalar};
 use super::read::{MsgpackReader, Token};
 use crate::codec::{
-    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, recover_in_place, try_decode,
+    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, recover_in_place,
+    try_decode,
 };
 use crate::error::Input;
 use crate::error::{Error, ErrorKind, PathSegment};
@@ -86,6 +87,9 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
                 _ => Err(self.type_error("a boolean")),
             };
         }
+        if self.peek_token()? != Token::Bool {
+            self.validation.floor(Exactness::Lax);
+        }
         match self.lax_scalar("a boolean")? {
             Scalar::Number(NumpyScalar::Bool(b)) => Ok(b),
             Scalar::Number(NumpyScalar::Int(i)) => lax::bool_from_number(i as f64),
@@ -103,6 +107,9 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
             };
             return I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME));
         }
+        if self.peek_token()? != Token::Int {
+            self.validation.floor(Exactness::Lax);
+        }
         let value = match self.lax_scalar("an integer")? {
             Scalar::Number(NumpyScalar::Int(value)) => value,
             Scalar::Number(NumpyScalar::Bool(b)) => b.into(),
@@ -119,11 +126,16 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
                 Token::Float => self.parse_float(),
                 Token::Int => {
                     // An integer is a float in strict mode too, but not an exact one.
-                    self.validation.inexact = true;
+                    self.validation.floor(Exactness::Strict);
                     Ok(self.parse_int()? as f64)
                 }
                 _ => Err(self.type_error("a number")),
             };
+        }
+        match self.peek_token()? {
+            Token::Float => {}
+            Token::Int => self.validation.floor(Exactness::Strict),
+            _ => self.validation.floor(Exactness::Lax),
         }
         match self.lax_scalar("a number")? {
             Scalar::Number(NumpyScalar::Float(x)) => Ok(x),
@@ -145,7 +157,10 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
     fn read_str(&mut self) -> Result<Cow<'de, str>, Error> {
         match self.peek_token()? {
             Token::Bin if self.validation.strict => Err(self.type_error("a string")),
-            Token::Bin => self.bin_text().map(Cow::Borrowed),
+            Token::Bin => {
+                self.validation.floor(Exactness::Lax);
+                self.bin_text().map(Cow::Borrowed)
+            }
             _ => self.parse_str().map(Cow::Borrowed),
         }
     }
@@ -235,6 +250,11 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
     #[inline]
     fn validation(&self) -> crate::codec::Validation {
         self.validation
+    }
+
+    #[inline]
+    fn union_memo(&mut self) -> Option<(crate::codec::UnionMemo, u64)> {
+        Some((self.unions.get(), self.position() as u64))
     }
 
     #[inline]

@@ -62,6 +62,8 @@ pub struct MsgpackReader<'de> {
     // Input bytes not yet claimed by a container's reservation (see `capacity_for`).
     unclaimed: usize,
     pub(crate) validation: crate::codec::Validation,
+    /// The outcomes of union members tried on this input (see `Reader::union_memo`).
+    pub(crate) unions: crate::codec::LazyMemo,
 }
 
 impl<'de> MsgpackReader<'de> {
@@ -74,7 +76,8 @@ impl<'de> MsgpackReader<'de> {
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             unclaimed: input.len(),
-            validation: crate::codec::Validation { strict: false, inexact: false, fields_set: None, tracking: false },
+            validation: crate::codec::Validation { strict: false, exactness: None, fields_set: None },
+            unions: crate::codec::LazyMemo::default(),
         }
     }
 

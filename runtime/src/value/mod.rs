@@ -509,6 +509,8 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
 
 impl<'de> Decode<'de> for Value {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        // pydantic's `Any` is a strict match.
+        reader.floor_exactness(crate::codec::Exactness::Strict);
         // A value read from a value is itself (cloned when lent, moved when owned).
         if let crate::codec::Source::Value(reader) = reader.source() {
             return reader.take_value();

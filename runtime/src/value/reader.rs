@@ -12,7 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use super::Value;
 use crate::array::Shape;
 use crate::codec::{
-    ArrayParts, Decode, Integer, Kind, MapAccess, Mark, Number, Payload, Reader, SeqAccess, Source, Validation, try_decode,
+    ArrayParts, Decode, Exactness, Integer, Kind, LazyMemo, MapAccess, Mark, Number, Payload, Reader, SeqAccess, Source, Validation, try_decode,
 };
 use crate::dtype::DType;
 use crate::error::Error;
@@ -30,8 +30,26 @@ pub struct ValueReader<'v> {
     next: Option<Next<'v>>,
     /// How many lists and maps are open, bounded as the other readers bound it.
     depth: usize,
-    /// Strict while a plain union tries its members (smart mode), else lax.
+    /// Strict for a strict field or model; a union's exactness while it tries a member.
     validation: Validation,
+    /// The next value's place in the whole value, for the memo of union outcomes: its path,
+    /// hashed (lent and owned values alike; see `Reader::union_memo`).
+    place: u64,
+    /// The outcomes of union members tried on this value.
+    unions: LazyMemo,
+}
+
+/// The place of the `index`th child of the value at `parent`: a keyed mix of the path, so
+/// that distinct places of one value do not meet, whatever the value (the key is drawn
+/// once per process).
+fn child_place(parent: u64, index: usize) -> u64 {
+    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let key = *KEY.get_or_init(|| std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), 0x6368_6169_6e6d_6f64_u64));
+    // splitmix64's finalizer over the parent, the index and the key.
+    let mut x = parent ^ key ^ (index as u64).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// The value the next question is about.
@@ -94,12 +112,12 @@ fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>,
 impl<'v> ValueReader<'v> {
     /// A reader of `value`, which the decoders may borrow from.
     pub fn new(value: &'v Value) -> Self {
-        ValueReader { next: Some(Next::Borrowed(value)), depth: 0, validation: Validation::default() }
+        ValueReader { next: Some(Next::Borrowed(value)), depth: 0, validation: Validation::default(), place: 0, unions: LazyMemo::default() }
     }
 
     /// A reader of `value`, whose strings, bytes and array payloads move into the decoders.
     pub fn owned(value: Value) -> Self {
-        ValueReader { next: Some(Next::Owned(value)), depth: 0, validation: Validation::default() }
+        ValueReader { next: Some(Next::Owned(value)), depth: 0, validation: Validation::default(), place: 0, unions: LazyMemo::default() }
     }
 
     fn current(&self) -> Result<&Value, Error> {
@@ -292,6 +310,10 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         self.validation
     }
 
+    fn union_memo(&mut self) -> Option<(crate::codec::UnionMemo, u64)> {
+        Some((self.unions.get(), self.place))
+    }
+
     fn set_validation(&mut self, validation: Validation) {
         self.validation = validation;
     }
@@ -307,6 +329,8 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     fn read_bool(&mut self) -> Result<bool, Error> {
         if self.validation.strict {
             self.strict(|v| matches!(v, Value::Bool(_)), "a boolean")?;
+        } else if !matches!(self.current()?, Value::Bool(_)) {
+            self.validation.floor(Exactness::Lax);
         }
         match self.scalar("a boolean")? {
             Scalar::Bool(b) => Ok(b),
@@ -319,6 +343,8 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     fn read_int<I: Integer>(&mut self) -> Result<I, Error> {
         if self.validation.strict {
             self.strict(|v| matches!(v, Value::Int(_)), "an integer")?;
+        } else if !matches!(self.current()?, Value::Int(_)) {
+            self.validation.floor(Exactness::Lax);
         }
         let value = match self.scalar("an integer")? {
             Scalar::Int(value) => value,
@@ -332,10 +358,12 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     fn read_float(&mut self) -> Result<f64, Error> {
         if self.validation.strict {
             self.strict(|v| matches!(v, Value::Int(_) | Value::Float(_)), "a number")?;
+        }
+        match self.current()? {
+            Value::Float(_) => {}
             // An integer is a float in strict mode too, but not an exact one.
-            if matches!(self.current()?, Value::Int(_)) {
-                self.validation.inexact = true;
-            }
+            Value::Int(_) => self.validation.floor(Exactness::Strict),
+            _ => self.validation.floor(Exactness::Lax),
         }
         match self.scalar("a number")? {
             Scalar::Float(x) => Ok(x),
@@ -360,6 +388,8 @@ impl<'v> Reader<'v> for ValueReader<'v> {
     fn read_str(&mut self) -> Result<Cow<'v, str>, Error> {
         if self.validation.strict {
             self.strict(|v| matches!(v, Value::Str(_)), "a string")?;
+        } else if !matches!(self.current()?, Value::Str(_)) {
+            self.validation.floor(Exactness::Lax);
         }
         match self.take()? {
             Next::Borrowed(Value::Str(s)) => Ok(Cow::Borrowed(s)),
@@ -414,7 +444,8 @@ impl<'v> Reader<'v> for ValueReader<'v> {
             other => return Err(Error::unexpected_type("a list", describe(other.get()))),
         };
         self.enter()?;
-        let mut seq = ValueSeq { reader: self, items, index: 0 };
+        let parent = self.place;
+        let mut seq = ValueSeq { reader: self, items, index: 0, parent };
         let value = visit(&mut seq);
         seq.reader.depth -= 1;
         value
@@ -427,7 +458,8 @@ impl<'v> Reader<'v> for ValueReader<'v> {
             other => return Err(Error::unexpected_type("a map", describe(other.get()))),
         };
         self.enter()?;
-        let mut map = ValueMap { reader: self, entries, value: None };
+        let parent = self.place;
+        let mut map = ValueMap { reader: self, entries, value: None, parent, entry: 0 };
         let value = visit(&mut map);
         map.reader.depth -= 1;
         value
@@ -522,6 +554,8 @@ pub struct ValueSeq<'a, 'v> {
     reader: &'a mut ValueReader<'v>,
     items: Items<'v>,
     index: usize,
+    /// The list's place.
+    parent: u64,
 }
 
 impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
@@ -530,6 +564,7 @@ impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
         let index = self.index;
         self.index += 1;
         self.reader.next = Some(item);
+        self.reader.place = child_place(self.parent, index);
         let value = T::decode(self.reader).map_err(|e| e.at_index(index))?;
         self.reader.next = None;
         Ok(Some(value))
@@ -543,6 +578,7 @@ impl<'v> SeqAccess<'v> for ValueSeq<'_, 'v> {
         let index = self.index;
         self.index += 1;
         self.reader.next = Some(item);
+        self.reader.place = child_place(self.parent, index);
         let outcome = try_decode(self.reader, false, T::decode, check);
         self.reader.next = None;
         outcome.map(Some).map_err(|error| error.at_index(index))
@@ -568,13 +604,18 @@ pub struct ValueMap<'a, 'v> {
     entries: Entries<'v>,
     /// The value of the key just read.
     value: Option<Next<'v>>,
+    /// The map's place, and the number of entries read.
+    parent: u64,
+    entry: usize,
 }
 
 impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
     fn next_key<K: Decode<'v>>(&mut self) -> Result<Option<K>, Error> {
         let Some((key, value)) = self.entries.next() else { return Ok(None) };
         self.value = Some(value);
+        self.entry += 1;
         self.reader.next = Some(key);
+        self.reader.place = child_place(self.parent, 2 * self.entry - 1);
         let key = K::decode(self.reader)?;
         self.reader.next = None;
         Ok(Some(key))
@@ -584,6 +625,7 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
     fn next_field(&mut self) -> Result<Option<Cow<'v, [u8]>>, Error> {
         let Some((key, value)) = self.entries.next() else { return Ok(None) };
         self.value = Some(value);
+        self.entry += 1;
         match key {
             Next::Borrowed(Value::Str(s)) => Ok(Some(Cow::Borrowed(s.as_bytes()))),
             Next::Borrowed(Value::Bytes(b)) => Ok(Some(Cow::Borrowed(b))),
@@ -595,6 +637,7 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
 
     fn next_value<V: Decode<'v>>(&mut self) -> Result<V, Error> {
         self.reader.next = Some(self.value.take().ok_or_else(nothing_left)?);
+        self.reader.place = child_place(self.parent, 2 * self.entry);
         let value = V::decode(self.reader)?;
         self.reader.next = None;
         Ok(value)
@@ -606,6 +649,7 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
         check: impl FnOnce(&V) -> Result<(), Error>,
     ) -> Result<V, Error> {
         self.reader.next = Some(self.value.take().ok_or_else(nothing_left)?);
+        self.reader.place = child_place(self.parent, 2 * self.entry);
         let outcome = try_decode(self.reader, strict, V::decode, check);
         self.reader.next = None;
         outcome
