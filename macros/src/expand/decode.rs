@@ -76,14 +76,32 @@ fn item_check(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option
     let name = format_ident!("__Items{}", rank);
     let checks = constraint_checks(constraints, "__item", private);
     let bounds = constraint_bounds(constraints, private);
+    let numbers = number_bounds(constraints, private);
     Some(quote_spanned! {*span=>
         struct #name;
+        impl #private::NumberLimits for #name {
+            const BOUNDS: #private::NumberBounds = #numbers;
+        }
         impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
             #[inline]
             fn check(__item: &__X) -> ::core::result::Result<(), #private::Error> {
                 #checks
                 ::core::result::Result::Ok(())
             }
+        }
+    })
+}
+
+/// The type of a value's number bounds (named `__Numbers{rank}`), which it is read within;
+/// `None` without number constraints.
+fn number_limits(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option<TokenStream> {
+    let (_, first) = attrs.constraints.numbers().next()?;
+    let name = format_ident!("__Numbers{}", rank);
+    let numbers = number_bounds(&attrs.constraints, private);
+    Some(quote_spanned! {first.span=>
+        struct #name;
+        impl #private::NumberLimits for #name {
+            const BOUNDS: #private::NumberBounds = #numbers;
         }
     })
 }
@@ -105,6 +123,14 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
         checks.extend(quote_spanned!(*span=> #private::run_validator(#path(__value))?;));
     }
     let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
+    if attrs.constraints.numbers().next().is_some() {
+        // Read within its bounds (`number_limits`): a value beyond the type is named by the
+        // bound it breaks.
+        let name = format_ident!("__Numbers{}", rank);
+        decode_ty = quote!(#private::Within<#decode_ty, #name>);
+        value = quote!(#value.0);
+        access = quote!(&#value);
+    }
     if let Some((_, span)) = &attrs.items {
         let name = format_ident!("__Items{}", rank);
         decode_ty = quote_spanned!(*span=> #private::Checked<#decode_ty, #name>);
@@ -144,7 +170,8 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     });
     // The item checks of `items(..)`: a type each, whose check the list's decoder runs on every item.
     let item_checks = wire.iter().enumerate().filter_map(|(rank, field)| item_check(&field.attrs, rank, private));
-    let item_checks: Vec<TokenStream> = item_checks.collect();
+    let mut item_checks: Vec<TokenStream> = item_checks.collect();
+    item_checks.extend(wire.iter().enumerate().filter_map(|(rank, field)| number_limits(&field.attrs, rank, private)));
     let strict_model = container.attrs.strict;
     let arms = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
         let key = &field.read_key;
@@ -275,25 +302,11 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
     let mut checks = TokenStream::new();
     // The value is named with the attribute's span, so that a type error points at it.
     let value = |span: proc_macro2::Span| proc_macro2::Ident::new(value, span);
-    let bound = |b: &Option<attr::NumberBound>| match b {
-        Some(b) => {
-            let number = proc_macro2::Literal::f64_suffixed(b.value);
-            let text = &b.text;
-            quote!(::core::option::Option::Some((#number, #text)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
     if let Some((_, first)) = constraints.numbers().next() {
-        let (ge, gt, le, lt, multiple_of) = (
-            bound(&constraints.ge),
-            bound(&constraints.gt),
-            bound(&constraints.le),
-            bound(&constraints.lt),
-            bound(&constraints.multiple_of),
-        );
+        let bounds = number_bounds(constraints, private);
         let value = value(first.span);
         checks.extend(quote_spanned! {first.span=>
-            #private::check_number(#value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
+            #private::check_number(#value, &#bounds)?;
         });
     }
     if let Some(span) = constraints.min_length.or(constraints.max_length).map(|(_, span)| span) {
@@ -319,6 +332,29 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
         });
     }
     checks
+}
+
+/// The number bounds of `constraints`, a constant `NumberBounds`.
+fn number_bounds(constraints: &attr::Constraints, private: &TokenStream) -> TokenStream {
+    let bound = |b: &Option<attr::NumberBound>| match b.as_ref().map(|b| b.value) {
+        Some(attr::NumberLiteral::Int(v)) => {
+            let v = proc_macro2::Literal::i128_suffixed(v);
+            quote!(::core::option::Option::Some(#private::Bound::Int(#v)))
+        }
+        Some(attr::NumberLiteral::Float(v)) => {
+            let v = proc_macro2::Literal::f64_suffixed(v);
+            quote!(::core::option::Option::Some(#private::Bound::Float(#v)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (ge, gt, le, lt, multiple_of) = (
+        bound(&constraints.ge),
+        bound(&constraints.gt),
+        bound(&constraints.le),
+        bound(&constraints.lt),
+        bound(&constraints.multiple_of),
+    );
+    quote!(#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })
 }
 
 /// The traits an item must have for `constraints` to apply to it.
@@ -350,9 +386,11 @@ pub fn decode_root(container: &Container<'_>, ty: &syn::Type, attrs: &attr::Fiel
     let ident = container.ident;
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
     let item_check = item_check(attrs, 0, private);
+    let number_limits = number_limits(attrs, 0, private);
     let ReadAs { decode_ty, value, check } = read_as(attrs, ty, 0, private);
     let body = quote_spanned! {ty.span()=>
         #item_check
+        #number_limits
         let __decoded = <#decode_ty as #private::Decode<'__de>>::decode(__reader)?;
         (#check)(&__decoded)?;
         ::core::result::Result::Ok(#ident(#value))

@@ -7,6 +7,7 @@ use std::hash::{BuildHasher, Hash};
 
 use super::{Decode, Encode, Kind, MapAccess, MapWriter, Number, Reader, SeqAccess, Writer};
 use crate::bytes::Bytes;
+use crate::constraint::{NumberBounds, WideInt, beyond_range};
 use crate::error::Error;
 
 impl<'de> Decode<'de> for bool {
@@ -24,11 +25,28 @@ impl Encode for bool {
 }
 
 macro_rules! impl_integer {
-    ($($ty:ty => $write:ident as $wide:ty),*) => {$(
+    ($($ty:ty => $write:ident as $wide:ty, $range:expr),*) => {$(
         impl<'de> Decode<'de> for $ty {
             #[inline]
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
                 reader.read_int()
+            }
+
+            /// Read as an integer however large, so that one beyond the type is refused with
+            /// the bound it breaks: the field's own, or its type's range where the schema
+            /// writes it (as pydantic's `ge`/`le`, which the field's own replace).
+            fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+                if bounds.is_empty() {
+                    return reader.read_int();
+                }
+                let value: WideInt = reader.read_int()?;
+                match &value {
+                    WideInt::Int(int) => match <$ty>::try_from(*int) {
+                        Ok(value) => Ok(value),
+                        Err(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
+                    },
+                    WideInt::Huge(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
+                }
             }
         }
 
@@ -41,10 +59,19 @@ macro_rules! impl_integer {
     )*};
 }
 
+// Each type with its range, as its schema writes it (`minimum`, `maximum`).
 impl_integer!(
-    u8 => write_uint as u64, u16 => write_uint as u64, u32 => write_uint as u64, u64 => write_uint as u64,
-    usize => write_uint as u64, i8 => write_int as i64, i16 => write_int as i64, i32 => write_int as i64,
-    i64 => write_int as i64, isize => write_int as i64
+    u8 => write_uint as u64, Some((0, u8::MAX as i128)),
+    u16 => write_uint as u64, Some((0, u16::MAX as i128)),
+    u32 => write_uint as u64, Some((0, u32::MAX as i128)),
+    u64 => write_uint as u64, Some((0, u64::MAX as i128)),
+    usize => write_uint as u64, Some((0, usize::MAX as i128)),
+    i8 => write_int as i64, Some((i8::MIN as i128, i8::MAX as i128)),
+    i16 => write_int as i64, Some((i16::MIN as i128, i16::MAX as i128)),
+    i32 => write_int as i64, Some((i32::MIN as i128, i32::MAX as i128)),
+    // pydantic's `int` has no range: the schemas of `i64` and `isize` write none.
+    i64 => write_int as i64, None,
+    isize => write_int as i64, None
 );
 
 impl<'de> Decode<'de> for f64 {
@@ -144,6 +171,10 @@ impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
     fn missing() -> Result<Self, Error> {
         Ok(None)
     }
+
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+        if reader.read_null()? { Ok(None) } else { T::decode_within(reader, bounds).map(Some) }
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -168,6 +199,10 @@ impl<'de, T: Decode<'de>> Decode<'de> for Box<T> {
 
     fn missing() -> Result<Self, Error> {
         T::missing().map(Box::new)
+    }
+
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+        T::decode_within(reader, bounds).map(Box::new)
     }
 }
 
