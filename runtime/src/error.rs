@@ -142,6 +142,10 @@ pub enum ErrorKind {
         /// Its length.
         len: usize,
     },
+    /// An integer beyond msgpack's 64 bits (-2^63 to 2^64-1), which Python's msgpack refuses
+    /// to write too (`OverflowError`).
+    #[error("integer {0} does not fit in msgpack's 64 bits")]
+    IntTooLargeForMsgpack(i128),
     /// Writing to an `io::Write` failed.
     #[error("write failed: {0}")]
     Io(String),
@@ -369,6 +373,7 @@ impl Error {
                     | ErrorKind::TooDeep(_)
                     | ErrorKind::MessageTooLarge { .. }
                     | ErrorKind::TooLongForMsgpack { .. }
+                    | ErrorKind::IntTooLargeForMsgpack(_)
                     | ErrorKind::Io(_)
             )
     }
@@ -809,7 +814,8 @@ impl ErrorKind {
     /// `array_shape` (a shape too large or too deep, data of another length than the shape
     /// needs), `array_bool` (a bool array byte other than 0 and 1), `array_unsupported` (object
     /// and structured arrays), `msgpack_invalid` (malformed msgpack), `too_deep`,
-    /// `message_too_large`, `too_long_for_msgpack`, `io`; and `value_error` for the rest.
+    /// `message_too_large`, `too_long_for_msgpack`, `int_too_large_for_msgpack`, `io`; and
+    /// `value_error` for the rest.
     pub fn pydantic_type(&self) -> &'static str {
         match self {
             ErrorKind::MissingField => "missing",
@@ -826,6 +832,7 @@ impl ErrorKind {
             ErrorKind::TooDeep(_) => "too_deep",
             ErrorKind::MessageTooLarge { .. } => "message_too_large",
             ErrorKind::TooLongForMsgpack { .. } => "too_long_for_msgpack",
+            ErrorKind::IntTooLargeForMsgpack(_) => "int_too_large_for_msgpack",
             ErrorKind::Io(_) => "io",
             _ => "value_error",
         }
