@@ -391,3 +391,33 @@ fn non_string_keys_go_to_json_as_pydantic_writes_them() {
         assert_eq!(pair[1], "OverflowError", "{pair}");
     }
 }
+
+/// `from_value` is pydantic's `model_validate(dict)`: a dict's int keys are ints in `loc`
+/// (`d[1]` in truss's text), a bad key is located at the key then `[key]`.
+#[test]
+fn dict_keys_are_located_as_pydantic_locates_them() {
+    use chainmodel::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(ChainModel, Debug)]
+    struct Keys {
+        #[chain(default)]
+        e: BTreeMap<i64, String>,
+        #[chain(default)]
+        s: BTreeMap<String, i64>,
+    }
+
+    let value = map(vec![(Value::from("e"), map(vec![(Value::Int(1), Value::Int(5)), (Value::Int(-2), Value::Int(6))]))]);
+    let error = Keys::from_value(&value).unwrap_err();
+    let errors = error.to_pydantic_errors();
+    assert_eq!(errors[0]["loc"], serde_json::json!(["e", 1]));
+    assert_eq!(errors[1]["loc"], serde_json::json!(["e", -2]));
+    assert_eq!(
+        error.to_truss_text(),
+        "Input Parsing Errors:\n  `e[1]`: Input should be a valid string.\n  `e[-2]`: Input should be a valid string."
+    );
+    let value = map(vec![(Value::from("s"), map(vec![(Value::Int(1), Value::Int(5))]))]);
+    let error = Keys::from_value(&value).unwrap_err();
+    assert_eq!(error.to_pydantic_errors()[0]["loc"], serde_json::json!(["s", 1, "[key]"]));
+    assert_eq!(error.to_truss_text(), "Input Parsing Error:\n  `s[1].[key]`: Input should be a valid string.");
+}

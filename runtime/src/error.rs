@@ -44,13 +44,17 @@ struct Inner {
     complete_from: Option<usize>,
 }
 
-/// One step of an error's location: a field name or a list index.
+/// One step of an error's location: a field name, a list index, or an integer map key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {
-    /// A field of a model or a key of a map.
+    /// A field of a model or a key of a map given as text (a str key as it is, another key as
+    /// pydantic writes it: `b'k'` for bytes, `1.5`, `None`, and `[key]` for the key itself).
     Field(Cow<'static, str>),
     /// An index into a list or tuple.
     Index(usize),
+    /// A map key given as an integer (binary mode, a [`Value`](crate::Value)): an int in
+    /// pydantic's `loc`, `d[1]` in truss's text.
+    Key(i128),
 }
 
 impl fmt::Display for PathSegment {
@@ -58,6 +62,7 @@ impl fmt::Display for PathSegment {
         match self {
             PathSegment::Field(name) => f.write_str(name),
             PathSegment::Index(index) => write!(f, "{index}"),
+            PathSegment::Key(key) => write!(f, "{key}"),
         }
     }
 }
@@ -349,6 +354,16 @@ impl Error {
         self
     }
 
+    /// Locates the error at `segment` (call it from the inside out).
+    #[must_use]
+    pub fn at(mut self, segment: PathSegment) -> Self {
+        for error in &mut self.inner.more {
+            error.inner.location_rev.push(segment.clone());
+        }
+        self.inner.location_rev.push(segment);
+        self
+    }
+
     /// Locates the error inside list element `index` (call it from the inside out).
     #[must_use]
     pub fn at_index(mut self, index: usize) -> Self {
@@ -595,6 +610,9 @@ fn pydantic_errors(
         .map(|segment| match segment {
             PathSegment::Field(name) => serde_json::Value::from(name.to_string()),
             PathSegment::Index(index) => serde_json::Value::from(*index),
+            PathSegment::Key(key) => {
+                serde_json::Number::from_i128(*key).map_or_else(|| key.to_string().into(), serde_json::Value::from)
+            }
         })
         .collect();
     let mut error = serde_json::Map::new();

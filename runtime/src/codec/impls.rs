@@ -8,7 +8,7 @@ use std::hash::{BuildHasher, Hash};
 use super::{Decode, Encode, Kind, MapAccess, MapWriter, Number, Reader, SeqAccess, Writer};
 use crate::bytes::Bytes;
 use crate::constraint::{NumberBounds, WideInt, beyond_range};
-use crate::error::Error;
+use crate::error::{Error, InputOf, PathSegment};
 
 impl<'de> Decode<'de> for bool {
     #[inline]
@@ -270,14 +270,107 @@ pub(crate) fn encode_list<W: Writer, T: Encode>(writer: &mut W, items: &[T]) {
     writer.write_seq(items.len(), |seq| items.iter().for_each(|item| seq.element(item)));
 }
 
+/// A map key as the input gives it: what a [`MapKey`] is read from, and where the errors of
+/// the key and its value are located, as pydantic locates them (by the input's key: a str as
+/// it is, an int as an int, bytes as their repr `b'k'`, ...).
+pub struct KeyInput<'de> {
+    key: InputKey<'de>,
+    /// The reader was in strict mode (no lax conversions).
+    strict: bool,
+}
+
+enum InputKey<'de> {
+    Str(Cow<'de, str>),
+    Bytes(Cow<'de, [u8]>),
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+    /// A list, a map, an array or an extension value (which no Python dict has as a key).
+    Other(&'static str),
+}
+
+impl<'de> Decode<'de> for KeyInput<'de> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let strict = reader.validation().strict;
+        let key = match reader.peek()? {
+            Kind::Str => InputKey::Str(reader.read_str()?),
+            Kind::Bytes => InputKey::Bytes(reader.read_bytes()?),
+            Kind::Number => match reader.read_number()? {
+                Number::Int(int) => InputKey::Int(int),
+                Number::Float(float) => InputKey::Float(float),
+            },
+            Kind::Bool => InputKey::Bool(reader.read_bool()?),
+            Kind::Null => {
+                reader.read_null()?;
+                InputKey::Null
+            }
+            kind => {
+                reader.skip()?;
+                InputKey::Other(if kind == Kind::Seq { "a list" } else { "a map" })
+            }
+        };
+        Ok(KeyInput { key, strict })
+    }
+}
+
+impl KeyInput<'_> {
+    /// Where the key's value (and, inside `[key]`, the key itself) is located.
+    pub fn location(&self) -> PathSegment {
+        match &self.key {
+            InputKey::Str(text) => PathSegment::Field(Cow::Owned(text.clone().into_owned())),
+            InputKey::Bytes(bytes) => PathSegment::Field(format!("{:?}", Bytes::from(bytes.to_vec())).into()),
+            InputKey::Int(int) => PathSegment::Key(*int),
+            InputKey::Bool(b) => PathSegment::Key(i128::from(*b)),
+            InputKey::Float(x) => PathSegment::Field(crate::format::python_float(*x).into()),
+            InputKey::Null => PathSegment::Field(Cow::Borrowed("None")),
+            InputKey::Other(_) => PathSegment::Field(Cow::Borrowed("...")),
+        }
+    }
+
+    /// The key as pydantic's `input` of an error about it.
+    fn input(&self) -> Option<crate::error::Input> {
+        let json = match &self.key {
+            InputKey::Str(text) => return Some(crate::error::Input::Text(text.as_ref().into())),
+            InputKey::Int(int) => int.to_string(),
+            InputKey::Float(x) => serde_json::Number::from_f64(*x).map_or_else(|| "null".to_owned(), |n| n.to_string()),
+            InputKey::Bool(b) => b.to_string(),
+            InputKey::Null => "null".to_owned(),
+            InputKey::Bytes(_) | InputKey::Other(_) => return None,
+        };
+        Some(crate::error::Input::Json(json.into_bytes().into()))
+    }
+
+    /// The key's text, if it is a str (or, in lax mode, bytes holding UTF-8 text).
+    fn text(&self) -> Option<Result<&str, Error>> {
+        match &self.key {
+            InputKey::Str(text) => Some(Ok(text)),
+            InputKey::Bytes(bytes) if !self.strict => Some(
+                std::str::from_utf8(bytes).map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
+            ),
+            _ => None,
+        }
+    }
+
+    /// What the key is, in a type error's words.
+    fn found(&self) -> &'static str {
+        match &self.key {
+            InputKey::Str(_) => "a string",
+            InputKey::Bytes(_) => "bytes",
+            InputKey::Int(_) => "an integer",
+            InputKey::Float(_) => "a float",
+            InputKey::Bool(_) => "a boolean",
+            InputKey::Null => "null",
+            InputKey::Other(found) => found,
+        }
+    }
+}
+
 /// A dict's key: `str`, or an integer (`dict[int, X]`: a string in JSON, as pydantic writes
 /// it, an int in msgpack).
 pub trait MapKey: Sized {
-    /// The key read from a map.
-    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error>;
-
-    /// The key as an error's location.
-    fn location(&self) -> Cow<'static, str>;
+    /// The key, read from the key the input gives, as pydantic validates a dict's keys.
+    fn from_input(key: &KeyInput<'_>) -> Result<Self, Error>;
 
     /// Writes the entry of this key.
     fn write_entry<W: Writer, V: Encode + ?Sized>(&self, map: &mut MapWriter<'_, W>, value: &V);
@@ -289,13 +382,13 @@ pub trait MapKey: Sized {
 }
 
 impl MapKey for String {
+    /// A str (in lax mode, bytes holding UTF-8 text, as pydantic reads what truss hands it).
     #[inline]
-    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
-        map.next_key::<String>()
-    }
-
-    fn location(&self) -> Cow<'static, str> {
-        Cow::Owned(self.clone())
+    fn from_input(key: &KeyInput<'_>) -> Result<Self, Error> {
+        match key.text() {
+            Some(text) => text.map(str::to_owned),
+            None => Err(Error::unexpected_type("a string", key.found())),
+        }
     }
 
     #[inline]
@@ -311,13 +404,20 @@ impl MapKey for String {
 macro_rules! int_keys {
     ($($ty:ty),*) => {$(
         impl MapKey for $ty {
+            /// An integer (binary mode's int keys), or text holding one (JSON's keys); in lax
+            /// mode also a float with no fraction or a boolean, as an `int` field reads them.
             #[inline]
-            fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
-                map.next_key::<$ty>()
-            }
-
-            fn location(&self) -> Cow<'static, str> {
-                Cow::Owned(self.to_string())
+            fn from_input(key: &KeyInput<'_>) -> Result<Self, Error> {
+                match &key.key {
+                    InputKey::Int(int) => crate::lax::int_in_range(*int),
+                    _ if key.strict => Err(Error::unexpected_type("an integer", key.found())),
+                    InputKey::Float(x) => crate::lax::int_from_float(*x),
+                    InputKey::Bool(b) => crate::lax::int_in_range(i128::from(*b)),
+                    _ => match key.text() {
+                        Some(text) => crate::lax::int_from_str(text?),
+                        None => Err(Error::unexpected_type("an integer", key.found())),
+                    },
+                }
             }
 
             #[inline]
@@ -343,8 +443,9 @@ fn decode_map<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     decode_entries(reader, |_| Ok(()), insert)
 }
 
-/// Reads a map into `insert`, each value checked by `check`: every bad value is reported, in
-/// order, located at its key, until [`Error::MAX_ERRORS`].
+/// Reads a map into `insert`, each value checked by `check`: every bad key and value is
+/// reported, in order, located as pydantic locates them (a value at its key, a key's own error
+/// at the key then `[key]`, before its value's), until [`Error::MAX_ERRORS`].
 #[inline]
 pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader: &mut R,
@@ -355,10 +456,22 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader.read_map(|map| {
         let mut errors = crate::error::Errors::new();
         let mut rank = 0;
-        while let Some(key) = K::read_key(map)? {
-            match map.try_next_value::<V>(false, &check) {
-                Ok(value) => insert(key, value),
-                Err(error) => errors.push(rank, error.at_field(key.location()))?,
+        while let Some(input) = map.next_key::<KeyInput<'de>>()? {
+            let key = K::from_input(&input);
+            let value = map.try_next_value::<V>(false, &check);
+            match (key, value) {
+                (Ok(key), Ok(value)) => insert(key, value),
+                (key, value) => {
+                    if let Err(mut error) = key {
+                        if let Some(given) = input.input().filter(|_| error.wants_input(InputOf::Value)) {
+                            error.set_input(&given, InputOf::Value);
+                        }
+                        errors.push(rank, error.at_field("[key]").at(input.location()))?;
+                    }
+                    if let Err(error) = value {
+                        errors.push(rank, error.at(input.location()))?;
+                    }
+                }
             }
             rank += 1;
         }

@@ -61,7 +61,7 @@ mod choice;
 mod extra;
 mod impls;
 pub use extra::ExtraFields;
-pub use impls::MapKey;
+pub use impls::{KeyInput, MapKey};
 pub(crate) mod read;
 mod write;
 

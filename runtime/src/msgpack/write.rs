@@ -447,9 +447,8 @@ impl Writer for MsgpackWriter<'_> {
 
     #[cold]
     fn locate(&mut self, segment: PathSegment) {
-        match segment {
-            PathSegment::Field(name) => self.locate_field(name),
-            PathSegment::Index(index) => self.locate_index(index),
+        if let Some(error) = self.error.take() {
+            self.error = Some(error.at(segment));
         }
     }
 }
