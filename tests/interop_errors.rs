@@ -307,6 +307,75 @@ struct Keys {
     s: BTreeMap<String, i64>,
 }
 
+// Choices whose values need Python's repr in pydantic's messages (quotes, non-printables).
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq, Default)]
+#[chain(literal)]
+enum QuotedLiteral {
+    #[default]
+    #[chain(rename = "it's")]
+    Apostrophe,
+    #[chain(rename = "say \"x\"")]
+    Quotes,
+    #[chain(rename = "é\u{85}")]
+    Nel,
+    #[chain(rename = "a\\b")]
+    Backslash,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq, Default)]
+enum Quoted {
+    #[default]
+    #[chain(rename = "it's")]
+    Apostrophe,
+    #[chain(rename = "say \"x\"")]
+    Quotes,
+    #[chain(rename = "é\u{85}")]
+    Nel,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(literal)]
+enum ApostropheTag {
+    #[chain(rename = "it's")]
+    Apostrophe,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(literal)]
+enum NelTag {
+    #[chain(rename = "é\u{85}")]
+    Nel,
+}
+
+#[derive(ChainModel, Debug)]
+struct QuotedA {
+    kind: ApostropheTag,
+}
+
+#[derive(ChainModel, Debug)]
+struct QuotedB {
+    kind: NelTag,
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(tag = "kind")]
+enum QuotedPart {
+    #[chain(rename = "it's")]
+    A(QuotedA),
+    #[chain(rename = "é\u{85}")]
+    B(QuotedB),
+}
+
+#[derive(ChainModel, Debug)]
+struct Quotes {
+    #[chain(default)]
+    lit: QuotedLiteral,
+    #[chain(default)]
+    en: Quoted,
+    part: Option<QuotedPart>,
+}
+
 /// Decodes a case's JSON text and, unless the case is JSON only, its msgpack.
 type Decoder = fn(&str, Option<&[u8]>) -> (Result<(), Error>, Option<Result<(), Error>>);
 
@@ -319,7 +388,7 @@ macro_rules! decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 12] = [
+    let decoders: [(&'static str, Decoder); 13] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -332,6 +401,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("ValidatedHolder", decoder!(ValidatedHolder)),
         ("ItemRules", decoder!(ItemRules)),
         ("Keys", decoder!(Keys)),
+        ("Quotes", decoder!(Quotes)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

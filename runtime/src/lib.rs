@@ -61,6 +61,7 @@ pub mod __private {
         Within, check_length, check_number, check_pattern, length_keys,
     };
     pub use crate::error::{Error, Errors};
+    pub use crate::value::python_choices;
     pub use regex::Regex;
     pub use crate::json::{JsonForm, S, Z};
     pub use crate::model::ChainModel;

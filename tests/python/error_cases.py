@@ -177,8 +177,29 @@ class Keys(BaseModel):
     s: dict[str, int] = {}
 
 
+# Choices whose values need Python's repr in pydantic's messages (quotes, non-printables).
+class Quoted(str, Enum):
+    APOSTROPHE = "it's"
+    QUOTES = 'say "x"'
+    NEL = "é\x85"
+
+
+class QuotedA(BaseModel):
+    kind: Literal["it's"]
+
+
+class QuotedB(BaseModel):
+    kind: Literal["é\x85"]
+
+
+class Quotes(BaseModel):
+    lit: Literal["it's", 'say "x"', "é\x85", "a\\b"] = "it's"
+    en: Quoted = Quoted.APOSTROPHE
+    part: Optional[Annotated[Union[QuotedA, QuotedB], Field(discriminator="kind")]] = None
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys]
+          ValidatedHolder, ItemRules, Keys, Quotes]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -346,6 +367,10 @@ CASES = {
         {"one": {"lo": 5}},
         {"items": [{}, {"even": 7}, {"lo": 2, "hi": 1}, {"name": " ", "even": 9}, {"even": -2}]},
     ],
+    "Quotes": [
+        {"lit": "it's", "en": 'say "x"', "part": {"kind": "é\x85"}},
+        {"lit": "x"}, {"en": "x"}, {"part": {"kind": "x"}}, {"lit": "é", "en": "é\x85 ", "part": {"kind": "it"}},
+    ],
     "Keys": [
         {"d": {"1": 2}, "e": {"1": "a"}, "s": {"a": 1}},
         {"d": {"x": 1}}, {"d": {"x": "y", "2": "z"}}, {"d": {"1.5": 1}}, {"d": {" 3 ": "v"}}, {"d": {"1": 1, "b": 2}},
@@ -365,6 +390,10 @@ CASES = {
 # `from_value`) would be given.
 BINARY = {
     "Message": [{"part": {"type": b"text"}}, {"part": {"type": b"video"}}, {"part": {"type": [b"x", b"it's"]}}],
+    "Quotes": [
+        {"lit": "it's", "en": 'say "x"', "part": {"kind": "é\x85"}},
+        {"lit": "x"}, {"en": "x"}, {"part": {"kind": "x"}}, {"lit": "é", "en": "é\x85 ", "part": {"kind": "it"}},
+    ],
     "Keys": [
         {"e": {1: 5, -2: 6}}, {"d": {1: "z"}}, {"s": {1: 5}}, {"d": {b"x": 1}}, {"d": {b"1": "z"}},
         {"s": {b"k": "x"}}, {"e": {1: 5}, "d": {b"x": "y"}},

@@ -414,7 +414,9 @@ pub fn decode_enum(
                 let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
                 quote!(::core::option::Option::Some(#(#values)|*) => ::core::result::Result::Ok(#ident::#name),)
             });
-            let expected = expected_values(variants);
+            // pydantic's words for the values: each as Python's repr, `'a', 'b' or 'c'`.
+            let values = variants.iter().map(|v| &v.value);
+            let expected = quote!(&#private::python_choices(&[#(#values),*], " or "));
             let literal = *kind == EnumKind::StrLiteral;
             // Anything but a string is none of the values (pydantic's `enum`/`literal_error`).
             let read = if literal {
@@ -453,7 +455,9 @@ pub fn decode_enum(
                     #value => <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident::#name).map_err(|e| e.at_field(#value)),
                 }
             });
-            let expected = variants.iter().map(|v| format!("'{}'", v.value)).collect::<Vec<_>>().join(", ");
+            // pydantic's words for the tags: each as Python's repr, `'a', 'b'`.
+            let values = variants.iter().map(|v| &v.value);
+            let expected = quote!(&#private::python_choices(&[#(#values),*], ", "));
             quote! {
                 let __tag = #private::read_tag(__reader, #tag)?;
                 match &*__tag {
@@ -485,16 +489,6 @@ pub fn decode_enum(
 fn expected_ints(variants: &[Variant<'_>]) -> String {
     let values: Vec<String> = variants.iter().map(|v| v.int.to_string()).collect();
     match values.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-/// pydantic's wording of an enum's values: `'a', 'b' or 'c'`.
-fn expected_values(variants: &[Variant<'_>]) -> String {
-    let quoted: Vec<String> = variants.iter().map(|v| format!("{:?}", v.value).replace('"', "'")).collect();
-    match quoted.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),

@@ -143,6 +143,33 @@ fn python_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     write!(f, "{quote}")
 }
 
+/// Python's repr of `text`.
+pub(crate) fn python_repr(text: &str) -> String {
+    struct Repr<'a>(&'a str);
+    impl fmt::Display for Repr<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            python_str(f, self.0)
+        }
+    }
+    Repr(text).to_string()
+}
+
+/// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
+/// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
+/// discriminated union's tags).
+#[doc(hidden)]
+#[cold]
+pub fn python_choices(values: &[&str], last: &str) -> String {
+    let mut text = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            text.push_str(if i + 1 == values.len() { last } else { ", " });
+        }
+        text.push_str(&python_repr(value));
+    }
+    text
+}
+
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
