@@ -294,6 +294,88 @@ struct ItemRules {
     scores: BTreeMap<String, i64>,
 }
 
+// Dict keys: a bad key located at the key, then `[key]`; keys located as the input gives them
+// (binary mode's int keys as ints: `d[1]` in truss's text).
+
+#[derive(ChainModel, Debug)]
+struct Keys {
+    #[chain(default)]
+    d: BTreeMap<i64, i64>,
+    #[chain(default)]
+    e: BTreeMap<i64, String>,
+    #[chain(default)]
+    s: BTreeMap<String, i64>,
+}
+
+// Choices whose values need Python's repr in pydantic's messages (quotes, non-printables).
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq, Default)]
+#[chain(literal)]
+enum QuotedLiteral {
+    #[default]
+    #[chain(rename = "it's")]
+    Apostrophe,
+    #[chain(rename = "say \"x\"")]
+    Quotes,
+    #[chain(rename = "é\u{85}")]
+    Nel,
+    #[chain(rename = "a\\b")]
+    Backslash,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq, Default)]
+enum Quoted {
+    #[default]
+    #[chain(rename = "it's")]
+    Apostrophe,
+    #[chain(rename = "say \"x\"")]
+    Quotes,
+    #[chain(rename = "é\u{85}")]
+    Nel,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(literal)]
+enum ApostropheTag {
+    #[chain(rename = "it's")]
+    Apostrophe,
+}
+
+#[derive(ChainModel, Debug, Clone, Copy, PartialEq)]
+#[chain(literal)]
+enum NelTag {
+    #[chain(rename = "é\u{85}")]
+    Nel,
+}
+
+#[derive(ChainModel, Debug)]
+struct QuotedA {
+    kind: ApostropheTag,
+}
+
+#[derive(ChainModel, Debug)]
+struct QuotedB {
+    kind: NelTag,
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(tag = "kind")]
+enum QuotedPart {
+    #[chain(rename = "it's")]
+    A(QuotedA),
+    #[chain(rename = "é\u{85}")]
+    B(QuotedB),
+}
+
+#[derive(ChainModel, Debug)]
+struct Quotes {
+    #[chain(default)]
+    lit: QuotedLiteral,
+    #[chain(default)]
+    en: Quoted,
+    part: Option<QuotedPart>,
+}
+
 /// Decodes a case's JSON text and, unless the case is JSON only, its msgpack.
 type Decoder = fn(&str, Option<&[u8]>) -> (Result<(), Error>, Option<Result<(), Error>>);
 
@@ -306,7 +388,7 @@ macro_rules! decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 11] = [
+    let decoders: [(&'static str, Decoder); 13] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -318,6 +400,8 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("Validated", decoder!(Validated)),
         ("ValidatedHolder", decoder!(ValidatedHolder)),
         ("ItemRules", decoder!(ItemRules)),
+        ("Keys", decoder!(Keys)),
+        ("Quotes", decoder!(Quotes)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);
@@ -337,6 +421,8 @@ struct Verdict {
     ours: Result<(), Error>,
     /// pydantic's error list (`null` if it accepts the input).
     theirs: Value,
+    /// truss's 400 text of pydantic's errors (`null` if it accepts the input).
+    truss: Value,
 }
 
 /// Runs every case of `error_cases.py` through chainmodel; `None` when the anchor env is absent.
@@ -359,13 +445,17 @@ fn verdicts(test: &str) -> Option<Vec<Verdict>> {
             } else {
                 text.to_owned()
             };
-            verdicts.push(Verdict {
-                model,
-                mode: "JSON",
-                text: shown.clone(),
-                ours: json,
-                theirs: case["json_errors"].clone(),
-            });
+            // A binary-only case's text is Python's repr of the value: JSON cannot hold it.
+            if case["binary_only"] != true {
+                verdicts.push(Verdict {
+                    model,
+                    mode: "JSON",
+                    text: shown.clone(),
+                    ours: json,
+                    theirs: case["json_errors"].clone(),
+                    truss: case["json_truss"].clone(),
+                });
+            }
             if let Some(msgpack) = msgpack {
                 verdicts.push(Verdict {
                     model,
@@ -373,6 +463,7 @@ fn verdicts(test: &str) -> Option<Vec<Verdict>> {
                     text: shown,
                     ours: msgpack,
                     theirs: case["msgpack_errors"].clone(),
+                    truss: case["msgpack_truss"].clone(),
                 });
             }
         }
@@ -437,7 +528,7 @@ fn errors_match_pydantic() {
     let mut failures = Vec::new();
     let mut compared = 0;
     let mut compared_errors = 0;
-    for Verdict { model, mode, text, ours, theirs } in &verdicts {
+    for Verdict { model, mode, text, ours, theirs, .. } in &verdicts {
         compared += 1;
         match (ours, theirs.as_array()) {
             (Ok(()), None) => {}
@@ -476,7 +567,7 @@ fn error_inputs_and_ctx_match_pydantic() {
     let mut compared_ctx = 0;
     let mut compared_inputs = 0;
     let mut unpaired = 0;
-    for Verdict { model, mode, text, ours, theirs } in &verdicts {
+    for Verdict { model, mode, text, ours, theirs, .. } in &verdicts {
         let (Err(e), Some(theirs)) = (ours, theirs.as_array()) else { continue };
         let ours = e.to_pydantic_errors();
         let ours = ours.as_array().unwrap();
@@ -516,5 +607,28 @@ fn error_inputs_and_ctx_match_pydantic() {
     eprintln!("{unpaired} errors not paired (their type or location differ: see errors_match_pydantic)");
     assert!(compared_ctx >= 200, "only {compared_ctx} ctx compared");
     assert!(compared_inputs >= 1800, "only {compared_inputs} inputs compared");
+    report(&failures);
+}
+
+/// truss's 400 text (`format_pydantic_validation_error`, locations as `items[1].value`, int keys
+/// as `d[1]`) of each refusal, against `Error::to_truss_text`; lists past chainmodel's cap are
+/// `errors_match_pydantic`'s to check.
+#[test]
+fn truss_texts_match_truss() {
+    let Some(verdicts) = verdicts("truss_texts_match_truss") else { return };
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for Verdict { model, mode, text, ours, theirs, truss } in &verdicts {
+        let (Err(e), Some(truss)) = (ours, truss.as_str()) else { continue };
+        if theirs.as_array().is_some_and(|theirs| theirs.len() > ERROR_CAP) {
+            continue;
+        }
+        compared += 1;
+        let ours = e.to_truss_text();
+        if ours != truss {
+            failures.push(format!("{model} {mode} {text}:\n  Rust:  {ours:?}\n  truss: {truss:?}"));
+        }
+    }
+    assert!(compared >= 350, "only {compared} texts compared");
     report(&failures);
 }

@@ -92,3 +92,13 @@ fn truss_and_pydantic_read_what_serde_writes_and_back() {
     assert_eq!(&from_msgpack.blob[..], b"python bytes");
     assert_eq!(from_msgpack.extra, value!({"k": [1, "x", null]}));
 }
+
+/// An integer beyond msgpack's 64 bits is refused in rmp-serde's binary form, as Python's
+/// msgpack and chainmodel's writer refuse it (never written as a float); serde_json writes it.
+#[test]
+fn integers_beyond_64_bits_are_refused_in_msgpack() {
+    let value = chainmodel::Value::Int(1 << 64);
+    let error = rmp_serde::to_vec(&value).unwrap_err();
+    assert!(error.to_string().contains("integer 18446744073709551616 does not fit in msgpack's 64 bits"), "{error}");
+    assert_eq!(serde_json::to_string(&value).unwrap(), "18446744073709551616");
+}

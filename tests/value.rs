@@ -1,6 +1,8 @@
 //! `chainmodel::Value`, the raw dicts of the Binary IO docs: read as Python's msgpack,
 //! msgpack_numpy and truss read them, in time linear in the message however deep it nests.
 
+mod common;
+
 use chainmodel::{AnyArray, NdArray, Value};
 
 fn msgpack(value: &Value) -> Vec<u8> {
@@ -302,4 +304,120 @@ mod dicts {
         ]);
         assert_eq!(long.iter().len(), 82);
     }
+}
+
+/// Python's msgpack (truss's serializer) refuses integers beyond 64 bits with an
+/// `OverflowError`; a `Value` holding one is refused too, located, never written as a float.
+#[test]
+fn integers_beyond_64_bits_are_refused_in_msgpack() {
+    for (int, text) in [(-(1i128 << 63) - 1, "-9223372036854775809"), (1i128 << 64, "18446744073709551616")] {
+        let value = map(vec![(Value::from("x"), Value::Int(int))]);
+        for result in [chainmodel::msgpack::to_vec(&value), chainmodel::msgpack::to_vec_compact(&value)] {
+            let error = result.unwrap_err();
+            assert_eq!(error.to_string(), format!("x: integer {text} does not fit in msgpack's 64 bits"));
+        }
+        let nested = map(vec![(Value::from("items"), Value::List(vec![Value::Int(1), Value::Int(int)]))]);
+        let error = chainmodel::msgpack::to_vec(&nested).unwrap_err();
+        assert_eq!(error.to_string(), format!("items.1: integer {text} does not fit in msgpack's 64 bits"));
+        // JSON holds any integer, as pydantic writes it.
+        assert_eq!(chainmodel::json::to_string(&value).unwrap(), format!(r#"{{"x":{text}}}"#));
+    }
+    // The ends of msgpack's range are written as integers.
+    for int in [i128::from(i64::MIN), i128::from(u64::MAX)] {
+        let back: Value = chainmodel::msgpack::from_slice(&msgpack(&Value::Int(int))).unwrap();
+        assert_eq!(back, Value::Int(int));
+    }
+}
+
+/// Python's side of the text tests: `tests/python/value_text_cases.py`.
+fn python_texts(test: &str) -> Option<serde_json::Value> {
+    let python = common::anchor_python(test)?;
+    Some(serde_json::from_str(&common::run_script(&python, "value_text_cases.py", &["emit"], b"")).unwrap())
+}
+
+/// `Value`'s `Debug` writes a str as Python's `repr` does: every code point, each escaped or not
+/// as Python's `str.isprintable()` says (`\x85`, `\u2028`, `\xad`, `\U000e0001`), quotes chosen
+/// as Python chooses them.
+#[test]
+fn debug_writes_strings_as_python_repr() {
+    let Some(texts) = python_texts("debug_writes_strings_as_python_repr") else { return };
+    let mut failures = Vec::new();
+    for pair in texts["reprs"].as_array().unwrap() {
+        let (text, repr) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+        let ours = format!("{:?}", Value::from(text));
+        if ours != repr {
+            let at = ours.chars().zip(repr.chars()).position(|(a, b)| a != b).unwrap_or(0);
+            let show = |s: &str| s.chars().skip(at.saturating_sub(10)).take(40).collect::<String>();
+            failures.push(format!("at char {at}: Rust {:?}, Python {:?}", show(&ours), show(repr)));
+        }
+    }
+    assert!(failures.is_empty(), "{} strings differ from Python's repr:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A map key that is no str goes to JSON as pydantic's `model_dump_json` writes it: `true`, `1`,
+/// `1.5` (Python's `str` of the float), `None` (for `None`, NaN and infinities), the text of
+/// bytes, a tuple's items joined with `,`.
+#[test]
+fn non_string_keys_go_to_json_as_pydantic_writes_them() {
+    let Some(texts) = python_texts("non_string_keys_go_to_json_as_pydantic_writes_them") else { return };
+    let keys = [
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("one", Value::Int(1)),
+        ("minus_five", Value::Int(-5)),
+        ("huge", Value::Int(1 << 70)),
+        ("one_and_a_half", Value::Float(1.5)),
+        ("one_float", Value::Float(1.0)),
+        ("big_float", Value::Float(1e20)),
+        ("small_float", Value::Float(1e-7)),
+        ("tenth", Value::Float(0.1)),
+        ("e16", Value::Float(1e16)),
+        ("nan", Value::Float(f64::NAN)),
+        ("inf", Value::Float(f64::INFINITY)),
+        ("none", Value::Nil),
+        ("bytes", bin(b"k")),
+        ("tuple", Value::List(vec![Value::Int(1), Value::from("a"), Value::Float(2.5)])),
+        ("text", Value::from("s")),
+    ];
+    let expected = texts["keys"].as_array().unwrap();
+    assert_eq!(expected.len(), keys.len());
+    for ((name, key), pair) in keys.into_iter().zip(expected) {
+        assert_eq!(pair[0], name);
+        let holder = map(vec![(Value::from("a"), map(vec![(key, Value::Int(1))]))]);
+        assert_eq!(chainmodel::json::to_string(&holder).unwrap(), pair[1].as_str().unwrap(), "key {name}");
+    }
+    // Python's msgpack refuses integers beyond 64 bits too.
+    for pair in texts["overflow"].as_array().unwrap() {
+        assert_eq!(pair[1], "OverflowError", "{pair}");
+    }
+}
+
+/// `from_value` is pydantic's `model_validate(dict)`: a dict's int keys are ints in `loc`
+/// (`d[1]` in truss's text), a bad key is located at the key then `[key]`.
+#[test]
+fn dict_keys_are_located_as_pydantic_locates_them() {
+    use chainmodel::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(ChainModel, Debug)]
+    struct Keys {
+        #[chain(default)]
+        e: BTreeMap<i64, String>,
+        #[chain(default)]
+        s: BTreeMap<String, i64>,
+    }
+
+    let value = map(vec![(Value::from("e"), map(vec![(Value::Int(1), Value::Int(5)), (Value::Int(-2), Value::Int(6))]))]);
+    let error = Keys::from_value(&value).unwrap_err();
+    let errors = error.to_pydantic_errors();
+    assert_eq!(errors[0]["loc"], serde_json::json!(["e", 1]));
+    assert_eq!(errors[1]["loc"], serde_json::json!(["e", -2]));
+    assert_eq!(
+        error.to_truss_text(),
+        "Input Parsing Errors:\n  `e[1]`: Input should be a valid string.\n  `e[-2]`: Input should be a valid string."
+    );
+    let value = map(vec![(Value::from("s"), map(vec![(Value::Int(1), Value::Int(5))]))]);
+    let error = Keys::from_value(&value).unwrap_err();
+    assert_eq!(error.to_pydantic_errors()[0]["loc"], serde_json::json!(["s", 1, "[key]"]));
+    assert_eq!(error.to_truss_text(), "Input Parsing Error:\n  `s[1].[key]`: Input should be a valid string.");
 }

@@ -283,6 +283,12 @@ fn bad_input_is_one_line_and_exit_code_2() {
         (vec!["call", "http://127.0.0.1:9/", "--timeout=0"], b"{}", "error: invalid value '0' for '--timeout <TIMEOUT>'"),
         (vec!["convert", "--to", "yaml"], b"{}", "error: invalid value 'yaml' for '--to <TO>'"),
         (vec!["frobnicate"], b"", "error: unrecognized subcommand 'frobnicate'"),
+        // Python's msgpack refuses integers beyond 64 bits: so does the conversion, located.
+        (
+            vec!["convert", "--to", "msgpack"],
+            b"{\"a\": {\"x\": -9223372036854775809}}",
+            "chainmodel: error: a.x: integer -9223372036854775809 does not fit in msgpack's 64 bits",
+        ),
     ];
     for (args, stdin, expected) in cases {
         let output = chainmodel().args(&args).write_stdin(stdin).output().unwrap();

@@ -3,9 +3,13 @@
 //! pay for them. Errors carry pydantic's type and message, word for word.
 
 use std::borrow::Cow;
+use std::cmp::Ordering::{self, Equal, Greater, Less};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::marker::PhantomData;
 
 use crate::bytes::Bytes;
+use crate::codec::{Decode, Reader};
 use crate::error::Error;
 use serde_json::json;
 
@@ -16,19 +20,125 @@ use serde_json::json;
     note = "pydantic's number constraints apply to `int` and `float` fields (and their `Optional`)"
 )]
 pub trait Number {
-    /// Whether this is a float: pydantic writes a float field's bounds as floats in `ctx`.
-    const FLOAT: bool = false;
+    /// The value as pydantic compares it, an integer exactly and a float as a float; `None`
+    /// for an absent `Option`.
+    fn number(&self) -> Option<NumberValue>;
+}
 
-    /// The value as a float, `None` for an absent `Option`.
-    fn number(&self) -> Option<f64>;
+/// A number as pydantic compares it with its bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NumberValue {
+    /// An integer, compared exactly.
+    Int(WideInt),
+    /// A float, compared as pydantic compares floats.
+    Float(f64),
+}
+
+/// An integer however large: pydantic's `int` has no range, so a value beyond the field's Rust
+/// type is still compared with the field's bounds (and named by the one it breaks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WideInt {
+    /// Within 128 bits.
+    Int(i128),
+    /// Beyond 128 bits: its text, `-` then ASCII digits for a negative one.
+    Huge(Box<str>),
+}
+
+impl WideInt {
+    fn is_negative(&self) -> bool {
+        match self {
+            WideInt::Int(value) => *value < 0,
+            WideInt::Huge(text) => text.starts_with('-'),
+        }
+    }
+
+    /// How it compares with `bound` (a huge value is beyond every bound).
+    fn cmp_int(&self, bound: i128) -> Ordering {
+        match self {
+            WideInt::Int(value) => value.cmp(&bound),
+            WideInt::Huge(_) if self.is_negative() => Ordering::Less,
+            WideInt::Huge(_) => Ordering::Greater,
+        }
+    }
+
+    /// How it compares with the float `bound`, exactly (not through a float).
+    fn cmp_float(&self, bound: f64) -> Option<Ordering> {
+        if bound.is_nan() {
+            return None;
+        }
+        // 2^127: past it no i128 reaches the bound.
+        const LIMIT: f64 = 1.701_411_834_604_692_3e38;
+        match self {
+            WideInt::Huge(_) => Some(self.cmp_int(0)),
+            _ if bound >= LIMIT => Some(Ordering::Less),
+            _ if bound < -LIMIT => Some(Ordering::Greater),
+            WideInt::Int(value) => {
+                #[allow(clippy::cast_possible_truncation)]
+                let floor = bound.floor() as i128;
+                Some(match value.cmp(&floor) {
+                    // Between the floor and the bound.
+                    Ordering::Equal if bound.fract() != 0.0 => Ordering::Less,
+                    order => order,
+                })
+            }
+        }
+    }
+
+    /// Whether it is a multiple of `m` (not 0).
+    fn is_multiple_of(&self, m: i128) -> bool {
+        let m = m.unsigned_abs();
+        match self {
+            WideInt::Int(value) => value.unsigned_abs() % m == 0,
+            // The remainder digit by digit; `r < m <= 2^127`, so `r + r` never overflows.
+            WideInt::Huge(text) => {
+                let add = |a: u128, b: u128| {
+                    let sum = a + b;
+                    if sum >= m { sum - m } else { sum }
+                };
+                let rem = text.bytes().filter(u8::is_ascii_digit).fold(0u128, |r, digit| {
+                    let ten = (0..10).fold(0, |acc, _| add(acc, r));
+                    add(ten, u128::from(digit - b'0') % m)
+                });
+                rem == 0
+            }
+        }
+    }
+}
+
+impl fmt::Display for WideInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WideInt::Int(value) => write!(f, "{value}"),
+            WideInt::Huge(text) => f.write_str(text),
+        }
+    }
+}
+
+impl crate::codec::read::sealed::Sealed for WideInt {}
+
+/// Read as a wide integer, a value is never out of range: a bounded field reads its value so,
+/// to compare it with its bounds before its type's range.
+impl crate::codec::Integer for WideInt {
+    const NAME: &'static str = "an integer";
+
+    fn from_i128(value: i128) -> Option<Self> {
+        Some(WideInt::Int(value))
+    }
+
+    fn from_digits(text: &str) -> Option<Self> {
+        Some(WideInt::Huge(text.into()))
+    }
 }
 
 macro_rules! number {
     ($($t:ty),*) => {$(
         impl Number for $t {
-            #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
-            fn number(&self) -> Option<f64> {
-                Some(*self as f64)
+            #[allow(clippy::cast_lossless)]
+            fn number(&self) -> Option<NumberValue> {
+                Some(NumberValue::Int(match i128::try_from(*self) {
+                    Ok(value) => WideInt::Int(value),
+                    Err(_) => WideInt::Huge(self.to_string().into()),
+                }))
             }
         }
     )*};
@@ -38,11 +148,9 @@ number!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 macro_rules! float {
     ($($t:ty),*) => {$(
         impl Number for $t {
-            const FLOAT: bool = true;
-
             #[allow(clippy::cast_lossless)]
-            fn number(&self) -> Option<f64> {
-                Some(*self as f64)
+            fn number(&self) -> Option<NumberValue> {
+                Some(NumberValue::Float(*self as f64))
             }
         }
     )*};
@@ -50,17 +158,13 @@ macro_rules! float {
 float!(f32, f64);
 
 impl<T: Number> Number for Option<T> {
-    const FLOAT: bool = T::FLOAT;
-
-    fn number(&self) -> Option<f64> {
+    fn number(&self) -> Option<NumberValue> {
         self.as_ref().and_then(Number::number)
     }
 }
 
 impl<T: Number + ?Sized> Number for Box<T> {
-    const FLOAT: bool = T::FLOAT;
-
-    fn number(&self) -> Option<f64> {
+    fn number(&self) -> Option<NumberValue> {
         (**self).number()
     }
 }
@@ -217,72 +321,213 @@ impl<T: Text> Text for Option<T> {
     }
 }
 
-/// A number bound: its value, and its text as the model writes it (pydantic's message repeats it).
-pub type Bound = Option<(f64, &'static str)>;
+/// A number bound as the model writes it: an integer literal exactly, a float literal as a
+/// float (an integer field compares itself with an integer bound as an integer, a float field
+/// with any bound as a float, as pydantic does).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bound {
+    /// `le = 10`.
+    Int(i128),
+    /// `le = 2.5`.
+    Float(f64),
+}
+
+impl Bound {
+    /// The bound as an integer field holds it: an integer, or a float with a fraction (which
+    /// pydantic refuses on an `int` field; it is compared exactly all the same).
+    fn for_int(self) -> Self {
+        match self {
+            // Within 2^127, a float with no fraction is an integer.
+            #[allow(clippy::cast_possible_truncation)]
+            Bound::Float(x) if x.fract() == 0.0 && x.abs() < 1.7e38 => Bound::Int(x as i128),
+            bound => bound,
+        }
+    }
+
+    /// The bound as a float field holds it.
+    #[allow(clippy::cast_precision_loss)]
+    fn as_float(self) -> f64 {
+        match self {
+            Bound::Int(value) => value as f64,
+            Bound::Float(value) => value,
+        }
+    }
+
+    /// pydantic's text and `ctx` value of the bound: an integer's as an integer, a float's as
+    /// a float (its message prints it as Rust does: `0`, `2.5`).
+    fn shown(self) -> (String, serde_json::Value) {
+        match self {
+            Bound::Int(value) => {
+                let ctx = serde_json::Number::from_i128(value).map_or_else(|| self.as_float().into(), Into::into);
+                (value.to_string(), ctx)
+            }
+            Bound::Float(value) => (value.to_string(), value.into()),
+        }
+    }
+}
 
 /// A field's number constraints.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NumberBounds {
     /// `ge`.
-    pub ge: Bound,
+    pub ge: Option<Bound>,
     /// `gt`.
-    pub gt: Bound,
+    pub gt: Option<Bound>,
     /// `le`.
-    pub le: Bound,
+    pub le: Option<Bound>,
     /// `lt`.
-    pub lt: Bound,
+    pub lt: Option<Bound>,
     /// `multiple_of`.
-    pub multiple_of: Bound,
+    pub multiple_of: Option<Bound>,
+}
+
+impl NumberBounds {
+    /// No bound at all.
+    pub const NONE: NumberBounds = NumberBounds { ge: None, gt: None, le: None, lt: None, multiple_of: None };
+
+    /// Whether there is no bound.
+    pub fn is_empty(&self) -> bool {
+        self.ge.is_none() && self.gt.is_none() && self.le.is_none() && self.lt.is_none() && self.multiple_of.is_none()
+    }
+}
+
+/// The number bounds of one value, as a type: what a bounded value is read with
+/// ([`Decode::decode_within`](crate::codec::Decode::decode_within)).
+pub trait NumberLimits {
+    /// The bounds.
+    const BOUNDS: NumberBounds;
+}
+
+/// A value read within the bounds `B`: an integer beyond its Rust type is refused with the
+/// first bound it breaks, as pydantic names a field's own bound (its type's range only when it
+/// breaks no bound of its own).
+pub struct Within<T, B>(pub T, PhantomData<fn() -> B>);
+
+impl<'de, T: Decode<'de>, B: NumberLimits> Decode<'de> for Within<T, B> {
+    const MIN_LEN: usize = T::MIN_LEN;
+
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        T::decode_within(reader, &B::BOUNDS).map(|value| Within(value, PhantomData))
+    }
+
+    fn missing() -> Result<Self, Error> {
+        T::missing().map(|value| Within(value, PhantomData))
+    }
 }
 
 /// Checks `value` against `bounds` in pydantic-core's order (`multiple_of`, `le`, `lt`, `ge`,
-/// `gt`), reporting the first that fails, as pydantic does.
+/// `gt`), reporting the first that fails, as pydantic does: integers compare as integers,
+/// exactly, floats as pydantic compares floats.
 #[inline]
 pub fn check_number<T: Number + ?Sized>(value: &T, bounds: &NumberBounds) -> Result<(), Error> {
-    let Some(x) = value.number() else { return Ok(()) };
-    // pydantic's bound as it writes it: a float field's as a float in `ctx` (its message
-    // prints it as Rust does, `0`, `2.5`), an integer field's as an integer.
-    let bound_of = |value: f64| -> (String, serde_json::Value) {
-        #[allow(clippy::cast_possible_truncation)]
-        if !T::FLOAT && value.fract() == 0.0 && value.abs() < 9.2e18 {
-            let int = value as i64;
-            (int.to_string(), int.into())
-        } else {
-            (value.to_string(), value.into())
-        }
-    };
-    if let Some((m, _)) = bounds.multiple_of {
-        // pydantic-core's float test: a remainder within a billionth of the value counts as none.
-        let rem = x % m;
-        let threshold = x.abs() / 1e9;
-        if rem.abs() > threshold && (rem - m).abs() > threshold {
-            let (text, ctx) = bound_of(m);
-            return Err(constraint("multiple_of", format!("Input should be a multiple of {text}"), json!({ "multiple_of": ctx })));
+    match value.number() {
+        None => Ok(()),
+        Some(NumberValue::Int(value)) => check_int(&value, bounds, None),
+        Some(NumberValue::Float(value)) => check_float(value, bounds),
+    }
+}
+
+/// An integer read for a bounded field whose Rust type `ty` cannot hold it (its range `range`
+/// where the field's schema writes it, as pydantic's `ge`/`le`, the field's own in their
+/// place): the error of the first bound it breaks, else the type's range error.
+#[cold]
+pub(crate) fn beyond_range(value: &WideInt, bounds: &NumberBounds, range: Option<(i128, i128)>, ty: &'static str) -> Error {
+    match check_int(value, bounds, range) {
+        Err(error) => error,
+        Ok(()) => Error::out_of_range(value, ty),
+    }
+}
+
+/// [`check_number`] of an integer; `range` is its type's, standing for `ge` and `le` where the
+/// field has none.
+fn check_int(x: &WideInt, bounds: &NumberBounds, range: Option<(i128, i128)>) -> Result<(), Error> {
+    let int = |bound: Option<Bound>| bound.map(Bound::for_int);
+    if let Some(m) = int(bounds.multiple_of) {
+        let multiple = match m {
+            Bound::Int(0) => true,
+            Bound::Int(m) => x.is_multiple_of(m),
+            #[allow(clippy::cast_precision_loss)]
+            Bound::Float(m) => float_is_multiple(match x {
+                WideInt::Int(value) => *value as f64,
+                WideInt::Huge(text) => text.parse().unwrap_or(f64::NAN),
+            }, m),
+        };
+        if !multiple {
+            return Err(multiple_of_error(m));
         }
     }
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    // A NaN compares as nothing, so it breaks every bound.
-    let breaks = |bound: Bound, holds: &[std::cmp::Ordering]| {
-        bound.map(|(b, _)| b).filter(|&b| !x.partial_cmp(&b).is_some_and(|order| holds.contains(&order))).map(bound_of)
+    let breaks = |bound: Option<Bound>, holds: &[Ordering]| {
+        bound.filter(|bound| {
+            let order = match *bound {
+                Bound::Int(b) => Some(x.cmp_int(b)),
+                Bound::Float(b) => x.cmp_float(b),
+            };
+            !order.is_some_and(|order| holds.contains(&order))
+        })
     };
-    if let Some((text, ctx)) = breaks(bounds.le, &[Less, Equal]) {
+    let (min, max) = range.map_or((None, None), |(min, max)| (Some(Bound::Int(min)), Some(Bound::Int(max))));
+    broken(
+        breaks(int(bounds.le).or(max), &[Less, Equal]),
+        breaks(int(bounds.lt), &[Less]),
+        breaks(int(bounds.ge).or(min), &[Greater, Equal]),
+        breaks(int(bounds.gt), &[Greater]),
+    )
+}
+
+/// [`check_number`] of a float, as pydantic-core checks one.
+fn check_float(x: f64, bounds: &NumberBounds) -> Result<(), Error> {
+    let float = |bound: Option<Bound>| bound.map(|b| Bound::Float(b.as_float()));
+    if let Some(m) = float(bounds.multiple_of)
+        && !float_is_multiple(x, m.as_float())
+    {
+        return Err(multiple_of_error(m));
+    }
+    // A NaN compares as nothing, so it breaks every bound.
+    let breaks = |bound: Option<Bound>, holds: &[Ordering]| {
+        bound.filter(|b| !x.partial_cmp(&b.as_float()).is_some_and(|order| holds.contains(&order)))
+    };
+    broken(
+        breaks(float(bounds.le), &[Less, Equal]),
+        breaks(float(bounds.lt), &[Less]),
+        breaks(float(bounds.ge), &[Greater, Equal]),
+        breaks(float(bounds.gt), &[Greater]),
+    )
+}
+
+/// pydantic-core's float test: a remainder within a billionth of the value counts as none.
+fn float_is_multiple(x: f64, m: f64) -> bool {
+    let rem = x % m;
+    let threshold = x.abs() / 1e9;
+    !(rem.abs() > threshold && (rem - m).abs() > threshold)
+}
+
+#[cold]
+fn multiple_of_error(m: Bound) -> Error {
+    let (text, ctx) = m.shown();
+    constraint("multiple_of", format!("Input should be a multiple of {text}"), json!({ "multiple_of": ctx }))
+}
+
+/// The error of the first broken bound, in pydantic's order (`le`, `lt`, `ge`, `gt`).
+fn broken(le: Option<Bound>, lt: Option<Bound>, ge: Option<Bound>, gt: Option<Bound>) -> Result<(), Error> {
+    if let Some((text, ctx)) = le.map(Bound::shown) {
         return Err(constraint(
             "less_than_equal",
             format!("Input should be less than or equal to {text}"),
             json!({ "le": ctx }),
         ));
     }
-    if let Some((text, ctx)) = breaks(bounds.lt, &[Less]) {
+    if let Some((text, ctx)) = lt.map(Bound::shown) {
         return Err(constraint("less_than", format!("Input should be less than {text}"), json!({ "lt": ctx })));
     }
-    if let Some((text, ctx)) = breaks(bounds.ge, &[Greater, Equal]) {
+    if let Some((text, ctx)) = ge.map(Bound::shown) {
         return Err(constraint(
             "greater_than_equal",
             format!("Input should be greater than or equal to {text}"),
             json!({ "ge": ctx }),
         ));
     }
-    if let Some((text, ctx)) = breaks(bounds.gt, &[Greater]) {
+    if let Some((text, ctx)) = gt.map(Bound::shown) {
         return Err(constraint("greater_than", format!("Input should be greater than {text}"), json!({ "gt": ctx })));
     }
     Ok(())

@@ -46,13 +46,17 @@ struct Inner {
     complete_from: Option<usize>,
 }
 
-/// One step of an error's location: a field name or a list index.
+/// One step of an error's location: a field name, a list index, or an integer map key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {
-    /// A field of a model or a key of a map.
+    /// A field of a model or a key of a map given as text (a str key as it is, another key as
+    /// pydantic writes it: `b'k'` for bytes, `1.5`, `None`, and `[key]` for the key itself).
     Field(Cow<'static, str>),
     /// An index into a list or tuple.
     Index(usize),
+    /// A map key given as an integer (binary mode, a [`Value`](crate::Value)): an int in
+    /// pydantic's `loc`, `d[1]` in truss's text.
+    Key(i128),
 }
 
 impl fmt::Display for PathSegment {
@@ -60,6 +64,7 @@ impl fmt::Display for PathSegment {
         match self {
             PathSegment::Field(name) => f.write_str(name),
             PathSegment::Index(index) => write!(f, "{index}"),
+            PathSegment::Key(key) => write!(f, "{key}"),
         }
     }
 }
@@ -144,6 +149,10 @@ pub enum ErrorKind {
         /// Its length.
         len: usize,
     },
+    /// An integer beyond msgpack's 64 bits (-2^63 to 2^64-1), which Python's msgpack refuses
+    /// to write too (`OverflowError`).
+    #[error("integer {0} does not fit in msgpack's 64 bits")]
+    IntTooLargeForMsgpack(i128),
     /// Writing to an `io::Write` failed.
     #[error("write failed: {0}")]
     Io(String),
@@ -405,6 +414,16 @@ impl Error {
         self
     }
 
+    /// Locates the error at `segment` (call it from the inside out).
+    #[must_use]
+    pub fn at(mut self, segment: PathSegment) -> Self {
+        for error in &mut self.inner.more {
+            error.inner.location_rev.push(segment.clone());
+        }
+        self.inner.location_rev.push(segment);
+        self
+    }
+
     /// Locates the error inside list element `index` (call it from the inside out).
     #[must_use]
     pub fn at_index(mut self, index: usize) -> Self {
@@ -429,6 +448,7 @@ impl Error {
                     | ErrorKind::TooDeep(_)
                     | ErrorKind::MessageTooLarge { .. }
                     | ErrorKind::TooLongForMsgpack { .. }
+                    | ErrorKind::IntTooLargeForMsgpack(_)
                     | ErrorKind::Io(_)
             )
     }
@@ -653,6 +673,9 @@ fn pydantic_errors(
         .map(|segment| match segment {
             PathSegment::Field(name) => serde_json::Value::from(name.to_string()),
             PathSegment::Index(index) => serde_json::Value::from(*index),
+            PathSegment::Key(key) => {
+                serde_json::Number::from_i128(*key).map_or_else(|| key.to_string().into(), serde_json::Value::from)
+            }
         })
         .collect();
     let mut error = serde_json::Map::new();
@@ -872,7 +895,8 @@ impl ErrorKind {
     /// `array_shape` (a shape too large or too deep, data of another length than the shape
     /// needs), `array_bool` (a bool array byte other than 0 and 1), `array_unsupported` (object
     /// and structured arrays), `msgpack_invalid` (malformed msgpack), `too_deep`,
-    /// `message_too_large`, `too_long_for_msgpack`, `io`; and `value_error` for the rest.
+    /// `message_too_large`, `too_long_for_msgpack`, `int_too_large_for_msgpack`, `io`; and
+    /// `value_error` for the rest.
     pub fn pydantic_type(&self) -> &'static str {
         match self {
             ErrorKind::MissingField => "missing",
@@ -889,6 +913,7 @@ impl ErrorKind {
             ErrorKind::TooDeep(_) => "too_deep",
             ErrorKind::MessageTooLarge { .. } => "message_too_large",
             ErrorKind::TooLongForMsgpack { .. } => "too_long_for_msgpack",
+            ErrorKind::IntTooLargeForMsgpack(_) => "int_too_large_for_msgpack",
             ErrorKind::Io(_) => "io",
             _ => "value_error",
         }

@@ -3,6 +3,7 @@
 //! `model_validate` does on what truss's deserializer makes of a message), each rule written
 //! once here.
 
+use crate::codec::Integer;
 use crate::error::Error;
 
 fn invalid(kind: &'static str, message: &'static str) -> Error {
@@ -19,36 +20,81 @@ fn bool_parsing() -> Error {
     invalid("bool_parsing", "Input should be a valid boolean, unable to interpret input")
 }
 
-/// An integer from a string: digits with spaces around, or a float's text with no fractional
-/// part (`"1.0"`, but not `"1e2"`).
-pub(crate) fn int_from_str(text: &str) -> Result<i128, Error> {
+/// An integer `I` from a string as pydantic reads one: spaces around, a sign, ASCII digits with
+/// single underscores between them (Python's `int()` spelling), and a fraction of zeros only
+/// (`"1.00"`, not `"1."`, `"1.5"` nor `"1e2"`); more than 4300 digits is `int_parsing_size`,
+/// as in Python. Never through a float: `"9007199254740993.0"` is that integer.
+pub(crate) fn int_from_str<I: Integer>(text: &str) -> Result<I, Error> {
     let trimmed = text.trim();
-    let numeric = trimmed.bytes().all(|b| b.is_ascii_digit() || b"+-.".contains(&b));
-    if !numeric || trimmed.parse::<f64>().is_err() {
+    let whole = match trimmed.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return Err(int_parsing()),
+        None => trimmed,
+    };
+    let (negative, digits) = match whole.as_bytes().first() {
+        Some(b'-') => (true, &whole[1..]),
+        Some(b'+') => (false, &whole[1..]),
+        _ => (false, whole),
+    };
+    let bytes = digits.as_bytes();
+    let well_formed = bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit)
+        && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'_')
+        && !digits.contains("__");
+    if !well_formed {
         return Err(int_parsing());
     }
-    if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return trimmed.parse::<i128>().map_err(|_| Error::out_of_range(trimmed, "an integer"));
+    let mut clean = String::with_capacity(digits.len() + 1);
+    if negative {
+        clean.push('-');
     }
-    // pydantic parses a string with a fraction (`"1.0"`) as a float, but names any failure a
-    // parsing one.
-    int_from_float(trimmed.parse().unwrap_or(f64::NAN), trimmed).map_err(|_| int_parsing())
+    clean.extend(digits.chars().filter(|&c| c != '_'));
+    if clean.len() - usize::from(negative) > MAX_DIGITS {
+        return Err(int_parsing_size());
+    }
+    int_from_digits(&clean)
 }
 
-/// An integer from a float with no fractional part; `text` names it in a range error (written
-/// only then).
-pub(crate) fn int_from_float(value: f64, text: impl std::fmt::Display) -> Result<i128, Error> {
+/// The most digits Python reads into an `int` from text.
+const MAX_DIGITS: usize = 4300;
+
+#[cold]
+fn int_parsing_size() -> Error {
+    invalid("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
+}
+
+/// An integer `I` written `text` (an optional `-`, then ASCII digits: a JSON integer, or a
+/// string once cleaned), however many digits it has; out of `I`'s range is pydantic's error
+/// for the bound of that range it breaks.
+pub(crate) fn int_from_digits<I: Integer>(text: &str) -> Result<I, Error> {
+    match text.parse::<i128>() {
+        Ok(value) => int_in_range(value),
+        Err(_) => I::from_digits(text).ok_or_else(|| Error::out_of_range(text, I::NAME)),
+    }
+}
+
+/// `value` as an `I`, or pydantic's error for the bound of `I`'s range it breaks.
+#[inline]
+pub(crate) fn int_in_range<I: Integer>(value: i128) -> Result<I, Error> {
+    I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME))
+}
+
+/// An integer `I` from a float with no fractional part. pydantic reads only floats strictly
+/// between -2^63 and 2^63 as integers (`int_parsing_size` beyond, whatever the field's bounds).
+pub(crate) fn int_from_float<I: Integer>(value: f64) -> Result<I, Error> {
     if !value.is_finite() {
         return Err(invalid("finite_number", "Input should be a finite number"));
     }
     if value.fract() != 0.0 {
         return Err(invalid("int_from_float", "Input should be a valid integer, got a number with a fractional part"));
     }
-    // Past ±1.7e38 a float is outside i128, and so outside every supported integer type.
-    if value.abs() >= 1.7e38 {
-        return Err(Error::out_of_range(text, "an integer"));
+    // 2^63, exactly.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if value >= LIMIT || value <= -LIMIT {
+        return Err(int_parsing_size());
     }
-    Ok(value as i128)
+    #[allow(clippy::cast_possible_truncation)]
+    int_in_range(value as i128)
 }
 
 /// A float from a string Python's `float()` reads (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`).

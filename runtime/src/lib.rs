@@ -57,10 +57,11 @@ pub mod __private {
         Bounded, Checked, Collection, ItemCheck, key_text, model_errors, model_type_error, refuse_extra, run_validator,
     };
     pub use crate::constraint::{
-        Length as ConstrainedLength, Number as ConstrainedNumber, NumberBounds, Text as ConstrainedText, check_length,
-        check_number, check_pattern, length_keys,
+        Bound, Length as ConstrainedLength, Number as ConstrainedNumber, NumberBounds, NumberLimits, Text as ConstrainedText,
+        Within, check_length, check_number, check_pattern, length_keys,
     };
     pub use crate::error::{Error, Errors};
+    pub use crate::value::python_choices;
     pub use regex::Regex;
     pub use crate::json::{JsonForm, S, Z};
     pub use crate::model::ChainModel;

@@ -253,8 +253,9 @@ impl Serialize for Value {
             Value::Int(i) => match (i64::try_from(*i), u64::try_from(*i)) {
                 (Ok(i), _) => serializer.serialize_i64(i),
                 (_, Ok(u)) => serializer.serialize_u64(u),
-                // msgpack holds 64 bits: a float beyond them, as chainmodel's writer does.
-                _ if !human => serializer.serialize_f64(*i as f64),
+                // msgpack holds 64 bits: beyond them, an error, as Python's msgpack and
+                // chainmodel's writer refuse such integers.
+                _ if !human => Err(serde::ser::Error::custom(crate::error::ErrorKind::IntTooLargeForMsgpack(*i))),
                 _ => serializer.serialize_i128(*i),
             },
             Value::Float(x) => serializer.serialize_f64(*x),

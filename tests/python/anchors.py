@@ -40,13 +40,19 @@ def serialization() -> ModuleType:
 def both_modes(model: Any, value: Any, verdict: Callable[[Callable[[], Any]], Any]) -> dict:
     """`value` in both of chainmodel's modes, with pydantic's verdict on each: its JSON text
     (`model_validate_json`) and truss's msgpack of it, as hex (`model_validate` of what truss's
-    deserializer makes of it); `verdict` runs a validation and says what pydantic made of it."""
+    deserializer makes of it); `verdict` runs a validation and says what pydantic made of it. A
+    value msgpack cannot hold (an integer beyond 64 bits) has `null` for both msgpack keys."""
     truss = serialization()
     text = json.dumps(value, ensure_ascii=False)
-    packed = truss.truss_msgpack_serialize(value)
+    try:
+        packed = truss.truss_msgpack_serialize(value)
+    except OverflowError:
+        packed = None
     return {
         "json": text,
         "json_errors": verdict(lambda: model.model_validate_json(text)),
-        "msgpack": packed.hex(),
-        "msgpack_errors": verdict(lambda: model.model_validate(truss.truss_msgpack_deserialize(packed))),
+        "msgpack": None if packed is None else packed.hex(),
+        "msgpack_errors": None
+        if packed is None
+        else verdict(lambda: model.model_validate(truss.truss_msgpack_deserialize(packed))),
     }

@@ -169,8 +169,37 @@ class ItemRules(BaseModel):
     scores: dict[str, Annotated[int, Field(ge=0)]] = {}
 
 
+# Dict keys: a bad key is located at the key, then `[key]`; a key is located as the input gives it
+# (binary mode's int keys as ints, bytes as their repr).
+class Keys(BaseModel):
+    d: dict[int, int] = {}
+    e: dict[int, str] = {}
+    s: dict[str, int] = {}
+
+
+# Choices whose values need Python's repr in pydantic's messages (quotes, non-printables).
+class Quoted(str, Enum):
+    APOSTROPHE = "it's"
+    QUOTES = 'say "x"'
+    NEL = "é\x85"
+
+
+class QuotedA(BaseModel):
+    kind: Literal["it's"]
+
+
+class QuotedB(BaseModel):
+    kind: Literal["é\x85"]
+
+
+class Quotes(BaseModel):
+    lit: Literal["it's", 'say "x"', "é\x85", "a\\b"] = "it's"
+    en: Quoted = Quoted.APOSTROPHE
+    part: Optional[Annotated[Union[QuotedA, QuotedB], Field(discriminator="kind")]] = None
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules]
+          ValidatedHolder, ItemRules, Keys, Quotes]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -269,6 +298,10 @@ CASES = {
         {"part": "text"}, {"part": [1]}, {"parts": "x"}, {"parts": [3, None]},
         # a member's own errors, located under the tag
         {"part": {"type": "text"}}, {"part": {"type": "image", "url": 3, "width": "w"}},
+        # tags that are no str: written as Python's str() of the value
+        {"part": {"type": ["text"]}}, {"part": {"type": [1, "a", None, 2.5, True, {"k": "v"}]}}, {"part": {"type": []}},
+        {"part": {"type": {"a": 1}}}, {"part": {"type": 1.5}}, {"part": {"type": 1e20}}, {"part": {"type": -0.0}},
+        {"part": {"type": True}}, {"part": {"type": "it's"}}, {"part": {"type": 'say "x"'}},
         {"parts": [{"text": "x", "type": "text"}, {"type": "image", "width": 1.5}, {"type": "text", "text": None}]},
     ],
     "Bounded": [
@@ -334,11 +367,36 @@ CASES = {
         {"one": {"lo": 5}},
         {"items": [{}, {"even": 7}, {"lo": 2, "hi": 1}, {"name": " ", "even": 9}, {"even": -2}]},
     ],
+    "Quotes": [
+        {"lit": "it's", "en": 'say "x"', "part": {"kind": "é\x85"}},
+        {"lit": "x"}, {"en": "x"}, {"part": {"kind": "x"}}, {"lit": "é", "en": "é\x85 ", "part": {"kind": "it"}},
+    ],
+    "Keys": [
+        {"d": {"1": 2}, "e": {"1": "a"}, "s": {"a": 1}},
+        {"d": {"x": 1}}, {"d": {"x": "y", "2": "z"}}, {"d": {"1.5": 1}}, {"d": {" 3 ": "v"}}, {"d": {"1": 1, "b": 2}},
+        {"e": {"1": 5}}, {"s": {"a": "x"}}, {"d": {"x": 1}, "e": {"1": 2}, "s": {"k": None}},
+    ],
     "ItemRules": [
         {"tags": ["a", "b"], "scores": {"a": 0, "b": 3}},
         {"tags": ["", "a", ""]}, {"tags": ["a", 5, ""]},
         {"scores": {"a": -1, "b": 2, "c": -3}}, {"scores": {"a": "x", "b": -1}},
         {"tags": [""], "scores": {"a": -1}},
+    ],
+}
+
+# Binary mode only: values JSON cannot hold (bytes, int keys). truss's deserializer refuses keys
+# that are no str or bytes (msgpack's `strict_map_key`); those cases read the message as msgpack
+# does with `strict_map_key=False`, into the dict pydantic's `model_validate` (and chainmodel's
+# `from_value`) would be given.
+BINARY = {
+    "Message": [{"part": {"type": b"text"}}, {"part": {"type": b"video"}}, {"part": {"type": [b"x", b"it's"]}}],
+    "Quotes": [
+        {"lit": "it's", "en": 'say "x"', "part": {"kind": "é\x85"}},
+        {"lit": "x"}, {"en": "x"}, {"part": {"kind": "x"}}, {"lit": "é", "en": "é\x85 ", "part": {"kind": "it"}},
+    ],
+    "Keys": [
+        {"e": {1: 5, -2: 6}}, {"d": {1: "z"}}, {"s": {1: 5}}, {"d": {b"x": 1}}, {"d": {b"1": "z"}},
+        {"s": {b"k": "x"}}, {"e": {1: 5}, "d": {b"x": "y"}},
     ],
 }
 
@@ -351,12 +409,38 @@ RAW = {
 }
 
 
+TRUSS_ERRORS = anchors._load("truss", "truss/templates/server/_truss_common/errors.py", "truss_errors")
+
+
 def errors(read):
+    """pydantic's error list, with truss's 400 text of it (`format_pydantic_validation_error`)."""
     try:
         read()
     except pydantic.ValidationError as e:
-        return json.loads(e.json(include_url=False))
+        return {"errors": json.loads(e.json(include_url=False)),
+                "truss": TRUSS_ERRORS.format_pydantic_validation_error(e)}
     return None
+
+
+def split(case):
+    """A case's verdicts as the Rust side reads them: `{mode}_errors` the list, `{mode}_truss` the text."""
+    for mode in ("json", "msgpack"):
+        verdict = case[f"{mode}_errors"]
+        case[f"{mode}_errors"] = verdict and verdict["errors"]
+        case[f"{mode}_truss"] = verdict and verdict["truss"]
+    return case
+
+
+def binary_case(model, value):
+    import msgpack
+    import msgpack_numpy
+
+    truss = anchors.serialization()
+    packed = truss.truss_msgpack_serialize(value)
+    hook = lambda x: truss._truss_msgpack_decoder(x, chain=msgpack_numpy.decode)
+    read = lambda: model.model_validate(msgpack.unpackb(packed, strict_map_key=False, object_hook=hook))
+    return {"json": repr(value), "json_errors": None, "msgpack": packed.hex(), "msgpack_errors": errors(read),
+            "json_only": False, "binary_only": True}
 
 
 def emit() -> None:
@@ -364,6 +448,7 @@ def emit() -> None:
     for model in MODELS:
         name = model.__name__
         cases = [{**anchors.both_modes(model, value, errors), "json_only": False} for value in CASES[name]]
+        cases += [binary_case(model, value) for value in BINARY.get(name, [])]
         for text in RAW.get(name, []):
             cases.append({
                 "json": text,
@@ -372,7 +457,7 @@ def emit() -> None:
                 "msgpack_errors": None,
                 "json_only": True,
             })
-        out[name] = cases
+        out[name] = [split(case) for case in cases]
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 

@@ -76,14 +76,32 @@ fn item_check(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option
     let name = format_ident!("__Items{}", rank);
     let checks = constraint_checks(constraints, "__item", private);
     let bounds = constraint_bounds(constraints, private);
+    let numbers = number_bounds(constraints, private);
     Some(spanned! {*span=>
         struct #name;
+        impl #private::NumberLimits for #name {
+            const BOUNDS: #private::NumberBounds = #numbers;
+        }
         impl<__X: ?::core::marker::Sized #bounds> #private::ItemCheck<__X> for #name {
             #[inline]
             fn check(__item: &__X) -> ::core::result::Result<(), #private::Error> {
                 #checks
                 ::core::result::Result::Ok(())
             }
+        }
+    })
+}
+
+/// The type of a value's number bounds (named `__Numbers{rank}`), which it is read within;
+/// `None` without number constraints.
+fn number_limits(attrs: &attr::Field, rank: usize, private: &TokenStream) -> Option<TokenStream> {
+    let (_, first) = attrs.constraints.numbers().next()?;
+    let name = format_ident!("__Numbers{}", rank);
+    let numbers = number_bounds(&attrs.constraints, private);
+    Some(spanned! {first.span=>
+        struct #name;
+        impl #private::NumberLimits for #name {
+            const BOUNDS: #private::NumberBounds = #numbers;
         }
     })
 }
@@ -105,6 +123,14 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
         checks.extend(spanned!(*span=> #private::run_validator(#path(__value))?;));
     }
     let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
+    if attrs.constraints.numbers().next().is_some() {
+        // Read within its bounds (`number_limits`): a value beyond the type is named by the
+        // bound it breaks.
+        let name = format_ident!("__Numbers{}", rank);
+        decode_ty = quote!(#private::Within<#decode_ty, #name>);
+        value = quote!(#value.0);
+        access = quote!(&#value);
+    }
     if let Some((_, span)) = &attrs.items {
         let name = format_ident!("__Items{}", rank);
         decode_ty = spanned!(*span=> #private::Checked<#decode_ty, #name>);
@@ -144,7 +170,8 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     });
     // The item checks of `items(..)`: a type each, whose check the list's decoder runs on every item.
     let item_checks = wire.iter().enumerate().filter_map(|(rank, field)| item_check(&field.attrs, rank, private));
-    let item_checks: Vec<TokenStream> = item_checks.collect();
+    let mut item_checks: Vec<TokenStream> = item_checks.collect();
+    item_checks.extend(wire.iter().enumerate().filter_map(|(rank, field)| number_limits(&field.attrs, rank, private)));
     let strict_model = container.attrs.strict;
     let arms = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
         let key = &field.read_key;
@@ -275,25 +302,11 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
     let mut checks = TokenStream::new();
     // The value is named with the attribute's span, so that a type error points at it.
     let value = |span: proc_macro2::Span| proc_macro2::Ident::new(value, span);
-    let bound = |b: &Option<attr::NumberBound>| match b {
-        Some(b) => {
-            let number = proc_macro2::Literal::f64_suffixed(b.value);
-            let text = &b.text;
-            quote!(::core::option::Option::Some((#number, #text)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
     if let Some((_, first)) = constraints.numbers().next() {
-        let (ge, gt, le, lt, multiple_of) = (
-            bound(&constraints.ge),
-            bound(&constraints.gt),
-            bound(&constraints.le),
-            bound(&constraints.lt),
-            bound(&constraints.multiple_of),
-        );
+        let bounds = number_bounds(constraints, private);
         let value = value(first.span);
         checks.extend(spanned! {first.span=>
-            #private::check_number(#value, &#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })?;
+            #private::check_number(#value, &#bounds)?;
         });
     }
     if let Some(span) = constraints.min_length.or(constraints.max_length).map(|(_, span)| span) {
@@ -319,6 +332,29 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
         });
     }
     checks
+}
+
+/// The number bounds of `constraints`, a constant `NumberBounds`.
+fn number_bounds(constraints: &attr::Constraints, private: &TokenStream) -> TokenStream {
+    let bound = |b: &Option<attr::NumberBound>| match b.as_ref().map(|b| b.value) {
+        Some(attr::NumberLiteral::Int(v)) => {
+            let v = proc_macro2::Literal::i128_suffixed(v);
+            quote!(::core::option::Option::Some(#private::Bound::Int(#v)))
+        }
+        Some(attr::NumberLiteral::Float(v)) => {
+            let v = proc_macro2::Literal::f64_suffixed(v);
+            quote!(::core::option::Option::Some(#private::Bound::Float(#v)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (ge, gt, le, lt, multiple_of) = (
+        bound(&constraints.ge),
+        bound(&constraints.gt),
+        bound(&constraints.le),
+        bound(&constraints.lt),
+        bound(&constraints.multiple_of),
+    );
+    quote!(#private::NumberBounds { ge: #ge, gt: #gt, le: #le, lt: #lt, multiple_of: #multiple_of })
 }
 
 /// The traits an item must have for `constraints` to apply to it.
@@ -350,9 +386,11 @@ pub fn decode_root(container: &Container<'_>, ty: &syn::Type, attrs: &attr::Fiel
     let ident = container.ident;
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
     let item_check = item_check(attrs, 0, private);
+    let number_limits = number_limits(attrs, 0, private);
     let ReadAs { decode_ty, value, check } = read_as(attrs, ty, 0, private);
     let body = spanned! {ty.span()=>
         #item_check
+        #number_limits
         let __decoded = <#decode_ty as #private::Decode<'__de>>::decode(__reader)?;
         (#check)(&__decoded)?;
         ::core::result::Result::Ok(#ident(#value))
@@ -376,7 +414,9 @@ pub fn decode_enum(
                 let values = std::iter::once(&variant.value).chain(&variant.attrs.aliases);
                 quote!(::core::option::Option::Some(#(#values)|*) => ::core::result::Result::Ok(#ident::#name),)
             });
-            let expected = expected_values(variants);
+            // pydantic's words for the values: each as Python's repr, `'a', 'b' or 'c'`.
+            let values = variants.iter().map(|v| &v.value);
+            let expected = quote!(&#private::python_choices(&[#(#values),*], " or "));
             let literal = *kind == EnumKind::StrLiteral;
             // Anything but a string is none of the values (pydantic's `enum`/`literal_error`).
             let read = if literal {
@@ -415,7 +455,9 @@ pub fn decode_enum(
                     #value => <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident::#name).map_err(|e| e.at_field(#value)),
                 }
             });
-            let expected = variants.iter().map(|v| format!("'{}'", v.value)).collect::<Vec<_>>().join(", ");
+            // pydantic's words for the tags: each as Python's repr, `'a', 'b'`.
+            let values = variants.iter().map(|v| &v.value);
+            let expected = quote!(&#private::python_choices(&[#(#values),*], ", "));
             quote! {
                 let __tag = #private::read_tag(__reader, #tag)?;
                 match &*__tag {
@@ -447,16 +489,6 @@ pub fn decode_enum(
 fn expected_ints(variants: &[Variant<'_>]) -> String {
     let values: Vec<String> = variants.iter().map(|v| v.int.to_string()).collect();
     match values.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-/// pydantic's wording of an enum's values: `'a', 'b' or 'c'`.
-fn expected_values(variants: &[Variant<'_>]) -> String {
-    let quoted: Vec<String> = variants.iter().map(|v| format!("{:?}", v.value).replace('"', "'")).collect();
-    match quoted.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),

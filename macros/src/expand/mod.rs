@@ -142,6 +142,8 @@ fn tagged_members(container: &Container<'_>, private: &TokenStream) -> TokenStre
                      it, as a `#[chain(literal)]` enum of the variant's value {:?}",
                     variant.ident, variant.value
                 );
+                // `assert!`'s message is a format string: a value's braces (`\u{85}`) are text.
+                let message = message.replace('{', "{{").replace('}', "}}");
                 spanned! {ty.span()=>
                     const _: () = ::core::assert!(#private::has_key(<#ty as #private::TaggedMember>::KEYS, #tag), #message);
                 }

@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use super::codec_bounds;
 use super::decode::default_value;
 use crate::internals::ast::{Container, Data, EnumKind, Field, Variant};
+use crate::internals::attr;
 
 pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
     let ident = container.ident;
@@ -163,10 +164,20 @@ fn constraint_schema(
     }
     let mut entries = Vec::new();
     for (key, bound) in constraints.numbers() {
-        let value = match bound.int {
-            Some(int) => quote!(#private::Value::from(#int)),
-            None => {
-                let float = proc_macro2::Literal::f64_suffixed(bound.value);
+        // As written: an integer as an integer (as a float past 64 bits, which JSON numbers
+        // hold only so), a float as a float.
+        let value = match bound.value {
+            attr::NumberLiteral::Int(int) => match (i64::try_from(int), u64::try_from(int)) {
+                (Ok(int), _) => quote!(#private::Value::from(#int)),
+                (_, Ok(int)) => quote!(#private::Value::from(#int)),
+                #[allow(clippy::cast_precision_loss)]
+                _ => {
+                    let float = proc_macro2::Literal::f64_suffixed(int as f64);
+                    quote!(#private::Value::from(#float))
+                }
+            },
+            attr::NumberLiteral::Float(float) => {
+                let float = proc_macro2::Literal::f64_suffixed(float);
                 quote!(#private::Value::from(#float))
             }
         };

@@ -226,13 +226,28 @@ fn default_path(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<(sy
     }
 }
 
-/// A number constraint's bound: its value, its text as written (pydantic's message repeats it)
-/// and whether it is an integer (the schema writes `1`, not `1.0`).
+/// A number constraint's bound: an integer literal exactly (within 128 bits), a float literal
+/// as its `f64` (the schema writes each as written: `1`, `1.0`).
 pub struct NumberBound {
-    pub value: f64,
-    pub text: String,
-    pub int: Option<i64>,
+    pub value: NumberLiteral,
     pub span: Span,
+}
+
+/// A bound's value.
+#[derive(Clone, Copy)]
+pub enum NumberLiteral {
+    Int(i128),
+    Float(f64),
+}
+
+impl NumberBound {
+    /// Whether the bound is greater than 0.
+    fn is_positive(&self) -> bool {
+        match self.value {
+            NumberLiteral::Int(v) => v > 0,
+            NumberLiteral::Float(v) => v > 0.0,
+        }
+    }
 }
 
 /// `ge = 1`, `lt = -0.5`: an integer or float literal, negated or not.
@@ -242,23 +257,32 @@ fn number_value(meta: &ParseNestedMeta<'_>) -> syn::Result<NumberBound> {
         Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr: inner, .. }) => (true, &**inner),
         other => (false, other),
     };
-    let sign = if negative { "-" } else { "" };
-    let parsed = match lit {
-        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<i64>().ok().map(|v| {
-            let v = if negative { -v } else { v };
-            #[allow(clippy::cast_precision_loss)]
-            NumberBound { value: v as f64, text: v.to_string(), int: Some(v), span: expr.span() }
+    let value = match lit {
+        // Read as its magnitude, so that `-170141183460469231731687303715884105728` is in range.
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<u128>().ok().and_then(|magnitude| {
+            if negative {
+                0i128.checked_sub_unsigned(magnitude)
+            } else {
+                i128::try_from(magnitude).ok()
+            }
+            .map(NumberLiteral::Int)
         }),
-        Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) => float.base10_parse::<f64>().ok().map(|v| NumberBound {
-            value: if negative { -v } else { v },
-            text: format!("{sign}{}", float.base10_digits()),
-            int: None,
-            span: expr.span(),
-        }),
+        Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) => float
+            .base10_parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(|v| NumberLiteral::Float(if negative { -v } else { v })),
         _ => None,
     };
-    parsed.ok_or_else(|| {
-        syn::Error::new_spanned(&expr, format!("expected a number literal: `{} = 1` or `{} = 0.5`", path_name(meta), path_name(meta)))
+    value.map(|value| NumberBound { value, span: expr.span() }).ok_or_else(|| {
+        syn::Error::new_spanned(
+            &expr,
+            format!(
+                "expected a number literal (an integer within 128 bits, or a float): `{} = 1` or `{} = 0.5`",
+                path_name(meta),
+                path_name(meta)
+            ),
+        )
     })
 }
 
@@ -325,7 +349,7 @@ impl<'c> ConstraintSlots<'c> {
         for (name, slot) in numbers {
             if meta.path.is_ident(name) {
                 let bound = number_value(meta)?;
-                if name == MULTIPLE_OF && bound.value <= 0.0 {
+                if name == MULTIPLE_OF && !bound.is_positive() {
                     cx.error_spanned_by(&meta.path, "`multiple_of` must be greater than 0");
                 }
                 slot.set(&meta.path, bound);

@@ -102,26 +102,16 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
     })
 }
 
-/// A tag's text: a string as it is, anything else as its JSON-like text.
+/// A tag's text, as pydantic writes it (Python's `str()` of the value): a string as it is,
+/// anything else as its Python repr (`1e+20`, `-0.0`, `True`, `None`, bytes as `b'text'`, which
+/// no member's tag matches, a list or dict with its items' reprs).
 struct TagText<'de>(Cow<'de, str>);
 
 impl<'de> super::Decode<'de> for TagText<'de> {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         Ok(TagText(match reader.peek()? {
             Kind::Str => reader.read_str()?,
-            Kind::Number => Cow::Owned(match reader.read_number()? {
-                super::Number::Int(i) => i.to_string(),
-                super::Number::Float(f) => f.to_string(),
-            }),
-            Kind::Bool => Cow::Borrowed(if reader.read_bool()? { "True" } else { "False" }),
-            Kind::Null => {
-                reader.read_null()?;
-                Cow::Borrowed("None")
-            }
-            _ => {
-                reader.skip()?;
-                Cow::Borrowed("...")
-            }
+            _ => Cow::Owned(format!("{:?}", <crate::Value as super::Decode<'de>>::decode(reader)?)),
         }))
     }
 }

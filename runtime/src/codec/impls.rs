@@ -7,7 +7,8 @@ use std::hash::{BuildHasher, Hash};
 
 use super::{Decode, Encode, Kind, MapAccess, MapWriter, Number, Reader, SeqAccess, Writer};
 use crate::bytes::Bytes;
-use crate::error::Error;
+use crate::constraint::{NumberBounds, WideInt, beyond_range};
+use crate::error::{Error, InputOf, PathSegment};
 
 impl<'de> Decode<'de> for bool {
     #[inline]
@@ -24,11 +25,28 @@ impl Encode for bool {
 }
 
 macro_rules! impl_integer {
-    ($($ty:ty => $write:ident as $wide:ty),*) => {$(
+    ($($ty:ty => $write:ident as $wide:ty, $range:expr),*) => {$(
         impl<'de> Decode<'de> for $ty {
             #[inline]
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
                 reader.read_int()
+            }
+
+            /// Read as an integer however large, so that one beyond the type is refused with
+            /// the bound it breaks: the field's own, or its type's range where the schema
+            /// writes it (as pydantic's `ge`/`le`, which the field's own replace).
+            fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+                if bounds.is_empty() {
+                    return reader.read_int();
+                }
+                let value: WideInt = reader.read_int()?;
+                match &value {
+                    WideInt::Int(int) => match <$ty>::try_from(*int) {
+                        Ok(value) => Ok(value),
+                        Err(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
+                    },
+                    WideInt::Huge(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
+                }
             }
         }
 
@@ -41,10 +59,19 @@ macro_rules! impl_integer {
     )*};
 }
 
+// Each type with its range, as its schema writes it (`minimum`, `maximum`).
 impl_integer!(
-    u8 => write_uint as u64, u16 => write_uint as u64, u32 => write_uint as u64, u64 => write_uint as u64,
-    usize => write_uint as u64, i8 => write_int as i64, i16 => write_int as i64, i32 => write_int as i64,
-    i64 => write_int as i64, isize => write_int as i64
+    u8 => write_uint as u64, Some((0, u8::MAX as i128)),
+    u16 => write_uint as u64, Some((0, u16::MAX as i128)),
+    u32 => write_uint as u64, Some((0, u32::MAX as i128)),
+    u64 => write_uint as u64, Some((0, u64::MAX as i128)),
+    usize => write_uint as u64, Some((0, usize::MAX as i128)),
+    i8 => write_int as i64, Some((i8::MIN as i128, i8::MAX as i128)),
+    i16 => write_int as i64, Some((i16::MIN as i128, i16::MAX as i128)),
+    i32 => write_int as i64, Some((i32::MIN as i128, i32::MAX as i128)),
+    // pydantic's `int` has no range: the schemas of `i64` and `isize` write none.
+    i64 => write_int as i64, None,
+    isize => write_int as i64, None
 );
 
 impl<'de> Decode<'de> for f64 {
@@ -144,6 +171,10 @@ impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
     fn missing() -> Result<Self, Error> {
         Ok(None)
     }
+
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+        if reader.read_null()? { Ok(None) } else { T::decode_within(reader, bounds).map(Some) }
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -168,6 +199,10 @@ impl<'de, T: Decode<'de>> Decode<'de> for Box<T> {
 
     fn missing() -> Result<Self, Error> {
         T::missing().map(Box::new)
+    }
+
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+        T::decode_within(reader, bounds).map(Box::new)
     }
 }
 
@@ -235,14 +270,107 @@ pub(crate) fn encode_list<W: Writer, T: Encode>(writer: &mut W, items: &[T]) {
     writer.write_seq(items.len(), |seq| items.iter().for_each(|item| seq.element(item)));
 }
 
+/// A map key as the input gives it: what a [`MapKey`] is read from, and where the errors of
+/// the key and its value are located, as pydantic locates them (by the input's key: a str as
+/// it is, an int as an int, bytes as their repr `b'k'`, ...).
+pub struct KeyInput<'de> {
+    key: InputKey<'de>,
+    /// The reader was in strict mode (no lax conversions).
+    strict: bool,
+}
+
+enum InputKey<'de> {
+    Str(Cow<'de, str>),
+    Bytes(Cow<'de, [u8]>),
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+    /// A list, a map, an array or an extension value (which no Python dict has as a key).
+    Other(&'static str),
+}
+
+impl<'de> Decode<'de> for KeyInput<'de> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let strict = reader.validation().strict;
+        let key = match reader.peek()? {
+            Kind::Str => InputKey::Str(reader.read_str()?),
+            Kind::Bytes => InputKey::Bytes(reader.read_bytes()?),
+            Kind::Number => match reader.read_number()? {
+                Number::Int(int) => InputKey::Int(int),
+                Number::Float(float) => InputKey::Float(float),
+            },
+            Kind::Bool => InputKey::Bool(reader.read_bool()?),
+            Kind::Null => {
+                reader.read_null()?;
+                InputKey::Null
+            }
+            kind => {
+                reader.skip()?;
+                InputKey::Other(if kind == Kind::Seq { "a list" } else { "a map" })
+            }
+        };
+        Ok(KeyInput { key, strict })
+    }
+}
+
+impl KeyInput<'_> {
+    /// Where the key's value (and, inside `[key]`, the key itself) is located.
+    pub fn location(&self) -> PathSegment {
+        match &self.key {
+            InputKey::Str(text) => PathSegment::Field(Cow::Owned(text.clone().into_owned())),
+            InputKey::Bytes(bytes) => PathSegment::Field(format!("{:?}", Bytes::from(bytes.to_vec())).into()),
+            InputKey::Int(int) => PathSegment::Key(*int),
+            InputKey::Bool(b) => PathSegment::Key(i128::from(*b)),
+            InputKey::Float(x) => PathSegment::Field(crate::format::python_float(*x).into()),
+            InputKey::Null => PathSegment::Field(Cow::Borrowed("None")),
+            InputKey::Other(_) => PathSegment::Field(Cow::Borrowed("...")),
+        }
+    }
+
+    /// The key as pydantic's `input` of an error about it.
+    fn input(&self) -> Option<crate::error::Input> {
+        let json = match &self.key {
+            InputKey::Str(text) => return Some(crate::error::Input::Text(text.as_ref().into())),
+            InputKey::Int(int) => int.to_string(),
+            InputKey::Float(x) => serde_json::Number::from_f64(*x).map_or_else(|| "null".to_owned(), |n| n.to_string()),
+            InputKey::Bool(b) => b.to_string(),
+            InputKey::Null => "null".to_owned(),
+            InputKey::Bytes(_) | InputKey::Other(_) => return None,
+        };
+        Some(crate::error::Input::Json(json.into_bytes().into()))
+    }
+
+    /// The key's text, if it is a str (or, in lax mode, bytes holding UTF-8 text).
+    fn text(&self) -> Option<Result<&str, Error>> {
+        match &self.key {
+            InputKey::Str(text) => Some(Ok(text)),
+            InputKey::Bytes(bytes) if !self.strict => Some(
+                std::str::from_utf8(bytes).map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
+            ),
+            _ => None,
+        }
+    }
+
+    /// What the key is, in a type error's words.
+    fn found(&self) -> &'static str {
+        match &self.key {
+            InputKey::Str(_) => "a string",
+            InputKey::Bytes(_) => "bytes",
+            InputKey::Int(_) => "an integer",
+            InputKey::Float(_) => "a float",
+            InputKey::Bool(_) => "a boolean",
+            InputKey::Null => "null",
+            InputKey::Other(found) => found,
+        }
+    }
+}
+
 /// A dict's key: `str`, or an integer (`dict[int, X]`: a string in JSON, as pydantic writes
 /// it, an int in msgpack).
 pub trait MapKey: Sized {
-    /// The key read from a map.
-    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error>;
-
-    /// The key as an error's location.
-    fn location(&self) -> Cow<'static, str>;
+    /// The key, read from the key the input gives, as pydantic validates a dict's keys.
+    fn from_input(key: &KeyInput<'_>) -> Result<Self, Error>;
 
     /// Writes the entry of this key.
     fn write_entry<W: Writer, V: Encode + ?Sized>(&self, map: &mut MapWriter<'_, W>, value: &V);
@@ -254,13 +382,13 @@ pub trait MapKey: Sized {
 }
 
 impl MapKey for String {
+    /// A str (in lax mode, bytes holding UTF-8 text, as pydantic reads what truss hands it).
     #[inline]
-    fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
-        map.next_key::<String>()
-    }
-
-    fn location(&self) -> Cow<'static, str> {
-        Cow::Owned(self.clone())
+    fn from_input(key: &KeyInput<'_>) -> Result<Self, Error> {
+        match key.text() {
+            Some(text) => text.map(str::to_owned),
+            None => Err(Error::unexpected_type("a string", key.found())),
+        }
     }
 
     #[inline]
@@ -276,13 +404,20 @@ impl MapKey for String {
 macro_rules! int_keys {
     ($($ty:ty),*) => {$(
         impl MapKey for $ty {
+            /// An integer (binary mode's int keys), or text holding one (JSON's keys); in lax
+            /// mode also a float with no fraction or a boolean, as an `int` field reads them.
             #[inline]
-            fn read_key<'de, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Self>, Error> {
-                map.next_key::<$ty>()
-            }
-
-            fn location(&self) -> Cow<'static, str> {
-                Cow::Owned(self.to_string())
+            fn from_input(key: &KeyInput<'_>) -> Result<Self, Error> {
+                match &key.key {
+                    InputKey::Int(int) => crate::lax::int_in_range(*int),
+                    _ if key.strict => Err(Error::unexpected_type("an integer", key.found())),
+                    InputKey::Float(x) => crate::lax::int_from_float(*x),
+                    InputKey::Bool(b) => crate::lax::int_in_range(i128::from(*b)),
+                    _ => match key.text() {
+                        Some(text) => crate::lax::int_from_str(text?),
+                        None => Err(Error::unexpected_type("an integer", key.found())),
+                    },
+                }
             }
 
             #[inline]
@@ -308,8 +443,9 @@ fn decode_map<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     decode_entries(reader, |_| Ok(()), insert)
 }
 
-/// Reads a map into `insert`, each value checked by `check`: every bad value is reported, in
-/// order, located at its key, until [`Error::MAX_ERRORS`].
+/// Reads a map into `insert`, each value checked by `check`: every bad key and value is
+/// reported, in order, located as pydantic locates them (a value at its key, a key's own error
+/// at the key then `[key]`, before its value's), until [`Error::MAX_ERRORS`].
 #[inline]
 pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader: &mut R,
@@ -320,10 +456,22 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
     reader.read_map(|map| {
         let mut errors = crate::error::Errors::new();
         let mut rank = 0;
-        while let Some(key) = K::read_key(map)? {
-            match map.try_next_value::<V>(false, &check) {
-                Ok(value) => insert(key, value),
-                Err(error) => errors.push(rank, error.at_field(key.location()))?,
+        while let Some(input) = map.next_key::<KeyInput<'de>>()? {
+            let key = K::from_input(&input);
+            let value = map.try_next_value::<V>(false, &check);
+            match (key, value) {
+                (Ok(key), Ok(value)) => insert(key, value),
+                (key, value) => {
+                    if let Err(mut error) = key {
+                        if let Some(given) = input.input().filter(|_| error.wants_input(InputOf::Value)) {
+                            error.set_input(&given, InputOf::Value);
+                        }
+                        errors.push(rank, error.at_field("[key]").at(input.location()))?;
+                    }
+                    if let Err(error) = value {
+                        errors.push(rank, error.at(input.location()))?;
+                    }
+                }
             }
             rank += 1;
         }

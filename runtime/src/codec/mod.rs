@@ -61,8 +61,8 @@ mod choice;
 mod extra;
 mod impls;
 pub use extra::ExtraFields;
-pub use impls::MapKey;
-mod read;
+pub use impls::{KeyInput, MapKey};
+pub(crate) mod read;
 mod write;
 
 #[doc(hidden)]
@@ -104,6 +104,17 @@ pub trait Decode<'de>: Sized {
     /// The value of a model field whose key is absent: an error, except for `Option`.
     fn missing() -> Result<Self, Error> {
         Err(Error::missing_field())
+    }
+
+    /// Reads one value of a field with number `bounds` (which the field checks once the value
+    /// is read): an integer type refuses a value beyond its range with the first of `bounds`
+    /// that value breaks, as pydantic names an `int` field's own bound; other types read as
+    /// [`decode`](Self::decode) does.
+    #[doc(hidden)]
+    #[inline]
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &crate::constraint::NumberBounds) -> Result<Self, Error> {
+        let _ = bounds;
+        Self::decode(reader)
     }
 }
 

@@ -42,17 +42,25 @@ pub enum Number {
     Float(f64),
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
 /// The integer types a reader reads: `u8` to `u64`, `i8` to `i64`, `usize`, `isize`.
-pub trait Integer: Copy + sealed::Sealed {
+pub trait Integer: Sized + sealed::Sealed {
     /// The type's name in range errors: `u8`.
     const NAME: &'static str;
 
     /// The value, if it is in the type's range.
     fn from_i128(value: i128) -> Option<Self>;
+
+    /// An integer beyond 128 bits, from its text (`-` then ASCII digits for a negative one),
+    /// if the type holds such values (no Rust integer type does).
+    #[doc(hidden)]
+    fn from_digits(text: &str) -> Option<Self> {
+        let _ = text;
+        None
+    }
 }
 
 macro_rules! impl_integer {

@@ -14,35 +14,26 @@ use crate::error::Error;
 use crate::lax;
 
 impl<'de> JsonReader<'de> {
-    /// An integer as pydantic reads one: a JSON integer, a float with no fractional part, a
-    /// string holding either (spaces around allowed), or a boolean. Returns the value and its
-    /// text (borrowed where the input allows), for range errors.
-    fn lax_integer(&mut self) -> Result<(i128, Cow<'de, str>), Error> {
+    /// An integer `I` as pydantic reads one: a JSON integer (however many digits), a float with
+    /// no fractional part, a string holding an integer (spaces around allowed), or a boolean.
+    fn lax_integer<I: Integer>(&mut self) -> Result<I, Error> {
         match self.peek_token()? {
             Peek::Number => {
                 let number = self.parse_number()?;
-                let text = number.text;
-                let value = if number.is_integer {
-                    text.parse::<i128>().map_err(|_| Error::out_of_range(text, "an integer"))?
+                if number.is_integer {
+                    lax::int_from_digits(number.text)
                 } else {
                     self.validation.floor(Exactness::Lax);
-                    lax::int_from_float(text.parse().unwrap_or(f64::NAN), text)?
-                };
-                Ok((value, Cow::Borrowed(text)))
+                    lax::int_from_float(number.to_f64())
+                }
             }
             Peek::String => {
                 self.validation.floor(Exactness::Lax);
-                let text = self.parse_str()?;
-                let value = lax::int_from_str(&text)?;
-                let trimmed = match text {
-                    Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
-                    Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
-                };
-                Ok((value, trimmed))
+                lax::int_from_str(&self.parse_str()?)
             }
             Peek::Bool => {
                 self.validation.floor(Exactness::Lax);
-                Ok((i128::from(self.parse_bool()?), Cow::Borrowed("a boolean")))
+                lax::int_in_range(i128::from(self.parse_bool()?))
             }
             found => Err(Error::unexpected_type("an integer", found.describe())),
         }
@@ -116,8 +107,7 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         if self.validation.strict {
             return self.strict_int();
         }
-        let (value, text) = self.lax_integer()?;
-        I::from_i128(value).ok_or_else(|| Error::out_of_range(&text, I::NAME))
+        self.lax_integer()
     }
 
     /// Any JSON number (`NaN` and `Infinity` included), a string Python's `float()` reads

@@ -110,13 +110,12 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         if self.peek_token()? != Token::Int {
             self.validation.floor(Exactness::Lax);
         }
-        let value = match self.lax_scalar("an integer")? {
-            Scalar::Number(NumpyScalar::Int(value)) => value,
-            Scalar::Number(NumpyScalar::Bool(b)) => b.into(),
-            Scalar::Number(NumpyScalar::Float(x)) => lax::int_from_float(x, x)?,
-            Scalar::Text(text) => lax::int_from_str(text)?,
-        };
-        I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME))
+        match self.lax_scalar("an integer")? {
+            Scalar::Number(NumpyScalar::Int(value)) => lax::int_in_range(value),
+            Scalar::Number(NumpyScalar::Bool(b)) => lax::int_in_range(b.into()),
+            Scalar::Number(NumpyScalar::Float(x)) => lax::int_from_float(x),
+            Scalar::Text(text) => lax::int_from_str(text),
+        }
     }
 
     #[inline]

@@ -133,8 +133,14 @@ impl<'w> MsgpackWriter<'w> {
 
     #[cold]
     fn fail(&mut self, what: &'static str, len: usize) {
+        self.fail_with(Error::too_long_for_msgpack(what, len));
+    }
+
+    /// Stops the message with `error` (the first one kept).
+    #[cold]
+    fn fail_with(&mut self, error: Error) {
         if self.error.is_none() {
-            self.error = Some(Error::too_long_for_msgpack(what, len));
+            self.error = Some(error);
         }
     }
 
@@ -363,13 +369,13 @@ impl Writer for MsgpackWriter<'_> {
         self.uint(value);
     }
 
-    /// In msgpack's smallest form; beyond its 64 bits, a float (Python's msgpack refuses such
-    /// ints altogether).
+    /// In msgpack's smallest form; beyond its 64 bits, an error that stops the message, as
+    /// Python's msgpack refuses such ints (`OverflowError`).
     fn write_int128(&mut self, value: i128) {
         match (u64::try_from(value), i64::try_from(value)) {
             (Ok(u), _) => self.uint(u),
             (_, Ok(i)) => self.int(i),
-            _ => self.float(value as f64),
+            _ => self.fail_with(Error::new(crate::error::ErrorKind::IntTooLargeForMsgpack(value))),
         }
     }
 
@@ -441,9 +447,8 @@ impl Writer for MsgpackWriter<'_> {
 
     #[cold]
     fn locate(&mut self, segment: PathSegment) {
-        match segment {
-            PathSegment::Field(name) => self.locate_field(name),
-            PathSegment::Index(index) => self.locate_index(index),
+        if let Some(error) = self.error.take() {
+            self.error = Some(error.at(segment));
         }
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 mod access;
 mod literal;
 pub use literal::__dict;
+mod printable;
 mod reader;
 mod writer;
 
@@ -59,7 +60,8 @@ pub enum Value {
     Nil,
     /// `True` or `False`.
     Bool(bool),
-    /// An integer (msgpack carries -2^63 to 2^64-1).
+    /// An integer (msgpack carries -2^63 to 2^64-1: a larger one is written to JSON as it is,
+    /// and refused in msgpack, located, as Python's msgpack refuses it).
     Int(i128),
     /// A float.
     Float(f64),
@@ -120,7 +122,8 @@ macro_rules! on_extension {
     };
 }
 
-/// Python's repr of a str: single quotes unless the text holds one and no double quote.
+/// Python's repr of a str: single quotes unless the text holds one and no double quote; a
+/// character Python's `str.isprintable()` refuses as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
 fn python_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     write!(f, "{quote}")?;
@@ -131,11 +134,40 @@ fn python_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
             c if c == quote => write!(f, "\\{c}")?,
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => write!(f, "\\x{:02x}", c as u32)?,
-            c => write!(f, "{c}")?,
+            c if printable::is_printable(c) => write!(f, "{c}")?,
+            c if u32::from(c) < 0x100 => write!(f, "\\x{:02x}", u32::from(c))?,
+            c if u32::from(c) < 0x10000 => write!(f, "\\u{:04x}", u32::from(c))?,
+            c => write!(f, "\\U{:08x}", u32::from(c))?,
         }
     }
     write!(f, "{quote}")
+}
+
+/// Python's repr of `text`.
+pub(crate) fn python_repr(text: &str) -> String {
+    struct Repr<'a>(&'a str);
+    impl fmt::Display for Repr<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            python_str(f, self.0)
+        }
+    }
+    Repr(text).to_string()
+}
+
+/// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
+/// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
+/// discriminated union's tags).
+#[doc(hidden)]
+#[cold]
+pub fn python_choices(values: &[&str], last: &str) -> String {
+    let mut text = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            text.push_str(if i + 1 == values.len() { last } else { ", " });
+        }
+        text.push_str(&python_repr(value));
+    }
+    text
 }
 
 impl fmt::Debug for Value {
@@ -218,9 +250,37 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The text of a map key that is no str, as pydantic's `model_dump_json` writes it: `true`,
+    /// `1`, Python's `str` of a float (`1.0`, `1e+20`), `None` for `None` and for a float JSON has
+    /// no number for (NaN, the infinities), the UTF-8 text of bytes (invalid sequences replaced),
+    /// a tuple's items' texts joined with `,`, an extension value's JSON text.
+    fn json_key(&self) -> String {
+        match self {
+            Value::Nil => "None".to_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) if x.is_finite() => crate::format::python_float(*x),
+            Value::Float(_) => "None".to_owned(),
+            Value::Str(s) => s.clone(),
+            Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+            Value::List(items) => items.iter().map(Value::json_key).collect::<Vec<_>>().join(","),
+            // Unhashable in Python (no dict has such a key): their repr.
+            Value::Array(_) | Value::Map(_) => format!("{self:?}"),
+            #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]
+            other => match crate::json::to_string(other).map(|text| serde_json::from_str::<serde_json::Value>(&text)) {
+                Ok(Ok(serde_json::Value::String(text))) => text,
+                _ => format!("{other:?}"),
+            },
+        }
+    }
+}
+
 impl Encode for Value {
     /// As Python's msgpack writes the value, or pydantic its JSON: bytes as their UTF-8 text
-    /// (invalid sequences replaced), arrays as `NumpyArrayField`, map keys as strings.
+    /// (invalid sequences replaced), arrays as `NumpyArrayField`, map keys as strings (`true`,
+    /// `1`, `1.5`, `None`, as `model_dump_json` writes keys that are no str). An integer beyond
+    /// msgpack's 64 bits stops a msgpack message with an error.
     fn encode<W: Writer>(&self, writer: &mut W) {
         match self {
             Value::Nil => writer.write_null(),
@@ -236,7 +296,7 @@ impl Encode for Value {
                     match key {
                         Value::Str(name) => map.entry(name, value),
                         // JSON's keys are strings: pydantic writes another key's text.
-                        other if !W::BINARY => map.entry(&format!("{other:?}"), value),
+                        other if !W::BINARY => map.entry(&other.json_key(), value),
                         other => map.entry_encoded(other, value),
                     }
                 }

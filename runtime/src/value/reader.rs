@@ -346,13 +346,12 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         } else if !matches!(self.current()?, Value::Int(_)) {
             self.validation.floor(Exactness::Lax);
         }
-        let value = match self.scalar("an integer")? {
-            Scalar::Int(value) => value,
-            Scalar::Bool(b) => b.into(),
-            Scalar::Float(x) => lax::int_from_float(x, x)?,
-            Scalar::Text(text) => lax::int_from_str(&text)?,
-        };
-        I::from_i128(value).ok_or_else(|| Error::out_of_range(value, I::NAME))
+        match self.scalar("an integer")? {
+            Scalar::Int(value) => lax::int_in_range(value),
+            Scalar::Bool(b) => lax::int_in_range(b.into()),
+            Scalar::Float(x) => lax::int_from_float(x),
+            Scalar::Text(text) => lax::int_from_str(&text),
+        }
     }
 
     fn read_float(&mut self) -> Result<f64, Error> {

@@ -176,10 +176,7 @@ impl Writer for ValueWriter {
 
     fn locate(&mut self, segment: PathSegment) {
         if let Some(error) = self.error.take() {
-            self.error = Some(match segment {
-                PathSegment::Field(name) => error.at_field(name),
-                PathSegment::Index(index) => error.at_index(index),
-            });
+            self.error = Some(error.at(segment));
         }
     }
 }
