@@ -87,17 +87,42 @@ pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
     read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
 }
 
-/// Reads a `T` from a JSON request body as truss's server reads one: Python's `json.loads`,
-/// then pydantic's `model_validate` (python mode) of the result, as its `parse_raw` does. The
-/// values accepted are [`from_slice_with`]'s; refusals are worded as python mode words them
-/// ([`JsonReader::as_python`]), and malformed JSON is `parse_raw`'s one error, located at
-/// `__root__` with Python's `json` message (`Expecting value: line 1 column 1 (char 0)`).
-/// chainmodel's chainlet server reads JSON bodies with it.
+/// Reads a `T` from a JSON request body as truss's server reads one: `body.decode('utf8')`,
+/// Python's `json.loads` of the text, then pydantic's `model_validate` (python mode) of the
+/// result, as its `parse_raw` does. The values accepted are [`from_slice_with`]'s; refusals
+/// are worded as python mode words them ([`JsonReader::as_python`]), and a body that is not
+/// UTF-8, starts with a byte order mark, or is malformed JSON is `parse_raw`'s one error,
+/// located at `__root__`, with Python's message (`'utf-8' codec can't decode byte 0xff in
+/// position 0: invalid start byte`, `Unexpected UTF-8 BOM (decode using utf-8-sig): line 1
+/// column 1 (char 0)`, `Expecting value: line 1 column 1 (char 0)`). Finding that message
+/// copies nothing of the body. chainmodel's chainlet server reads JSON bodies with it.
 pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    from_truss_body_unchecked(bytes, limits)
+}
+
+/// [`from_truss_body`] for any type, binary-only models included (their bytes read from JSON
+/// strings as pydantic reads them: the string's UTF-8 bytes): what a server answering a JSON
+/// request for a binary-only model reads it with.
+#[doc(hidden)]
+pub fn from_truss_body_unchecked<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
+    // truss decodes the whole body before it parses: bytes that are not UTF-8 anywhere, or a
+    // BOM, fail there, whatever the model would skip.
+    if std::str::from_utf8(bytes).is_err() || bytes.starts_with(b"\xef\xbb\xbf") {
+        if let Some(message) = python_error::truss_json_error(bytes) {
+            return Err(root_error(bytes, message));
+        }
+    }
     read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python(), bytes, limits).map_err(|error| {
         if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) { python_json_error(bytes, error) } else { error }
     })
+}
+
+/// [`from_slice_with`] for any type, binary-only models included.
+#[doc(hidden)]
+pub fn from_slice_unchecked_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    limits.check_size(bytes.len())?;
+    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
 }
 
 /// Reads one `T` with `reader`, over the whole of `bytes`; an error is reported as pydantic
@@ -126,40 +151,45 @@ fn text_input(bytes: &[u8]) -> Option<Input> {
     (bytes.len() <= Error::MAX_INPUT).then(|| Input::Text(String::from_utf8_lossy(bytes).into()))
 }
 
-/// The largest malformed body whose error is worded as Python's `json.loads` would word it (the
-/// emulation holds the decoded text, four bytes a character); a larger one keeps chainmodel's
-/// `json_invalid` error.
-const PYTHON_ERROR_LIMIT: usize = 64 << 20;
-
-/// Malformed JSON as pydantic's `parse_raw` reports it: one `value_error.jsondecode` error at
-/// `__root__`, whose message is Python's `json.loads` exception.
+/// Malformed JSON as pydantic's `parse_raw` reports it: one error at `__root__`, whose message is
+/// Python's exception on truss's path (see [`from_truss_body`]).
 #[cold]
 fn python_json_error(bytes: &[u8], error: Error) -> Error {
-    if bytes.len() > PYTHON_ERROR_LIMIT {
-        return error;
-    }
-    match python_error::python_json_error(bytes) {
-        Some(message) => {
-            // `parse_raw`'s type names the exception's class.
-            let kind = if message.contains("codec can't decode") {
-                "value_error.unicodedecode"
-            } else if message.contains(": line ") {
-                "value_error.jsondecode"
-            } else {
-                "value_error"
-            };
-            let mut error = Error::validation(kind, message, None);
-            if let Some(input) = text_input(bytes) {
-                error.set_input(&input, InputOf::Value);
-            }
-            error.at_field("__root__")
-        }
+    match python_error::truss_json_error(bytes) {
+        Some(message) => root_error(bytes, message),
         // Python reads what chainmodel's reader does not: keep chainmodel's error.
         None => error,
     }
 }
 
+/// `parse_raw`'s error for a body Python refuses: at `__root__`, its type naming the
+/// exception's class.
+#[cold]
+fn root_error(bytes: &[u8], message: String) -> Error {
+    let kind = if message.contains("codec can't decode") {
+        "value_error.unicodedecode"
+    } else if message.contains(": line ") {
+        "value_error.jsondecode"
+    } else {
+        "value_error"
+    };
+    let mut error = Error::validation(kind, message, None);
+    if let Some(input) = text_input(bytes) {
+        error.set_input(&input, InputOf::Value);
+    }
+    error.at_field("__root__")
+}
+
+/// The text of the exception Python's `json.loads(bytes)` raises for `input` (encoding
+/// detection included), or `None` if it parses it.
 #[doc(hidden)]
 pub fn python_json_error_text(input: &[u8]) -> Option<String> {
     python_error::python_json_error(input)
+}
+
+/// The text of the exception truss's server gets for a JSON body (`body.decode('utf8')`, then
+/// `json.loads`), or `None` if it parses it.
+#[doc(hidden)]
+pub fn truss_json_error_text(input: &[u8]) -> Option<String> {
+    python_error::truss_json_error(input)
 }
