@@ -180,6 +180,11 @@ fn root_error(bytes: &[u8], message: String) -> Error {
     error.at_field("__root__")
 }
 
+/// `str(UnicodeDecodeError)` of `bytes.decode('utf8')` for bytes valid up to `valid_up_to`.
+pub(crate) fn strict_utf8_error_text(bytes: &[u8], valid_up_to: usize) -> String {
+    python_error::strict_utf8_error(bytes, valid_up_to).to_string()
+}
+
 /// The text of the exception Python's `json.loads(bytes)` raises for `input` (encoding
 /// detection included), or `None` if it parses it.
 #[doc(hidden)]

@@ -113,7 +113,7 @@ fn decode_error_text<U: Unit>(text: &[U], message: &str, pos: usize) -> String {
 
 /// The `UnicodeDecodeError` of `bytes.decode('utf8')` (strict) for bytes whose first
 /// `valid_up_to` are valid UTF-8 and the rest not.
-fn strict_utf8_error(bytes: &[u8], valid_up_to: usize) -> DecodeError<'_> {
+pub(crate) fn strict_utf8_error(bytes: &[u8], valid_up_to: usize) -> DecodeError<'_> {
     let rest = bytes.get(valid_up_to..).unwrap_or_default();
     let (len, reason) = utf8_sequence(rest).err().unwrap_or((1, INVALID_START));
     DecodeError { encoding: "utf-8", object: bytes, start: valid_up_to, end: valid_up_to + len.max(1), reason }
@@ -124,7 +124,7 @@ fn strict_utf8_error(bytes: &[u8], valid_up_to: usize) -> DecodeError<'_> {
 // ---------------------------------------------------------------------------------------------
 
 /// A `UnicodeDecodeError`: the codec, the bytes it decoded, the bad span and the reason.
-struct DecodeError<'a> {
+pub(crate) struct DecodeError<'a> {
     encoding: &'static str,
     object: &'a [u8],
     start: usize,
