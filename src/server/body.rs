@@ -79,18 +79,26 @@ impl AlignedBody {
         self.bytes
     }
 
-    /// Reads a model from the body in the request's mode; borrowed fields borrow from `self`.
+    /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
+    /// borrow from `self`. A JSON body is read with [`json::from_truss_body`]; a binary body
+    /// that msgpack itself refuses is a [`ModelRejection::Unpack`] in msgpack's words.
     pub fn decode<'a, M>(&'a self) -> Result<M, ModelRejection>
     where
         M: JsonDecode<'a> + JsonForm<Checked> + MsgpackDecode<'a>,
     {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
-        let model = match self.mode {
-            Mode::Json => json::from_truss_body(&self.bytes, &limits)?,
-            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits)?,
-        };
-        Ok(model)
+        match self.mode {
+            Mode::Json => Ok(json::from_truss_body(&self.bytes, &limits)?),
+            // truss unpacks the whole body before it validates: msgpack's own refusal comes
+            // first, in its words.
+            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits).map_err(|error| {
+                match msgpack::truss_unpack_error_text(&self.bytes) {
+                    Some(text) => ModelRejection::Unpack(text),
+                    None => ModelRejection::Invalid(error),
+                }
+            }),
+        }
     }
 
     /// Reads the body of `request`, refusing one over `limit` bytes before buffering it.

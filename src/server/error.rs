@@ -46,10 +46,18 @@ pub(crate) fn truss_error_response(status: StatusCode, code: u16, error: Value) 
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModelRejection {
-    /// The body is not a valid model in the request's mode: malformed JSON or msgpack, a wrong
-    /// type, a missing field, an array whose shape or dtype does not fit its bytes, an object
-    /// (pickled) or structured array, a truncated message. `400`.
+    /// The body is not a valid model in the request's mode: malformed JSON, a wrong type, a
+    /// missing field, an array whose shape or dtype does not fit its bytes, a structured array,
+    /// nesting deeper than the decoder's limit. `400`.
     Invalid(chainmodel_runtime::Error),
+    /// A binary body msgpack itself refuses, as truss's server reads it (`msgpack.unpackb`):
+    /// truncated, followed by more bytes, a `0xC1` byte, nested over 1024 deep, a str that is
+    /// not UTF-8, a map key that is neither str nor bin, a pickled numpy array. The text is
+    /// msgpack's own, answered bare as truss answers it: `{"error": "Unpack failed: incomplete
+    /// input"}`, `unpack(b) received extra data.`, `int is not allowed for map key when
+    /// strict_map_key=True`, and the empty text of msgpack's `FormatError` and `StackError`.
+    /// `400`.
+    Unpack(String),
     /// The body is larger than the limit (see [`BodyLimit`](super::BodyLimit)); refused before
     /// it is buffered, from `Content-Length` or, for a chunked body, once the bytes that arrived
     /// pass the limit. `413`.
@@ -68,7 +76,9 @@ impl ModelRejection {
     /// The status it answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ModelRejection::Invalid(_) | ModelRejection::BodyRead(_) => StatusCode::BAD_REQUEST,
+            ModelRejection::Invalid(_) | ModelRejection::Unpack(_) | ModelRejection::BodyRead(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ModelRejection::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ModelRejection::Timeout => StatusCode::REQUEST_TIMEOUT,
         }
@@ -79,6 +89,7 @@ impl fmt::Display for ModelRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ModelRejection::Invalid(error) => f.write_str(&error.to_truss_text()),
+            ModelRejection::Unpack(text) => f.write_str(text),
             ModelRejection::TooLarge { limit } => {
                 write!(f, "Request body is larger than the limit of {limit} bytes.")
             }
