@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
-use tower::limit::GlobalConcurrencyLimitLayer;
+use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 
 use super::body::{AlignedBody, BodyLimit};
@@ -79,6 +79,8 @@ struct Shared<I, O> {
     run_remote: Arc<RunRemote<I, O>>,
     ready: Readiness,
     body_limit: usize,
+    /// truss's `predict_concurrency`: taken once the input is read, around `run_remote` only.
+    permits: Option<Semaphore>,
 }
 
 impl<I, O> Chainlet<I, O>
@@ -129,9 +131,20 @@ where
     }
 
     /// At most `limit` calls of `run_remote` at once, like truss's `predict_concurrency`:
-    /// requests beyond it wait (their bodies unread), they do not fail. Default: no limit.
+    /// requests beyond it wait, they do not fail. As in truss, a slot is taken once the
+    /// request's body is read and decoded and given back when `run_remote` returns, before the
+    /// answer is encoded: a client still sending its body, or sending a bad one, holds up
+    /// nobody. Default: no limit.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is 0 (no call would ever run) or more than tokio's semaphore holds
+    /// ([`Semaphore::MAX_PERMITS`]).
     #[must_use]
+    #[track_caller]
     pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        assert!(limit > 0, "a concurrency limit of 0 would never run `run_remote`: give at least 1");
+        assert!(limit <= Semaphore::MAX_PERMITS, "a concurrency limit of {limit} is more than {}", Semaphore::MAX_PERMITS);
         self.concurrency_limit = Some(limit);
         self
     }
@@ -151,6 +164,7 @@ where
             run_remote: self.run_remote,
             ready: OnceLock::new(),
             body_limit: self.body_limit.0,
+            permits: self.concurrency_limit.map(Semaphore::new),
         });
         match self.load {
             None => {
@@ -168,13 +182,10 @@ where
             }
         }
 
-        let mut predict = Router::new()
+        let predict = Router::new()
             .route("/v1/models/{target}", post(predict_target::<I, O>))
             .route("/predict", post(predict::<I, O>))
             .route("/run_remote", post(predict::<I, O>));
-        if let Some(limit) = self.concurrency_limit {
-            predict = predict.route_layer(GlobalConcurrencyLimitLayer::new(limit));
-        }
         Router::new()
             .route("/", get(live))
             .route("/v1/models/{target}", get(ready::<I, O>))
@@ -262,7 +273,15 @@ where
         Err(rejection) => return rejection.into_response(),
     };
     drop(body);
-    match (shared.run_remote)(input).await {
+    let output = {
+        // A semaphore that is never closed: `acquire` cannot fail.
+        let _permit = match &shared.permits {
+            Some(permits) => permits.acquire().await.ok(),
+            None => None,
+        };
+        (shared.run_remote)(input).await
+    };
+    match output {
         Ok(output) => mode.reply(output).into_response(),
         Err(error) => error.into_response(),
     }
