@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
+use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 
@@ -41,7 +42,9 @@ type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + S
 ///
 /// Bad input is `400` (`413` over the body limit) in truss's format ([`ModelRejection`](super::ModelRejection));
 /// an error of `run_remote` is a [`RemoteError`] (`500` unless it sets another status), which
-/// the Python stub re-raises. Each request runs in a `tracing` span carrying its request id,
+/// the Python stub re-raises. A panic in `run_remote` is answered too, as pyo3 raises a Rust
+/// panic in Python: `500`, code 600, `PanicException` (module `pyo3_runtime`) with the
+/// panic's message; the server goes on. Each request runs in a `tracing` span carrying its request id,
 /// with its [`ChainContext`] current.
 ///
 /// ```
@@ -279,7 +282,13 @@ where
             Some(permits) => permits.acquire().await.ok(),
             None => None,
         };
-        (shared.run_remote)(input).await
+        // A panic is answered as pyo3 raises one in Python (`PanicException`), rather than
+        // closing the connection unanswered, which a client would take for a failure to
+        // retry. The closure is called inside, so that a panic before its future is caught too.
+        std::panic::AssertUnwindSafe(async { (shared.run_remote)(input).await })
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())))
     };
     match output {
         Ok(output) => mode.reply(output).into_response(),

@@ -193,6 +193,18 @@ impl RemoteError {
         self.status
     }
 
+    /// A panic as pyo3 raises one in Python: `pyo3_runtime.PanicException`, the panic's
+    /// message as its message.
+    pub(crate) fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = match (payload.downcast_ref::<&'static str>(), payload.downcast_ref::<String>()) {
+            (Some(message), _) => (*message).to_owned(),
+            (None, Some(message)) => message.clone(),
+            // What Rust's panic hook prints for a payload that is not text.
+            (None, None) => "Box<dyn Any>".to_owned(),
+        };
+        RemoteError::new("PanicException", message).with_module("pyo3_runtime")
+    }
+
     /// The exception's class name.
     pub fn class_name(&self) -> &str {
         &self.class_name

@@ -64,6 +64,9 @@
 //!   a body over the [`BodyLimit`]: `413`, code 700, refused before it is buffered;
 //! - a failing `run_remote`: `500` (or the [`RemoteError`]'s status), code 600,
 //!   `{"error": {"exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"}}`;
+//!   a panic in `run_remote` likewise, as pyo3 raises a Rust panic in Python (`PanicException`
+//!   from `pyo3_runtime`, the panic's message), so a client is answered once and does not retry
+//!   a dropped connection;
 //! - not ready (a load step runs): `503`, code 600, `{"error": "Model with name worker is not ready."}`.
 //!
 //! [`serve`] runs a router with header and body read timeouts and graceful shutdown (on
