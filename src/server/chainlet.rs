@@ -74,8 +74,8 @@ pub struct Chainlet<I, O> {
     _models: PhantomData<fn(I) -> O>,
 }
 
-/// Whether the load step has finished: unset while it runs, then its outcome.
-type Readiness = OnceLock<Result<(), String>>;
+/// Set once the load step has ended well (a failed one ends the process).
+type Readiness = OnceLock<()>;
 
 struct Shared<I, O> {
     name: String,
@@ -121,8 +121,15 @@ where
     }
 
     /// A load step (truss's `load()`): it starts when the router is built, and until it ends
-    /// readiness and predict routes answer `503`. If it fails they keep answering `503` with
-    /// its error, and the error is logged.
+    /// readiness and predict routes answer `503` (liveness answers `200` throughout).
+    ///
+    /// # Process exit
+    ///
+    /// If the step fails, or panics, the process ends: the reason is logged and written to
+    /// stderr (`model worker: the load step failed: OSError: no weights`), and the process
+    /// exits with status 1. truss kills a replica whose load failed (at its next readiness
+    /// probe) so that it restarts; a replica answering liveness forever while never ready
+    /// would be neither used nor restarted.
     #[must_use]
     pub fn load<Fut, E>(mut self, load: Fut) -> Self
     where
@@ -171,16 +178,20 @@ where
         });
         match self.load {
             None => {
-                let _ = shared.ready.set(Ok(()));
+                let _ = shared.ready.set(());
             }
             Some(load) => {
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {
-                    let outcome = load.await.map_err(|error| {
-                        tracing::error!(model = %shared.name, "the load step failed: {error}");
-                        error.to_string()
-                    });
-                    let _ = shared.ready.set(outcome);
+                    match std::panic::AssertUnwindSafe(load).catch_unwind().await {
+                        Ok(Ok(())) => {
+                            let _ = shared.ready.set(());
+                        }
+                        Ok(Err(error)) => load_failed(&shared.name, &error.to_string()),
+                        Err(panic) => {
+                            load_failed(&shared.name, &format!("it panicked: {}", RemoteError::from_panic(panic.as_ref()).message()))
+                        }
+                    }
                 });
             }
         }
@@ -199,6 +210,14 @@ where
             .layer(axum::middleware::from_fn(with_chain_context))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
     }
+}
+
+/// Ends the process after a failed load step, as truss has a replica killed whose load
+/// failed, so that it restarts.
+fn load_failed(name: &str, reason: &str) -> ! {
+    tracing::error!(model = %name, "the load step failed: {reason}");
+    eprintln!("model {name}: the load step failed: {reason}; exiting so that the replica restarts");
+    std::process::exit(1)
 }
 
 /// The span of one request: method, path and Baseten's request id.
@@ -224,11 +243,10 @@ async fn live() -> Response {
 impl<I, O> Shared<I, O> {
     /// truss's `ModelNotReady`, or `None` when ready.
     fn not_ready(&self) -> Option<Response> {
-        let message = match self.ready.get() {
-            Some(Ok(())) => return None,
-            None => format!("Model with name {} is not ready.", self.name),
-            Some(Err(error)) => format!("Model with name {} is not ready. The load step failed: {error}", self.name),
-        };
+        if self.ready.get().is_some() {
+            return None;
+        }
+        let message = format!("Model with name {} is not ready.", self.name);
         Some(truss_error_response(StatusCode::SERVICE_UNAVAILABLE, DOWNSTREAM_ERROR_CODE, Value::from(message)))
     }
 }

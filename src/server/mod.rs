@@ -67,7 +67,9 @@
 //!   a panic in `run_remote` likewise, as pyo3 raises a Rust panic in Python (`PanicException`
 //!   from `pyo3_runtime`, the panic's message), so a client is answered once and does not retry
 //!   a dropped connection;
-//! - not ready (a load step runs): `503`, code 600, `{"error": "Model with name worker is not ready."}`.
+//! - not ready (a load step runs): `503`, code 600, `{"error": "Model with name worker is not ready."}`;
+//!   a load step that fails or panics ends the process, its reason on stderr, so that the
+//!   replica restarts (see [`Chainlet::load`]).
 //!
 //! [`serve`] runs a router with header and body read timeouts and graceful shutdown (on
 //! [`shutdown_signal`]: ctrl-c or SIGTERM).
