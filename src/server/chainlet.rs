@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use crate::serde_json::{Value, json};
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{ALLOW, CONTENT_TYPE, HOST, LOCATION};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
@@ -39,6 +39,8 @@ type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + S
 /// | `GET /` | `200 true` (liveness) |
 /// | `GET /v1/models/{name}`, `GET /v1/models/{name}/loaded` | `200 {}` when ready, `503` while the load step runs |
 /// | `GET /v1/models/{name}/schema` | `{"input_schema", "output_schema", "supports_streaming": false}` |
+/// | another method on these paths (`HEAD` too) | `405`, `{"detail":"Method Not Allowed"}`, `Allow: GET` (`POST` for `/predict`, `/run_remote`), as FastAPI answers |
+/// | another path | `404`, `{"detail":"Not Found"}`; `307` to the path with its trailing slash toggled when that is a route |
 ///
 /// Bad input is `400` (`413` over the body limit) in truss's format ([`ModelRejection`](super::ModelRejection));
 /// an error of `run_remote` is a [`RemoteError`] (`500` unless it sets another status), which
@@ -196,16 +198,22 @@ where
             }
         }
 
-        let predict = Router::new()
-            .route("/v1/models/{target}", post(predict_target::<I, O>))
-            .route("/predict", post(predict::<I, O>))
-            .route("/run_remote", post(predict::<I, O>));
+        // FastAPI's routes answer `GET` alone (not `HEAD`); another method is `405` with the
+        // `Allow` of the first route whose path matches, which for any `/v1/models/{name}` is
+        // readiness's `GET`, `:predict` included.
+        let get_only = || async { method_not_allowed("GET") };
+        let post_only = || async { method_not_allowed("POST") };
         Router::new()
-            .route("/", get(live))
-            .route("/v1/models/{target}", get(ready::<I, O>))
-            .route("/v1/models/{name}/loaded", get(ready::<I, O>))
-            .route("/v1/models/{name}/schema", get(schema::<I, O>))
-            .merge(predict)
+            .route("/", get(live).head(get_only).fallback(get_only))
+            .route(
+                "/v1/models/{target}",
+                get(ready::<I, O>).post(predict_target::<I, O>).head(get_only).fallback(get_only),
+            )
+            .route("/v1/models/{name}/loaded", get(ready::<I, O>).head(get_only).fallback(get_only))
+            .route("/v1/models/{name}/schema", get(schema::<I, O>).head(get_only).fallback(get_only))
+            .route("/predict", post(predict::<I, O>).fallback(post_only))
+            .route("/run_remote", post(predict::<I, O>).fallback(post_only))
+            .fallback(not_found)
             .with_state(shared)
             .layer(axum::middleware::from_fn(with_chain_context))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
@@ -271,8 +279,49 @@ where
     O: JsonEncode + JsonForm<Checked> + MsgpackEncode,
 {
     match target.rsplit_once(':') {
-        Some((_name, "predict" | "predict_binary")) => predict(state, request).await,
-        _ => StatusCode::NOT_FOUND.into_response(),
+        // `{model_name}:predict`, whose name Starlette wants non-empty.
+        Some((name, "predict" | "predict_binary")) if !name.is_empty() => predict(state, request).await,
+        // The path is readiness's, whose method is `GET`.
+        _ => method_not_allowed("GET"),
+    }
+}
+
+/// FastAPI's answer to a method its route does not take: `405`, `{"detail":"Method Not
+/// Allowed"}`, the route's methods in `Allow`, no Baseten headers.
+fn method_not_allowed(allow: &'static str) -> Response {
+    let headers = [(ALLOW, allow), (CONTENT_TYPE, JSON_CONTENT_TYPE)];
+    (StatusCode::METHOD_NOT_ALLOWED, headers, r#"{"detail":"Method Not Allowed"}"#).into_response()
+}
+
+/// A path no route has: Starlette redirects (`307`) to the path with its trailing slash
+/// toggled when a route has that one; FastAPI answers `404`, `{"detail":"Not Found"}`.
+async fn not_found(request: Request) -> Response {
+    let path = request.uri().path();
+    if path != "/" {
+        let toggled = match path.strip_suffix('/') {
+            Some(path) => path.to_owned(),
+            None => format!("{path}/"),
+        };
+        if is_route(&toggled) {
+            let host = request.headers().get(HOST).and_then(|host| host.to_str().ok()).unwrap_or_default();
+            let query = request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
+            if let Ok(location) = HeaderValue::try_from(format!("http://{host}{toggled}{query}")) {
+                return (StatusCode::TEMPORARY_REDIRECT, [(LOCATION, location)]).into_response();
+            }
+        }
+    }
+    json_response(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#.to_owned())
+}
+
+/// Whether a route of [`Chainlet::into_router`] has this path.
+fn is_route(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    let name = |segment: &str| !segment.is_empty();
+    match segments.as_slice() {
+        ["", ""] | ["", "predict" | "run_remote"] => true,
+        ["", "v1", "models", model] => name(model),
+        ["", "v1", "models", model, "loaded" | "schema"] => name(model),
+        _ => false,
     }
 }
 
