@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use axum::routing;
 use axum::{Extension, Router};
 use chainmodel::prelude::*;
-use chainmodel::server::{self, AlignedBody, BodyLimit, Chainlet, Mode, Model, ModelRejection, RemoteError, Reply};
+use chainmodel::server::{
+    self, AlignedBody, BodyBudget, BodyLimit, Chainlet, Mode, Model, ModelRejection, RemoteError, Reply,
+};
 use serde_json::json;
 use server_support::*;
 use tokio::io::AsyncWriteExt;
@@ -735,4 +737,96 @@ async fn malformed_bodies_are_answered_in_truss_words() {
         let response = post(addr, "/predict", BINARY, &body).await;
         assert_eq!(response.truss_error(400, "700"), expected, "{body:?}");
     }
+}
+
+/// A body of about `kib` KiB for the worker, in binary mode.
+fn body_of_kib(kib: usize, other_field: &str) -> Vec<u8> {
+    sample(vec![kib * 1024 / 8 - 16], other_field).to_msgpack().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn honest_uploads_beyond_the_body_budget_wait_their_turn() {
+    let budget = BodyBudget::new(1 << 20).max_wait(Duration::from_secs(20));
+    let (addr, stop, serving) = serve_here(worker().into_router(), |serve| serve.body_budget(budget.clone())).await;
+    // Six bodies of 600 KiB, one budget of 1 MiB: one at a time, all answered.
+    let calls: Vec<_> = (0..6)
+        .map(|i| {
+            let body = body_of_kib(600, &format!("upload {i}"));
+            tokio::spawn(async move { post(addr, "/predict", BINARY, &body).await })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        let response = call.await.unwrap();
+        assert_eq!(response.status, 200, "{:?}", String::from_utf8_lossy(&response.body));
+        assert_eq!(DataModel::from_msgpack(&response.body).unwrap().other_field, format!("upload {i}"));
+    }
+    assert_eq!(budget.available(), 1 << 20, "every share came back");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_the_budget_cannot_hold_is_refused() {
+    let budget = BodyBudget::new(1 << 20).max_wait(Duration::from_millis(200));
+    // The budget given as a route's extension, as under plain `axum::serve`.
+    let router = worker().into_router().layer(Extension(budget.clone()));
+    let (addr, stop, serving) = serve_here(router, |serve| serve).await;
+
+    // A declares 800 KiB and sends a little of it: it holds 800 KiB of the budget.
+    let mut holder = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        800 << 10
+    );
+    holder.write_all(head.as_bytes()).await.unwrap();
+    holder.write_all(&[0x81]).await.unwrap();
+    for _ in 0..100 {
+        if budget.available() < 1 << 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(budget.available(), (1 << 20) - (800 << 10));
+
+    // B declares 600 KiB: it waits 200 ms, then 503.
+    let started = Instant::now();
+    let response = post(addr, "/predict", BINARY, &body_of_kib(600, "B")).await;
+    let busy = "The server is busy: the request bodies in flight hold its memory budget for request bodies (1048576 bytes). Try again later.";
+    assert_eq!(response.truss_error(503, "600"), busy);
+    assert!(started.elapsed() >= Duration::from_millis(200), "{:?}", started.elapsed());
+    // A chunked body takes the budget as it grows, and does not wait.
+    let head = "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked";
+    let mut chunked = Vec::new();
+    for piece in body_of_kib(600, "C").chunks(64 << 10) {
+        chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        chunked.extend_from_slice(piece);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    assert_eq!(exchange(addr, head, &chunked).await.truss_error(503, "600"), busy);
+    // A small body fits beside A's.
+    let small = sample(vec![4], "small");
+    let response = post(addr, "/predict", BINARY, &small.to_msgpack().unwrap()).await;
+    assert_added_ten(&small, &DataModel::from_msgpack(&response.body).unwrap());
+    // More than the whole budget could ever hold: 413.
+    let head = "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 2097152";
+    let response = exchange(addr, head, b"").await;
+    assert_eq!(
+        response.truss_error(413, "700"),
+        "Request body is larger than the server's memory budget for request bodies, 1048576 bytes."
+    );
+
+    // A goes away: its share comes back, and B is served.
+    drop(holder);
+    for _ in 0..200 {
+        if budget.available() == 1 << 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(budget.available(), 1 << 20);
+    let response = post(addr, "/predict", BINARY, &body_of_kib(600, "B")).await;
+    assert_eq!(DataModel::from_msgpack(&response.body).unwrap().other_field, "B");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
 }

@@ -1,4 +1,5 @@
-//! The request body, received once into an 8-byte aligned buffer under a size limit.
+//! The request body, received once into an 8-byte aligned buffer under a size limit and the
+//! memory budget of the bodies in flight.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
@@ -7,6 +8,7 @@ use chainmodel_runtime::json::{self, Checked, JsonDecode, JsonForm};
 use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
+use super::budget::{BodyBudget, BudgetShare};
 use super::error::ModelRejection;
 use crate::chains::Mode;
 
@@ -16,7 +18,9 @@ use crate::chains::Mode;
 /// [`Chainlet::body_limit`](super::Chainlet::body_limit)); without one, the limit is
 /// [`BodyLimit::DEFAULT`], 2 GiB, the decoders' own limit ([`Limits::DEFAULT`]), fit for tensors.
 /// A body over it is refused with `413` before it is buffered: from its `Content-Length`, or,
-/// for a chunked body, as soon as the bytes that arrived pass it.
+/// for a chunked body, as soon as the bytes that arrived pass it. Within the limit, a body's
+/// buffer grows with the bytes that arrive, and the bodies in flight share a
+/// [`BodyBudget`](super::BodyBudget) of memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
@@ -61,6 +65,8 @@ impl Default for BodyLimit {
 pub struct AlignedBody {
     mode: Mode,
     bytes: AlignedBytes,
+    /// What the body holds of its [`BodyBudget`], given back with it.
+    _share: BudgetShare,
 }
 
 impl AlignedBody {
@@ -74,7 +80,8 @@ impl AlignedBody {
         &self.bytes
     }
 
-    /// The aligned buffer.
+    /// The aligned buffer. The body's share of its [`BodyBudget`] is given back: the bytes are
+    /// the caller's to account for from here.
     pub fn into_bytes(self) -> AlignedBytes {
         self.bytes
     }
@@ -101,7 +108,8 @@ impl AlignedBody {
         }
     }
 
-    /// Reads the body of `request`, refusing one over `limit` bytes before buffering it.
+    /// Reads the body of `request`, refusing one over `limit` bytes before buffering it, under
+    /// the request's [`BodyBudget`] (its extension, else the global one).
     pub(crate) async fn read(request: Request, limit: usize) -> Result<Self, ModelRejection> {
         let mode = Mode::of(request.headers());
         let declared = match request.headers().get(CONTENT_LENGTH) {
@@ -114,26 +122,57 @@ impl AlignedBody {
             ),
             None => None,
         };
-        if declared.is_some_and(|len| len > limit as u64) {
-            return Err(ModelRejection::TooLarge { limit });
-        }
-        // The declared length is reserved up front, so the body lands in its buffer without
-        // a reallocation; untouched pages of a reservation that the client does not fill cost
-        // no memory on systems that commit pages on first write.
-        let mut bytes = AlignedBytes::with_capacity(declared.map_or(0, |len| len as usize));
+        let declared = match declared.map(usize::try_from) {
+            Some(Ok(len)) if len <= limit => Some(len),
+            Some(_) => return Err(ModelRejection::TooLarge { limit }),
+            None => None,
+        };
+        let budget = request.extensions().get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::global);
+        // A declared length is taken from the budget whole, before a byte is read (waiting for
+        // it, but holding nothing while it waits); an undeclared one as it grows.
+        let mut share = match declared {
+            Some(len) if len > 0 => budget.take(len).await?,
+            _ => budget.empty_share(),
+        };
+        // The buffer grows with the bytes that really arrive: from a first piece, to twice what
+        // arrived, so that a claim the client does not back costs no memory. Past a quarter of
+        // a mebibyte of a declared body (whose length the budget holds), it takes that length
+        // at once: one reallocation of a small buffer rather than a doubling that would hold an
+        // old and a new buffer of nearly the body's size; its pages cost memory only as the
+        // bytes that fill them arrive.
+        let most = declared.unwrap_or(limit);
+        let mut bytes = AlignedBytes::new();
         let mut body = request.into_body();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(body_error)?;
-            if let Ok(data) = frame.into_data() {
-                if data.len() > limit - bytes.len() {
-                    return Err(ModelRejection::TooLarge { limit });
-                }
-                bytes.extend_from_slice(&data);
+            let Ok(data) = frame.into_data() else { continue };
+            if data.len() > limit - bytes.len() {
+                return Err(ModelRejection::TooLarge { limit });
             }
+            let needed = bytes.len() + data.len();
+            if needed > bytes.capacity() {
+                let wanted = match declared {
+                    Some(len) if needed > DECLARED_AT_ONCE => len,
+                    _ => needed.max(bytes.len().saturating_mul(2)).max(FIRST_PIECE).min(most.max(needed)),
+                };
+                if declared.is_none() {
+                    share.grow(wanted, needed)?;
+                }
+                bytes
+                    .try_reserve_exact(wanted - bytes.len())
+                    .map_err(|_| ModelRejection::Busy { budget: budget.bytes() })?;
+            }
+            bytes.extend_from_slice(&data);
         }
-        Ok(AlignedBody { mode, bytes })
+        Ok(AlignedBody { mode, bytes, _share: share })
     }
 }
+
+/// The room a body's buffer starts with once its first bytes arrive.
+const FIRST_PIECE: usize = 64 * 1024;
+
+/// Once this much of a declared body has arrived, its buffer takes the declared length.
+const DECLARED_AT_ONCE: usize = 4 * FIRST_PIECE;
 
 impl std::fmt::Debug for AlignedBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

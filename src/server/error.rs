@@ -65,6 +65,21 @@ pub enum ModelRejection {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The body is larger than the whole [`BodyBudget`](super::BodyBudget) of memory for the
+    /// bodies in flight: it could never be held. `413`.
+    OverBudget {
+        /// The budget, in bytes.
+        budget: usize,
+    },
+    /// The bodies in flight hold the whole [`BodyBudget`](super::BodyBudget) of memory, and
+    /// did not give back enough of it in time (a body with a `Content-Length`) or at all (a
+    /// chunked body, which does not wait); or memory ran short. `503`, with
+    /// `X-BASETEN-ERROR-CODE: 600` (the server's state, not the request, is at fault): clients
+    /// retry it.
+    Busy {
+        /// The budget, in bytes.
+        budget: usize,
+    },
     /// The client stopped sending the body for longer than the body read timeout
     /// ([`Serve::body_read_timeout`](super::Serve::body_read_timeout)). `408`.
     Timeout,
@@ -79,7 +94,8 @@ impl ModelRejection {
             ModelRejection::Invalid(_) | ModelRejection::Unpack(_) | ModelRejection::BodyRead(_) => {
                 StatusCode::BAD_REQUEST
             }
-            ModelRejection::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ModelRejection::TooLarge { .. } | ModelRejection::OverBudget { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ModelRejection::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ModelRejection::Timeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
@@ -93,6 +109,15 @@ impl fmt::Display for ModelRejection {
             ModelRejection::TooLarge { limit } => {
                 write!(f, "Request body is larger than the limit of {limit} bytes.")
             }
+            ModelRejection::OverBudget { budget } => write!(
+                f,
+                "Request body is larger than the server's memory budget for request bodies, {budget} bytes."
+            ),
+            ModelRejection::Busy { budget } => write!(
+                f,
+                "The server is busy: the request bodies in flight hold its memory budget for request bodies \
+                 ({budget} bytes). Try again later."
+            ),
             ModelRejection::Timeout => {
                 f.write_str("Timed out reading the request body: the client stopped sending it.")
             }
@@ -120,7 +145,11 @@ impl From<chainmodel_runtime::Error> for ModelRejection {
 
 impl IntoResponse for ModelRejection {
     fn into_response(self) -> Response {
-        truss_error_response(self.status(), CLIENT_ERROR_CODE, Value::from(self.to_string()))
+        let code = match self {
+            ModelRejection::Busy { .. } => DOWNSTREAM_ERROR_CODE,
+            _ => CLIENT_ERROR_CODE,
+        };
+        truss_error_response(self.status(), code, Value::from(self.to_string()))
     }
 }
 

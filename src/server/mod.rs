@@ -62,6 +62,9 @@
 //! - bad input: `400`, `X-BASETEN-ERROR-CODE: 700`,
 //!   `{"error": "Input Parsing Error:\n  `data.some_numbers`: Field required."}`;
 //!   a body over the [`BodyLimit`]: `413`, code 700, refused before it is buffered;
+//! - request bodies in flight share a [`BodyBudget`] of memory (4 GiB for the process by
+//!   default): a body that finds too little of it left waits a while, then gets `503`, code 600;
+//!   a body's buffer grows with the bytes that arrive, not with the length it declares;
 //! - a failing `run_remote`: `500` (or the [`RemoteError`]'s status), code 600,
 //!   `{"error": {"exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"}}`;
 //!   a panic in `run_remote` likewise, as pyo3 raises a Rust panic in Python (`PanicException`
@@ -75,6 +78,7 @@
 //! [`shutdown_signal`]: ctrl-c or SIGTERM).
 
 mod body;
+mod budget;
 mod chainlet;
 mod error;
 mod extract;
@@ -86,6 +90,7 @@ pub use crate::chains::{
     JSON_CONTENT_TYPE, Mode, REQUEST_ID_HEADER, RemoteErrorDetail, StackFrame, TRACEPARENT_HEADER,
 };
 pub use body::{AlignedBody, BodyLimit};
+pub use budget::BodyBudget;
 pub use chainlet::Chainlet;
 pub use error::{ModelRejection, RemoteError};
 pub use extract::with_chain_context;
