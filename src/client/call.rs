@@ -7,6 +7,7 @@ use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::HeaderValue;
 use tokio::sync::Semaphore;
 
+use crate::chains::growth::room_for;
 use crate::chains::{ChainContext, Mode};
 use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
@@ -221,7 +222,8 @@ impl Client {
         Ok(Response { chainlet: inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
     }
 
-    /// Reads the body into an aligned buffer, refusing one over the limit before it is read.
+    /// Reads the body into an aligned buffer, refusing one over the limit before it is read;
+    /// the buffer grows with the bytes that arrive, not with the declared length.
     async fn read_body(&self, mut response: reqwest::Response) -> Result<AlignedBytes, Error> {
         let limit = self.inner.max_response_size;
         let too_large = || Error::TooLarge { chainlet: self.name().to_owned(), limit };
@@ -229,8 +231,10 @@ impl Client {
         if total.is_some_and(|len| len > limit as u64) {
             return Err(too_large());
         }
-        // The declared length is reserved at once, so a large array lands without reallocation.
-        let mut body = AlignedBytes::with_capacity(total.map_or(0, |len| len as usize));
+        // The buffer grows with the bytes that really arrive (`room_for`): a length the server
+        // declares and does not send costs no memory.
+        let declared = total.and_then(|len| usize::try_from(len).ok());
+        let mut body = AlignedBytes::new();
         let report = |done: usize| {
             if let Some(progress) = &self.inner.progress {
                 progress(Transfer { direction: Direction::Download, done: done as u64, total });
@@ -240,6 +244,13 @@ impl Client {
         while let Some(chunk) = response.chunk().await.map_err(|source| self.connection(source))? {
             if chunk.len() > limit - body.len() {
                 return Err(too_large());
+            }
+            let needed = body.len() + chunk.len();
+            if needed > body.capacity() {
+                let room = room_for(body.len(), needed, declared, limit);
+                // Room the allocator refuses (a declared length it cannot map): grow as a
+                // `Vec` grows, with the bytes themselves.
+                let _ = body.try_reserve_exact(room - body.len());
             }
             body.extend_from_slice(&chunk);
             report(body.len());

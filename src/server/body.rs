@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use super::budget::{BodyBudget, BudgetShare};
 use super::error::ModelRejection;
 use crate::chains::Mode;
+use crate::chains::growth::room_for;
 
 /// The largest request body [`Model`](super::Model) and [`AlignedBody`] accept, in bytes.
 ///
@@ -134,13 +135,8 @@ impl AlignedBody {
             Some(len) if len > 0 => budget.take(len).await?,
             _ => budget.empty_share(),
         };
-        // The buffer grows with the bytes that really arrive: from a first piece, to twice what
-        // arrived, so that a claim the client does not back costs no memory. Past a quarter of
-        // a mebibyte of a declared body (whose length the budget holds), it takes that length
-        // at once: one reallocation of a small buffer rather than a doubling that would hold an
-        // old and a new buffer of nearly the body's size; its pages cost memory only as the
-        // bytes that fill them arrive.
-        let most = declared.unwrap_or(limit);
+        // The buffer grows with the bytes that really arrive (`room_for`): a claim the client
+        // does not back costs no memory.
         let mut bytes = AlignedBytes::new();
         let mut body = request.into_body();
         while let Some(frame) = body.frame().await {
@@ -151,10 +147,7 @@ impl AlignedBody {
             }
             let needed = bytes.len() + data.len();
             if needed > bytes.capacity() {
-                let wanted = match declared {
-                    Some(len) if needed > DECLARED_AT_ONCE => len,
-                    _ => needed.max(bytes.len().saturating_mul(2)).max(FIRST_PIECE).min(most.max(needed)),
-                };
+                let wanted = room_for(bytes.len(), needed, declared, limit);
                 if declared.is_none() {
                     share.grow(wanted, needed)?;
                 }
@@ -167,12 +160,6 @@ impl AlignedBody {
         Ok(AlignedBody { mode, bytes, _share: share })
     }
 }
-
-/// The room a body's buffer starts with once its first bytes arrive.
-const FIRST_PIECE: usize = 64 * 1024;
-
-/// Once this much of a declared body has arrived, its buffer takes the declared length.
-const DECLARED_AT_ONCE: usize = 4 * FIRST_PIECE;
 
 impl std::fmt::Debug for AlignedBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
