@@ -830,3 +830,30 @@ async fn a_body_the_budget_cannot_hold_is_refused() {
     stop.send(()).unwrap();
     tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_chainlet_may_fail_with_anyhow_or_a_boxed_error() {
+    fn check(field: &str, len: usize) -> anyhow::Result<()> {
+        anyhow::ensure!(field != "anyhow", "no luck: {len}");
+        Ok(())
+    }
+    fn check_boxed(field: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if field == "boxed" {
+            return Err("no luck either".into());
+        }
+        Ok(())
+    }
+    let chainlet = Chainlet::new(|input: WorkerInput| async move {
+        check(&input.data.other_field, input.data.some_numbers.len())?;
+        check_boxed(&input.data.other_field)?;
+        Ok::<_, RemoteError>(input.data)
+    });
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+    for (field, message) in [("anyhow", "no luck: 2"), ("boxed", "no luck either")] {
+        let response = post(addr, "/predict", JSON, sample(vec![2], field).to_json().unwrap().as_bytes()).await;
+        let detail = response.truss_error(500, "600");
+        assert_eq!((detail["exception_cls_name"].as_str(), detail["exception_message"].as_str()), (Some("RuntimeError"), Some(message)));
+    }
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}

@@ -158,8 +158,11 @@ impl IntoResponse for ModelRejection {
 /// `{"error": RemoteErrorDetail}`, from which the Python chains stub re-raises the error with
 /// its class name and message.
 ///
-/// Any error type converts into it with `?`: its class name is the Rust type's name, its
-/// module the type's path, its one stack frame where the `?` was. Name a Python builtin class
+/// Any error type (`Send + Sync + 'static`) converts into it with `?`: its class name is the
+/// Rust type's name, its module the type's path, its one stack frame where the `?` was. An
+/// error whose type is known only at run time, `anyhow::Error`, `Box<dyn Error + Send + Sync>`
+/// or a string, is a `RuntimeError` (as pyo3 raises anyhow's), its message the chain of causes
+/// (`reading the config: invalid digit found in string`). Name a Python builtin class
 /// (`ValueError`, `RuntimeError`, ...) with [`new`](Self::new) and the stub raises that class.
 ///
 /// ```
@@ -268,25 +271,50 @@ impl fmt::Display for RemoteError {
 }
 
 // Not `std::error::Error` itself, so that every error type converts with `?` (as anyhow does).
-impl<E: std::error::Error + 'static> From<E> for RemoteError {
+// The bound is `Into<Box<dyn Error + Send + Sync>>` rather than `Error`, so that it also holds
+// for `anyhow::Error` and `Box<dyn Error + Send + Sync>` (neither is an `Error`; impls for them
+// beside one for every `E: Error` would overlap, as far as coherence can tell).
+impl<E> From<E> for RemoteError
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+{
     #[track_caller]
     fn from(error: E) -> Self {
         let type_name = std::any::type_name::<E>();
-        // `core::num::error::ParseIntError` → module `core::num::error`, class `ParseIntError`;
-        // generic parameters stay with the class.
-        let path_end = type_name.find('<').unwrap_or(type_name.len());
-        let (mut module, mut class) = match type_name[..path_end].rfind("::") {
-            Some(split) => (Some(&type_name[..split]), &type_name[split + 2..]),
-            None => (None, type_name),
+        let error: Box<dyn std::error::Error + Send + Sync + 'static> = error.into();
+        // An error whose type is known only at run time (anyhow's, a boxed one, a string) is
+        // raised as pyo3 raises anyhow's: a `RuntimeError`, the chain of causes its message.
+        let dynamic = type_name == "anyhow::Error"
+            || type_name.starts_with("alloc::boxed::Box<dyn ")
+            || type_name.starts_with("alloc::borrow::Cow<")
+            || matches!(type_name, "&str" | "alloc::string::String");
+        let (mut module, mut class, message) = if dynamic {
+            let mut message = error.to_string();
+            let mut cause = error.source();
+            while let Some(error) = cause {
+                message.push_str(": ");
+                message.push_str(&error.to_string());
+                cause = error.source();
+            }
+            (None, "RuntimeError", message)
+        } else {
+            // `core::num::error::ParseIntError` → module `core::num::error`, class
+            // `ParseIntError`; generic parameters stay with the class.
+            let path_end = type_name.find('<').unwrap_or(type_name.len());
+            let (module, class) = match type_name[..path_end].rfind("::") {
+                Some(split) => (Some(&type_name[..split]), &type_name[split + 2..]),
+                None => (None, type_name),
+            };
+            (module, class, error.to_string())
         };
         // A failed call to another chainlet is re-raised as truss's stub re-raises it: as the
         // remote exception's class, the message the chained traceback.
         #[cfg(feature = "client")]
-        if let Some((remote_module, remote_class)) = client_error_class(&error) {
+        if let Some((remote_module, remote_class)) = client_error_class(&*error) {
             (module, class) = (remote_module, remote_class);
         }
         let caller = std::panic::Location::caller();
-        let mut remote = RemoteError::new(class, error.to_string());
+        let mut remote = RemoteError::new(class, message);
         // A conversion through `Into::into` is located in the standard library: no user frame.
         if !caller.file().starts_with("/rustc/") {
             remote = remote.with_frame(StackFrame {
@@ -339,5 +367,33 @@ mod tests {
         assert_eq!(err.to_detail()["user_stack_trace"][0]["filename"], file!());
         let err: RemoteError = "x".parse::<u8>().map_err(Into::into).unwrap_err();
         assert_eq!(err.to_detail()["user_stack_trace"], json!([]));
+    }
+
+    fn anyhow_error() -> Result<(), RemoteError> {
+        Err(anyhow::anyhow!("the weights are missing"))?;
+        Ok(())
+    }
+
+    fn boxed_error() -> Result<(), RemoteError> {
+        let error: Box<dyn std::error::Error + Send + Sync> = "x".parse::<u8>().unwrap_err().into();
+        Err(error)?;
+        Ok(())
+    }
+
+    #[test]
+    fn dynamic_errors_convert_with_a_question_mark() {
+        for (err, message) in [
+            (anyhow_error().unwrap_err(), "the weights are missing"),
+            (boxed_error().unwrap_err(), "invalid digit found in string"),
+        ] {
+            // Of a type known only at run time: Python's RuntimeError, as pyo3 raises anyhow's.
+            assert_eq!(err.class_name(), "RuntimeError");
+            assert_eq!(err.to_detail()["exception_module_name"], json!(null));
+            assert_eq!(err.message(), message);
+            assert_eq!(err.to_detail()["user_stack_trace"][0]["filename"], file!());
+        }
+        // anyhow's context is kept in the message.
+        let err: RemoteError = anyhow::Error::new("x".parse::<u8>().unwrap_err()).context("reading the config").into();
+        assert_eq!(err.message(), "reading the config: invalid digit found in string");
     }
 }
