@@ -940,3 +940,127 @@ fn odd_requests_get_the_same_answer_from_rust_and_truss() {
     }
     assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
 }
+
+/// A binary-only model (a `bytes` field), as `tests/python/chains/bytes_io.py` has it.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct BytesModel {
+    payload: Bytes,
+    label: String,
+}
+
+/// `BytesModelEcho.run_remote(data: BytesModel)`.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct BytesModelEchoInput {
+    data: BytesModel,
+}
+
+/// The Rust `BytesModelEcho`: the model back; with `label == "bad"`, a payload that is not
+/// UTF-8 (`0xff` before the one it got), as the Python one does.
+fn bytes_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        serve_forever(|| {
+            Chainlet::new(|BytesModelEchoInput { data }: BytesModelEchoInput| async move {
+                if data.label == "bad" {
+                    let payload = [&[0xff][..], &data.payload].concat();
+                    return Ok(BytesModel { payload: Bytes::from(payload), label: data.label });
+                }
+                Ok::<_, RemoteError>(data)
+            })
+            .into_router()
+        })
+    })
+}
+
+#[tokio::test]
+async fn a_binary_only_model_is_served_and_called_in_binary_mode() {
+    let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").use_binary(true).build().unwrap();
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from((0..=255).collect::<Vec<u8>>()), label: "every byte".into() } };
+    let output: BytesModel = echo.predict(&input).await.unwrap();
+    assert_eq!(output, input.data);
+    let response = echo.call(&input).await.unwrap();
+    assert_eq!(response.decode::<BytesModel>().unwrap(), input.data);
+    // Not UTF-8 is no matter in binary mode.
+    let bad = BytesModelEchoInput { data: BytesModel { payload: Bytes::from(vec![0xfe]), label: "bad".into() } };
+    let output: BytesModel = echo.predict(&bad).await.unwrap();
+    assert_eq!(&output.payload[..], &[0xff, 0xfe]);
+    // The blocking client too.
+    let url = format!("http://{}/predict", bytes_server());
+    let blocking = std::thread::spawn(move || {
+        let echo = Client::builder(url).use_binary(true).build_blocking().unwrap();
+        echo.predict::<_, BytesModel>(&input).unwrap()
+    });
+    assert_eq!(blocking.join().unwrap().payload.len(), 256);
+}
+
+#[tokio::test]
+async fn a_binary_only_model_in_json_mode_is_read_and_written_as_truss_does() {
+    let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").build().unwrap();
+    // UTF-8 bytes travel as their text, as pydantic writes and reads them.
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from("héllo €".as_bytes().to_vec()), label: "text".into() } };
+    assert_eq!(echo.predict::<_, BytesModel>(&input).await.unwrap(), input.data);
+    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "AAE=\u00ff", "label": "l"}}"#).await;
+    assert_eq!((response.status, response.text()), (200, "{\"payload\":\"AAE=\u{ff}\",\"label\":\"l\"}"));
+    // Bytes that are not UTF-8 have no JSON form: the client cannot send them...
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from(vec![0xc3]), label: "l".into() } };
+    let error = echo.predict::<_, BytesModel>(&input).await.unwrap_err();
+    assert!(matches!(error, Error::Input(_)), "{error:?}");
+    assert_eq!(error.to_string(), "the input could not be encoded: incomplete utf-8 byte sequence from index 0");
+    // ... and the server answers them as truss does: 500, code 500, pydantic's error.
+    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "ok", "label": "bad"}}"#).await;
+    assert_eq!(
+        response.truss_error(500, "500"),
+        "Unhandled exception: PydanticSerializationError: Error serializing to JSON: invalid utf-8 sequence of 1 bytes from index 0"
+    );
+}
+
+/// The Rust and the Python `BytesModelEcho` (truss's own server) answer the same requests
+/// alike, in both modes.
+#[test]
+fn a_binary_only_model_gets_the_same_answers_from_rust_and_truss() {
+    let Some(python) = truss_chainlet("bytes_io.py:BytesModelEcho") else { return };
+    let packed = |value: Value| chainmodel::msgpack::to_vec(&value).unwrap();
+    let mut cases: Vec<(Option<&str>, Vec<u8>)> = [
+        r#"{"data": {"payload": "abc", "label": "l"}}"#,
+        r#"{"data": {"payload": "h\u00e9 \ud83d\ude00", "label": "l"}}"#,
+        r#"{"data": {"payload": "", "label": "l"}}"#,
+        r#"{"data": {"payload": "\ud800", "label": "l"}}"#,
+        r#"{"data": {"payload": "AAE=", "label": "l"}}"#,
+        r#"{"data": {"payload": "ok", "label": "bad"}}"#,
+        r#"{"data": {"payload": 1, "label": "l"}}"#,
+        r#"{"data": {"payload": [1, 2], "label": "l"}}"#,
+        r#"{"data": {"payload": null, "label": "l"}}"#,
+        r#"{"data": {"label": "l"}}"#,
+    ]
+    .into_iter()
+    .map(|text| (truss_support::JSON, text.as_bytes().to_vec()))
+    .collect();
+    let bytes = |b: &[u8]| Value::Bytes(Bytes::from(b.to_vec()));
+    for value in [
+        chainmodel::value!({"data": {"payload": (bytes(b"\xff\x00")), "label": "l"}}),
+        chainmodel::value!({"data": {"payload": "text", "label": "l"}}),
+        chainmodel::value!({"data": {"payload": (bytes(b"")), "label": "bad"}}),
+        chainmodel::value!({"data": {"payload": 1, "label": "l"}}),
+        chainmodel::value!({"data": {"payload": [1], "label": "l"}}),
+        chainmodel::value!({"data": {"payload": null, "label": "l"}}),
+    ] {
+        cases.push((truss_support::BINARY, packed(value)));
+    }
+    let mut disagreements = Vec::new();
+    for (content_type, body) in &cases {
+        let theirs = truss_support::post(python.addr, truss_support::PREDICT, *content_type, body);
+        let ours = truss_support::post(bytes_server(), "/predict", *content_type, body);
+        let answer = |response: &truss_support::Response| {
+            let body = match (response.status, *content_type) {
+                (200, truss_support::BINARY) => format!("{:?}", BytesModel::from_msgpack(&response.body)),
+                _ => String::from_utf8_lossy(&response.body).into_owned(),
+            };
+            (response.status, response.header("x-baseten-error-code").map(str::to_owned), body)
+        };
+        let (theirs, ours) = (answer(&theirs), answer(&ours));
+        if theirs != ours {
+            disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
+        }
+    }
+    assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+}

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::chains::Mode;
-use crate::json::{Checked, JsonDecode, JsonEncode, JsonForm};
+use crate::json::{JsonDecode, JsonEncode};
 use crate::msgpack::{MsgpackDecode, MsgpackEncode};
 
 use super::error::Error;
@@ -81,8 +81,8 @@ impl Client {
     /// [`Client::predict`](super::Client::predict), blocking.
     pub fn predict<I, O>(&self, input: &I) -> Result<O, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
-        O: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+        I: JsonEncode + MsgpackEncode + ?Sized,
+        O: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
         self.block_on(self.client.predict(input))?
     }
@@ -90,7 +90,7 @@ impl Client {
     /// [`Client::call`](super::Client::call), blocking.
     pub fn call<I>(&self, input: &I) -> Result<Response, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+        I: JsonEncode + MsgpackEncode + ?Sized,
     {
         self.block_on(self.client.call(input))?
     }

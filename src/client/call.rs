@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use crate::chains::growth::room_for;
 use crate::chains::{ChainContext, Mode};
-use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
+use crate::json::{self, JsonDecode, JsonEncode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
 
 use super::error::{Error, RemoteErrorBody, RemoteFailure};
@@ -133,8 +133,8 @@ impl Client {
     /// for a raw dict), in the mode its `Content-Type` says.
     pub async fn predict<I, O>(&self, input: &I) -> Result<O, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
-        O: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+        I: JsonEncode + MsgpackEncode + ?Sized,
+        O: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
         self.call(input).await?.decode()
     }
@@ -143,11 +143,11 @@ impl Client {
     /// [`Response::decode`] then borrows the arrays of a binary response.
     pub async fn call<I>(&self, input: &I) -> Result<Response, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+        I: JsonEncode + MsgpackEncode + ?Sized,
     {
         let mode = self.mode();
         let body = match mode {
-            Mode::Json => json::to_string(input).map(String::into_bytes),
+            Mode::Json => json::to_string_unchecked(input).map(String::into_bytes),
             Mode::Binary => msgpack::to_vec(input),
         };
         self.call_raw(mode, body.map_err(Error::Input)?).await

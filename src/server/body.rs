@@ -4,7 +4,7 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use chainmodel_runtime::Limits;
-use chainmodel_runtime::json::{self, Checked, JsonDecode, JsonForm};
+use chainmodel_runtime::json::{self, JsonDecode};
 use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
@@ -88,16 +88,18 @@ impl AlignedBody {
     }
 
     /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
-    /// borrow from `self`. A JSON body is read with [`json::from_truss_body`]; a binary body
-    /// that msgpack itself refuses is a [`ModelRejection::Unpack`] in msgpack's words.
+    /// borrow from `self`. A JSON body is read with [`json::from_truss_body`] (binary-only
+    /// models too: a JSON string for a bytes field is read as its UTF-8 bytes, as pydantic reads
+    /// it); a binary body that msgpack itself refuses is a [`ModelRejection::Unpack`] in
+    /// msgpack's words.
     pub fn decode<'a, M>(&'a self) -> Result<M, ModelRejection>
     where
-        M: JsonDecode<'a> + JsonForm<Checked> + MsgpackDecode<'a>,
+        M: JsonDecode<'a> + MsgpackDecode<'a>,
     {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
         match self.mode {
-            Mode::Json => Ok(json::from_truss_body(&self.bytes, &limits)?),
+            Mode::Json => Ok(json::from_truss_body_unchecked(&self.bytes, &limits)?),
             // truss unpacks the whole body before it validates: msgpack's own refusal comes
             // first, in its words.
             Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits).map_err(|error| {

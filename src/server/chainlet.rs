@@ -12,7 +12,7 @@ use axum::http::header::{ALLOW, CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
 use futures_util::FutureExt;
@@ -90,8 +90,8 @@ struct Shared<I, O> {
 
 impl<I, O> Chainlet<I, O>
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode + ModelSchema + Send + 'static,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
+    O: JsonEncode + MsgpackEncode + ModelSchema + Send + 'static,
 {
     /// A chainlet answering each call with `run_remote(input)`.
     pub fn new<F, Fut, E>(run_remote: F) -> Self
@@ -275,8 +275,8 @@ async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
 /// `POST /v1/models/{name}:predict` (or `:predict_binary`): axum routes the whole segment.
 async fn predict_target<I, O>(state: State<Arc<Shared<I, O>>>, Path(target): Path<String>, request: Request) -> Response
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
 {
     match target.rsplit_once(':') {
         // `{model_name}:predict`, whose name Starlette wants non-empty.
@@ -327,8 +327,8 @@ fn is_route(path: &str) -> bool {
 
 async fn predict<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
 {
     if let Some(not_ready) = shared.not_ready() {
         return not_ready;

@@ -11,6 +11,8 @@ use crate::chains::{ERROR_CODE_HEADER, ERROR_SOURCE_HEADER, JSON_CONTENT_TYPE, R
 
 /// truss's `_BASETEN_CLIENT_ERROR_CODE`: bad input.
 pub(crate) const CLIENT_ERROR_CODE: u16 = 700;
+/// truss's code for an unhandled exception of its own (the status's, `500`).
+pub(crate) const UNHANDLED_ERROR_CODE: u16 = 500;
 /// truss's `_BASETEN_DOWNSTREAM_ERROR_CODE`: the model (chainlet) failed or is not ready.
 pub(crate) const DOWNSTREAM_ERROR_CODE: u16 = 600;
 

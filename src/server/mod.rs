@@ -58,6 +58,13 @@
 //! let app: Router = Router::new().route("/echo", post(echo));
 //! ```
 //!
+//! Binary-only models (a `Bytes` field, which the Binary IO docs send in binary mode) are
+//! served as any other. A JSON-mode request for one is read and answered as truss answers it: a
+//! JSON string for a bytes field is read as its UTF-8 bytes, bytes are written as UTF-8 text,
+//! and an answer holding bytes that are not UTF-8 is truss's `500` (code 500, `Unhandled
+//! exception: PydanticSerializationError: Error serializing to JSON: invalid utf-8 sequence of 1
+//! bytes from index 0`).
+//!
 //! Errors are always JSON `{"error": ..}` with `X-BASETEN-ERROR-SOURCE: 04`:
 //! - bad input: `400`, `X-BASETEN-ERROR-CODE: 700`,
 //!   `{"error": "Input Parsing Error:\n  `data.some_numbers`: Field required."}`;

@@ -140,8 +140,12 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         self.parse_str()
     }
 
-    /// A string's UTF-8 bytes, as pydantic reads JSON text into `bytes`.
+    /// A string's UTF-8 bytes, as pydantic reads JSON text into `bytes`; anything else is not
+    /// "a valid bytes".
     fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error> {
+        if self.peek_token()? != Peek::String {
+            return Err(self.type_error("bytes"));
+        }
         Ok(match self.parse_str()? {
             Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
             Cow::Owned(text) => Cow::Owned(text.into_bytes()),

@@ -65,9 +65,17 @@ impl<'de, T: Decode<'de>> JsonDecode<'de> for T {}
 /// The JSON text of `value`, byte-identical to pydantic's `model_dump_json()` for the
 /// equivalent model.
 pub fn to_string<T: JsonEncode + JsonForm<Checked> + ?Sized>(value: &T) -> Result<String, Error> {
+    to_string_unchecked(value)
+}
+
+/// [`to_string`] for any type, binary-only models included: bytes are written as pydantic
+/// writes them, as their UTF-8 text, and bytes that are not UTF-8 are pydantic's error
+/// (`invalid utf-8 sequence of 1 bytes from index 0`, the whole message, no location).
+#[doc(hidden)]
+pub fn to_string_unchecked<T: JsonEncode + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = JsonWriter::new();
     value.encode(&mut writer);
-    Ok(writer.into_string())
+    writer.finish()
 }
 
 /// Reads a `T` from JSON text; nothing but whitespace may follow the value.
@@ -130,11 +138,13 @@ pub fn from_slice_unchecked_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limi
 /// malformed JSON anywhere is the one error (`json_invalid`, about the whole text, whose
 /// input is the text); a wrong value at the top keeps the value as its input.
 fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    let python_mode = reader.python_mode;
     let error = match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
-    let again = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+    let mut again = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+    again.python_mode = python_mode;
     let mut error = crate::codec::whole_message_error(again, JsonReader::finish, error);
     if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
         // Malformed JSON is an error about the whole text, wherever it was found.
