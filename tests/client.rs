@@ -57,6 +57,15 @@ struct Seen {
     content_type: Option<String>,
 }
 
+/// The headers `/headers` saw.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct SeenHeaders {
+    host: Option<String>,
+    custom: Option<Vec<String>>,
+    content_type: Option<String>,
+    user_agent: Option<String>,
+}
+
 #[derive(ChainModel, Debug, Clone, PartialEq)]
 struct InFlight {
     key: String,
@@ -127,6 +136,19 @@ fn rust_server() -> SocketAddr {
                     post(|mode: Mode, headers: HeaderMap| async move {
                         let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
                         mode.reply(Seen { authorization: get("authorization"), content_type: get("content-type") })
+                    }),
+                )
+                .route(
+                    "/headers",
+                    post(|mode: Mode, headers: HeaderMap| async move {
+                        let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+                        let custom: Vec<String> = headers.get_all("x-custom").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+                        mode.reply(SeenHeaders {
+                            host: get("host"),
+                            custom: (!custom.is_empty()).then_some(custom),
+                            content_type: get("content-type"),
+                            user_agent: get("user-agent"),
+                        })
                     }),
                 )
                 .route("/consumer", post(consumer))
@@ -451,6 +473,38 @@ async fn the_api_key_and_content_type_are_sent() {
     let seen: Seen = client("/seen", true).predict(&input).await.unwrap();
     assert_eq!(seen, Seen { authorization: None, content_type: Some("application/octet-stream".into()) });
     assert!(!format!("{:?}", Client::builder("http://127.0.0.1/").api_key("secret-key")).contains("secret"));
+}
+
+#[tokio::test]
+async fn extra_headers_are_sent_and_the_mode_and_key_win() {
+    let input = Seconds { seconds: 1.0 };
+    // A `Host` of its own, as truss's stub calls a chainlet's `internal_url`.
+    let client = Client::builder(url("/headers"))
+        .header("Host", "worker.internal.example")
+        .header("x-custom", "a")
+        .header("x-custom", "b")
+        .header("content-type", "text/plain")
+        .build()
+        .unwrap();
+    let seen: SeenHeaders = client.predict(&input).await.unwrap();
+    assert_eq!(seen.host.as_deref(), Some("worker.internal.example"));
+    assert_eq!(seen.custom, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"), "the mode's Content-Type wins");
+    let message = |builder: client::ClientBuilder| builder.build().unwrap_err().to_string();
+    assert!(message(Client::builder(url("/headers")).header("bad name", "x")).contains("header"), "a bad name");
+    assert!(message(Client::builder(url("/headers")).header("x-ok", "line\nbreak")).contains("header"), "a bad value");
+}
+
+#[tokio::test]
+async fn a_client_of_ones_own_is_used() {
+    let mut defaults = HeaderMap::new();
+    defaults.insert("x-custom", "from-the-client".parse().unwrap());
+    let http = reqwest::Client::builder().user_agent("my-agent/1.0").default_headers(defaults).build().unwrap();
+    let client = Client::builder(url("/headers")).http_client(http).use_binary(true).build().unwrap();
+    let seen: SeenHeaders = client.predict(&Seconds { seconds: 1.0 }).await.unwrap();
+    assert_eq!(seen.user_agent.as_deref(), Some("my-agent/1.0"));
+    assert_eq!(seen.custom, Some(vec!["from-the-client".to_owned()]));
+    assert_eq!(seen.content_type.as_deref(), Some("application/octet-stream"));
 }
 
 #[tokio::test]

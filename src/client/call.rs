@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
-use http::HeaderValue;
+use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 
 use crate::chains::growth::room_for;
@@ -58,6 +58,8 @@ struct Inner {
     url: reqwest::Url,
     name: String,
     authorization: Option<HeaderValue>,
+    /// Headers of the builder's, sent with every call.
+    headers: HeaderMap,
     options: RpcOptions,
     permits: Semaphore,
     max_response_size: usize,
@@ -88,19 +90,28 @@ impl Client {
             return Err(Error::Config(format!("a concurrency limit of {limit} (it must be 1 to {})", Semaphore::MAX_PERMITS)));
         }
         let authorization = builder.authorization()?;
-        // As truss's stub keeps at most 50 idle connections.
-        let mut http = reqwest::Client::builder().pool_max_idle_per_host(50);
-        if is_loopback(&url) {
-            // No proxy can reach this machine's loopback.
-            http = http.no_proxy();
+        if let Some(error) = builder.header_error {
+            return Err(Error::Config(error));
         }
-        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        let http = match builder.http {
+            Some(http) => http,
+            None => {
+                // As truss's stub keeps at most 50 idle connections.
+                let mut http = reqwest::Client::builder().pool_max_idle_per_host(50);
+                if is_loopback(&url) {
+                    // No proxy can reach this machine's loopback.
+                    http = http.no_proxy();
+                }
+                http.build().map_err(|e| Error::Config(e.to_string()))?
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 name: builder.name.unwrap_or_else(|| url.to_string()),
                 url,
                 authorization,
+                headers: builder.headers,
                 permits: Semaphore::new(limit),
                 options: builder.options,
                 max_response_size: builder.max_response_size,
@@ -193,13 +204,16 @@ impl Client {
         trace_parent: &Option<String>,
     ) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let mut request = inner.http.post(inner.url.clone()).header(CONTENT_TYPE, mode.content_type());
+        // The builder's headers, then the mode's, the key's and the context's over them.
+        let mut headers = inner.headers.clone();
+        headers.insert(CONTENT_TYPE, mode.content_type());
         if let Some(authorization) = &inner.authorization {
-            request = request.header(AUTHORIZATION, authorization.clone());
+            headers.insert(AUTHORIZATION, authorization.clone());
         }
         for (name, value) in context.headers() {
-            request = request.header(name, value);
+            headers.insert(name, value);
         }
+        let mut request = inner.http.post(inner.url.clone()).headers(headers);
         request = match &inner.progress {
             Some(progress) => request
                 .header(CONTENT_LENGTH, body.len())
