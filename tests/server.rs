@@ -71,7 +71,15 @@ fn main_server() -> SocketAddr {
                 Router::new()
                     .route("/items", routing::post(count_items))
                     .route("/summarize", routing::post(summarize))
-                    .route("/small", routing::post(count_items).layer(Extension(BodyLimit(1024)))),
+                    .route("/small", routing::post(count_items).layer(Extension(BodyLimit(1024))))
+                    .route(
+                        "/panics",
+                        routing::post(|Model(items): Model<Items>| async move {
+                            assert!(items.items.is_empty(), "{} items, none expected", items.items.len());
+                            "fine"
+                        })
+                        .layer(axum::middleware::from_fn(server::catch_panic)),
+                    ),
             )
         })
     })
@@ -856,4 +864,16 @@ async fn a_chainlet_may_fail_with_anyhow_or_a_boxed_error() {
     }
     stop.send(()).unwrap();
     tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_of_ones_own_is_answered_with_catch_panic() {
+    let addr = main_server();
+    let response = post(addr, "/panics", JSON, br#"{"items": [{"value": 1}]}"#).await;
+    let detail = response.truss_error(500, "600");
+    assert_eq!(detail["exception_cls_name"], "PanicException");
+    assert_eq!(detail["exception_module_name"], "pyo3_runtime");
+    assert_eq!(detail["exception_message"], "1 items, none expected");
+    let response = post(addr, "/panics", JSON, br#"{"items": []}"#).await;
+    assert_eq!((response.status, response.text()), (200, "fine"));
 }

@@ -40,7 +40,8 @@
 //! [`ModelRejection`] and [`RemoteError`] answer failures in truss's format, [`AlignedBody`]
 //! gives the raw body in an 8-byte aligned buffer for models that borrow from it
 //! (`NdArrayView` fields), and [`ChainContext`] is the request's chain context
-//! (`x-baseten-request-id`, `x-baseten-chain-request-id`, `traceparent`).
+//! (`x-baseten-request-id`, `x-baseten-chain-request-id`, `traceparent`); the middleware
+//! [`catch_panic`] answers a handler's panic as a chainlet's.
 //!
 //! ```
 //! use axum::{Router, routing::post};
@@ -100,6 +101,6 @@ pub use body::{AlignedBody, BodyLimit};
 pub use budget::BodyBudget;
 pub use chainlet::Chainlet;
 pub use error::{ModelRejection, RemoteError};
-pub use extract::with_chain_context;
+pub use extract::{catch_panic, with_chain_context};
 pub use model::{Model, Reply};
 pub use serve::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, OpenConnections, Serve, serve, shutdown_signal};
