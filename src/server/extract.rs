@@ -45,7 +45,7 @@ pub async fn with_chain_context(request: Request, next: Next) -> Response {
 /// use chainmodel::server::catch_panic;
 ///
 /// let app: Router = Router::new()
-///     .route("/divide", post(|| async { 1 / std::hint::black_box(0) }))
+///     .route("/divide", post(|| async { (1 / std::hint::black_box(0)).to_string() }))
 ///     .layer(middleware::from_fn(catch_panic));
 /// ```
 pub async fn catch_panic(request: Request, next: Next) -> Response {
