@@ -116,10 +116,10 @@ pub fn from_truss_body_unchecked<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limi
     limits.check_size(bytes.len())?;
     // truss decodes the whole body before it parses: bytes that are not UTF-8 anywhere, or a
     // BOM, fail there, whatever the model would skip.
-    if std::str::from_utf8(bytes).is_err() || bytes.starts_with(b"\xef\xbb\xbf") {
-        if let Some(message) = python_error::truss_json_error(bytes) {
-            return Err(root_error(bytes, message));
-        }
+    if (std::str::from_utf8(bytes).is_err() || bytes.starts_with(b"\xef\xbb\xbf"))
+        && let Some(message) = python_error::truss_json_error(bytes)
+    {
+        return Err(root_error(bytes, message));
     }
     read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python(), bytes, limits).map_err(|error| {
         if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) { python_json_error(bytes, error) } else { error }

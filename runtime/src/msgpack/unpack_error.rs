@@ -95,7 +95,8 @@ const INCOMPLETE: &str = "Unpack failed: incomplete input";
 impl<'b> Walker<'b> {
     /// The next `n` bytes.
     fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or_else(|| INCOMPLETE.to_owned())?;
+        let end =
+            self.pos.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or_else(|| INCOMPLETE.to_owned())?;
         let taken = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(taken)
@@ -275,23 +276,47 @@ mod tests {
             (vec![0x81, 0xc3, 0x02], Some("bool is not allowed for map key when strict_map_key=True")),
             (vec![0x81, 0xca, 0, 0, 0, 0, 0x02], Some("float is not allowed for map key when strict_map_key=True")),
             (vec![0x81, 0x90, 0x02], Some("list is not allowed for map key when strict_map_key=True")),
-            (vec![0x81, 0x81, 0xa1, b'a', 0x01, 0x02], Some("dict is not allowed for map key when strict_map_key=True")),
+            (
+                vec![0x81, 0x81, 0xa1, b'a', 0x01, 0x02],
+                Some("dict is not allowed for map key when strict_map_key=True"),
+            ),
             (vec![0x81, 0xd4, 0x01, b'x', 0x02], Some("ExtType is not allowed for map key when strict_map_key=True")),
-            (vec![0x81, 0xd6, 0xff, 0, 0, 0, 1, 0x02], Some("Timestamp is not allowed for map key when strict_map_key=True")),
+            (
+                vec![0x81, 0xd6, 0xff, 0, 0, 0, 1, 0x02],
+                Some("Timestamp is not allowed for map key when strict_map_key=True"),
+            ),
             (vec![0x81, 0xc4, 0x01, b'a', 0x02], None),
-            (vec![0x81, 0xa1, 0xff, 0x02], Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
+            (
+                vec![0x81, 0xa1, 0xff, 0x02],
+                Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+            ),
             (vec![0x81, 0xa1, 0xff], Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
-            (vec![0x81, 0xa1, b'a', 0xa4, b'a', b'b', 0xff, 0xfe], Some("'utf-8' codec can't decode byte 0xff in position 2: invalid start byte")),
-            (vec![0x81, 0xa1, b'a', 0xa3, b'a', b'b', 0xe2], Some("'utf-8' codec can't decode byte 0xe2 in position 2: unexpected end of data")),
+            (
+                vec![0x81, 0xa1, b'a', 0xa4, b'a', b'b', 0xff, 0xfe],
+                Some("'utf-8' codec can't decode byte 0xff in position 2: invalid start byte"),
+            ),
+            (
+                vec![0x81, 0xa1, b'a', 0xa3, b'a', b'b', 0xe2],
+                Some("'utf-8' codec can't decode byte 0xe2 in position 2: unexpected end of data"),
+            ),
             (vec![0x80, 0x80], Some("unpack(b) received extra data.")),
             (vec![0x80, 0xc1], Some("unpack(b) received extra data.")),
             (vec![0xa3, b'a', b'b'], Some(INCOMPLETE)),
             (vec![0x91, 0x91, 0xc1], Some("")),
             (vec![0xde, 0x00], Some(INCOMPLETE)),
             (vec![0x82, 0xa1, b'a', 0x01, 0xa1, b'a', 0x02], None),
-            (vec![0x81, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], Some("int is not allowed for map key when strict_map_key=True")),
-            ([&[0x82, 0xc4, 0x02][..], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(), Some("unsupported payload")),
-            ([&[0x92, 0x82, 0xc4, 0x02][..], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(), Some("unsupported payload")),
+            (
+                vec![0x81, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+                Some("int is not allowed for map key when strict_map_key=True"),
+            ),
+            (
+                [&[0x82, 0xc4, 0x02][..], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+                Some("unsupported payload"),
+            ),
+            (
+                [&[0x92, 0x82, 0xc4, 0x02][..], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+                Some("unsupported payload"),
+            ),
             ([&[0x82, 0xc4, 0x02][..], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xa1, b'O']].concat(), None),
             ([&[0x81, 0xc4, 0x02][..], b"nd", &[0xc3]].concat(), None),
             (vec![0xc7, 0x01, 0x05, b'a'], None),
@@ -301,8 +326,14 @@ mod tests {
             (vec![0xc7, 0x00, 0xff], Some("Unpack failed: error = -1")),
             (vec![0xc7, 0x10, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], Some("Unpack failed: error = -1")),
             (vec![0xd6, 0xff, 0, 0, 0, 0], None),
-            (vec![0xd7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], Some("nanoseconds must be a non-negative integer less than 999999999.")),
-            (vec![0xc7, 0x0c, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0], Some("nanoseconds must be a non-negative integer less than 999999999.")),
+            (
+                vec![0xd7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                Some("nanoseconds must be a non-negative integer less than 999999999."),
+            ),
+            (
+                vec![0xc7, 0x0c, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0],
+                Some("nanoseconds must be a non-negative integer less than 999999999."),
+            ),
             (vec![0xc7, 0x05, 0x01, b'a', b'b'], Some(INCOMPLETE)),
             (vec![0xdf, 0xff, 0xff, 0xff, 0xff], Some("4294967295 exceeds max_map_len(2)")),
             (vec![0xdd, 0xff, 0xff, 0xff, 0xff], Some("4294967295 exceeds max_array_len(5)")),
