@@ -275,7 +275,7 @@ fn a_malformed_json_body_costs_at_most_twice_its_size_to_refuse() {
     let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let limits = chainmodel::Limits { max_message_size: 1 << 30, ..chainmodel::Limits::DEFAULT };
     let refuse = |body: &[u8]| chainmodel::json::from_truss_body::<Document>(body, &limits).unwrap_err();
-    let size = 60 << 20;
+    let size = 24 << 20;
     // Non-ASCII text (two bytes a character), then a missing comma at the very end.
     let mut body = String::from("{\"text\": \"");
     while body.len() < size {
@@ -284,7 +284,7 @@ fn a_malformed_json_body_costs_at_most_twice_its_size_to_refuse() {
     body.push_str("\" \"tags\": []}");
     let text = refuse(body.as_bytes()).to_truss_text();
     assert!(text.starts_with("Input Parsing Error:\n  `__root__`: Expecting ',' delimiter: line 1 column "), "{}", &text[..200.min(text.len())]);
-    assert_at_most("60 MiB of text, a comma missing at the end", 2, body.as_bytes(), refuse);
+    assert_at_most("24 MiB of text, a comma missing at the end", 2, body.as_bytes(), refuse);
     // Many short values in a key the model ignores, one bad at the end. (What decoding the
     // values of a model costs, up to the error, is the bound of valid input: the test above.)
     let mut body = String::from("{\"text\": \"x\", \"tags\": [], \"extra\": [");
@@ -292,13 +292,13 @@ fn a_malformed_json_body_costs_at_most_twice_its_size_to_refuse() {
         body.push_str("\"a\", ");
     }
     body.push_str("\"b\" nope]}");
-    assert_at_most("60 MiB of ignored values, the last one malformed", 2, body.as_bytes(), refuse);
+    assert_at_most("24 MiB of ignored values, the last one malformed", 2, body.as_bytes(), refuse);
     // Deep nesting in a key the model ignores.
     let mut body = String::from("{\"extra\": ");
     body.push_str(&"[".repeat(size));
-    assert_at_most("60 MiB of brackets", 2, body.as_bytes(), refuse);
+    assert_at_most("24 MiB of brackets", 2, body.as_bytes(), refuse);
     // Invalid UTF-8 at the end.
     let mut body = body.into_bytes();
     body.push(0xff);
-    assert_at_most("60 MiB, invalid UTF-8 at the end", 2, &body, refuse);
+    assert_at_most("24 MiB, invalid UTF-8 at the end", 2, &body, refuse);
 }
