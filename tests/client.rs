@@ -17,7 +17,7 @@ use axum::routing::post;
 use axum::{Router, middleware};
 use chainmodel::client::{self, ChainContext, Client, Direction, Error, RemoteErrorBody};
 use chainmodel::prelude::*;
-use chainmodel::server::{Mode, Model, RemoteError, Reply, with_chain_context};
+use chainmodel::server::{Chainlet, Mode, Model, RemoteError, Reply, with_chain_context};
 use server_support::*;
 use tokio::net::{TcpListener, TcpStream};
 
@@ -55,6 +55,15 @@ struct Calls {
 struct Seen {
     authorization: Option<String>,
     content_type: Option<String>,
+}
+
+/// The headers `/headers` saw.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct SeenHeaders {
+    host: Option<String>,
+    custom: Option<Vec<String>>,
+    content_type: Option<String>,
+    user_agent: Option<String>,
 }
 
 #[derive(ChainModel, Debug, Clone, PartialEq)]
@@ -127,6 +136,19 @@ fn rust_server() -> SocketAddr {
                     post(|mode: Mode, headers: HeaderMap| async move {
                         let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
                         mode.reply(Seen { authorization: get("authorization"), content_type: get("content-type") })
+                    }),
+                )
+                .route(
+                    "/headers",
+                    post(|mode: Mode, headers: HeaderMap| async move {
+                        let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+                        let custom: Vec<String> = headers.get_all("x-custom").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+                        mode.reply(SeenHeaders {
+                            host: get("host"),
+                            custom: (!custom.is_empty()).then_some(custom),
+                            content_type: get("content-type"),
+                            user_agent: get("user-agent"),
+                        })
                     }),
                 )
                 .route("/consumer", post(consumer))
@@ -454,6 +476,38 @@ async fn the_api_key_and_content_type_are_sent() {
 }
 
 #[tokio::test]
+async fn extra_headers_are_sent_and_the_mode_and_key_win() {
+    let input = Seconds { seconds: 1.0 };
+    // A `Host` of its own, as truss's stub calls a chainlet's `internal_url`.
+    let client = Client::builder(url("/headers"))
+        .header("Host", "worker.internal.example")
+        .header("x-custom", "a")
+        .header("x-custom", "b")
+        .header("content-type", "text/plain")
+        .build()
+        .unwrap();
+    let seen: SeenHeaders = client.predict(&input).await.unwrap();
+    assert_eq!(seen.host.as_deref(), Some("worker.internal.example"));
+    assert_eq!(seen.custom, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"), "the mode's Content-Type wins");
+    let message = |builder: client::ClientBuilder| builder.build().unwrap_err().to_string();
+    assert!(message(Client::builder(url("/headers")).header("bad name", "x")).contains("header"), "a bad name");
+    assert!(message(Client::builder(url("/headers")).header("x-ok", "line\nbreak")).contains("header"), "a bad value");
+}
+
+#[tokio::test]
+async fn a_client_of_ones_own_is_used() {
+    let mut defaults = HeaderMap::new();
+    defaults.insert("x-custom", "from-the-client".parse().unwrap());
+    let http = reqwest::Client::builder().user_agent("my-agent/1.0").default_headers(defaults).build().unwrap();
+    let client = Client::builder(url("/headers")).http_client(http).use_binary(true).build().unwrap();
+    let seen: SeenHeaders = client.predict(&Seconds { seconds: 1.0 }).await.unwrap();
+    assert_eq!(seen.user_agent.as_deref(), Some("my-agent/1.0"));
+    assert_eq!(seen.custom, Some(vec!["from-the-client".to_owned()]));
+    assert_eq!(seen.content_type.as_deref(), Some("application/octet-stream"));
+}
+
+#[tokio::test]
 async fn progress_is_reported_both_ways() {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -525,6 +579,88 @@ fn the_blocking_client_calls_outside_a_runtime_and_refuses_inside_one() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let error = runtime.block_on(async { worker.predict::<_, DataModel>(&input) }).unwrap_err();
     assert!(matches!(error, Error::BlockingInAsync), "{error:?}");
+}
+
+/// A chainlet whose `run_remote` panics, counting its calls.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct PanicInput {
+    key: String,
+}
+
+fn panicking_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        serve_forever(|| {
+            Chainlet::new(|input: PanicInput| async move {
+                calls_of(&input.key);
+                if input.key.starts_with("panic") {
+                    panic!("the numbers are wrong: {}", input.key);
+                }
+                Ok::<_, RemoteError>(input)
+            })
+            .into_router()
+        })
+    })
+}
+
+#[tokio::test]
+async fn a_panicking_run_remote_is_a_500_and_runs_once() {
+    for binary in [false, true] {
+        let key = format!("panic-{binary}");
+        let panicky = Client::builder(format!("http://{}/predict", panicking_server())).name("Panicky").use_binary(binary).build().unwrap();
+        let error = panicky.predict::<_, PanicInput>(&PanicInput { key: key.clone() }).await.unwrap_err();
+        let failure = error.remote().unwrap_or_else(|| panic!("a remote failure, not {error:?}"));
+        assert_eq!(failure.status, 500);
+        assert_eq!(failure.error_code(), Some("600"));
+        let detail = failure.detail().expect("a RemoteErrorDetail");
+        assert_eq!(detail.exception_cls_name, "PanicException");
+        assert_eq!(detail.exception_module_name.as_deref(), Some("pyo3_runtime"));
+        assert_eq!(detail.exception_message, format!("the numbers are wrong: {key}"));
+        assert_eq!(calls_of(&key), 2, "the handler ran once (this is the second count)");
+        // The server goes on.
+        let fine: PanicInput = panicky.predict(&PanicInput { key: "fine".into() }).await.unwrap();
+        assert_eq!(fine.key, "fine");
+    }
+}
+
+#[tokio::test]
+async fn a_response_declaring_40_gib_is_an_error_not_an_abort() {
+    // A server that declares 40 GiB, sends a few bytes and closes.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = tokio::time::timeout(DEADLINE, listener.accept()).await.unwrap().unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = tokio::io::AsyncReadExt::read(&mut stream, &mut buf).await.unwrap();
+            assert!(n > 0);
+            request.extend_from_slice(&buf[..n]);
+        }
+        let response = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 42949672960\r\n\r\n{\"key\":";
+        tokio::io::AsyncWriteExt::write_all(&mut stream, response).await.unwrap();
+    });
+    let client = Client::builder(format!("http://{addr}/predict")).name("Liar").max_response_size(64 << 30).build().unwrap();
+    let error = client.predict::<_, PanicInput>(&PanicInput { key: "x".into() }).await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    server.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_blocking_client_can_be_dropped_inside_a_runtime() {
+    let blocking = Client::builder(url("/predict")).build_blocking().unwrap();
+    let clone = blocking.clone();
+    drop(blocking);
+    drop(clone);
+    // And one that was used outside the runtime first.
+    let used = std::thread::spawn(|| {
+        let blocking = Client::builder(url("/predict")).use_binary(true).build_blocking().unwrap();
+        let _: DataModel = blocking.predict(&WorkerInput { data: data(vec![2]) }).unwrap();
+        blocking
+    })
+    .join()
+    .unwrap();
+    drop(used);
 }
 
 // ---- The same client against the real truss server (tests/truss_support), serving the
@@ -703,9 +839,11 @@ fn the_blocking_client_calls_the_truss_server() {
 /// The Rust Worker and the Python Worker on truss's own server answer the same bad bodies with
 /// the same `400` text, word for word: every error, a JSON body's in pydantic's python-mode
 /// words (truss reads it with `json.loads`, then `model_validate`), malformed JSON with
-/// Python's `json` message at `__root__` (as pydantic's `parse_raw` in truss reports it). (A
+/// Python's message at `__root__` (as pydantic's `parse_raw` in truss reports it: the body
+/// decoded as UTF-8, then `json.loads`), malformed msgpack with msgpack's own words, bare. (A
 /// value that is no array at all where an array goes is the exception: truss answers it with a
-/// 500, see tests/truss_server.rs.)
+/// 500, see tests/truss_server.rs; and chainmodel refuses nesting deeper than its limit, 128
+/// levels, where truss reads up to 1024 containers in binary mode.)
 #[tokio::test]
 async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
     let Some(worker) = truss_chainlet("Worker") else { return };
@@ -741,6 +879,54 @@ async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
     .collect();
     cases.push((truss_support::JSON, b"{\"data\": {\"other_field\": \"\xff\"}}".to_vec()));
     cases.push((truss_support::JSON, b"{\"data\": {\"other_field\": \"\xe2\x82\"}}".to_vec()));
+    // truss decodes the body as UTF-8 before `json.loads`: no BOM, UTF-16 or UTF-32.
+    for body in [
+        &b"\xef\xbb\xbf{\"data\": {}}"[..],
+        b"\xef\xbb\xbf",
+        b" \xef\xbb\xbf{}",
+        b"\xff\xfe{\x00}\x00",
+        b"\xfe\xff\x00{\x00}",
+        b"\xff\xfe\x00\x00{\x00\x00\x00",
+        b"\x00\x00\xfe\xff\x00\x00\x00{",
+        b"{\x00\"\x00d\x00\"\x00:\x001\x00}\x00",
+        b"\x00{\x00\"\x00d\x00\"\x00:\x001\x00}",
+        b"{\"data\": {\"other_field\": \"\xed\xa0\x80\"}}",
+        b"{\"data\": {\"other_field\": \"\xc0\x80\"}}",
+        b"{\"data\": {\"other_field\": \"\x80\"}}",
+        b"{\"data\": {\"other_field\": \"\xf4\x90\x80\x80\"}}",
+        b"{\"data\": {\"other_field\": \"\xe2\x82",
+        b"{\"extra\": \"\xff\", \"data\": {}}",
+        b"{\"data\": {\"other_field\": \"\xe9t\xe9\"}}",
+    ] {
+        cases.push((truss_support::JSON, body.to_vec()));
+    }
+    // Malformed msgpack: msgpack's own words, bare.
+    let mut deep = vec![0x91; 1025];
+    deep.push(0x01);
+    for body in [
+        vec![],
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a'],
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x80, 0x00],
+        vec![0xc1],
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x91, 0xc1],
+        deep,
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x81, 0xab, b'o', b't', b'h', b'e', b'r', b'_', b'f', b'i', b'e', b'l', b'd', 0xa2, b'a', 0xff],
+        vec![0x81, 0xa2, 0xed, 0xa0, 0x01],
+        vec![0x82, 0xa4, b'd', b'a', b't', b'a', 0x80, 0x01, 0x02],
+        vec![0x81, 0xc0, 0x02],
+        vec![0x81, 0xcb, 0, 0, 0, 0, 0, 0, 0, 0, 0x02],
+        vec![0x81, 0x80, 0x02],
+        vec![0x81, 0xd4, 0x01, 0x00, 0x02],
+        vec![0x81, 0xd6, 0xff, 0, 0, 0, 1, 0x02],
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xd4, 0xff, 0x00],
+        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xd7, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        vec![0xdd, 0, 0, 1, 0],
+        vec![0xdf, 0, 0, 1, 0],
+        [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+        [&[0x81, 0xa4][..], b"data", &[0x81, 0xc4, 0x04], b"data", &[0x80]].concat(),
+    ] {
+        cases.push((truss_support::BINARY, body));
+    }
     for value in [
         chainmodel::value!({}),
         chainmodel::value!({"data": {}}),
@@ -756,6 +942,176 @@ async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
         let theirs = truss_support::post(worker.addr, truss_support::PREDICT, *content_type, body);
         let ours = server_support::post(rust_server(), "/predict", *content_type, body).await;
         let (theirs, ours) = ((theirs.status, theirs.json()), (ours.status, ours.json()));
+        if theirs != ours {
+            disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
+        }
+    }
+    assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+}
+
+/// Requests no route serves as asked get the same status, body and `Allow` from the Rust
+/// Worker and from truss's server (FastAPI's own `{"detail": ..}` errors, Starlette's slash
+/// redirects).
+#[test]
+fn odd_requests_get_the_same_answer_from_rust_and_truss() {
+    let Some(worker) = truss_chainlet("Worker") else { return };
+    let rust = rust_server();
+    let cases = [
+        ("POST", "/"),
+        ("PUT", "/"),
+        ("POST", "/v1/models/model"),
+        ("PUT", "/v1/models/model"),
+        ("POST", "/v1/models/model:unknown"),
+        ("POST", "/v1/models/:predict"),
+        ("PUT", "/v1/models/model:predict"),
+        ("DELETE", "/v1/models/model:predict"),
+        ("PATCH", "/v1/models/model:predict_binary"),
+        ("OPTIONS", "/v1/models/model:predict"),
+        ("POST", "/v1/models/model/schema"),
+        ("DELETE", "/v1/models/model/loaded"),
+        ("GET", "/nonexistent"),
+        ("POST", "/nonexistent"),
+        ("POST", "/v1/models/a/b:predict"),
+        ("POST", "//v1/models/model:predict"),
+        ("GET", "/v1/models/model:predict"),
+        ("GET", "/v1/models/anything"),
+        ("GET", "/v1/models/model/loaded"),
+        ("POST", "/v1/models/model:predict/"),
+        ("GET", "/v1/models/model/?q=1"),
+        ("GET", "/v1/models/model/schema/"),
+    ];
+    let mut disagreements = Vec::new();
+    for (method, path) in cases {
+        let answer = |addr: SocketAddr| {
+            let response = truss_support::request(addr, method, path, &[], b"");
+            let location = response.header("location").map(|l| l.replace(&addr.to_string(), "HOST"));
+            (response.status, response.body.clone(), response.header("allow").map(str::to_owned), location)
+        };
+        let (theirs, ours) = (answer(worker.addr), answer(rust));
+        if theirs != ours {
+            disagreements.push(format!("{method} {path}\n  truss: {theirs:?}\n  Rust:  {ours:?}"));
+        }
+    }
+    assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+}
+
+/// A binary-only model (a `bytes` field), as `tests/python/chains/bytes_io.py` has it.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct BytesModel {
+    payload: Bytes,
+    label: String,
+}
+
+/// `BytesModelEcho.run_remote(data: BytesModel)`.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct BytesModelEchoInput {
+    data: BytesModel,
+}
+
+/// The Rust `BytesModelEcho`: the model back; with `label == "bad"`, a payload that is not
+/// UTF-8 (`0xff` before the one it got), as the Python one does.
+fn bytes_server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        serve_forever(|| {
+            Chainlet::new(|BytesModelEchoInput { data }: BytesModelEchoInput| async move {
+                if data.label == "bad" {
+                    let payload = [&[0xff][..], &data.payload].concat();
+                    return Ok(BytesModel { payload: Bytes::from(payload), label: data.label });
+                }
+                Ok::<_, RemoteError>(data)
+            })
+            .into_router()
+        })
+    })
+}
+
+#[tokio::test]
+async fn a_binary_only_model_is_served_and_called_in_binary_mode() {
+    let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").use_binary(true).build().unwrap();
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from((0..=255).collect::<Vec<u8>>()), label: "every byte".into() } };
+    let output: BytesModel = echo.predict(&input).await.unwrap();
+    assert_eq!(output, input.data);
+    let response = echo.call(&input).await.unwrap();
+    assert_eq!(response.decode::<BytesModel>().unwrap(), input.data);
+    // Not UTF-8 is no matter in binary mode.
+    let bad = BytesModelEchoInput { data: BytesModel { payload: Bytes::from(vec![0xfe]), label: "bad".into() } };
+    let output: BytesModel = echo.predict(&bad).await.unwrap();
+    assert_eq!(&output.payload[..], &[0xff, 0xfe]);
+    // The blocking client too.
+    let url = format!("http://{}/predict", bytes_server());
+    let blocking = std::thread::spawn(move || {
+        let echo = Client::builder(url).use_binary(true).build_blocking().unwrap();
+        echo.predict::<_, BytesModel>(&input).unwrap()
+    });
+    assert_eq!(blocking.join().unwrap().payload.len(), 256);
+}
+
+#[tokio::test]
+async fn a_binary_only_model_in_json_mode_is_read_and_written_as_truss_does() {
+    let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").build().unwrap();
+    // UTF-8 bytes travel as their text, as pydantic writes and reads them.
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from("héllo €".as_bytes().to_vec()), label: "text".into() } };
+    assert_eq!(echo.predict::<_, BytesModel>(&input).await.unwrap(), input.data);
+    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "AAE=\u00ff", "label": "l"}}"#).await;
+    assert_eq!((response.status, response.text()), (200, "{\"payload\":\"AAE=\u{ff}\",\"label\":\"l\"}"));
+    // Bytes that are not UTF-8 have no JSON form: the client cannot send them...
+    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from(vec![0xc3]), label: "l".into() } };
+    let error = echo.predict::<_, BytesModel>(&input).await.unwrap_err();
+    assert!(matches!(error, Error::Input(_)), "{error:?}");
+    assert_eq!(error.to_string(), "the input could not be encoded: incomplete utf-8 byte sequence from index 0");
+    // ... and the server answers them as truss does: 500, code 500, pydantic's error.
+    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "ok", "label": "bad"}}"#).await;
+    assert_eq!(
+        response.truss_error(500, "500"),
+        "Unhandled exception: PydanticSerializationError: Error serializing to JSON: invalid utf-8 sequence of 1 bytes from index 0"
+    );
+}
+
+/// The Rust and the Python `BytesModelEcho` (truss's own server) answer the same requests
+/// alike, in both modes.
+#[test]
+fn a_binary_only_model_gets_the_same_answers_from_rust_and_truss() {
+    let Some(python) = truss_chainlet("bytes_io.py:BytesModelEcho") else { return };
+    let packed = |value: Value| chainmodel::msgpack::to_vec(&value).unwrap();
+    let mut cases: Vec<(Option<&str>, Vec<u8>)> = [
+        r#"{"data": {"payload": "abc", "label": "l"}}"#,
+        r#"{"data": {"payload": "h\u00e9 \ud83d\ude00", "label": "l"}}"#,
+        r#"{"data": {"payload": "", "label": "l"}}"#,
+        r#"{"data": {"payload": "\ud800", "label": "l"}}"#,
+        r#"{"data": {"payload": "AAE=", "label": "l"}}"#,
+        r#"{"data": {"payload": "ok", "label": "bad"}}"#,
+        r#"{"data": {"payload": 1, "label": "l"}}"#,
+        r#"{"data": {"payload": [1, 2], "label": "l"}}"#,
+        r#"{"data": {"payload": null, "label": "l"}}"#,
+        r#"{"data": {"label": "l"}}"#,
+    ]
+    .into_iter()
+    .map(|text| (truss_support::JSON, text.as_bytes().to_vec()))
+    .collect();
+    let bytes = |b: &[u8]| Value::Bytes(Bytes::from(b.to_vec()));
+    for value in [
+        chainmodel::value!({"data": {"payload": (bytes(b"\xff\x00")), "label": "l"}}),
+        chainmodel::value!({"data": {"payload": "text", "label": "l"}}),
+        chainmodel::value!({"data": {"payload": (bytes(b"")), "label": "bad"}}),
+        chainmodel::value!({"data": {"payload": 1, "label": "l"}}),
+        chainmodel::value!({"data": {"payload": [1], "label": "l"}}),
+        chainmodel::value!({"data": {"payload": null, "label": "l"}}),
+    ] {
+        cases.push((truss_support::BINARY, packed(value)));
+    }
+    let mut disagreements = Vec::new();
+    for (content_type, body) in &cases {
+        let theirs = truss_support::post(python.addr, truss_support::PREDICT, *content_type, body);
+        let ours = truss_support::post(bytes_server(), "/predict", *content_type, body);
+        let answer = |response: &truss_support::Response| {
+            let body = match (response.status, *content_type) {
+                (200, truss_support::BINARY) => format!("{:?}", BytesModel::from_msgpack(&response.body)),
+                _ => String::from_utf8_lossy(&response.body).into_owned(),
+            };
+            (response.status, response.header("x-baseten-error-code").map(str::to_owned), body)
+        };
+        let (theirs, ours) = (answer(&theirs), answer(&ours));
         if theirs != ours {
             disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
         }

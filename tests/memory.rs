@@ -4,7 +4,7 @@
 //! encoding per byte (an empty string is one msgpack byte and a 24-byte `String`), as the
 //! README's table states.
 //!
-//! One test in this file: the counting allocator is global to the test binary.
+//! The counting allocator is global to the test binary: the tests take turns (`MEASURING`).
 
 use std::sync::atomic::Ordering;
 
@@ -61,8 +61,12 @@ struct Upload {
     parts: Vec<Bytes>,
 }
 
+/// The tests measure the heap of the whole process: one at a time.
+static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn decoding_takes_at_most_twice_the_input() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let tensor = Tensor { name: "t".repeat(1000), values: NdArray::from_vec((0..262_144).map(|i| i as f32).collect()) };
     let msgpack = tensor.to_msgpack().unwrap();
     assert_bounded("tensor, msgpack", &msgpack, |b| Tensor::from_msgpack(b).unwrap());
@@ -256,4 +260,45 @@ fn nested_lying_headers() {
     assert_at_most("nested lying list headers, lists of strings", 3 * 24, &lists, |b| {
         chainmodel::msgpack::from_slice::<Vec<Vec<Vec<Vec<String>>>>>(b).is_err()
     });
+}
+
+#[derive(ChainModel, Debug)]
+struct Document {
+    text: String,
+    tags: Vec<String>,
+}
+
+/// A malformed JSON request body costs at most twice its size to refuse with truss's text
+/// (Python's `json` message, found by scanning the body where it lies).
+#[test]
+fn a_malformed_json_body_costs_at_most_twice_its_size_to_refuse() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let limits = chainmodel::Limits { max_message_size: 1 << 30, ..chainmodel::Limits::DEFAULT };
+    let refuse = |body: &[u8]| chainmodel::json::from_truss_body::<Document>(body, &limits).unwrap_err();
+    let size = 24 << 20;
+    // Non-ASCII text (two bytes a character), then a missing comma at the very end.
+    let mut body = String::from("{\"text\": \"");
+    while body.len() < size {
+        body.push_str("é€ab");
+    }
+    body.push_str("\" \"tags\": []}");
+    let text = refuse(body.as_bytes()).to_truss_text();
+    assert!(text.starts_with("Input Parsing Error:\n  `__root__`: Expecting ',' delimiter: line 1 column "), "{}", &text[..200.min(text.len())]);
+    assert_at_most("24 MiB of text, a comma missing at the end", 2, body.as_bytes(), refuse);
+    // Many short values in a key the model ignores, one bad at the end. (What decoding the
+    // values of a model costs, up to the error, is the bound of valid input: the test above.)
+    let mut body = String::from("{\"text\": \"x\", \"tags\": [], \"extra\": [");
+    while body.len() < size {
+        body.push_str("\"a\", ");
+    }
+    body.push_str("\"b\" nope]}");
+    assert_at_most("24 MiB of ignored values, the last one malformed", 2, body.as_bytes(), refuse);
+    // Deep nesting in a key the model ignores.
+    let mut body = String::from("{\"extra\": ");
+    body.push_str(&"[".repeat(size));
+    assert_at_most("24 MiB of brackets", 2, body.as_bytes(), refuse);
+    // Invalid UTF-8 at the end.
+    let mut body = body.into_bytes();
+    body.push(0xff);
+    assert_at_most("24 MiB, invalid UTF-8 at the end", 2, &body, refuse);
 }

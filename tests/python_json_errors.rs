@@ -62,3 +62,24 @@ fn python_json_errors_match_json_loads() {
     }
     assert!(cases.iter().any(|case| case["error"].is_null()), "no valid input in the corpus");
 }
+
+/// The text of truss's 400 for a binary body `msgpack.unpackb` refuses, against msgpack's own
+/// in `tests/python/unpack_error_cases.py`: for every body of its corpus, the Rust emulation
+/// finds the same first error in the same words, or accepts what msgpack reads.
+#[test]
+fn truss_unpack_errors_match_msgpack() {
+    let Some(python) = common::anchor_python("truss_unpack_errors_match_msgpack") else { return };
+    let out = common::run_script(&python, "unpack_error_cases.py", &[], b"");
+    let cases: Vec<Value> = serde_json::from_str(&out).expect("the script prints a JSON list");
+    assert!(cases.len() >= 1000, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let input = from_hex(case["input"].as_str().expect("input is hex"));
+        let expected = case["error"].as_str();
+        let actual = chainmodel::msgpack::truss_unpack_error_text(&input);
+        if actual.as_deref() != expected {
+            failures.push(format!("input {input:?}\n  msgpack: {expected:?}\n  rust:    {actual:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+}

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use axum::routing;
 use axum::{Extension, Router};
 use chainmodel::prelude::*;
-use chainmodel::server::{self, AlignedBody, BodyLimit, Chainlet, Mode, Model, ModelRejection, RemoteError, Reply};
+use chainmodel::server::{
+    self, AlignedBody, BodyBudget, BodyLimit, Chainlet, Mode, Model, ModelRejection, RemoteError, Reply,
+};
 use serde_json::json;
 use server_support::*;
 use tokio::io::AsyncWriteExt;
@@ -69,7 +71,15 @@ fn main_server() -> SocketAddr {
                 Router::new()
                     .route("/items", routing::post(count_items))
                     .route("/summarize", routing::post(summarize))
-                    .route("/small", routing::post(count_items).layer(Extension(BodyLimit(1024)))),
+                    .route("/small", routing::post(count_items).layer(Extension(BodyLimit(1024))))
+                    .route(
+                        "/panics",
+                        routing::post(|Model(items): Model<Items>| async move {
+                            assert!(items.items.is_empty(), "{} items, none expected", items.items.len());
+                            "fine"
+                        })
+                        .layer(axum::middleware::from_fn(server::catch_panic)),
+                    ),
             )
         })
     })
@@ -172,15 +182,6 @@ async fn the_mode_follows_truss_content_type_rule() {
     }
 }
 
-#[tokio::test]
-async fn unknown_model_actions_are_not_found() {
-    let addr = main_server();
-    let body = sample(vec![1], "x").to_json().unwrap();
-    for path in ["/v1/models/worker:explain", "/v1/models/worker", "/v1/models/predict"] {
-        assert_eq!(post(addr, path, JSON, body.as_bytes()).await.status, 404, "{path}");
-    }
-}
-
 /// Minimal msgpack writing, for messages no encoder would produce.
 mod mp {
     pub fn map(n: u8) -> Vec<u8> {
@@ -265,13 +266,10 @@ async fn bad_input_is_400_in_truss_format() {
             br#"{"items": [{"value": 1}, {"value": "two"}]}"#.to_vec(),
             "Input Parsing Error:\n  `items[1].value`: ",
         ),
-        ("/items", BINARY, vec![0xc1], "Input Parsing Error:\n  ``: "),
         ("/predict", BINARY, mp::worker_input(mp::array("<f8", b"", &[3], &f8[..16])), "Input Parsing Error:\n  `data.some_numbers`: Array of shape (3,) and dtype float64 needs 24 bytes, got 16."),
         ("/predict", BINARY, mp::worker_input(mp::array("<i4", b"", &[2], &[0; 8])), "Input Parsing Error:\n  `data.some_numbers`: Expected an array of dtype float64, got dtype int32."),
-        ("/predict", BINARY, mp::worker_input(mp::array("|O", b"O", &[1], b"\x80\x04\x95pickle")), "Input Parsing Error:\n  `data.some_numbers`: "),
         ("/predict", BINARY, mp::worker_input(mp::array("|V8", b"V", &[1], &[0; 8])), "Input Parsing Error:\n  `data.some_numbers`: "),
-        ("/predict", BINARY, mp::worker_input(mp::array("<f8", b"", &[3], &f8))[..40].to_vec(), "Input Parsing Error:\n  `data"),
-        ("/predict", BINARY, br#"{"data": 1}"#.to_vec(), "Input Parsing Error:\n  ``: "),
+        ("/predict", BINARY, vec![0x93, 0x01, 0x02, 0x03], "Input Parsing Error:\n  ``: "),
         ("/predict", BINARY, [&[0x81, 0xa4][..], b"data", &[0x81, 0xab], b"other_field", &[0xa1, b'x']].concat(), "Input Parsing Error:\n  `data.some_numbers`: Field required."),
     ];
     for (path, content_type, body, expected) in cases {
@@ -482,23 +480,6 @@ async fn the_load_step_answers_503_until_it_ends() {
 }
 
 #[tokio::test]
-async fn a_failed_load_step_keeps_answering_503() {
-    let chainlet = worker().load(async { Err::<(), _>(RemoteError::new("OSError", "no weights")) });
-    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
-    let mut error = serde_json::Value::Null;
-    for _ in 0..200 {
-        error = get(addr, "/v1/models/worker").await.truss_error(503, "600");
-        if error != "Model with name worker is not ready." {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_eq!(error, "Model with name worker is not ready. The load step failed: OSError: no weights");
-    stop.send(()).unwrap();
-    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
-}
-
-#[tokio::test]
 async fn requests_beyond_the_concurrency_limit_wait() {
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
@@ -558,4 +539,341 @@ async fn graceful_shutdown_finishes_the_request_in_flight() {
     assert_eq!(response.status, 200);
     assert_eq!(DataModel::from_msgpack(&response.body).unwrap(), input.data);
     tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_still_uploading_holds_no_concurrency_slot() {
+    // truss reads (and parses) the body before it takes a `predict_concurrency` slot: a client
+    // trickling its body holds up nobody, even with a limit of 1.
+    let (addr, stop, serving) = serve_here(worker().concurrency_limit(1).into_router(), |serve| serve).await;
+    let body = sample(vec![4], "trickled").to_json().unwrap().into_bytes();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..10]).await.unwrap();
+    let uploaded = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = Arc::clone(&uploaded);
+    let trickle = tokio::spawn(async move {
+        for piece in body[10..].chunks(4) {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            stream.write_all(piece).await.unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        tokio::time::timeout(DEADLINE, read_response(&mut stream)).await.unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let input = sample(vec![2], "meanwhile");
+    let response = post(addr, "/predict", JSON, input.to_json().unwrap().as_bytes()).await;
+    assert!(!uploaded.load(Ordering::SeqCst), "answered while the other body was still arriving");
+    assert_added_ten(&input, &DataModel::from_json(response.text()).unwrap());
+
+    let trickled = trickle.await.unwrap();
+    assert_eq!(trickled.status, 200, "{}", trickled.text());
+    assert_eq!(DataModel::from_json(trickled.text()).unwrap().other_field, "trickled");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[test]
+#[should_panic(expected = "a concurrency limit of 0 would never run `run_remote`")]
+fn a_concurrency_limit_of_zero_is_refused() {
+    let _ = worker().concurrency_limit(0);
+}
+
+/// What the child process of [`a_failed_load_step_ends_the_process_with_its_reason`] does:
+/// serve a chainlet whose load step fails (`error`) or panics (`panic`).
+const LOAD_CHILD_VAR: &str = "CHAINMODEL_TEST_LOAD_STEP";
+
+#[test]
+fn a_failed_load_step_ends_the_process_with_its_reason() {
+    if let Ok(how) = std::env::var(LOAD_CHILD_VAR) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let chainlet = if how == "panic" {
+                worker().load(async { panic!("the weights are missing") as Result<(), RemoteError> })
+            } else {
+                worker().load(async { Err::<(), _>(RemoteError::new("OSError", "no weights")) })
+            };
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let serving = tokio::spawn(server::serve(listener, chainlet.into_router()).into_future());
+            // Still running after this: the process outlived its failed load step.
+            let _ = tokio::time::timeout(Duration::from_secs(5), serving).await;
+        });
+        std::process::exit(0);
+    }
+    for (how, reason) in [("error", "OSError: no weights"), ("panic", "the weights are missing")] {
+        let started = Instant::now();
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "a_failed_load_step_ends_the_process_with_its_reason", "--nocapture", "--test-threads=1"])
+            .env(LOAD_CHILD_VAR, how)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > DEADLINE {
+                child.kill().unwrap();
+                panic!("the child did not end");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{how}: the process ends with a failure status, not {status}; stderr:\n{stderr}");
+        assert!(stderr.contains("the load step failed"), "{how}: {stderr}");
+        assert!(stderr.contains(reason), "{how}: {stderr}");
+        assert!(started.elapsed() < Duration::from_secs(4), "{how}: ended at once, not after {:?}", started.elapsed());
+    }
+}
+
+/// Sends `method path` with no body and returns the status line's code and the raw head.
+async fn head_only(addr: SocketAddr, method: &str, path: &str) -> (u16, String) {
+    tokio::time::timeout(DEADLINE, async {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let request = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut raw).await;
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, raw)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn unmatched_routes_and_methods_answer_as_truss_does() {
+    let addr = main_server();
+    let not_allowed = r#"{"detail":"Method Not Allowed"}"#;
+    let cases: &[(&str, &str, u16, Option<&str>)] = &[
+        ("POST", "/", 405, Some("GET")),
+        ("POST", "/v1/models/worker", 405, Some("GET")),
+        ("PUT", "/v1/models/worker", 405, Some("GET")),
+        ("POST", "/v1/models/worker:explain", 405, Some("GET")),
+        ("POST", "/v1/models/predict", 405, Some("GET")),
+        ("PUT", "/v1/models/worker:predict", 405, Some("GET")),
+        ("DELETE", "/v1/models/worker:predict", 405, Some("GET")),
+        ("PATCH", "/v1/models/worker:predict_binary", 405, Some("GET")),
+        ("OPTIONS", "/v1/models/worker:predict", 405, Some("GET")),
+        ("POST", "/v1/models/worker/schema", 405, Some("GET")),
+        ("DELETE", "/v1/models/worker/loaded", 405, Some("GET")),
+        ("GET", "/predict", 405, Some("POST")),
+        ("GET", "/run_remote", 405, Some("POST")),
+        ("GET", "/nonexistent", 404, None),
+        ("POST", "/nonexistent", 404, None),
+        ("POST", "/v1/models/a/b:predict", 404, None),
+        ("GET", "/v1/models/worker/schema/x", 404, None),
+    ];
+    for &(method, path, status, allow) in cases {
+        let response = exchange(addr, &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0"), b"").await;
+        let body = if status == 404 { r#"{"detail":"Not Found"}"# } else { not_allowed };
+        assert_eq!((response.status, response.text()), (status, body), "{method} {path}");
+        assert_eq!(response.header("allow"), allow, "{method} {path}");
+        assert_eq!(response.header("content-type"), Some("application/json"), "{method} {path}");
+        assert_eq!(response.header("x-baseten-error-code"), None, "FastAPI's own errors: {method} {path}");
+    }
+    // `GET` routes do not answer `HEAD` (FastAPI's do not).
+    for path in ["/", "/v1/models/worker", "/v1/models/worker:predict"] {
+        let (status, head) = head_only(addr, "HEAD", path).await;
+        assert_eq!(status, 405, "HEAD {path}: {head}");
+        assert!(head.to_ascii_lowercase().contains("\r\nallow: get\r\n"), "HEAD {path}: {head}");
+    }
+    // A trailing slash too many (or too few) is redirected, as Starlette does.
+    let response = exchange(addr, "POST /v1/models/worker:predict/?x=1 HTTP/1.1\r\nHost: example.com:81\r\nContent-Length: 0", b"").await;
+    assert_eq!(response.status, 307);
+    assert_eq!(response.header("location"), Some("http://example.com:81/v1/models/worker:predict?x=1"));
+    // Readiness answers any name, `model:predict` included.
+    assert_eq!(get(addr, "/v1/models/worker:predict").await.text(), "{}");
+}
+
+/// Bodies truss refuses before any validation, with exactly its text (notes on truss 0.18.36).
+#[tokio::test]
+async fn malformed_bodies_are_answered_in_truss_words() {
+    let addr = main_server();
+    let parsing = |text: &str| format!("Input Parsing Error:\n  `__root__`: {text}.");
+    let json_cases: Vec<(Vec<u8>, String)> = vec![
+        (b"\xef\xbb\xbf{\"data\": {}}".to_vec(), parsing("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (b"\xef\xbb\xbf".to_vec(), parsing("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (b" \xef\xbb\xbf{}".to_vec(), parsing("Expecting value: line 1 column 2 (char 1)")),
+        (b"\xff\xfe{\x00}\x00".to_vec(), parsing("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
+        (b"\xfe\xff\x00{\x00}".to_vec(), parsing("'utf-8' codec can't decode byte 0xfe in position 0: invalid start byte")),
+        (b"\x00\x00\xfe\xff\x00\x00\x00{".to_vec(), parsing("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte")),
+        (b"{\x00\"\x00a\x00\"\x00:\x001\x00}\x00".to_vec(), parsing("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")),
+        (b"\x00{\x00\"\x00a\x00\"\x00:\x001\x00}".to_vec(), parsing("Expecting value: line 1 column 1 (char 0)")),
+        (b"{\"text\":\"\xed\xa0\x80\"}".to_vec(), parsing("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte")),
+        (b"{\"text\":\"\xe2\x82".to_vec(), parsing("'utf-8' codec can't decode bytes in position 9-10: unexpected end of data")),
+        (b"{\"text\":\"\xe2\x82\"}".to_vec(), parsing("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte")),
+        // Invalid UTF-8 in a key the model ignores: truss decodes the whole body first.
+        (b"{\"extra\":\"\xff\", \"data\": 1}".to_vec(), parsing("'utf-8' codec can't decode byte 0xff in position 10: invalid start byte")),
+    ];
+    for (body, expected) in json_cases {
+        let response = post(addr, "/predict", JSON, &body).await;
+        assert_eq!(response.truss_error(400, "700"), expected.as_str(), "{body:?}");
+    }
+    let mut deep = vec![0x91; 1025];
+    deep.push(0x01);
+    let msgpack_cases: Vec<(Vec<u8>, &str)> = vec![
+        (vec![], "Unpack failed: incomplete input"),
+        (vec![0x81, 0xa4, b'd', b'a', b't', b'a'], "Unpack failed: incomplete input"),
+        (vec![0x80, 0x80], "unpack(b) received extra data."),
+        (vec![0xc1], ""),
+        (vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x91, 0xc1], ""),
+        (deep, ""),
+        (vec![0x81, 0xa2, 0xff, b'x', 0x01], "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+        (vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xa3, b'a', 0xed, 0xa0], "'utf-8' codec can't decode byte 0xed in position 1: invalid continuation byte"),
+        (vec![0x81, 0x01, 0x02], "int is not allowed for map key when strict_map_key=True"),
+        (vec![0x81, 0xc0, 0x02], "NoneType is not allowed for map key when strict_map_key=True"),
+        (vec![0x81, 0x91, 0x01, 0x02], "list is not allowed for map key when strict_map_key=True"),
+        (vec![0x81, 0xd6, 0xff, 0, 0, 0, 1, 0x02], "Timestamp is not allowed for map key when strict_map_key=True"),
+        (vec![0x81, 0xa1, b'a', 0xd4, 0xff, 0x00], "Unpack failed: error = -1"),
+        (vec![0xdd, 0, 0, 1, 0], "256 exceeds max_array_len(5)"),
+        (vec![0xdf, 0, 0, 1, 0], "256 exceeds max_map_len(2)"),
+        (
+            [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+            "unsupported payload",
+        ),
+    ];
+    for (body, expected) in msgpack_cases {
+        let response = post(addr, "/predict", BINARY, &body).await;
+        assert_eq!(response.truss_error(400, "700"), expected, "{body:?}");
+    }
+}
+
+/// A body of about `kib` KiB for the worker, in binary mode.
+fn body_of_kib(kib: usize, other_field: &str) -> Vec<u8> {
+    sample(vec![kib * 1024 / 8 - 16], other_field).to_msgpack().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn honest_uploads_beyond_the_body_budget_wait_their_turn() {
+    let budget = BodyBudget::new(1 << 20).max_wait(Duration::from_secs(20));
+    let (addr, stop, serving) = serve_here(worker().into_router(), |serve| serve.body_budget(budget.clone())).await;
+    // Six bodies of 600 KiB, one budget of 1 MiB: one at a time, all answered.
+    let calls: Vec<_> = (0..6)
+        .map(|i| {
+            let body = body_of_kib(600, &format!("upload {i}"));
+            tokio::spawn(async move { post(addr, "/predict", BINARY, &body).await })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        let response = call.await.unwrap();
+        assert_eq!(response.status, 200, "{:?}", String::from_utf8_lossy(&response.body));
+        assert_eq!(DataModel::from_msgpack(&response.body).unwrap().other_field, format!("upload {i}"));
+    }
+    assert_eq!(budget.available(), 1 << 20, "every share came back");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_the_budget_cannot_hold_is_refused() {
+    let budget = BodyBudget::new(1 << 20).max_wait(Duration::from_millis(200));
+    // The budget given as a route's extension, as under plain `axum::serve`.
+    let router = worker().into_router().layer(Extension(budget.clone()));
+    let (addr, stop, serving) = serve_here(router, |serve| serve).await;
+
+    // A declares 800 KiB and sends a little of it: it holds 800 KiB of the budget.
+    let mut holder = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        800 << 10
+    );
+    holder.write_all(head.as_bytes()).await.unwrap();
+    holder.write_all(&[0x81]).await.unwrap();
+    for _ in 0..100 {
+        if budget.available() < 1 << 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(budget.available(), (1 << 20) - (800 << 10));
+
+    // B declares 600 KiB: it waits 200 ms, then 503.
+    let started = Instant::now();
+    let response = post(addr, "/predict", BINARY, &body_of_kib(600, "B")).await;
+    let busy = "The server is busy: the request bodies in flight hold its memory budget for request bodies (1048576 bytes). Try again later.";
+    assert_eq!(response.truss_error(503, "600"), busy);
+    assert!(started.elapsed() >= Duration::from_millis(200), "{:?}", started.elapsed());
+    // A chunked body takes the budget as it grows, and does not wait.
+    let head = "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked";
+    let mut chunked = Vec::new();
+    for piece in body_of_kib(600, "C").chunks(64 << 10) {
+        chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        chunked.extend_from_slice(piece);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    assert_eq!(exchange(addr, head, &chunked).await.truss_error(503, "600"), busy);
+    // A small body fits beside A's.
+    let small = sample(vec![4], "small");
+    let response = post(addr, "/predict", BINARY, &small.to_msgpack().unwrap()).await;
+    assert_added_ten(&small, &DataModel::from_msgpack(&response.body).unwrap());
+    // More than the whole budget could ever hold: 413.
+    let head = "POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 2097152";
+    let response = exchange(addr, head, b"").await;
+    assert_eq!(
+        response.truss_error(413, "700"),
+        "Request body is larger than the server's memory budget for request bodies, 1048576 bytes."
+    );
+
+    // A goes away: its share comes back, and B is served.
+    drop(holder);
+    for _ in 0..200 {
+        if budget.available() == 1 << 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(budget.available(), 1 << 20);
+    let response = post(addr, "/predict", BINARY, &body_of_kib(600, "B")).await;
+    assert_eq!(DataModel::from_msgpack(&response.body).unwrap().other_field, "B");
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_chainlet_may_fail_with_anyhow_or_a_boxed_error() {
+    fn check(field: &str, len: usize) -> anyhow::Result<()> {
+        anyhow::ensure!(field != "anyhow", "no luck: {len}");
+        Ok(())
+    }
+    fn check_boxed(field: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if field == "boxed" {
+            return Err("no luck either".into());
+        }
+        Ok(())
+    }
+    let chainlet = Chainlet::new(|input: WorkerInput| async move {
+        check(&input.data.other_field, input.data.some_numbers.len())?;
+        check_boxed(&input.data.other_field)?;
+        Ok::<_, RemoteError>(input.data)
+    });
+    let (addr, stop, serving) = serve_here(chainlet.into_router(), |serve| serve).await;
+    for (field, message) in [("anyhow", "no luck: 2"), ("boxed", "no luck either")] {
+        let response = post(addr, "/predict", JSON, sample(vec![2], field).to_json().unwrap().as_bytes()).await;
+        let detail = response.truss_error(500, "600");
+        assert_eq!((detail["exception_cls_name"].as_str(), detail["exception_message"].as_str()), (Some("RuntimeError"), Some(message)));
+    }
+    stop.send(()).unwrap();
+    tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_of_ones_own_is_answered_with_catch_panic() {
+    let addr = main_server();
+    let response = post(addr, "/panics", JSON, br#"{"items": [{"value": 1}]}"#).await;
+    let detail = response.truss_error(500, "600");
+    assert_eq!(detail["exception_cls_name"], "PanicException");
+    assert_eq!(detail["exception_module_name"], "pyo3_runtime");
+    assert_eq!(detail["exception_message"], "1 items, none expected");
+    let response = post(addr, "/panics", JSON, br#"{"items": []}"#).await;
+    assert_eq!((response.status, response.text()), (200, "fine"));
 }

@@ -90,8 +90,12 @@ fn peak_of_exchange(addr: SocketAddr, path: &str, body: &[u8], sink: &mut [u8]) 
     (PEAK.load(Ordering::SeqCst) - before, len)
 }
 
+/// The tests measure the heap of the whole process: one at a time.
+static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn the_server_takes_at_most_twice_the_request_and_once_with_a_view() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let addr = start_server();
     let values: Vec<f32> = (0..8 << 20).map(|i| i as f32).collect();
     let body = Tensor { name: "activations".into(), values: NdArray::from_vec(values) }.to_msgpack().unwrap();
@@ -113,4 +117,83 @@ fn the_server_takes_at_most_twice_the_request_and_once_with_a_view() {
     assert!(len < 1000, "a small answer");
     assert!(peak <= n + SLACK, "view: {peak} bytes of heap for a {n}-byte request (bound N + {SLACK})");
     eprintln!("view: peak heap {peak} bytes for a {n}-byte request ({:.3} N)", peak as f64 / n as f64);
+}
+
+/// The resident set of this process, in bytes (Linux; 0 elsewhere).
+fn resident() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    statm.split_whitespace().nth(1).and_then(|pages| pages.parse::<usize>().ok()).unwrap_or(0) * 4096
+}
+
+/// Serves the echo chainlet with a body limit of 64 GiB, configured by `configure`.
+fn start_server_with(configure: impl FnOnce(server::Serve) -> server::Serve + Send + 'static) -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let echo = Chainlet::new(|tensor: Tensor| async move { Ok::<_, server::RemoteError>(tensor) }).body_limit(64 << 30);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            configure(server::serve(listener, echo.into_router())).await.unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// Opens `count` connections that each send the head of a request declaring 40 GiB and a few
+/// bytes of its body, and keeps them open.
+fn declare_40_gib(addr: SocketAddr, count: usize) -> Vec<std::net::TcpStream> {
+    (0..count)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+            let head = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 42949672960\r\n\r\n";
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(b"\x82\xa4name").unwrap();
+            stream
+        })
+        .collect()
+}
+
+/// A small request on a connection of its own; returns the response's head line.
+fn small_request(addr: SocketAddr) -> String {
+    let body = Tensor { name: "small".into(), values: NdArray::from_vec(vec![1.0, 2.0]) }.to_msgpack().unwrap();
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let mut sink = vec![0u8; 1 << 16];
+    let len = exchange(addr, head.as_bytes(), &body, &mut sink);
+    String::from_utf8_lossy(&sink[..len]).lines().next().unwrap_or_default().to_owned()
+}
+
+/// Under a body limit of 64 GiB, requests that declare 40 GiB and send a few bytes reserve
+/// nothing of it: the server neither aborts nor grows, and answers the next request.
+#[test]
+fn a_declared_length_costs_memory_only_as_its_bytes_arrive() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    // A memory budget for bodies in flight larger than the claims: the bodies are read.
+    let addr = start_server_with(|serve| serve.body_budget(server::BodyBudget::new(1 << 40)));
+    assert!(small_request(addr).starts_with("HTTP/1.1 200"));
+    let (heap, rss) = (CURRENT.load(Ordering::SeqCst), resident());
+    let streams = declare_40_gib(addr, 8);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (heap_now, rss_now) = (CURRENT.load(Ordering::SeqCst), resident());
+    assert!(heap_now.saturating_sub(heap) < 8 << 20, "heap grew by {} bytes", heap_now - heap);
+    assert!(rss_now.saturating_sub(rss) < 64 << 20, "RSS grew by {} bytes", rss_now.saturating_sub(rss));
+    assert!(small_request(addr).starts_with("HTTP/1.1 200"), "the server answers the next request");
+    drop(streams);
+
+    // The default budget (4 GiB): a claim larger than the whole budget is refused at once.
+    let addr = start_server_with(|serve| serve);
+    let mut streams = declare_40_gib(addr, 4);
+    for stream in &mut streams {
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let response = String::from_utf8_lossy(&raw);
+        assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+        assert!(response.contains("memory budget"), "{response}");
+    }
+    assert!(small_request(addr).starts_with("HTTP/1.1 200"), "the server answers the next request");
+    assert!(resident().saturating_sub(rss) < 64 << 20, "RSS grew by {} bytes", resident().saturating_sub(rss));
 }

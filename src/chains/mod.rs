@@ -1,6 +1,7 @@
 //! What the server and the client share: how chains talk over HTTP (truss's conventions).
 
 mod context;
+pub(crate) mod growth;
 mod mode;
 mod remote_error;
 

@@ -78,10 +78,13 @@ impl RemoteErrorDetail {
         })
     }
 
-    /// Reads the detail as the Python stub validates it (`RemoteErrorDetail.model_validate`,
-    /// strict, no unknown keys); `None` when `error` is not one.
+    /// Reads the detail as the Python stub validates it (`RemoteErrorDetail.model_validate`, a
+    /// truss `SafeModel`): every key required (`null` for the optional ones), strict types
+    /// (`lineno` an integer or `null`, not `"3"`, `3.0` or `true`), and unknown keys, at the
+    /// top and in the frames, ignored (pydantic's default, which `SafeModel` keeps); `None`
+    /// when `error` is not one.
     pub fn from_json(error: &Value) -> Option<Self> {
-        let object = exact_keys(error, &["exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"])?;
+        let object = with_keys(error, &["exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"])?;
         let stack = object["user_stack_trace"].as_array()?;
         Some(RemoteErrorDetail {
             exception_cls_name: object["exception_cls_name"].as_str()?.to_owned(),
@@ -117,9 +120,10 @@ impl fmt::Display for RemoteErrorDetail {
     }
 }
 
-fn exact_keys<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Map<String, Value>> {
+/// The object `value` is, if it has every one of `keys` (others are ignored).
+fn with_keys<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Map<String, Value>> {
     let object = value.as_object()?;
-    (object.len() == keys.len() && keys.iter().all(|k| object.contains_key(*k))).then_some(object)
+    keys.iter().all(|k| object.contains_key(*k)).then_some(object)
 }
 
 fn optional_str(value: &Value) -> Option<Option<String>> {
@@ -131,7 +135,7 @@ fn optional_str(value: &Value) -> Option<Option<String>> {
 }
 
 fn frame_from_json(frame: &Value) -> Option<StackFrame> {
-    let object = exact_keys(frame, &["filename", "lineno", "name", "line"])?;
+    let object = with_keys(frame, &["filename", "lineno", "name", "line"])?;
     let lineno = match &object["lineno"] {
         Value::Null => None,
         number => Some(u32::try_from(number.as_u64()?).ok()?),
@@ -142,4 +146,52 @@ fn frame_from_json(frame: &Value) -> Option<StackFrame> {
         name: object["name"].as_str()?.to_owned(),
         line: optional_str(&object["line"])?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail() -> Value {
+        json!({
+            "exception_cls_name": "ValueError",
+            "exception_module_name": null,
+            "exception_message": "no luck",
+            "user_stack_trace": [{"filename": "chain.py", "lineno": 3, "name": "run_remote", "line": null}],
+        })
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_as_truss_safe_model_ignores_them() {
+        let mut error = detail();
+        error["exception_notes"] = json!(["a note"]);
+        error["user_stack_trace"][0]["colno"] = json!(7);
+        let detail = RemoteErrorDetail::from_json(&error).expect("a detail");
+        assert_eq!(detail.exception_message, "no luck");
+        assert_eq!(detail.user_stack_trace[0].lineno, Some(3));
+        assert_eq!(detail.to_json(), super::tests::detail(), "the unknown keys are dropped");
+    }
+
+    #[test]
+    fn every_key_is_required_and_types_are_strict() {
+        assert!(RemoteErrorDetail::from_json(&detail()).is_some());
+        for key in ["exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"] {
+            let mut error = detail();
+            error.as_object_mut().unwrap().remove(key);
+            assert_eq!(RemoteErrorDetail::from_json(&error), None, "without {key}");
+        }
+        for key in ["filename", "lineno", "name", "line"] {
+            let mut error = detail();
+            error["user_stack_trace"][0].as_object_mut().unwrap().remove(key);
+            assert_eq!(RemoteErrorDetail::from_json(&error), None, "without {key}");
+        }
+        for lineno in [json!("3"), json!(3.0), json!(true)] {
+            let mut error = detail();
+            error["user_stack_trace"][0]["lineno"] = lineno.clone();
+            assert_eq!(RemoteErrorDetail::from_json(&error), None, "lineno {lineno}");
+        }
+        let mut error = detail();
+        error["exception_message"] = json!(5);
+        assert_eq!(RemoteErrorDetail::from_json(&error), None);
+    }
 }

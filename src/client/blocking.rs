@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::chains::Mode;
-use crate::json::{Checked, JsonDecode, JsonEncode, JsonForm};
+use crate::json::{JsonDecode, JsonEncode};
 use crate::msgpack::{MsgpackDecode, MsgpackEncode};
 
 use super::error::Error;
@@ -15,7 +15,7 @@ use super::response::Response;
 /// small runtime of the client's own. Made with [`Client::new`] or
 /// [`ClientBuilder::build_blocking`](super::ClientBuilder::build_blocking). Inside an async
 /// runtime its calls fail with [`Error::BlockingInAsync`] rather than block the runtime: use
-/// the async client there.
+/// the async client there. It may be made and dropped anywhere, inside an async runtime too.
 ///
 /// ```no_run
 /// use chainmodel::Value;
@@ -30,7 +30,21 @@ use super::response::Response;
 #[derive(Clone, Debug)]
 pub struct Client {
     client: super::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<OwnRuntime>,
+}
+
+/// The runtime a blocking client runs its calls on. Dropping a tokio runtime inside an async
+/// context panics (it would block to wait for its tasks): the last clone of a client shuts it
+/// down in the background instead, so a blocking client may be dropped anywhere.
+#[derive(Debug)]
+struct OwnRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Client {
@@ -46,7 +60,7 @@ impl Client {
             .enable_all()
             .build()
             .map_err(|e| Error::Config(format!("cannot start the client's runtime: {e}")))?;
-        Ok(Client { client, runtime: Arc::new(runtime) })
+        Ok(Client { client, runtime: Arc::new(OwnRuntime(Some(runtime))) })
     }
 
     /// The async client it drives.
@@ -67,8 +81,8 @@ impl Client {
     /// [`Client::predict`](super::Client::predict), blocking.
     pub fn predict<I, O>(&self, input: &I) -> Result<O, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
-        O: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+        I: JsonEncode + MsgpackEncode + ?Sized,
+        O: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
         self.block_on(self.client.predict(input))?
     }
@@ -76,7 +90,7 @@ impl Client {
     /// [`Client::call`](super::Client::call), blocking.
     pub fn call<I>(&self, input: &I) -> Result<Response, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+        I: JsonEncode + MsgpackEncode + ?Sized,
     {
         self.block_on(self.client.call(input))?
     }
@@ -90,6 +104,10 @@ impl Client {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::BlockingInAsync);
         }
-        Ok(self.runtime.block_on(future))
+        match &self.runtime.0 {
+            Some(runtime) => Ok(runtime.block_on(future)),
+            // Taken only when the client is dropped.
+            None => Err(Error::BlockingInAsync),
+        }
     }
 }

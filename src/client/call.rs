@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
-use http::HeaderValue;
+use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 
+use crate::chains::growth::room_for;
 use crate::chains::{ChainContext, Mode};
-use crate::json::{self, Checked, JsonDecode, JsonEncode, JsonForm};
+use crate::json::{self, JsonDecode, JsonEncode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
 
 use super::error::{Error, RemoteErrorBody, RemoteFailure};
@@ -57,6 +58,8 @@ struct Inner {
     url: reqwest::Url,
     name: String,
     authorization: Option<HeaderValue>,
+    /// Headers of the builder's, sent with every call.
+    headers: HeaderMap,
     options: RpcOptions,
     permits: Semaphore,
     max_response_size: usize,
@@ -87,19 +90,28 @@ impl Client {
             return Err(Error::Config(format!("a concurrency limit of {limit} (it must be 1 to {})", Semaphore::MAX_PERMITS)));
         }
         let authorization = builder.authorization()?;
-        // As truss's stub keeps at most 50 idle connections.
-        let mut http = reqwest::Client::builder().pool_max_idle_per_host(50);
-        if is_loopback(&url) {
-            // No proxy can reach this machine's loopback.
-            http = http.no_proxy();
+        if let Some(error) = builder.header_error {
+            return Err(Error::Config(error));
         }
-        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        let http = match builder.http {
+            Some(http) => http,
+            None => {
+                // As truss's stub keeps at most 50 idle connections.
+                let mut http = reqwest::Client::builder().pool_max_idle_per_host(50);
+                if is_loopback(&url) {
+                    // No proxy can reach this machine's loopback.
+                    http = http.no_proxy();
+                }
+                http.build().map_err(|e| Error::Config(e.to_string()))?
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 name: builder.name.unwrap_or_else(|| url.to_string()),
                 url,
                 authorization,
+                headers: builder.headers,
                 permits: Semaphore::new(limit),
                 options: builder.options,
                 max_response_size: builder.max_response_size,
@@ -132,8 +144,8 @@ impl Client {
     /// for a raw dict), in the mode its `Content-Type` says.
     pub async fn predict<I, O>(&self, input: &I) -> Result<O, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
-        O: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+        I: JsonEncode + MsgpackEncode + ?Sized,
+        O: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
         self.call(input).await?.decode()
     }
@@ -142,11 +154,11 @@ impl Client {
     /// [`Response::decode`] then borrows the arrays of a binary response.
     pub async fn call<I>(&self, input: &I) -> Result<Response, Error>
     where
-        I: JsonEncode + JsonForm<Checked> + MsgpackEncode + ?Sized,
+        I: JsonEncode + MsgpackEncode + ?Sized,
     {
         let mode = self.mode();
         let body = match mode {
-            Mode::Json => json::to_string(input).map(String::into_bytes),
+            Mode::Json => json::to_string_unchecked(input).map(String::into_bytes),
             Mode::Binary => msgpack::to_vec(input),
         };
         self.call_raw(mode, body.map_err(Error::Input)?).await
@@ -192,13 +204,16 @@ impl Client {
         trace_parent: &Option<String>,
     ) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let mut request = inner.http.post(inner.url.clone()).header(CONTENT_TYPE, mode.content_type());
+        // The builder's headers, then the mode's, the key's and the context's over them.
+        let mut headers = inner.headers.clone();
+        headers.insert(CONTENT_TYPE, mode.content_type());
         if let Some(authorization) = &inner.authorization {
-            request = request.header(AUTHORIZATION, authorization.clone());
+            headers.insert(AUTHORIZATION, authorization.clone());
         }
         for (name, value) in context.headers() {
-            request = request.header(name, value);
+            headers.insert(name, value);
         }
+        let mut request = inner.http.post(inner.url.clone()).headers(headers);
         request = match &inner.progress {
             Some(progress) => request
                 .header(CONTENT_LENGTH, body.len())
@@ -221,7 +236,8 @@ impl Client {
         Ok(Response { chainlet: inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
     }
 
-    /// Reads the body into an aligned buffer, refusing one over the limit before it is read.
+    /// Reads the body into an aligned buffer, refusing one over the limit before it is read;
+    /// the buffer grows with the bytes that arrive, not with the declared length.
     async fn read_body(&self, mut response: reqwest::Response) -> Result<AlignedBytes, Error> {
         let limit = self.inner.max_response_size;
         let too_large = || Error::TooLarge { chainlet: self.name().to_owned(), limit };
@@ -229,8 +245,10 @@ impl Client {
         if total.is_some_and(|len| len > limit as u64) {
             return Err(too_large());
         }
-        // The declared length is reserved at once, so a large array lands without reallocation.
-        let mut body = AlignedBytes::with_capacity(total.map_or(0, |len| len as usize));
+        // The buffer grows with the bytes that really arrive (`room_for`): a length the server
+        // declares and does not send costs no memory.
+        let declared = total.and_then(|len| usize::try_from(len).ok());
+        let mut body = AlignedBytes::new();
         let report = |done: usize| {
             if let Some(progress) = &self.inner.progress {
                 progress(Transfer { direction: Direction::Download, done: done as u64, total });
@@ -240,6 +258,13 @@ impl Client {
         while let Some(chunk) = response.chunk().await.map_err(|source| self.connection(source))? {
             if chunk.len() > limit - body.len() {
                 return Err(too_large());
+            }
+            let needed = body.len() + chunk.len();
+            if needed > body.capacity() {
+                let room = room_for(body.len(), needed, declared, limit);
+                // Room the allocator refuses (a declared length it cannot map): grow as a
+                // `Vec` grows, with the bytes themselves.
+                let _ = body.try_reserve_exact(room - body.len());
             }
             body.extend_from_slice(&chunk);
             report(body.len());

@@ -39,6 +39,9 @@
 //! - **Modes.** Inputs go as JSON (pydantic's text) or, with `use_binary`, as msgpack
 //!   (`to_msgpack()`, arrays aligned); a response is read in the mode its `Content-Type` says
 //!   (truss's errors are JSON in both). [`Value`](crate::Value) stands for any raw dict.
+//!   Binary-only models (a `Bytes` field) are called in either mode; in JSON mode their bytes
+//!   travel as pydantic writes them, as UTF-8 text, so bytes that are not UTF-8 cannot be sent
+//!   ([`Error::Input`]) and are read back as their text's bytes.
 //! - **Large responses** are read into an 8-byte aligned buffer: [`Client::call`] returns it
 //!   as a [`Response`], whose [`decode`](Response::decode) borrows the arrays of a binary
 //!   response (`NdArrayView` fields) instead of copying them.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderValue;
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::blocking;
 use super::call::Client;
@@ -85,6 +85,10 @@ pub struct ClientBuilder {
     pub(crate) options: RpcOptions,
     pub(crate) max_response_size: usize,
     pub(crate) progress: Option<ProgressFn>,
+    pub(crate) headers: HeaderMap,
+    /// The first header that could not be one, reported by `build`.
+    pub(crate) header_error: Option<String>,
+    pub(crate) http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -96,6 +100,9 @@ impl ClientBuilder {
             options: RpcOptions::default(),
             max_response_size: crate::Limits::DEFAULT.max_message_size,
             progress: None,
+            headers: HeaderMap::new(),
+            header_error: None,
+            http: None,
         }
     }
 
@@ -157,8 +164,64 @@ impl ClientBuilder {
         self
     }
 
-    /// The client. Fails on a URL that is not `http` or `https`, an API key that cannot be a
-    /// header value, or a concurrency limit of 0.
+    /// Sends the header `name: value` with every call, as reqwest's `RequestBuilder::header`
+    /// adds it (a name given twice is sent twice): a `Host` of its own, as truss's stub sends
+    /// one to a chainlet's `internal_url` (the gateway's URL, the chainlet's hostname in
+    /// `Host`), or any header a gateway wants. The `Content-Type` of the call's mode, the
+    /// API key's `Authorization` and the forwarded chain context take precedence over headers
+    /// of the same names. A name or value that cannot be a header fails [`build`](Self::build).
+    ///
+    /// ```
+    /// use chainmodel::client::Client;
+    ///
+    /// let worker = Client::builder("https://model-abc.api.baseten.co/environments/production/run_remote")
+    ///     .header("Host", "chain-abc-worker.internal")
+    ///     .header("x-team", "vision")
+    ///     .build()?;
+    /// # Ok::<(), chainmodel::client::Error>(())
+    /// ```
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        <HeaderName as TryFrom<K>>::Error: std::fmt::Display,
+        HeaderValue: TryFrom<V>,
+        <HeaderValue as TryFrom<V>>::Error: std::fmt::Display,
+    {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(error), _) => {
+                self.header_error.get_or_insert_with(|| format!("a header name that cannot be one: {error}"));
+            }
+            (_, Err(error)) => {
+                self.header_error.get_or_insert_with(|| format!("a header value that cannot be one: {error}"));
+            }
+        }
+        self
+    }
+
+    /// Makes the calls with `http`, a reqwest client of one's own (its proxies, TLS roots,
+    /// timeouts, default headers, connection pool), rather than one the builder makes (which
+    /// keeps at most 50 idle connections, as truss's stub does, and no proxy for loopback
+    /// URLs). The options still apply: the call's timeout, retries and concurrency limit.
+    ///
+    /// ```
+    /// use chainmodel::client::Client;
+    ///
+    /// let http = reqwest::Client::builder().user_agent("my-service/1.0").build()?;
+    /// let worker = Client::builder("https://model-abc.api.baseten.co/environments/production/predict")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The client. Fails on a URL that is not `http` or `https`, an API key or a header that
+    /// cannot be a header value, or a concurrency limit of 0.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
     }
@@ -185,6 +248,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("name", &self.name)
             .field("options", &self.options)
             .field("max_response_size", &self.max_response_size)
+            .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
 }

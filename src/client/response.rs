@@ -4,7 +4,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::Limits;
 use crate::chains::Mode;
-use crate::json::{self, Checked, JsonDecode, JsonForm};
+use crate::json::{self, JsonDecode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode};
 
 use super::error::Error;
@@ -52,12 +52,12 @@ impl Response {
     /// Reads a value from the body in its mode; borrowed fields borrow from `self`.
     pub fn decode<'a, T>(&'a self) -> Result<T, Error>
     where
-        T: JsonDecode<'a> + JsonForm<Checked> + MsgpackDecode<'a>,
+        T: JsonDecode<'a> + MsgpackDecode<'a>,
     {
         // The size was checked against the response limit while reading.
         let limits = Limits { max_message_size: self.body.len(), ..Limits::DEFAULT };
         let decoded = match self.mode {
-            Mode::Json => json::from_slice_with(&self.body, &limits),
+            Mode::Json => json::from_slice_unchecked_with(&self.body, &limits),
             Mode::Binary => msgpack::from_slice_with(&self.body, &limits),
         };
         decoded.map_err(|source| Error::Output { chainlet: self.chainlet.clone(), source })

@@ -1,14 +1,17 @@
-//! The request body, received once into an 8-byte aligned buffer under a size limit.
+//! The request body, received once into an 8-byte aligned buffer under a size limit and the
+//! memory budget of the bodies in flight.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use chainmodel_runtime::Limits;
-use chainmodel_runtime::json::{self, Checked, JsonDecode, JsonForm};
+use chainmodel_runtime::json::{self, JsonDecode};
 use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
+use super::budget::{BodyBudget, BudgetShare};
 use super::error::ModelRejection;
 use crate::chains::Mode;
+use crate::chains::growth::room_for;
 
 /// The largest request body [`Model`](super::Model) and [`AlignedBody`] accept, in bytes.
 ///
@@ -16,7 +19,9 @@ use crate::chains::Mode;
 /// [`Chainlet::body_limit`](super::Chainlet::body_limit)); without one, the limit is
 /// [`BodyLimit::DEFAULT`], 2 GiB, the decoders' own limit ([`Limits::DEFAULT`]), fit for tensors.
 /// A body over it is refused with `413` before it is buffered: from its `Content-Length`, or,
-/// for a chunked body, as soon as the bytes that arrived pass it.
+/// for a chunked body, as soon as the bytes that arrived pass it. Within the limit, a body's
+/// buffer grows with the bytes that arrive, and the bodies in flight share a
+/// [`BodyBudget`](super::BodyBudget) of memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
@@ -61,6 +66,8 @@ impl Default for BodyLimit {
 pub struct AlignedBody {
     mode: Mode,
     bytes: AlignedBytes,
+    /// What the body holds of its [`BodyBudget`], given back with it.
+    _share: BudgetShare,
 }
 
 impl AlignedBody {
@@ -74,26 +81,38 @@ impl AlignedBody {
         &self.bytes
     }
 
-    /// The aligned buffer.
+    /// The aligned buffer. The body's share of its [`BodyBudget`] is given back: the bytes are
+    /// the caller's to account for from here.
     pub fn into_bytes(self) -> AlignedBytes {
         self.bytes
     }
 
-    /// Reads a model from the body in the request's mode; borrowed fields borrow from `self`.
+    /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
+    /// borrow from `self`. A JSON body is read with [`json::from_truss_body`] (binary-only
+    /// models too: a JSON string for a bytes field is read as its UTF-8 bytes, as pydantic reads
+    /// it); a binary body that msgpack itself refuses is a [`ModelRejection::Unpack`] in
+    /// msgpack's words.
     pub fn decode<'a, M>(&'a self) -> Result<M, ModelRejection>
     where
-        M: JsonDecode<'a> + JsonForm<Checked> + MsgpackDecode<'a>,
+        M: JsonDecode<'a> + MsgpackDecode<'a>,
     {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
-        let model = match self.mode {
-            Mode::Json => json::from_truss_body(&self.bytes, &limits)?,
-            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits)?,
-        };
-        Ok(model)
+        match self.mode {
+            Mode::Json => Ok(json::from_truss_body_unchecked(&self.bytes, &limits)?),
+            // truss unpacks the whole body before it validates: msgpack's own refusal comes
+            // first, in its words.
+            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits).map_err(|error| {
+                match msgpack::truss_unpack_error_text(&self.bytes) {
+                    Some(text) => ModelRejection::Unpack(text),
+                    None => ModelRejection::Invalid(error),
+                }
+            }),
+        }
     }
 
-    /// Reads the body of `request`, refusing one over `limit` bytes before buffering it.
+    /// Reads the body of `request`, refusing one over `limit` bytes before buffering it, under
+    /// the request's [`BodyBudget`] (its extension, else the global one).
     pub(crate) async fn read(request: Request, limit: usize) -> Result<Self, ModelRejection> {
         let mode = Mode::of(request.headers());
         let declared = match request.headers().get(CONTENT_LENGTH) {
@@ -106,24 +125,41 @@ impl AlignedBody {
             ),
             None => None,
         };
-        if declared.is_some_and(|len| len > limit as u64) {
-            return Err(ModelRejection::TooLarge { limit });
-        }
-        // The declared length is reserved up front, so the body lands in its buffer without
-        // a reallocation; untouched pages of a reservation that the client does not fill cost
-        // no memory on systems that commit pages on first write.
-        let mut bytes = AlignedBytes::with_capacity(declared.map_or(0, |len| len as usize));
+        let declared = match declared.map(usize::try_from) {
+            Some(Ok(len)) if len <= limit => Some(len),
+            Some(_) => return Err(ModelRejection::TooLarge { limit }),
+            None => None,
+        };
+        let budget = request.extensions().get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::global);
+        // A declared length is taken from the budget whole, before a byte is read (waiting for
+        // it, but holding nothing while it waits); an undeclared one as it grows.
+        let mut share = match declared {
+            Some(len) if len > 0 => budget.take(len).await?,
+            _ => budget.empty_share(),
+        };
+        // The buffer grows with the bytes that really arrive (`room_for`): a claim the client
+        // does not back costs no memory.
+        let mut bytes = AlignedBytes::new();
         let mut body = request.into_body();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(body_error)?;
-            if let Ok(data) = frame.into_data() {
-                if data.len() > limit - bytes.len() {
-                    return Err(ModelRejection::TooLarge { limit });
-                }
-                bytes.extend_from_slice(&data);
+            let Ok(data) = frame.into_data() else { continue };
+            if data.len() > limit - bytes.len() {
+                return Err(ModelRejection::TooLarge { limit });
             }
+            let needed = bytes.len() + data.len();
+            if needed > bytes.capacity() {
+                let wanted = room_for(bytes.len(), needed, declared, limit);
+                if declared.is_none() {
+                    share.grow(wanted, needed)?;
+                }
+                bytes
+                    .try_reserve_exact(wanted - bytes.len())
+                    .map_err(|_| ModelRejection::Busy { budget: budget.bytes() })?;
+            }
+            bytes.extend_from_slice(&data);
         }
-        Ok(AlignedBody { mode, bytes })
+        Ok(AlignedBody { mode, bytes, _share: share })
     }
 }
 

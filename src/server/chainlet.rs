@@ -8,14 +8,15 @@ use std::sync::{Arc, OnceLock};
 use crate::serde_json::{Value, json};
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{ALLOW, CONTENT_TYPE, HOST, LOCATION};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
-use tower::limit::GlobalConcurrencyLimitLayer;
+use futures_util::FutureExt;
+use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 
 use super::body::{AlignedBody, BodyLimit};
@@ -38,10 +39,14 @@ type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + S
 /// | `GET /` | `200 true` (liveness) |
 /// | `GET /v1/models/{name}`, `GET /v1/models/{name}/loaded` | `200 {}` when ready, `503` while the load step runs |
 /// | `GET /v1/models/{name}/schema` | `{"input_schema", "output_schema", "supports_streaming": false}` |
+/// | another method on these paths (`HEAD` too) | `405`, `{"detail":"Method Not Allowed"}`, `Allow: GET` (`POST` for `/predict`, `/run_remote`), as FastAPI answers |
+/// | another path | `404`, `{"detail":"Not Found"}`; `307` to the path with its trailing slash toggled when that is a route |
 ///
 /// Bad input is `400` (`413` over the body limit) in truss's format ([`ModelRejection`](super::ModelRejection));
 /// an error of `run_remote` is a [`RemoteError`] (`500` unless it sets another status), which
-/// the Python stub re-raises. Each request runs in a `tracing` span carrying its request id,
+/// the Python stub re-raises. A panic in `run_remote` is answered too, as pyo3 raises a Rust
+/// panic in Python: `500`, code 600, `PanicException` (module `pyo3_runtime`) with the
+/// panic's message; the server goes on. Each request runs in a `tracing` span carrying its request id,
 /// with its [`ChainContext`] current.
 ///
 /// ```
@@ -71,20 +76,22 @@ pub struct Chainlet<I, O> {
     _models: PhantomData<fn(I) -> O>,
 }
 
-/// Whether the load step has finished: unset while it runs, then its outcome.
-type Readiness = OnceLock<Result<(), String>>;
+/// Set once the load step has ended well (a failed one ends the process).
+type Readiness = OnceLock<()>;
 
 struct Shared<I, O> {
     name: String,
     run_remote: Arc<RunRemote<I, O>>,
     ready: Readiness,
     body_limit: usize,
+    /// truss's `predict_concurrency`: taken once the input is read, around `run_remote` only.
+    permits: Option<Semaphore>,
 }
 
 impl<I, O> Chainlet<I, O>
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode + ModelSchema + Send + 'static,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
+    O: JsonEncode + MsgpackEncode + ModelSchema + Send + 'static,
 {
     /// A chainlet answering each call with `run_remote(input)`.
     pub fn new<F, Fut, E>(run_remote: F) -> Self
@@ -116,8 +123,15 @@ where
     }
 
     /// A load step (truss's `load()`): it starts when the router is built, and until it ends
-    /// readiness and predict routes answer `503`. If it fails they keep answering `503` with
-    /// its error, and the error is logged.
+    /// readiness and predict routes answer `503` (liveness answers `200` throughout).
+    ///
+    /// # Process exit
+    ///
+    /// If the step fails, or panics, the process ends: the reason is logged and written to
+    /// stderr (`model worker: the load step failed: OSError: no weights`), and the process
+    /// exits with status 1. truss kills a replica whose load failed (at its next readiness
+    /// probe) so that it restarts; a replica answering liveness forever while never ready
+    /// would be neither used nor restarted.
     #[must_use]
     pub fn load<Fut, E>(mut self, load: Fut) -> Self
     where
@@ -129,9 +143,20 @@ where
     }
 
     /// At most `limit` calls of `run_remote` at once, like truss's `predict_concurrency`:
-    /// requests beyond it wait (their bodies unread), they do not fail. Default: no limit.
+    /// requests beyond it wait, they do not fail. As in truss, a slot is taken once the
+    /// request's body is read and decoded and given back when `run_remote` returns, before the
+    /// answer is encoded: a client still sending its body, or sending a bad one, holds up
+    /// nobody. Default: no limit.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is 0 (no call would ever run) or more than tokio's semaphore holds
+    /// ([`Semaphore::MAX_PERMITS`]).
     #[must_use]
+    #[track_caller]
     pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        assert!(limit > 0, "a concurrency limit of 0 would never run `run_remote`: give at least 1");
+        assert!(limit <= Semaphore::MAX_PERMITS, "a concurrency limit of {limit} is more than {}", Semaphore::MAX_PERMITS);
         self.concurrency_limit = Some(limit);
         self
     }
@@ -151,40 +176,56 @@ where
             run_remote: self.run_remote,
             ready: OnceLock::new(),
             body_limit: self.body_limit.0,
+            permits: self.concurrency_limit.map(Semaphore::new),
         });
         match self.load {
             None => {
-                let _ = shared.ready.set(Ok(()));
+                let _ = shared.ready.set(());
             }
             Some(load) => {
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {
-                    let outcome = load.await.map_err(|error| {
-                        tracing::error!(model = %shared.name, "the load step failed: {error}");
-                        error.to_string()
-                    });
-                    let _ = shared.ready.set(outcome);
+                    match std::panic::AssertUnwindSafe(load).catch_unwind().await {
+                        Ok(Ok(())) => {
+                            let _ = shared.ready.set(());
+                        }
+                        Ok(Err(error)) => load_failed(&shared.name, &error.to_string()),
+                        Err(panic) => {
+                            load_failed(&shared.name, &format!("it panicked: {}", RemoteError::from_panic(panic.as_ref()).message()))
+                        }
+                    }
                 });
             }
         }
 
-        let mut predict = Router::new()
-            .route("/v1/models/{target}", post(predict_target::<I, O>))
-            .route("/predict", post(predict::<I, O>))
-            .route("/run_remote", post(predict::<I, O>));
-        if let Some(limit) = self.concurrency_limit {
-            predict = predict.route_layer(GlobalConcurrencyLimitLayer::new(limit));
-        }
+        // FastAPI's routes answer `GET` alone (not `HEAD`); another method is `405` with the
+        // `Allow` of the first route whose path matches, which for any `/v1/models/{name}` is
+        // readiness's `GET`, `:predict` included.
+        let get_only = || async { method_not_allowed("GET") };
+        let post_only = || async { method_not_allowed("POST") };
         Router::new()
-            .route("/", get(live))
-            .route("/v1/models/{target}", get(ready::<I, O>))
-            .route("/v1/models/{name}/loaded", get(ready::<I, O>))
-            .route("/v1/models/{name}/schema", get(schema::<I, O>))
-            .merge(predict)
+            .route("/", get(live).head(get_only).fallback(get_only))
+            .route(
+                "/v1/models/{target}",
+                get(ready::<I, O>).post(predict_target::<I, O>).head(get_only).fallback(get_only),
+            )
+            .route("/v1/models/{name}/loaded", get(ready::<I, O>).head(get_only).fallback(get_only))
+            .route("/v1/models/{name}/schema", get(schema::<I, O>).head(get_only).fallback(get_only))
+            .route("/predict", post(predict::<I, O>).fallback(post_only))
+            .route("/run_remote", post(predict::<I, O>).fallback(post_only))
+            .fallback(not_found)
             .with_state(shared)
             .layer(axum::middleware::from_fn(with_chain_context))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
     }
+}
+
+/// Ends the process after a failed load step, as truss has a replica killed whose load
+/// failed, so that it restarts.
+fn load_failed(name: &str, reason: &str) -> ! {
+    tracing::error!(model = %name, "the load step failed: {reason}");
+    eprintln!("model {name}: the load step failed: {reason}; exiting so that the replica restarts");
+    std::process::exit(1)
 }
 
 /// The span of one request: method, path and Baseten's request id.
@@ -210,11 +251,10 @@ async fn live() -> Response {
 impl<I, O> Shared<I, O> {
     /// truss's `ModelNotReady`, or `None` when ready.
     fn not_ready(&self) -> Option<Response> {
-        let message = match self.ready.get() {
-            Some(Ok(())) => return None,
-            None => format!("Model with name {} is not ready.", self.name),
-            Some(Err(error)) => format!("Model with name {} is not ready. The load step failed: {error}", self.name),
-        };
+        if self.ready.get().is_some() {
+            return None;
+        }
+        let message = format!("Model with name {} is not ready.", self.name);
         Some(truss_error_response(StatusCode::SERVICE_UNAVAILABLE, DOWNSTREAM_ERROR_CODE, Value::from(message)))
     }
 }
@@ -235,19 +275,60 @@ async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
 /// `POST /v1/models/{name}:predict` (or `:predict_binary`): axum routes the whole segment.
 async fn predict_target<I, O>(state: State<Arc<Shared<I, O>>>, Path(target): Path<String>, request: Request) -> Response
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
 {
     match target.rsplit_once(':') {
-        Some((_name, "predict" | "predict_binary")) => predict(state, request).await,
-        _ => StatusCode::NOT_FOUND.into_response(),
+        // `{model_name}:predict`, whose name Starlette wants non-empty.
+        Some((name, "predict" | "predict_binary")) if !name.is_empty() => predict(state, request).await,
+        // The path is readiness's, whose method is `GET`.
+        _ => method_not_allowed("GET"),
+    }
+}
+
+/// FastAPI's answer to a method its route does not take: `405`, `{"detail":"Method Not
+/// Allowed"}`, the route's methods in `Allow`, no Baseten headers.
+fn method_not_allowed(allow: &'static str) -> Response {
+    let headers = [(ALLOW, allow), (CONTENT_TYPE, JSON_CONTENT_TYPE)];
+    (StatusCode::METHOD_NOT_ALLOWED, headers, r#"{"detail":"Method Not Allowed"}"#).into_response()
+}
+
+/// A path no route has: Starlette redirects (`307`) to the path with its trailing slash
+/// toggled when a route has that one; FastAPI answers `404`, `{"detail":"Not Found"}`.
+async fn not_found(request: Request) -> Response {
+    let path = request.uri().path();
+    if path != "/" {
+        let toggled = match path.strip_suffix('/') {
+            Some(path) => path.to_owned(),
+            None => format!("{path}/"),
+        };
+        if is_route(&toggled) {
+            let host = request.headers().get(HOST).and_then(|host| host.to_str().ok()).unwrap_or_default();
+            let query = request.uri().query().map(|query| format!("?{query}")).unwrap_or_default();
+            if let Ok(location) = HeaderValue::try_from(format!("http://{host}{toggled}{query}")) {
+                return (StatusCode::TEMPORARY_REDIRECT, [(LOCATION, location)]).into_response();
+            }
+        }
+    }
+    json_response(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#.to_owned())
+}
+
+/// Whether a route of [`Chainlet::into_router`] has this path.
+fn is_route(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    let name = |segment: &str| !segment.is_empty();
+    match segments.as_slice() {
+        ["", ""] | ["", "predict" | "run_remote"] => true,
+        ["", "v1", "models", model] => name(model),
+        ["", "v1", "models", model, "loaded" | "schema"] => name(model),
+        _ => false,
     }
 }
 
 async fn predict<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
 where
-    I: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + JsonForm<Checked> + MsgpackEncode,
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
 {
     if let Some(not_ready) = shared.not_ready() {
         return not_ready;
@@ -262,7 +343,21 @@ where
         Err(rejection) => return rejection.into_response(),
     };
     drop(body);
-    match (shared.run_remote)(input).await {
+    let output = {
+        // A semaphore that is never closed: `acquire` cannot fail.
+        let _permit = match &shared.permits {
+            Some(permits) => permits.acquire().await.ok(),
+            None => None,
+        };
+        // A panic is answered as pyo3 raises one in Python (`PanicException`), rather than
+        // closing the connection unanswered, which a client would take for a failure to
+        // retry. The closure is called inside, so that a panic before its future is caught too.
+        std::panic::AssertUnwindSafe(async { (shared.run_remote)(input).await })
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())))
+    };
+    match output {
         Ok(output) => mode.reply(output).into_response(),
         Err(error) => error.into_response(),
     }

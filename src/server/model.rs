@@ -1,13 +1,14 @@
 //! The extractor and responder pair: a model in, a model out, in the request's mode.
 
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use chainmodel_runtime::json::{Checked, JsonDecode, JsonEncode, JsonForm};
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 
 use super::body::{AlignedBody, limit_of};
-use super::error::{ModelRejection, RemoteError};
+use super::error::{ModelRejection, RemoteError, UNHANDLED_ERROR_CODE, truss_error_response};
 use crate::chains::Mode;
 
 /// Extracts a model from the request body in the mode its `Content-Type` selects (see
@@ -40,7 +41,7 @@ pub struct Model<T>(pub T);
 
 impl<T, S> FromRequest<S> for Model<T>
 where
-    T: for<'de> JsonDecode<'de> + JsonForm<Checked> + for<'de> MsgpackDecode<'de>,
+    T: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     S: Send + Sync,
 {
     type Rejection = ModelRejection;
@@ -77,10 +78,15 @@ impl Mode {
     }
 }
 
-impl<T: JsonEncode + JsonForm<Checked> + MsgpackEncode> IntoResponse for Reply<T> {
+impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         let body = match self.mode {
-            Mode::Json => chainmodel_runtime::json::to_string(&self.value).map(Vec::from),
+            Mode::Json => match chainmodel_runtime::json::to_string_unchecked(&self.value) {
+                Ok(text) => Ok(Vec::from(text)),
+                // What truss answers when pydantic cannot write the output: bytes that are not
+                // UTF-8, in JSON mode.
+                Err(error) => return unserializable(&error),
+            },
             Mode::Binary => chainmodel_runtime::msgpack::to_vec(&self.value),
         };
         match body {
@@ -88,4 +94,16 @@ impl<T: JsonEncode + JsonForm<Checked> + MsgpackEncode> IntoResponse for Reply<T
             Err(error) => RemoteError::from(error).into_response(),
         }
     }
+}
+
+/// truss's answer to an output pydantic cannot write as JSON (bytes that are not UTF-8): its
+/// unhandled-exception error, `500`, code 500.
+fn unserializable(error: &chainmodel_runtime::Error) -> Response {
+    let reason = match error.kind() {
+        chainmodel_runtime::ErrorKind::InvalidValue(message) => message.clone(),
+        other => other.to_string(),
+    };
+    tracing::error!("the output cannot be written as JSON: {reason}");
+    let message = format!("Unhandled exception: PydanticSerializationError: Error serializing to JSON: {reason}");
+    truss_error_response(StatusCode::INTERNAL_SERVER_ERROR, UNHANDLED_ERROR_CODE, message.into())
 }

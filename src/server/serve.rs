@@ -18,6 +18,8 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::timeout::TimeoutBody;
 
+use super::budget::BodyBudget;
+
 /// How long a client may take to send a request's headers, by default.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a client may pause while sending a request's body, by default.
@@ -49,6 +51,7 @@ pub struct Serve {
     router: Router,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
+    body_budget: Option<BodyBudget>,
     shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
     connections: OpenConnections,
 }
@@ -86,6 +89,7 @@ pub fn serve(listener: TcpListener, router: Router) -> Serve {
         router,
         header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        body_budget: None,
         shutdown: Box::pin(std::future::pending()),
         connections: OpenConnections::default(),
     }
@@ -114,6 +118,23 @@ impl Serve {
         self
     }
 
+    /// The memory budget of the request bodies this server reads at once (see [`BodyBudget`]);
+    /// without one, they share the process's, [`BodyBudget::global`] (4 GiB). A route's own
+    /// (`.layer(axum::Extension(budget))`) wins over it.
+    ///
+    /// ```no_run
+    /// # async fn run(app: axum::Router) -> std::io::Result<()> {
+    /// use chainmodel::server::{self, BodyBudget};
+    ///
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    /// server::serve(listener, app).body_budget(BodyBudget::new(16 << 30)).await
+    /// # }
+    /// ```
+    pub fn body_budget(mut self, budget: BodyBudget) -> Self {
+        self.body_budget = Some(budget);
+        self
+    }
+
     /// The count of open connections, to read while it serves.
     ///
     /// ```no_run
@@ -130,7 +151,8 @@ impl Serve {
     }
 
     async fn run(self) -> io::Result<()> {
-        let Serve { listener, router, header_read_timeout, body_read_timeout, mut shutdown, connections } = self;
+        let Serve { listener, router, header_read_timeout, body_read_timeout, body_budget, mut shutdown, connections } =
+            self;
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
         let graceful = GracefulShutdown::new();
@@ -148,8 +170,13 @@ impl Serve {
                 () = &mut shutdown => break,
             };
             let _ = stream.set_nodelay(true);
+            let budget = body_budget.clone();
             let service = router.clone().map_request(move |request: Request<Incoming>| {
-                request.map(|body| Body::new(TimeoutBody::new(body_read_timeout, body)))
+                let mut request = request.map(|body| Body::new(TimeoutBody::new(body_read_timeout, body)));
+                if let Some(budget) = &budget {
+                    request.extensions_mut().insert(budget.clone());
+                }
+                request
             });
             let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
             let connection = graceful.watch(connection);

@@ -770,8 +770,9 @@ impl<'de> Decode<'de> for Bytes {
     // `c4 00`, the empty bin.
     const MIN_LEN: usize = 2;
 
-    /// Binary mode's bin. (JSON reads a string's bytes, what pydantic writes for bytes; no
-    /// model reaches that past the JSON-form check.)
+    /// Binary mode's bin (or, in lax mode, a str's UTF-8 bytes); JSON reads a string's UTF-8
+    /// bytes, what pydantic writes for bytes (past the JSON-form check: a server answering JSON
+    /// for a binary-only model, as truss does).
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         reader.read_bytes().map(|bytes| Bytes::from(bytes.into_owned()))
     }

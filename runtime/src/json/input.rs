@@ -154,8 +154,11 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     }
 
     /// A string's UTF-8 bytes, as pydantic reads JSON text into `bytes` (a strict match; a
-    /// Python `str` for `bytes` is a lax one).
+    /// Python `str` for `bytes` is a lax one); anything else is not "a valid bytes".
     fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error> {
+        if self.peek_token()? != Peek::String {
+            return Err(self.type_error("bytes"));
+        }
         self.validation.floor(if self.python_mode { Exactness::Lax } else { Exactness::Strict });
         Ok(match self.parse_str()? {
             Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),

@@ -65,9 +65,17 @@ impl<'de, T: Decode<'de>> JsonDecode<'de> for T {}
 /// The JSON text of `value`, byte-identical to pydantic's `model_dump_json()` for the
 /// equivalent model.
 pub fn to_string<T: JsonEncode + JsonForm<Checked> + ?Sized>(value: &T) -> Result<String, Error> {
+    to_string_unchecked(value)
+}
+
+/// [`to_string`] for any type, binary-only models included: bytes are written as pydantic
+/// writes them, as their UTF-8 text, and bytes that are not UTF-8 are pydantic's error
+/// (`invalid utf-8 sequence of 1 bytes from index 0`, the whole message, no location).
+#[doc(hidden)]
+pub fn to_string_unchecked<T: JsonEncode + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = JsonWriter::new();
     value.encode(&mut writer);
-    Ok(writer.into_string())
+    writer.finish()
 }
 
 /// Reads a `T` from JSON text; nothing but whitespace may follow the value.
@@ -87,17 +95,42 @@ pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
     read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
 }
 
-/// Reads a `T` from a JSON request body as truss's server reads one: Python's `json.loads`,
-/// then pydantic's `model_validate` (python mode) of the result, as its `parse_raw` does. The
-/// values accepted are [`from_slice_with`]'s; refusals are worded as python mode words them
-/// ([`JsonReader::as_python`]), and malformed JSON is `parse_raw`'s one error, located at
-/// `__root__` with Python's `json` message (`Expecting value: line 1 column 1 (char 0)`).
-/// chainmodel's chainlet server reads JSON bodies with it.
+/// Reads a `T` from a JSON request body as truss's server reads one: `body.decode('utf8')`,
+/// Python's `json.loads` of the text, then pydantic's `model_validate` (python mode) of the
+/// result, as its `parse_raw` does. The values accepted are [`from_slice_with`]'s; refusals
+/// are worded as python mode words them ([`JsonReader::as_python`]), and a body that is not
+/// UTF-8, starts with a byte order mark, or is malformed JSON is `parse_raw`'s one error,
+/// located at `__root__`, with Python's message (`'utf-8' codec can't decode byte 0xff in
+/// position 0: invalid start byte`, `Unexpected UTF-8 BOM (decode using utf-8-sig): line 1
+/// column 1 (char 0)`, `Expecting value: line 1 column 1 (char 0)`). Finding that message
+/// copies nothing of the body. chainmodel's chainlet server reads JSON bodies with it.
 pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    from_truss_body_unchecked(bytes, limits)
+}
+
+/// [`from_truss_body`] for any type, binary-only models included (their bytes read from JSON
+/// strings as pydantic reads them: the string's UTF-8 bytes): what a server answering a JSON
+/// request for a binary-only model reads it with.
+#[doc(hidden)]
+pub fn from_truss_body_unchecked<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
     limits.check_size(bytes.len())?;
+    // truss decodes the whole body before it parses: bytes that are not UTF-8 anywhere, or a
+    // BOM, fail there, whatever the model would skip.
+    if (std::str::from_utf8(bytes).is_err() || bytes.starts_with(b"\xef\xbb\xbf"))
+        && let Some(message) = python_error::truss_json_error(bytes)
+    {
+        return Err(root_error(bytes, message));
+    }
     read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python(), bytes, limits).map_err(|error| {
         if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) { python_json_error(bytes, error) } else { error }
     })
+}
+
+/// [`from_slice_with`] for any type, binary-only models included.
+#[doc(hidden)]
+pub fn from_slice_unchecked_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    limits.check_size(bytes.len())?;
+    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
 }
 
 /// Reads one `T` with `reader`, over the whole of `bytes`; an error is reported as pydantic
@@ -105,11 +138,13 @@ pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
 /// malformed JSON anywhere is the one error (`json_invalid`, about the whole text, whose
 /// input is the text); a wrong value at the top keeps the value as its input.
 fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+    let python_mode = reader.python_mode;
     let error = match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
-    let again = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+    let mut again = JsonReader::new(bytes).with_max_depth(limits.max_depth);
+    again.python_mode = python_mode;
     let mut error = crate::codec::whole_message_error(again, JsonReader::finish, error);
     if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) {
         // Malformed JSON is an error about the whole text, wherever it was found.
@@ -126,40 +161,50 @@ fn text_input(bytes: &[u8]) -> Option<Input> {
     (bytes.len() <= Error::MAX_INPUT).then(|| Input::Text(String::from_utf8_lossy(bytes).into()))
 }
 
-/// The largest malformed body whose error is worded as Python's `json.loads` would word it (the
-/// emulation holds the decoded text, four bytes a character); a larger one keeps chainmodel's
-/// `json_invalid` error.
-const PYTHON_ERROR_LIMIT: usize = 64 << 20;
-
-/// Malformed JSON as pydantic's `parse_raw` reports it: one `value_error.jsondecode` error at
-/// `__root__`, whose message is Python's `json.loads` exception.
+/// Malformed JSON as pydantic's `parse_raw` reports it: one error at `__root__`, whose message is
+/// Python's exception on truss's path (see [`from_truss_body`]).
 #[cold]
 fn python_json_error(bytes: &[u8], error: Error) -> Error {
-    if bytes.len() > PYTHON_ERROR_LIMIT {
-        return error;
-    }
-    match python_error::python_json_error(bytes) {
-        Some(message) => {
-            // `parse_raw`'s type names the exception's class.
-            let kind = if message.contains("codec can't decode") {
-                "value_error.unicodedecode"
-            } else if message.contains(": line ") {
-                "value_error.jsondecode"
-            } else {
-                "value_error"
-            };
-            let mut error = Error::validation(kind, message, None);
-            if let Some(input) = text_input(bytes) {
-                error.set_input(&input, InputOf::Value);
-            }
-            error.at_field("__root__")
-        }
+    match python_error::truss_json_error(bytes) {
+        Some(message) => root_error(bytes, message),
         // Python reads what chainmodel's reader does not: keep chainmodel's error.
         None => error,
     }
 }
 
+/// `parse_raw`'s error for a body Python refuses: at `__root__`, its type naming the
+/// exception's class.
+#[cold]
+fn root_error(bytes: &[u8], message: String) -> Error {
+    let kind = if message.contains("codec can't decode") {
+        "value_error.unicodedecode"
+    } else if message.contains(": line ") {
+        "value_error.jsondecode"
+    } else {
+        "value_error"
+    };
+    let mut error = Error::validation(kind, message, None);
+    if let Some(input) = text_input(bytes) {
+        error.set_input(&input, InputOf::Value);
+    }
+    error.at_field("__root__")
+}
+
+/// `str(UnicodeDecodeError)` of `bytes.decode('utf8')` for bytes valid up to `valid_up_to`.
+pub(crate) fn strict_utf8_error_text(bytes: &[u8], valid_up_to: usize) -> String {
+    python_error::strict_utf8_error(bytes, valid_up_to).to_string()
+}
+
+/// The text of the exception Python's `json.loads(bytes)` raises for `input` (encoding
+/// detection included), or `None` if it parses it.
 #[doc(hidden)]
 pub fn python_json_error_text(input: &[u8]) -> Option<String> {
     python_error::python_json_error(input)
+}
+
+/// The text of the exception truss's server gets for a JSON body (`body.decode('utf8')`, then
+/// `json.loads`), or `None` if it parses it.
+#[doc(hidden)]
+pub fn truss_json_error_text(input: &[u8]) -> Option<String> {
+    python_error::truss_json_error(input)
 }

@@ -1,50 +1,122 @@
-//! The text of the exception Python's `json.loads` raises for bytes it refuses: truss's model
+//! The text of the exception Python's `json` raises for a body it refuses: truss's model
 //! server parses a request body with it (through pydantic's `parse_raw`) and answers a
 //! malformed one with `str(exc)`, which a Rust chainlet must answer word for word.
 //!
-//! This follows CPython 3.11's path for `bytes` step by step: `json.detect_encoding` picks the
-//! codec (UTF-8; `utf-8-sig` after a UTF-8 BOM; UTF-16 or UTF-32 by BOM or by the pattern of
-//! zero bytes), the bytes are decoded with `errors='surrogatepass'` (`Objects/unicodeobject.c`,
-//! `Objects/stringlib/codecs.h`, `Python/codecs.c`), and the C scanner of `Modules/_json.c`
-//! (`strict=True`) reads the text. Decode errors are located by byte offset, scanner errors by
-//! character index in the decoded text, as Python locates them.
+//! Two paths of CPython 3.11 are followed step by step.
+//!
+//! - truss's ([`truss_json_error`]): pydantic's `parse_raw` decodes the body with
+//!   `bytes.decode('utf8')` (strict: no BOM skipped, no UTF-16 or UTF-32, no surrogates), then
+//!   `json.loads(str)` refuses a leading U+FEFF (`Unexpected UTF-8 BOM (decode using
+//!   utf-8-sig)`) and scans the text.
+//! - `json.loads(bytes)` ([`python_json_error`]): `json.detect_encoding` picks the codec (UTF-8;
+//!   `utf-8-sig` after a UTF-8 BOM; UTF-16 or UTF-32 by BOM or by the pattern of zero bytes),
+//!   the bytes are decoded with `errors='surrogatepass'` (`Objects/unicodeobject.c`,
+//!   `Objects/stringlib/codecs.h`, `Python/codecs.c`), and the text is scanned.
+//!
+//! The scanner is the C scanner of `Modules/_json.c` (`strict=True`). Decode errors are located
+//! by byte offset, scanner errors by character index in the decoded text, as Python locates
+//! them. Valid UTF-8 is scanned where it lies, byte by byte (every character JSON's grammar
+//! names is ASCII, and the bytes of other characters are never ASCII), so refusing a body
+//! costs no copy of it; only the other codecs of `json.loads(bytes)`, and UTF-8 holding
+//! surrogates, are decoded into a text of code points (four bytes a character).
 //!
 //! Not emulated: the `RecursionError` of nesting deeper than Python's recursion limit (which
 //! depends on how deep the caller's stack already is) and `MemoryError`. The scanner here is
-//! iterative, so deep nesting costs heap, not stack. The decoded text takes four bytes a
-//! character, so callers bound the body's size first.
+//! iterative: deep nesting costs a byte of heap a level, not stack.
+
+/// The text of the exception truss's server gets for `input` (`input.decode('utf8')`, then
+/// `json.loads`), or `None` if both accept it.
+pub(crate) fn truss_json_error(input: &[u8]) -> Option<String> {
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text,
+        Err(error) => return Some(strict_utf8_error(input, error.valid_up_to()).to_string()),
+    };
+    // `json.loads(str)` refuses a leading BOM before it scans.
+    if text.starts_with('\u{feff}') {
+        return Some(decode_error_text::<u32>(&[], "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
+    }
+    scan(text.as_bytes())
+}
 
 /// The text of the exception Python's `json.loads` raises for `input`, or `None` if it parses it.
 pub(crate) fn python_json_error(input: &[u8]) -> Option<String> {
-    let text = match decode(input) {
-        Ok(text) => text,
-        Err(error) => return Some(error.to_string()),
-    };
-    let scanner = Scanner { text: &text };
-    match scanner.scan_document() {
+    if let Encoding::Utf8 { bom } = detect_encoding(input) {
+        let rest = input.get(if bom { 3 } else { 0 }..).unwrap_or_default();
+        // Valid UTF-8 decodes to itself: scanned where it lies.
+        if std::str::from_utf8(rest).is_ok() {
+            return scan(rest);
+        }
+    }
+    match decode(input) {
+        Ok(text) => scan(&text),
+        Err(error) => Some(error.to_string()),
+    }
+}
+
+/// Scans a decoded document: `None` if Python's scanner accepts it, else its exception's text.
+fn scan<U: Unit>(text: &[U]) -> Option<String> {
+    match (Scanner { text }).scan_document() {
         Ok(()) => None,
-        Err(ScanError::Syntax(message, pos)) => Some(decode_error_text(&text, message, pos)),
+        Err(ScanError::Syntax(message, pos)) => Some(decode_error_text(text, message, pos)),
         Err(ScanError::Other(text)) => Some(text),
     }
 }
 
-/// A decoded document: Python's `str`, one code point per element. Not `char`s: with
-/// `surrogatepass`, lone surrogates get through, and they count as characters in positions.
+/// A unit of a decoded document: a code point (Python's `str`, whose lone surrogates,
+/// let through by `surrogatepass`, count as characters), or a byte of valid UTF-8.
+trait Unit: Copy {
+    /// The unit's value: the code point, or the byte (at least 0x80 inside a non-ASCII
+    /// character, so never one of JSON's ASCII characters).
+    fn code(self) -> u32;
+    /// Whether the unit starts a character (a UTF-8 continuation byte does not).
+    fn starts_char(self) -> bool;
+}
+
+impl Unit for u32 {
+    fn code(self) -> u32 {
+        self
+    }
+    fn starts_char(self) -> bool {
+        true
+    }
+}
+
+impl Unit for u8 {
+    fn code(self) -> u32 {
+        u32::from(self)
+    }
+    fn starts_char(self) -> bool {
+        !is_continuation(self)
+    }
+}
+
+/// A document decoded into code points: Python's `str`. Not `char`s: with `surrogatepass`,
+/// lone surrogates get through, and they count as characters in positions.
 type Text = Vec<u32>;
 
 const LINE_FEED: u32 = b'\n' as u32;
 
 /// `str(JSONDecodeError(message, doc, pos))`: the message, then the line and column (both from
-/// 1) and the character index of `pos`.
-fn decode_error_text(text: &[u32], message: &str, pos: usize) -> String {
+/// 1) and the character index of `pos`, a unit index of `text`.
+fn decode_error_text<U: Unit>(text: &[U], message: &str, pos: usize) -> String {
     let before = text.get(..pos).unwrap_or(text);
-    let line = before.iter().filter(|&&c| c == LINE_FEED).count() + 1;
+    let chars = |units: &[U]| units.iter().filter(|u| u.starts_char()).count();
+    let char_pos = chars(before) + pos.saturating_sub(text.len());
+    let line = before.iter().filter(|u| u.code() == LINE_FEED).count() + 1;
     // `pos - doc.rfind('\n', 0, pos)`, where `rfind` gives -1 when there is no line feed.
-    let column = match before.iter().rposition(|&c| c == LINE_FEED) {
-        Some(feed) => pos - feed,
-        None => pos + 1,
+    let column = match before.iter().rposition(|u| u.code() == LINE_FEED) {
+        Some(feed) => char_pos - chars(&before[..feed]),
+        None => char_pos + 1,
     };
-    format!("{message}: line {line} column {column} (char {pos})")
+    format!("{message}: line {line} column {column} (char {char_pos})")
+}
+
+/// The `UnicodeDecodeError` of `bytes.decode('utf8')` (strict) for bytes whose first
+/// `valid_up_to` are valid UTF-8 and the rest not.
+pub(crate) fn strict_utf8_error(bytes: &[u8], valid_up_to: usize) -> DecodeError<'_> {
+    let rest = bytes.get(valid_up_to..).unwrap_or_default();
+    let (len, reason) = utf8_sequence(rest).err().unwrap_or((1, INVALID_START));
+    DecodeError { encoding: "utf-8", object: bytes, start: valid_up_to, end: valid_up_to + len.max(1), reason }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +124,7 @@ fn decode_error_text(text: &[u32], message: &str, pos: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// A `UnicodeDecodeError`: the codec, the bytes it decoded, the bad span and the reason.
-struct DecodeError<'a> {
+pub(crate) struct DecodeError<'a> {
     encoding: &'static str,
     object: &'a [u8],
     start: usize,
@@ -308,16 +380,16 @@ const INVALID_UNICODE_ESCAPE: &str = "Invalid \\uXXXX escape";
 /// Python's default `sys.get_int_max_str_digits()`: `int()` refuses longer decimal strings.
 const INT_MAX_STR_DIGITS: usize = 4300;
 
-/// `_json.c`'s scanner over the decoded text. Indices may run past the end; reads there find
-/// nothing.
-struct Scanner<'t> {
-    text: &'t [u32],
+/// `_json.c`'s scanner over the decoded text (see [`Unit`]). Indices may run past the end;
+/// reads there find nothing.
+struct Scanner<'t, U> {
+    text: &'t [U],
 }
 
-impl Scanner<'_> {
-    /// The code point at `idx`.
+impl<U: Unit> Scanner<'_, U> {
+    /// The unit at `idx`.
     fn at(&self, idx: usize) -> Option<u32> {
-        self.text.get(idx).copied()
+        self.text.get(idx).map(|u| u.code())
     }
 
     /// The ASCII character at `idx`.
@@ -457,7 +529,7 @@ impl Scanner<'_> {
     /// The value of the four hex digits from `idx`.
     fn hex4(&self, idx: usize) -> Option<u32> {
         let digits = self.text.get(idx..idx + 4)?;
-        digits.iter().try_fold(0, |value, &c| Some(value << 4 | char::from_u32(c)?.to_digit(16)?))
+        digits.iter().try_fold(0, |value, u| Some(value << 4 | char::from_u32(u.code())?.to_digit(16)?))
     }
 
     /// Reads `null`, `true`, `false`, `NaN`, `Infinity`, `-Infinity` or a number at `idx`; where
@@ -465,7 +537,7 @@ impl Scanner<'_> {
     fn scan_scalar(&self, idx: usize) -> Result<usize, ScanError> {
         for literal in ["null", "true", "false", "NaN", "Infinity", "-Infinity"] {
             let len = literal.len();
-            let is_literal = |text: &[u32]| text.iter().copied().eq(literal.bytes().map(u32::from));
+            let is_literal = |text: &[U]| text.iter().map(|u| u.code()).eq(literal.bytes().map(u32::from));
             if self.text.get(idx..idx + len).is_some_and(is_literal) {
                 return Ok(idx + len);
             }
@@ -591,6 +663,61 @@ mod tests {
         for &(input, expected) in CASES {
             assert_eq!(python_json_error(input).as_deref(), expected, "input {input:?}");
         }
+    }
+
+    /// truss's path, `json.loads(body.decode('utf8'))`: texts measured on truss 0.18.36's server.
+    const TRUSS_CASES: &[(&[u8], Option<&str>)] = &[
+        (b"\xef\xbb\xbf{\"text\":\"x\"}", Some("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (b"\xef\xbb\xbf", Some("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (b" \xef\xbb\xbf{}", Some("Expecting value: line 1 column 2 (char 1)")),
+        (b"{\"text\":\"\xef\xbb\xbf\"}", None),
+        (b"\xff\xfe{\x00}\x00", Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
+        (b"\xff\xfe\x00\x00{\x00\x00\x00", Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
+        (b"\xfe\xff\x00{\x00}", Some("'utf-8' codec can't decode byte 0xfe in position 0: invalid start byte")),
+        (b"\x00\x00\xfe\xff\x00\x00\x00{", Some("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte")),
+        (b"{\x00\"\x00t\x00\"\x00:\x001\x00}\x00", Some("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")),
+        (b"\x00{\x00\"\x00t\x00\"\x00:\x001\x00}", Some("Expecting value: line 1 column 1 (char 0)")),
+        (b"{\"text\":\"\xed\xa0\x80\"}", Some("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte")),
+        (b"{\"text\":\"a\xffb\"}", Some("'utf-8' codec can't decode byte 0xff in position 10: invalid start byte")),
+        (b"{\"text\":\"\xc0\x80\"}", Some("'utf-8' codec can't decode byte 0xc0 in position 9: invalid start byte")),
+        (b"{\"text\":\"\x80\"}", Some("'utf-8' codec can't decode byte 0x80 in position 9: invalid start byte")),
+        (b"{\"text\":\"\xf4\x90\x80\x80\"}", Some("'utf-8' codec can't decode byte 0xf4 in position 9: invalid continuation byte")),
+        (b"{\"text\":\"\xe2\x82", Some("'utf-8' codec can't decode bytes in position 9-10: unexpected end of data")),
+        (b"{\"text\":\"\xe2\x82\"}", Some("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte")),
+        (b"  \n", Some("Expecting value: line 2 column 1 (char 3)")),
+        (b"{\"text\":\"\xf0\x9f\x98\x80\" x}", Some("Expecting ',' delimiter: line 1 column 13 (char 12)")),
+        (b"{\"t\":\"\xc3\xa9\",\n \"u\": \xc3\xa9}", Some("Expecting value: line 2 column 7 (char 16)")),
+        (b"\"\\ud800\"", None),
+    ];
+
+    #[test]
+    fn truss_path_matches_truss() {
+        for &(input, expected) in TRUSS_CASES {
+            assert_eq!(truss_json_error(input).as_deref(), expected, "input {input:?}");
+        }
+    }
+
+    /// Scanning valid UTF-8 byte by byte finds what scanning its code points finds.
+    #[test]
+    fn bytes_and_code_points_scan_alike() {
+        let pieces = [
+            "\"", "\\", "u", "\\u", "\\ud800", "\\udc00", "12", "ab", "é", "€", "😀", "\n", " ", "[", "]", "{", "}", ":", ",",
+            "1", "-", "e", "null", "\u{1}", "x",
+        ];
+        let mut count = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "\"", "é\"", "}", "é"] {
+                        let text = format!("{a}{b}{c}{d}");
+                        let points: Text = text.chars().map(u32::from).collect();
+                        assert_eq!(scan(text.as_bytes()), scan(&points), "{text:?}");
+                        count += 1;
+                    }
+                }
+            }
+        }
+        assert!(count > 50_000);
     }
 
     #[test]

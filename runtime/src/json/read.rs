@@ -308,6 +308,7 @@ impl<'de> JsonReader<'de> {
 
     fn read_escaped(&mut self, start: usize) -> Result<String, Error> {
         let mut out = Vec::new();
+        let mut lone_surrogate = false;
         self.pos = start;
         loop {
             let Some(&byte) = self.input.get(self.pos) else {
@@ -316,7 +317,7 @@ impl<'de> JsonReader<'de> {
             self.pos += 1;
             match byte {
                 b'"' => break,
-                b'\\' => self.read_escape(&mut out)?,
+                b'\\' => lone_surrogate |= !self.read_escape(&mut out)?,
                 0x00..=0x1f => {
                     self.pos -= 1;
                     return Err(self.syntax_error("control character (\\u0000-\\u001F) found while parsing a string"));
@@ -324,10 +325,22 @@ impl<'de> JsonReader<'de> {
                 _ => out.push(byte),
             }
         }
+        if lone_surrogate {
+            // Python's `json` keeps a lone surrogate in its `str`; pydantic's python mode then
+            // refuses it where a Rust string cannot hold it either (its only error for `bytes`;
+            // truss would accept it in a `str` and fail writing the answer).
+            return Err(Error::validation(
+                "string_unicode",
+                "Input should be a valid string, unable to parse raw data as a unicode string",
+                None,
+            ));
+        }
         String::from_utf8(out).map_err(|e| self.invalid_utf8(start + e.utf8_error().valid_up_to()))
     }
 
-    fn read_escape(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+    /// Reads one escape into `out`; `false` for a lone surrogate (python mode), which nothing
+    /// is written for.
+    fn read_escape(&mut self, out: &mut Vec<u8>) -> Result<bool, Error> {
         let Some(&escape) = self.input.get(self.pos) else {
             return Err(self.syntax_error("EOF while parsing a string"));
         };
@@ -342,14 +355,14 @@ impl<'de> JsonReader<'de> {
             b'r' => b'\r',
             b't' => b'\t',
             b'u' => {
-                let c = self.read_unicode_escape()?;
+                let Some(c) = self.read_unicode_escape()? else { return Ok(false) };
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-                return Ok(());
+                return Ok(true);
             }
             _ => return Err(Error::json_syntax(self.input, self.pos - 1, "invalid escape")),
         };
         out.push(byte);
-        Ok(())
+        Ok(true)
     }
 
     /// Four hex digits; an error is located at the first byte that is none (jiter's column).
@@ -366,24 +379,36 @@ impl<'de> JsonReader<'de> {
         Ok(value)
     }
 
-    fn read_unicode_escape(&mut self) -> Result<char, Error> {
+    /// The character of a `\\uXXXX` escape (and of its pair, for a high surrogate); `None` for a
+    /// lone surrogate in python mode (Python's `json` reads it, as a `str` Rust cannot hold),
+    /// where an escape after a high surrogate that is no low one is left to be read on its own.
+    fn read_unicode_escape(&mut self) -> Result<Option<char>, Error> {
         // Errors are located (and worded) as jiter does: at the escape's last digit.
         let at_last_digit = |reader: &Self| Error::json_syntax(reader.input, reader.pos - 1, "lone leading surrogate in hex escape");
         let first = self.read_hex4()?;
         if !(0xD800..0xDC00).contains(&first) {
-            // A lone low surrogate is not a char; Python keeps it, Rust strings cannot.
-            return char::from_u32(first.into()).ok_or_else(|| at_last_digit(self));
+            return match char::from_u32(first.into()) {
+                Some(c) => Ok(Some(c)),
+                // A lone low surrogate.
+                None if self.python_mode => Ok(None),
+                None => Err(at_last_digit(self)),
+            };
         }
         if !self.input[self.pos..].starts_with(b"\\u") {
-            return Err(self.syntax_error("unexpected end of hex escape"));
+            return if self.python_mode { Ok(None) } else { Err(self.syntax_error("unexpected end of hex escape")) };
         }
+        let second_start = self.pos;
         self.pos += 2;
         let second = self.read_hex4()?;
         if !(0xDC00..0xE000).contains(&second) {
+            if self.python_mode {
+                self.pos = second_start;
+                return Ok(None);
+            }
             return Err(at_last_digit(self));
         }
         let code = 0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00);
-        char::from_u32(code).ok_or_else(|| self.syntax_error("invalid unicode code point"))
+        char::from_u32(code).map(Some).ok_or_else(|| self.syntax_error("invalid unicode code point"))
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -474,8 +499,12 @@ impl<'de> JsonReader<'de> {
             Peek::Bool => self.parse_bool().map(drop),
             Peek::Number => self.parse_number().map(drop),
             // Checked as any string is (UTF-8, no raw control characters), as pydantic refuses
-            // such JSON wherever it stands.
-            Peek::String => self.parse_str().map(drop),
+            // such JSON wherever it stands; a lone surrogate (python mode), which Python's
+            // `json` reads, is refused only where a value is read.
+            Peek::String => match self.parse_str() {
+                Err(error) if error.is_fatal() => Err(error),
+                _ => Ok(()),
+            },
             Peek::Array => {
                 self.begin_array()?;
                 let mut first = true;

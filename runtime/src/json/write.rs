@@ -3,12 +3,14 @@
 
 use crate::codec::{FieldKey, Writer};
 use crate::dtype::DType;
-use crate::error::PathSegment;
+use crate::error::{Error, PathSegment};
 
 /// A JSON text being written: the JSON mode's [`Writer`].
 #[derive(Default)]
 pub struct JsonWriter {
     out: String,
+    /// The first value JSON cannot hold as pydantic writes it: bytes that are not UTF-8.
+    error: Option<Error>,
 }
 
 impl JsonWriter {
@@ -19,12 +21,21 @@ impl JsonWriter {
 
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        JsonWriter { out: String::with_capacity(capacity) }
+        JsonWriter { out: String::with_capacity(capacity), error: None }
     }
 
-    /// The text written.
+    /// The text written (bytes that are not UTF-8 written with replacement characters).
     pub fn into_string(self) -> String {
         self.out
+    }
+
+    /// The text written, or the error pydantic's `model_dump_json()` raises for the value:
+    /// bytes that are not UTF-8 (`invalid utf-8 sequence of 1 bytes from index 0`).
+    pub fn finish(self) -> Result<String, Error> {
+        match self.error {
+            None => Ok(self.out),
+            Some(error) => Err(error),
+        }
     }
 
     /// Appends text that is already JSON (punctuation, escaped keys).
@@ -123,10 +134,19 @@ impl Writer for JsonWriter {
         self.string(value);
     }
 
-    /// Bytes as pydantic writes them (`ser_json_bytes="utf8"`): their UTF-8 text, invalid
-    /// sequences replaced.
+    /// Bytes as pydantic writes them (`ser_json_bytes="utf8"`): their UTF-8 text. Bytes that
+    /// are not UTF-8 make pydantic fail; here they make [`finish`](JsonWriter::finish) fail
+    /// with pydantic's words, and are written with replacement characters meanwhile.
     fn write_bytes(&mut self, value: &[u8]) {
-        self.string(&String::from_utf8_lossy(value));
+        match std::str::from_utf8(value) {
+            Ok(text) => self.string(text),
+            Err(error) => {
+                if self.error.is_none() {
+                    self.error = Some(Error::invalid_value(error.to_string()));
+                }
+                self.string(&String::from_utf8_lossy(value));
+            }
+        }
     }
 
     fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]) {

@@ -57,6 +57,28 @@ impl AlignedBytes {
         self.len == 0
     }
 
+    /// How many bytes it can hold before it grows.
+    pub fn capacity(&self) -> usize {
+        self.words.capacity().saturating_mul(8)
+    }
+
+    /// Makes room for `additional` more bytes than it holds, and no more (up to the next 8),
+    /// or fails, without aborting, when the allocator cannot give that much: for a reader
+    /// that grows its buffer with what arrives, in steps of its own choosing.
+    ///
+    /// ```
+    /// use chainmodel::msgpack::AlignedBytes;
+    ///
+    /// let mut body = AlignedBytes::new();
+    /// body.try_reserve_exact(100).unwrap();
+    /// assert!(body.capacity() >= 100 && body.capacity() < 108);
+    /// assert!(body.try_reserve_exact(usize::MAX).is_err());
+    /// ```
+    pub fn try_reserve_exact(&mut self, additional: usize) -> Result<(), std::collections::TryReserveError> {
+        let words = self.len.saturating_add(additional).div_ceil(8);
+        self.words.try_reserve_exact(words.saturating_sub(self.words.len()))
+    }
+
     /// Appends `bytes`, growing the buffer as a `Vec` grows (amortised doubling).
     pub fn extend_from_slice(&mut self, bytes: &[u8]) {
         let start = self.len;

@@ -164,10 +164,17 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         }
     }
 
-    /// A bin, borrowed from the input.
+    /// A bin, borrowed from the input; in lax mode a str too (its UTF-8 bytes), as pydantic's
+    /// python mode reads a `str` into `bytes`.
     #[inline]
     fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error> {
-        self.parse_bin().map(Cow::Borrowed)
+        match self.peek_token()? {
+            Token::Str if !self.validation.strict => {
+                self.validation.floor(Exactness::Lax);
+                self.parse_str().map(|text| Cow::Borrowed(text.as_bytes()))
+            }
+            _ => self.parse_bin().map(Cow::Borrowed),
+        }
     }
 
     #[inline]

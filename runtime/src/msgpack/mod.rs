@@ -24,6 +24,7 @@ mod aligned;
 mod array;
 mod input;
 mod read;
+mod unpack_error;
 mod write;
 
 pub use aligned::AlignedBytes;
@@ -114,4 +115,12 @@ pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &cr
     })?;
     reader.finish()?;
     Ok(value)
+}
+
+/// The text of the exception truss's server gets when `msgpack.unpackb` refuses a binary
+/// request body (`Unpack failed: incomplete input`, `unpack(b) received extra data.`, ...), which
+/// truss answers bare with a `400`; `None` when msgpack reads the body.
+#[doc(hidden)]
+pub fn truss_unpack_error_text(bytes: &[u8]) -> Option<String> {
+    unpack_error::truss_unpack_error(bytes)
 }

@@ -405,6 +405,15 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         match self.take()? {
             Next::Borrowed(Value::Bytes(b)) => Ok(Cow::Borrowed(b)),
             Next::Owned(Value::Bytes(b)) => Ok(Cow::Owned(b.into_vec())),
+            // A str for bytes, as binary mode reads one: pydantic's lax `bytes`.
+            Next::Borrowed(Value::Str(text)) if !self.validation.strict => {
+                self.validation.floor(Exactness::Lax);
+                Ok(Cow::Borrowed(text.as_bytes()))
+            }
+            Next::Owned(Value::Str(text)) if !self.validation.strict => {
+                self.validation.floor(Exactness::Lax);
+                Ok(Cow::Owned(text.into_bytes()))
+            }
             other => Err(Error::unexpected_type("bytes", describe(other.get()))),
         }
     }
