@@ -138,7 +138,50 @@ fn small(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, large, small);
+// pydantic's `Node = Union[int, A, B]`, `class A: child: Node`, `class B: child: Node; flag:
+// bool = False`: a plain union of recursive models, 20 deep, its leaf a lax `"1"`.
+#[derive(ChainModel)]
+enum Node {
+    Leaf(i64),
+    A(Box<NodeA>),
+    B(Box<NodeB>),
+}
+
+#[derive(ChainModel)]
+struct NodeA {
+    child: Node,
+}
+
+#[derive(ChainModel)]
+struct NodeB {
+    child: Node,
+    #[chain(default)]
+    flag: bool,
+}
+
+#[derive(ChainModel)]
+struct Root {
+    node: Node,
+}
+
+/// The union benchmark's depth, and its message (benches/python/bench.py writes the same).
+const UNION_DEPTH: usize = 20;
+
+fn union_text() -> String {
+    format!(r#"{{"node": {}"1"{}}}"#, r#"{"child": "#.repeat(UNION_DEPTH), "}".repeat(UNION_DEPTH))
+}
+
+fn union(c: &mut Criterion) {
+    let text = union_text();
+    let dict: Value = chainmodel::json::from_str(&text).unwrap();
+    let msgpack = AlignedBytes::from(&chainmodel::msgpack::to_vec(&dict).unwrap()[..]);
+    let mut g = group(c, "report_union_depth20");
+    g.bench_function("chainmodel_json_decode", |b| b.iter(|| Root::from_json(black_box(&text)).unwrap()));
+    g.bench_function("chainmodel_msgpack_decode", |b| b.iter(|| Root::from_msgpack(black_box(&msgpack)).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, large, small, union);
 
 fn main() {
     benches();

@@ -3,7 +3,8 @@ truss's msgpack serializer with msgpack_numpy (binary mode), on the workloads of
 benchmarks (benches/json.rs, benches/msgpack.rs):
 
 - one model holding a 64 MiB float32 array;
-- 20 000 small models (256-float32 embedding, id, name, score) in one message.
+- 20 000 small models (256-float32 embedding, id, name, score) in one message;
+- a plain union of recursive models 20 deep (pydantic's cost doubles with each level).
 
 Prints one JSON object of median seconds per operation, and the peak RSS of decoding the 64 MiB
 message in a fresh process. Run with the anchor environment scripts/test creates:
@@ -17,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from typing import Union
 
 import numpy as np
 import pydantic
@@ -59,6 +62,42 @@ def batch() -> Batch:
         for i in range(MODELS)
     ]
     return Batch(items=items)
+
+
+class A(pydantic.BaseModel):
+    child: "Node"
+
+
+class B(pydantic.BaseModel):
+    child: "Node"
+    flag: bool = False
+
+
+Node = Union[int, A, B]
+A.model_rebuild()
+B.model_rebuild()
+
+
+class Root(pydantic.BaseModel):
+    node: Node
+
+
+UNION_DEPTH = 20
+
+
+def union_text() -> str:
+    """benches/report.rs's union message: 20 models deep, a lax "1" at the bottom."""
+    return '{"node": ' + '{"child": ' * UNION_DEPTH + '"1"' + "}" * UNION_DEPTH + "}"
+
+
+def measure_union(repeats: int) -> dict:
+    text = union_text()
+    binary = serialization.truss_msgpack_serialize(json.loads(text))
+    return {
+        "union_depth20/json_decode": median_seconds(lambda: Root.model_validate_json(text), repeats),
+        "union_depth20/msgpack_decode": median_seconds(
+            lambda: Root.model_validate(serialization.truss_msgpack_deserialize(binary)), repeats),
+    }
 
 
 def median_seconds(operation, repeats: int) -> float:
@@ -105,6 +144,7 @@ def main() -> None:
     large = tensor()
     results = measure("large_64mib", large, repeats)
     results.update(measure("small_20k", batch(), repeats))
+    results.update(measure_union(repeats))
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "chainmodel-bench-64mib.msgpack")
     with open(path, "wb") as f:
         f.write(to_msgpack(large))

@@ -62,6 +62,8 @@ def main() -> None:
             if py_ms is not None:
                 checks.append(f"{workload}, {label}: {py_ms / ours:.0f}x faster than Python")
     print()
+    union_rows(python)
+    print()
     print(f"Peak RSS decoding the 64 MiB message (message included): chainmodel owned {rss_owned / 2**20:.0f} MiB, "
           f"view {rss_view / 2**20:.0f} MiB, Python {python['large_64mib/msgpack_decode_peak_rss_bytes'] / 2**20:.0f} MiB.")
     print()
@@ -70,6 +72,19 @@ def main() -> None:
     if len(sys.argv) > 4:
         print()
         http_tables(json.load(open(sys.argv[4])))
+
+
+def union_rows(python: dict) -> None:
+    """The recursive plain union, 20 models deep: chainmodel against pydantic on the same message."""
+    print("| plain union of recursive models, 20 deep | chainmodel | Python (pydantic + truss) | ratio |")
+    print("|---|---|---|---|")
+    for label, op in [("JSON decode", "json_decode"), ("msgpack decode", "msgpack_decode")]:
+        ours = mean_ms("report_union_depth20", f"chainmodel_{op}")
+        py = python.get(f"union_depth20/{op}")
+        if ours is None or py is None:
+            continue
+        py_ms = py * 1000
+        print(f"| {label} | {ours * 1000:.3g} µs | {py_ms:.3g} ms | {py_ms / ours:.0f}x faster |")
 
 
 # The issue's targets for the HTTP rows.

@@ -48,3 +48,32 @@ pub struct Frame<'a> {
     pub depth: Vec<NdArrayView<'a, u16>>,
     pub document: Option<Document>,
 }
+
+/// A plain union of recursive models (pydantic's `Node = Union[int, A, B]`): every level can be
+/// either model, so nested unions revisit each other's subtrees.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+pub enum Node {
+    Leaf(i64),
+    Text(String),
+    A(Box<NodeA>),
+    B(Box<NodeB>),
+    Many(Vec<Node>),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+pub struct NodeA {
+    pub child: Node,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+pub struct NodeB {
+    pub child: Node,
+    #[chain(default)]
+    pub flag: bool,
+    pub other: Option<Box<Node>>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+pub struct Tree {
+    pub node: Node,
+}
