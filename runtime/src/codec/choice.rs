@@ -136,6 +136,10 @@ pub fn unknown_choice(expected: &str, literal: bool) -> Error {
 /// A member of a plain union: its name in errors, and its decoder (the variant's).
 pub type UnionMember<'de, R, T> = (fn() -> std::borrow::Cow<'static, str>, fn(&mut R) -> Result<T, Error>);
 
+/// The best member so far: its index, its value and reader when decoded in this visit (`None`
+/// when its outcome was known), its exactness and fields set.
+type Best<T, R> = (usize, Option<(T, R)>, Exactness, Option<usize>);
+
 /// A plain union read in pydantic-core's smart mode: each member is tried once, in the
 /// reader's mode (strict only when the field or model is), measuring how exactly it
 /// matched ([`Exactness`]) and how many fields its models found in the input. A member that
@@ -157,8 +161,7 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
     reader.peek()?;
     let memo = reader.union_memo();
     let trial_mode = Validation { strict: outer.strict, exactness: Some(Exactness::Exact), fields_set: None };
-    // (member, its value and reader when decoded in this visit, exactness, fields set)
-    let mut best: Option<(usize, Option<(T, R)>, Exactness, Option<usize>)> = None;
+    let mut best: Option<Best<T, R>> = None;
     let mut errors = Vec::new();
     for (index, (name, decode)) in members.iter().enumerate() {
         let key = memo.as_ref().map(|(_, place)| (*place, *decode as usize, outer.strict));

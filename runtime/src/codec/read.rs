@@ -269,14 +269,17 @@ pub(crate) type MemberOutcome = Result<(Exactness, Option<usize>), Error>;
 /// The outcomes of union members tried on one input, keyed by the place in the input, the
 /// member's decoder and strictness (see [`Reader::union_memo`]). Cloning shares it.
 #[derive(Clone, Default)]
-pub struct UnionMemo(std::rc::Rc<std::cell::RefCell<std::collections::HashMap<(u64, usize, bool), MemberOutcome>>>);
+pub struct UnionMemo(std::rc::Rc<std::cell::RefCell<std::collections::HashMap<MemberKey, MemberOutcome>>>);
+
+/// A member's place: the value's place in the input, the member's decoder, strictness.
+pub(crate) type MemberKey = (u64, usize, bool);
 
 impl UnionMemo {
-    pub(crate) fn get(&self, key: (u64, usize, bool)) -> Option<MemberOutcome> {
-        self.0.borrow().get(&key).map(|outcome| outcome.clone())
+    pub(crate) fn get(&self, key: MemberKey) -> Option<MemberOutcome> {
+        self.0.borrow().get(&key).cloned()
     }
 
-    pub(crate) fn insert(&self, key: (u64, usize, bool), outcome: MemberOutcome) {
+    pub(crate) fn insert(&self, key: MemberKey, outcome: MemberOutcome) {
         self.0.borrow_mut().insert(key, outcome);
     }
 }
