@@ -131,12 +131,8 @@ impl AlignedBody {
             None => None,
         };
         let budget = request.extensions().get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::global);
-        // A declared length is taken from the budget whole, before a byte is read (waiting for
-        // it, but holding nothing while it waits); an undeclared one as it grows.
-        let mut share = match declared {
-            Some(len) if len > 0 => budget.take(len).await?,
-            _ => budget.empty_share(),
-        };
+        // The budget is taken as the bytes arrive: a declared length is only a claim.
+        let mut share = budget.share(declared)?;
         // The buffer grows with the bytes that really arrive (`room_for`): a claim the client
         // does not back costs no memory.
         let mut bytes = AlignedBytes::new();
@@ -148,11 +144,9 @@ impl AlignedBody {
                 return Err(ModelRejection::TooLarge { limit });
             }
             let needed = bytes.len() + data.len();
+            share.hold(needed).await?;
             if needed > bytes.capacity() {
                 let wanted = room_for(bytes.len(), needed, declared, limit);
-                if declared.is_none() {
-                    share.grow(wanted, needed)?;
-                }
                 bytes
                     .try_reserve_exact(wanted - bytes.len())
                     .map_err(|_| ModelRejection::Busy { budget: budget.bytes() })?;

@@ -1,8 +1,9 @@
-//! The memory the request bodies in flight may hold together: a byte budget bodies take before
-//! they are buffered, so that many large uploads wait their turn (or are refused with `503`)
-//! instead of exhausting memory.
+//! The memory the request bodies in flight may hold together: a byte budget bodies take as
+//! their bytes arrive, so that many large uploads wait their turn (or are refused with `503`)
+//! instead of exhausting memory, and a client that only claims a length holds nothing.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -15,14 +16,17 @@ const UNIT: usize = 1024;
 
 /// The memory, in bytes, that the request bodies being read and decoded may hold together.
 ///
-/// A body with a `Content-Length` takes its whole length from the budget before a byte of it
-/// is read; when the budget is short it waits (at most [`max_wait`](Self::max_wait), 30 s by
-/// default) for bodies in flight to be done, then is refused with `503` (truss's format, code
-/// 600, so that clients retry). A chunked body takes the budget as it grows and is refused with
-/// `503` when none is left (it never waits while it holds some, so that bodies cannot wait on
-/// each other). A body larger than the whole budget is refused with `413`. The budget comes back
-/// when the [`AlignedBody`](super::AlignedBody) is dropped (or turned into its bytes), that is,
-/// for [`Model`](super::Model) and [`Chainlet`](super::Chainlet), once the model is decoded.
+/// A body takes from the budget the bytes that arrive, as they arrive (a `Content-Length` is a
+/// claim, and a claim costs nothing until its bytes come: a client cannot hold the budget
+/// without sending what it holds). When the budget is short, the body waits (at most
+/// [`max_wait`](Self::max_wait), 30 s by default) for bodies in flight to be done, then is
+/// refused with `503` (truss's format, code 600, so that clients retry). Only a body that
+/// holds nothing yet, or the oldest of those holding some, waits: a younger one that cannot
+/// grow is refused at once, giving back what it held, so that bodies never wait on each other
+/// and the oldest always gets what the others give back. A body that declares more
+/// than the whole budget is refused with `413` before it is read. The budget comes back when
+/// the [`AlignedBody`](super::AlignedBody) is dropped (or turned into its bytes), that is, for
+/// [`Model`](super::Model) and [`Chainlet`](super::Chainlet), once the model is decoded.
 ///
 /// One budget is shared by the whole process, [`BodyBudget::global`], of
 /// [`DEFAULT_BYTES`](Self::DEFAULT_BYTES) (4 GiB: two bodies of the default
@@ -44,12 +48,14 @@ pub struct BodyBudget {
     units: Arc<Semaphore>,
     bytes: usize,
     wait: Duration,
+    /// The bodies holding some of the budget, by age (their tickets), and the next ticket.
+    holders: Arc<Mutex<(BTreeSet<u64>, u64)>>,
 }
 
 impl BodyBudget {
     /// The process-wide budget's size: 4 GiB.
     pub const DEFAULT_BYTES: usize = 4 << 30;
-    /// How long a body with a `Content-Length` waits for the budget by default: 30 s.
+    /// How long a body waits for the budget by default: 30 s.
     pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
     /// The largest budget: about 4 TiB.
     pub const MAX_BYTES: usize = u32::MAX as usize * UNIT;
@@ -58,7 +64,12 @@ impl BodyBudget {
     /// shared by its clones.
     pub fn new(bytes: usize) -> Self {
         let units = (bytes.min(Self::MAX_BYTES) / UNIT).min(Semaphore::MAX_PERMITS);
-        BodyBudget { units: Arc::new(Semaphore::new(units)), bytes: units * UNIT, wait: Self::DEFAULT_WAIT }
+        BodyBudget {
+            units: Arc::new(Semaphore::new(units)),
+            bytes: units * UNIT,
+            wait: Self::DEFAULT_WAIT,
+            holders: Arc::default(),
+        }
     }
 
     /// The budget every request gets that was not given another: [`DEFAULT_BYTES`](Self::DEFAULT_BYTES).
@@ -67,7 +78,7 @@ impl BodyBudget {
         GLOBAL.get_or_init(|| BodyBudget::new(Self::DEFAULT_BYTES)).clone()
     }
 
-    /// How long a body with a `Content-Length` waits for its share before it is refused with
+    /// How long a body waits for the budget its arriving bytes need before it is refused with
     /// `503` (default [`DEFAULT_WAIT`](Self::DEFAULT_WAIT)).
     #[must_use]
     pub fn max_wait(mut self, wait: Duration) -> Self {
@@ -85,20 +96,13 @@ impl BodyBudget {
         self.units.available_permits() * UNIT
     }
 
-    /// Takes `bytes` for a body that declared them, waiting at most the budget's wait.
-    pub(crate) async fn take(&self, bytes: usize) -> Result<BudgetShare, ModelRejection> {
-        let units = self.units_for(bytes)?;
-        let permit = tokio::time::timeout(self.wait, Arc::clone(&self.units).acquire_many_owned(units))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .ok_or(ModelRejection::Busy { budget: self.bytes })?;
-        Ok(BudgetShare { budget: self.clone(), permit: Some(permit), units })
-    }
-
-    /// An empty share, for a body whose length is not declared.
-    pub(crate) fn empty_share(&self) -> BudgetShare {
-        BudgetShare { budget: self.clone(), permit: None, units: 0 }
+    /// A body's share, empty until its bytes arrive; refused at once (`413`) when the body
+    /// declares more than the whole budget.
+    pub(crate) fn share(&self, declared: Option<usize>) -> Result<BudgetShare, ModelRejection> {
+        if let Some(declared) = declared {
+            self.units_for(declared)?;
+        }
+        Ok(BudgetShare { budget: self.clone(), permit: None, units: 0, ticket: None })
     }
 
     /// The units of `bytes`, or the refusal of a body larger than the whole budget.
@@ -123,26 +127,56 @@ pub(crate) struct BudgetShare {
     budget: BodyBudget,
     permit: Option<OwnedSemaphorePermit>,
     units: u32,
+    /// The body's age among those holding some of the budget.
+    ticket: Option<u64>,
 }
 
 impl BudgetShare {
-    /// Holds at least `needed` bytes, `wanted` if the budget has them, without waiting.
-    pub(crate) fn grow(&mut self, wanted: usize, needed: usize) -> Result<(), ModelRejection> {
+    /// Holds at least `needed` bytes (those that arrived). When the budget is short, a body
+    /// that holds nothing yet, or the oldest of those that hold some, waits for it (at most the
+    /// budget's wait); a younger one is refused at once, giving back what it holds, so that
+    /// bodies never wait on each other: the oldest always gets what the others give back.
+    pub(crate) async fn hold(&mut self, needed: usize) -> Result<(), ModelRejection> {
         let needed_units = self.budget.units_for(needed)?;
         if needed_units <= self.units {
             return Ok(());
         }
-        let wanted_units = self.budget.units_for(wanted).unwrap_or(needed_units).max(needed_units);
-        for units in [wanted_units, needed_units] {
-            if let Ok(more) = Arc::clone(&self.budget.units).try_acquire_many_owned(units - self.units) {
-                match &mut self.permit {
-                    Some(permit) => permit.merge(more),
-                    None => self.permit = Some(more),
-                }
-                self.units = units;
-                return Ok(());
-            }
+        let units = Arc::clone(&self.budget.units);
+        let busy = ModelRejection::Busy { budget: self.budget.bytes };
+        let more = match Arc::clone(&units).try_acquire_many_owned(needed_units - self.units) {
+            Ok(more) => more,
+            Err(_) if self.ticket.is_some() && !self.is_oldest() => return Err(busy),
+            Err(_) => tokio::time::timeout(self.budget.wait, units.acquire_many_owned(needed_units - self.units))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .ok_or(busy)?,
+        };
+        if self.ticket.is_none() {
+            let mut holders = self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner);
+            let ticket = holders.1;
+            holders.1 += 1;
+            holders.0.insert(ticket);
+            self.ticket = Some(ticket);
         }
-        Err(ModelRejection::Busy { budget: self.budget.bytes })
+        match &mut self.permit {
+            Some(permit) => permit.merge(more),
+            None => self.permit = Some(more),
+        }
+        self.units = needed_units;
+        Ok(())
+    }
+
+    fn is_oldest(&self) -> bool {
+        let holders = self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner);
+        holders.0.first().copied() == self.ticket
+    }
+}
+
+impl Drop for BudgetShare {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.ticket {
+            self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner).0.remove(&ticket);
+        }
     }
 }
