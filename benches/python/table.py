@@ -84,7 +84,7 @@ def union_rows(python: dict) -> None:
         if ours is None or py is None:
             continue
         py_ms = py * 1000
-        print(f"| {label} | {ours * 1000:.3g} µs | {py_ms:.3g} ms | {py_ms / ours:.0f}x faster |")
+        print(f"| {label} | {ours * 1000:.3g} µs | {py_ms:.4g} ms | {py_ms / ours:.0f}x faster |")
 
 
 # The targets for the HTTP rows.
