@@ -4,6 +4,7 @@
 //! lax mode made every level decode its subtree again (depth 16 took 10 s, depth 18 92 s).
 
 mod common;
+mod server_support;
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
@@ -402,3 +403,44 @@ print(shape(Root.model_validate_json(text).node), shape(Root.model_validate(json
     }
 }
 
+
+/// A chainlet whose input is the recursive union, limited to one call at a time, as
+/// `Chainlet::concurrency_limit(1)`: the 197-byte body that held a chainlet for 10 s.
+fn tree_chainlet() -> chainmodel::server::Chainlet<Root, Root> {
+    chainmodel::server::Chainlet::new(|root: Root| async move { Ok::<_, chainmodel::server::RemoteError>(root) })
+        .concurrency_limit(1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_union_body_is_answered_at_once_over_http() {
+    use server_support::{BINARY, JSON, post};
+    let addr = server_support::serve_forever(|| tree_chainlet().into_router());
+    let text = nested(20, r#""1""#);
+    let dict: Value = chainmodel::json::from_str(&text).unwrap();
+    let packed = chainmodel::msgpack::to_vec(&dict).unwrap();
+    let failing = nested(20, r#""x""#);
+    let started = Instant::now();
+    // Several at once, in both modes, valid and refused: each answered, the whole within a second.
+    let calls: Vec<_> = (0..4)
+        .flat_map(|_| [(JSON, text.clone().into_bytes()), (BINARY, packed.clone()), (JSON, failing.clone().into_bytes())])
+        .map(|(mode, body)| tokio::spawn(async move { (mode, post(addr, "/predict", mode, &body).await) }))
+        .collect();
+    for call in calls {
+        let (mode, response) = call.await.unwrap();
+        match response.status {
+            200 => {
+                let root = match mode {
+                    BINARY => Root::from_msgpack(&response.body).unwrap(),
+                    _ => Root::from_json(std::str::from_utf8(&response.body).unwrap()).unwrap(),
+                };
+                assert_eq!(depth_of(&root.node), (20, 1));
+            }
+            status => {
+                assert_eq!(status, 400, "{}", String::from_utf8_lossy(&response.body));
+                let error = response.truss_error(400, "700");
+                assert!(error.as_str().unwrap().starts_with("Input Parsing Errors:"), "{error}");
+            }
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+}
