@@ -31,10 +31,12 @@
 //! truss serves a Python one, on axum.
 
 pub use chainmodel_macros::ChainModel;
+#[cfg(all(feature = "server", feature = "client"))]
+pub use chainmodel_macros::{chainlet, stub};
 pub use chainmodel_runtime::*;
 
 #[cfg(any(feature = "server", feature = "client"))]
-mod chains;
+pub mod chains;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
@@ -43,6 +45,10 @@ pub mod server;
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
 pub mod prelude {
     pub use chainmodel_macros::ChainModel;
+    #[cfg(all(feature = "server", feature = "client"))]
+    pub use chainmodel_macros::{chainlet, stub};
+    #[cfg(feature = "server")]
+    pub use crate::server::RemoteError;
     pub use chainmodel_runtime::{
         AnyArray, Bytes, ChainModel, Complex, DType, Element, NdArray, NdArrayView, Value, f16,
     };

@@ -418,6 +418,7 @@ simple_schema! {
     Cow<'_, str> as "str" => {"type": "string"};
     serde_json::Value as "Any" => {};
     Bytes as "bytes" => {"format": "binary", "type": "string"};
+    () as "NoneType" => {"type": "null"};
     [u8] as "bytes" => {"format": "binary", "type": "string"};
 }
 
@@ -552,6 +553,12 @@ macro_rules! tuple_schema {
             fn schema(generator: &mut SchemaGenerator) -> Value {
                 let items = vec![$($name::schema(generator)),+];
                 json!({"maxItems": $len, "minItems": $len, "prefixItems": items, "type": "array"})
+            }
+
+            /// `tuple[int, str, DataModel]`.
+            fn type_name() -> Cow<'static, str> {
+                let names: Vec<Cow<'static, str>> = vec![$($name::type_name()),+];
+                Cow::Owned(format!("tuple[{}]", names.join(", ")))
             }
         }
     };

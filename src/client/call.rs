@@ -175,9 +175,12 @@ impl Client {
         let context = current.unwrap_or_default();
         let attempts = self.inner.options.retries.max(1);
         let mut attempt = 1;
+        // truss-chains' stub gauges: queued until the first slot, then in flight.
+        let mut gauge = crate::chains::metrics::CallGauge::queued(self.name());
         loop {
             let result = {
                 let _permit = self.inner.permits.acquire().await.expect("the semaphore is never closed");
+                gauge.attempt(attempt > 1);
                 tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context, &trace_parent))
                     .await
                     .unwrap_or_else(|_| Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout }))

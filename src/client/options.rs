@@ -40,6 +40,35 @@ pub struct RpcOptions {
 }
 
 impl RpcOptions {
+    /// Sets [`use_binary`](Self::use_binary): `RpcOptions::default().use_binary(true)`, as
+    /// `chains.depends(Worker, use_binary=True)`.
+    #[must_use]
+    pub fn use_binary(mut self, use_binary: bool) -> Self {
+        self.use_binary = use_binary;
+        self
+    }
+
+    /// Sets [`retries`](Self::retries) (attempts).
+    #[must_use]
+    pub fn retries(mut self, attempts: u32) -> Self {
+        self.retries = attempts;
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets [`concurrency_limit`](Self::concurrency_limit).
+    #[must_use]
+    pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        self.concurrency_limit = limit;
+        self
+    }
+
     /// truss's `DEFAULT_TIMEOUT_SEC`: 600 s.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
     /// truss's `DEFAULT_CONCURRENCY_LIMIT`: 300.

@@ -26,6 +26,7 @@ use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + Sync;
+type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
 
 /// A chainlet served as truss serves a Python one: build it from an async `run_remote`, then
 /// [`into_router`](Self::into_router) gives an axum [`Router`] with truss's routes.
@@ -73,6 +74,7 @@ pub struct Chainlet<I, O> {
     load: Option<BoxFuture<Result<(), RemoteError>>>,
     concurrency_limit: Option<usize>,
     body_limit: BodyLimit,
+    health: Option<Arc<Health>>,
     _models: PhantomData<fn(I) -> O>,
 }
 
@@ -86,6 +88,8 @@ struct Shared<I, O> {
     body_limit: usize,
     /// truss's `predict_concurrency`: taken once the input is read, around `run_remote` only.
     permits: Option<Semaphore>,
+    /// truss's `is_healthy`.
+    health: Option<Arc<Health>>,
 }
 
 impl<I, O> Chainlet<I, O>
@@ -110,6 +114,7 @@ where
             load: None,
             concurrency_limit: None,
             body_limit: BodyLimit::DEFAULT,
+            health: None,
             _models: PhantomData,
         }
     }
@@ -161,6 +166,20 @@ where
         self
     }
 
+    /// A health check (truss's `is_healthy`): while it answers `false` (or panics), readiness
+    /// (`GET /v1/models/{name}`) answers `503`, code 600, as truss does, so that Baseten takes
+    /// the replica out of rotation; liveness, `/loaded` and predict keep answering. It runs
+    /// on each readiness probe.
+    #[must_use]
+    pub fn is_healthy<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.health = Some(Arc::new(move || Box::pin(check())));
+        self
+    }
+
     /// The largest request body, in bytes (default [`BodyLimit::DEFAULT`], 2 GiB).
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
@@ -177,6 +196,7 @@ where
             ready: OnceLock::new(),
             body_limit: self.body_limit.0,
             permits: self.concurrency_limit.map(Semaphore::new),
+            health: self.health,
         });
         match self.load {
             None => {
@@ -207,10 +227,11 @@ where
             .route("/", get(live).head(get_only).fallback(get_only))
             .route(
                 "/v1/models/{target}",
-                get(ready::<I, O>).post(predict_target::<I, O>).head(get_only).fallback(get_only),
+                get(healthy::<I, O>).post(predict_target::<I, O>).head(get_only).fallback(get_only),
             )
             .route("/v1/models/{name}/loaded", get(ready::<I, O>).head(get_only).fallback(get_only))
             .route("/v1/models/{name}/schema", get(schema::<I, O>).head(get_only).fallback(get_only))
+            .route("/metrics", get(metrics).head(get_only).fallback(get_only))
             .route("/predict", post(predict::<I, O>).fallback(post_only))
             .route("/run_remote", post(predict::<I, O>).fallback(post_only))
             .fallback(not_found)
@@ -261,6 +282,26 @@ impl<I, O> Shared<I, O> {
 
 async fn ready<I, O>(State(shared): State<Arc<Shared<I, O>>>) -> Response {
     shared.not_ready().unwrap_or_else(|| json_response(StatusCode::OK, "{}".to_owned()))
+}
+
+/// Readiness with the health check: truss's `GET /v1/models/{name}`.
+async fn healthy<I, O>(State(shared): State<Arc<Shared<I, O>>>) -> Response {
+    if let Some(not_ready) = shared.not_ready() {
+        return not_ready;
+    }
+    if let Some(check) = &shared.health {
+        let healthy = std::panic::AssertUnwindSafe(check()).catch_unwind().await.unwrap_or(false);
+        if !healthy {
+            let message = format!("Model with name {} is not ready.", shared.name);
+            return truss_error_response(StatusCode::SERVICE_UNAVAILABLE, DOWNSTREAM_ERROR_CODE, Value::from(message));
+        }
+    }
+    json_response(StatusCode::OK, "{}".to_owned())
+}
+
+/// `GET /metrics`: the process's Prometheus metrics.
+async fn metrics() -> Response {
+    ([(CONTENT_TYPE, crate::chains::metrics::CONTENT_TYPE)], crate::chains::metrics::encode()).into_response()
 }
 
 async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
@@ -325,7 +366,18 @@ fn is_route(path: &str) -> bool {
     }
 }
 
-async fn predict<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
+async fn predict<I, O>(state: State<Arc<Shared<I, O>>>, request: Request) -> Response
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    O: JsonEncode + MsgpackEncode,
+{
+    let timer = crate::chains::metrics::RequestTimer::start();
+    let response = answer(state, request).await;
+    timer.answered(response.status().as_u16());
+    response
+}
+
+async fn answer<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     O: JsonEncode + MsgpackEncode,

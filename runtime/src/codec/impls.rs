@@ -162,6 +162,29 @@ impl Encode for Cow<'_, str> {
     }
 }
 
+impl<'de> Decode<'de> for () {
+    /// Python's `None` (`RootModel[NoneType]`, a chainlet that returns nothing): only null.
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        if reader.read_null()? {
+            Ok(())
+        } else {
+            reader.skip()?;
+            Err(Error::validation("none_required", "Input should be None", None))
+        }
+    }
+}
+
+impl Encode for () {
+    /// `None`: null, msgpack's nil.
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        writer.write_null();
+    }
+
+    fn size_hint(&self) -> usize {
+        1
+    }
+}
+
 impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
     #[inline]
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {

@@ -1,0 +1,108 @@
+//! A chainlet written in Rust: what `#[chainlet]` implements, and how it is served as truss
+//! serves a Python one.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use chainmodel_runtime::codec::{Decode, Encode};
+use chainmodel_runtime::schema::{JsonSchema, ModelSchema};
+use tokio::net::TcpListener;
+
+use super::deployment::Context;
+use super::root::RootModel;
+use crate::server::{self, RemoteError};
+
+/// A chainlet: truss-chains' `ChainletBase` subclass, implemented by `#[chainlet]` from an
+/// `impl` block with `async fn run_remote(&self, ..)`.
+///
+/// [`router`] serves it with truss's routes, [`serve`] until SIGTERM or ctrl-c, and [`load`]
+/// builds it as truss loads a model (serving at once, ready once [`new`](Self::new) is done).
+pub trait Chainlet: Send + Sync + Sized + 'static {
+    /// The chainlet's name (its display name: the type's, or `#[chainlet(name = "..")]`).
+    const NAME: &'static str;
+
+    /// `{Name}Input`: one field per `run_remote` argument, in order.
+    type Input: for<'de> Decode<'de> + ModelSchema + Send + 'static;
+
+    /// What `run_remote` returns; it travels as `RootModel[Output]`.
+    type Output: Encode + JsonSchema + Send + 'static;
+
+    /// Builds the chainlet (truss's `__init__`, with `chains.depends_context()`): the type's
+    /// `new(&Context)`, or `Default::default()` where it has none.
+    fn new(context: &Context) -> Result<Self, RemoteError>;
+
+    /// One call: `run_remote` with the input's fields as its arguments.
+    fn run_remote(&self, input: Self::Input) -> impl Future<Output = Result<Self::Output, RemoteError>> + Send;
+
+    /// truss's `is_healthy`: while `false`, readiness answers `503`.
+    fn is_healthy(&self) -> impl Future<Output = bool> + Send {
+        async { true }
+    }
+}
+
+/// The chainlet served as truss serves a Python one: the routes of
+/// [`server::Chainlet`](crate::server::Chainlet) (predict, liveness, readiness with
+/// [`is_healthy`](Chainlet::is_healthy), schema, `/metrics`), its input `{Name}Input`, its
+/// output `RootModel[Output]`.
+pub fn router<T: Chainlet>(chainlet: T) -> Router {
+    let cell = Arc::new(OnceLock::new());
+    let _ = cell.set(Arc::new(chainlet));
+    served::<T>(cell, None)
+}
+
+/// Serves `chainlet` on `listener` until SIGTERM or ctrl-c (finishing the requests in flight).
+pub async fn serve<T: Chainlet>(listener: TcpListener, chainlet: T) -> std::io::Result<()> {
+    server::serve(listener, router(chainlet)).with_graceful_shutdown(server::shutdown_signal()).await
+}
+
+/// Builds the chainlet as truss loads a model and serves it until SIGTERM or ctrl-c: the
+/// server answers at once (liveness `200`, readiness and predict `503`) while
+/// [`Chainlet::new`] runs (on a blocking thread: it may load weights), then is ready. A `new`
+/// that fails or panics ends the process with status 1 and the reason on stderr, as truss has
+/// a replica whose load failed killed, so that it restarts.
+pub async fn load<T: Chainlet>(listener: TcpListener, context: Context) -> std::io::Result<()> {
+    let cell = Arc::new(OnceLock::new());
+    let filled = Arc::clone(&cell);
+    let step = async move {
+        let built = tokio::task::spawn_blocking(move || T::new(&context)).await;
+        let chainlet = match built {
+            Ok(result) => result?,
+            // A panic in `new`: the load step's own panic, which the server reports.
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        };
+        let _ = filled.set(Arc::new(chainlet));
+        Ok::<(), RemoteError>(())
+    };
+    let router = served::<T>(cell, Some(Box::pin(step)));
+    server::serve(listener, router).with_graceful_shutdown(server::shutdown_signal()).await
+}
+
+type Step = std::pin::Pin<Box<dyn Future<Output = Result<(), RemoteError>> + Send>>;
+
+/// The router of the chainlet in `cell`, filled by `load` (if any) before the server is ready.
+fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Router {
+    let run = Arc::clone(&cell);
+    let mut chainlet = server::Chainlet::new(move |input: T::Input| {
+        let chainlet = run.get().cloned();
+        async move {
+            // The server answers predict only once loaded.
+            let chainlet = chainlet.ok_or_else(|| RemoteError::new("RuntimeError", "the chainlet is not loaded"))?;
+            chainlet.run_remote(input).await.map(RootModel)
+        }
+    })
+    .name(T::NAME)
+    .is_healthy(move || {
+        let chainlet = cell.get().cloned();
+        async move {
+            match chainlet {
+                Some(chainlet) => chainlet.is_healthy().await,
+                None => false,
+            }
+        }
+    });
+    if let Some(load) = load {
+        chainlet = chainlet.load(load);
+    }
+    chainlet.into_router()
+}
