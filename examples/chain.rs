@@ -1,6 +1,7 @@
-//! The Binary IO docs' chain, in Rust: a `Worker` chainlet that adds 10 to
-//! `data.some_numbers`, and a `Consumer` that makes a random (3, 2) array and calls the Worker
-//! in binary mode.
+//! The Binary IO docs' chain, in Rust, written as the docs' Python is: a `Worker` chainlet
+//! (`#[chainlet]`) that adds 10 to `data.some_numbers`, and a `Consumer` whose `new` takes the
+//! Worker's stub from the deployment context (`chains.depends(Worker, use_binary=True)`) and
+//! whose `run_remote` makes a random (3, 2) array and calls the Worker in binary mode.
 //!
 //! ```sh
 //! cargo run --release --example chain           # both on loopback, the Consumer called twice, then exit
@@ -18,9 +19,10 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::process::ExitCode;
 
+use chainmodel::chains::{self, Context, RpcOptions};
 use chainmodel::client::{Client, Mode};
 use chainmodel::prelude::*;
-use chainmodel::server::{self, Chainlet, RemoteError};
+use chainmodel::server;
 use clap::{Parser, Subcommand, ValueEnum};
 use tokio::net::TcpListener;
 
@@ -39,65 +41,60 @@ struct DataModel {
     other_field: String,
 }
 
-/// `Worker.run_remote(self, data: DataModel) -> DataModel`: one field per argument.
-#[derive(ChainModel, Debug, Clone, PartialEq)]
-struct WorkerInput {
-    data: DataModel,
-}
+/// The Worker: `some_numbers + 10`.
+#[derive(Default)]
+struct Worker;
 
-/// `Consumer.run_remote(self, data: Optional[DataModel] = None) -> DataModel`. Without `data`
-/// it is the docs' Consumer (a random (3, 2) array); with it, it sends the caller's data.
-#[derive(ChainModel, Debug, Clone, PartialEq, Default)]
-struct ConsumerInput {
-    data: Option<DataModel>,
-}
-
-/// The Worker: `some_numbers + 10`. The decoded array is the Worker's own, so `+=` simply works
-/// (the docs' Python Worker must make a new one: msgpack_numpy's arrays are read-only).
-fn worker() -> Chainlet<WorkerInput, DataModel> {
-    Chainlet::new(|WorkerInput { mut data }| async move {
+#[chainlet]
+impl Worker {
+    // The decoded array is the Worker's own, so `+=` simply works (the docs' Python Worker must
+    // make a new one: msgpack_numpy's arrays are read-only).
+    async fn run_remote(&self, data: DataModel) -> Result<DataModel, RemoteError> {
+        let mut data = data;
         data.some_numbers += 10.0;
-        Ok::<_, RemoteError>(data)
-    })
-    .name("Worker")
+        Ok(data)
+    }
 }
 
-/// The Consumer: calls the Worker at `worker_url` in binary mode (`RPCOptions(use_binary=True)`)
-/// and answers what it returned, after printing what travelled and checking every number.
-fn consumer(worker_url: &str) -> Result<Chainlet<ConsumerInput, DataModel>, chainmodel::client::Error> {
-    let mut worker = Client::builder(worker_url).name("Worker").use_binary(true);
-    if let Some(key) = std::env::var("BASETEN_API_KEY").ok().filter(|key| !key.is_empty()) {
-        worker = worker.api_key(key);
+/// The Consumer: `__init__(self, worker=chains.depends(Worker, use_binary=True))`.
+struct Consumer {
+    worker: WorkerStub,
+}
+
+#[chainlet]
+impl Consumer {
+    fn new(context: &Context) -> Result<Self, RemoteError> {
+        Ok(Consumer { worker: context.depends::<WorkerStub>(RpcOptions::default().use_binary(true))? })
     }
-    let worker = worker.build()?;
-    let chainlet = Chainlet::new(move |input: ConsumerInput| {
-        let worker = worker.clone();
-        async move {
-            let data = input.data.unwrap_or_else(|| DataModel {
-                some_numbers: random(vec![3, 2]),
-                other_field: "Example".to_owned(),
-            });
-            let sent = data.some_numbers.clone();
-            let request = WorkerInput { data }.to_msgpack()?;
-            let bytes_out = request.len();
-            let response = worker.call_raw(Mode::Binary, request).await?;
-            let result: DataModel = response.decode()?;
-            say!(
-                "   Consumer → Worker   binary ({}), {bytes_out} bytes out, {} bytes back",
-                content_type(response.mode()),
-                response.bytes().len()
-            );
-            say!("     sent\n{}", indent(&sent.to_string(), 7));
-            say!("     returned\n{}", indent(&result.some_numbers.to_string(), 7));
-            let mut expected = sent;
-            expected += 10.0;
-            if result.some_numbers != expected {
-                return Err(RemoteError::new("ValueError", "the Worker did not add 10 to every number"));
-            }
-            Ok(result)
+
+    /// `run_remote(self, data: Optional[DataModel] = None)`: without `data`, the docs' Consumer
+    /// (a random (3, 2) array); with it, the caller's data. It prints what travelled and checks
+    /// every number.
+    async fn run_remote(&self, data: Option<DataModel>) -> Result<DataModel, RemoteError> {
+        let data = data.unwrap_or_else(|| DataModel { some_numbers: random(vec![3, 2]), other_field: "Example".to_owned() });
+        let sent = data.some_numbers.clone();
+        let result = self.worker.run_remote(data).await?;
+        say!("   Consumer → Worker   binary ({}), through WorkerStub", chainmodel::client::BINARY_CONTENT_TYPE);
+        say!("     sent\n{}", indent(&sent.to_string(), 7));
+        say!("     returned\n{}", indent(&result.some_numbers.to_string(), 7));
+        let mut expected = sent;
+        expected += 10.0;
+        if result.some_numbers != expected {
+            return Err(RemoteError::new("ValueError", "the Worker did not add 10 to every number"));
         }
-    });
-    Ok(chainlet.name("Consumer"))
+        Ok(result)
+    }
+}
+
+/// The deployment context of a Consumer whose Worker is at `worker_url`: on Baseten,
+/// `Context::from_baseten()` reads it from the files Baseten mounts; here it is given.
+/// `BASETEN_API_KEY`, when set, authorizes the calls (the chain's API key).
+fn consumer_context(worker_url: &str) -> Context {
+    let mut context = Context::builder().predict_url("Worker", worker_url);
+    if let Some(key) = std::env::var("BASETEN_API_KEY").ok().filter(|key| !key.is_empty()) {
+        context = context.secret(chainmodel::chains::CHAIN_API_KEY_SECRET, key);
+    }
+    context.build()
 }
 
 /// The Binary IO docs' chain in Rust.
@@ -163,8 +160,11 @@ async fn serve(
     exit_with_stdin: bool,
 ) -> Result<(), Box<dyn Error>> {
     let router = match chainlet {
-        Which::Worker => worker().into_router(),
-        Which::Consumer => consumer(&predict_url(worker_url.unwrap_or_default()))?.into_router(),
+        Which::Worker => chains::router(Worker),
+        Which::Consumer => {
+            let context = consumer_context(&predict_url(worker_url.unwrap_or_default()));
+            chains::router(Consumer::new(&context).map_err(|error| error.to_string())?)
+        }
     };
     let listener = TcpListener::bind((host, port)).await?;
     say!("{chainlet:?} serving on http://{} until SIGTERM or ctrl-c", listener.local_addr()?);
@@ -201,21 +201,21 @@ async fn run_chain() -> Result<(), Box<dyn Error>> {
     let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
         let _ = stopped.changed().await;
     };
+    // Every chainlet on its own loopback port, wired by name (`chains.run_local` in Python).
+    let consumer = Consumer::new(&consumer_context(&worker_url)).map_err(|error| error.to_string())?;
     let servers = [
-        tokio::spawn(server::serve(worker_listener, worker().into_router()).with_graceful_shutdown(until_stopped(stopped.clone())).into_future()),
         tokio::spawn(
-            server::serve(consumer_listener, consumer(&worker_url)?.into_router())
-                .with_graceful_shutdown(until_stopped(stopped))
-                .into_future(),
+            server::serve(worker_listener, chains::router(Worker)).with_graceful_shutdown(until_stopped(stopped.clone())).into_future(),
         ),
+        tokio::spawn(server::serve(consumer_listener, chains::router(consumer)).with_graceful_shutdown(until_stopped(stopped)).into_future()),
     ];
 
     for (n, mode) in [(1, Mode::Binary), (2, Mode::Json)] {
         let name = if mode.is_binary() { "binary" } else { "JSON" };
         let client = Client::builder(&consumer_url).name("Consumer").use_binary(mode.is_binary()).build()?;
         let request = match mode {
-            Mode::Binary => ConsumerInput::default().to_msgpack()?,
-            Mode::Json => ConsumerInput::default().to_json()?.into_bytes(),
+            Mode::Binary => ConsumerInput { data: None }.to_msgpack()?,
+            Mode::Json => ConsumerInput { data: None }.to_json()?.into_bytes(),
         };
         say!("{n}. A {name} client calls the Consumer");
         say!("   client → Consumer   {name} ({}), {} bytes", content_type(mode), request.len());
