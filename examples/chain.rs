@@ -120,7 +120,9 @@ enum Command {
         host: IpAddr,
         /// The Consumer's Worker: a predict URL, or a server's base URL (then its
         /// `/v1/models/model:predict`). `BASETEN_API_KEY`, when set, authorizes the calls.
-        #[arg(long, required_if_eq("chainlet", "consumer"))]
+        /// Without it, the Consumer reads its deployment context from the files Baseten mounts
+        /// (`Context::from_baseten`: the Worker's URL, the chain's API key).
+        #[arg(long)]
         worker: Option<String>,
         /// Also stop when stdin closes (tests use it, so that a test process that ends, however
         /// it ends, leaves no server behind).
@@ -162,7 +164,10 @@ async fn serve(
     let router = match chainlet {
         Which::Worker => chains::router(Worker),
         Which::Consumer => {
-            let context = consumer_context(&predict_url(worker_url.unwrap_or_default()));
+            let context = match worker_url {
+                Some(url) => consumer_context(&predict_url(url)),
+                None => Context::from_baseten().map_err(|error| error.to_string())?,
+            };
             chains::router(Consumer::new(&context).map_err(|error| error.to_string())?)
         }
     };
