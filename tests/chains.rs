@@ -299,3 +299,30 @@ fn a_new_that_fails_ends_the_process_with_its_reason() {
         assert!(started.elapsed() < std::time::Duration::from_secs(4), "{how}: {:?}", started.elapsed());
     }
 }
+
+const LOG_CHILD_VAR: &str = "CHAINMODEL_TEST_LOG_CHILD";
+
+#[test]
+fn a_chainlet_logs_to_stderr_without_a_subscriber() {
+    if std::env::var(LOG_CHILD_VAR).is_ok() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}/predict", listener.local_addr().unwrap());
+            tokio::spawn(chainmodel::chains::serve(listener, ThreeArgs));
+            let stub = ThreeArgsStub::from_url(url, RpcOptions::default()).unwrap();
+            let data = DataModel { some_numbers: vec![], other_field: String::new() };
+            assert!(stub.run_remote(-3, data, None).await.is_err());
+        });
+        std::process::exit(0);
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_chainlet_logs_to_stderr_without_a_subscriber", "--nocapture", "--test-threads=1"])
+        .env(LOG_CHILD_VAR, "1")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("ERROR") && stderr.contains("ValueError: a is negative: -3"), "{stderr}");
+}

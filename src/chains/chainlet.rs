@@ -52,7 +52,9 @@ pub fn router<T: Chainlet>(chainlet: T) -> Router {
 }
 
 /// Serves `chainlet` on `listener` until SIGTERM or ctrl-c (finishing the requests in flight).
+/// Logs go to stderr when no `tracing` subscriber is installed (see [`log_to_stderr`]).
 pub async fn serve<T: Chainlet>(listener: TcpListener, chainlet: T) -> std::io::Result<()> {
+    log_to_stderr();
     server::serve(listener, router(chainlet)).with_graceful_shutdown(server::shutdown_signal()).await
 }
 
@@ -62,6 +64,7 @@ pub async fn serve<T: Chainlet>(listener: TcpListener, chainlet: T) -> std::io::
 /// that fails or panics ends the process with status 1 and the reason on stderr, as truss has
 /// a replica whose load failed killed, so that it restarts.
 pub async fn load<T: Chainlet>(listener: TcpListener, context: Context) -> std::io::Result<()> {
+    log_to_stderr();
     let cell = Arc::new(OnceLock::new());
     let filled = Arc::clone(&cell);
     let step = async move {
@@ -76,6 +79,19 @@ pub async fn load<T: Chainlet>(listener: TcpListener, context: Context) -> std::
     };
     let router = served::<T>(cell, Some(Box::pin(step)));
     server::serve(listener, router).with_graceful_shutdown(server::shutdown_signal()).await
+}
+
+/// Logs to stderr, as truss's server logs, unless a `tracing` subscriber is installed already:
+/// `info` and above (`RUST_LOG` chooses others), so that a chainlet's failures (each answered
+/// error, a failed load) reach the replica's logs without any setup. [`serve`] and [`load`]
+/// call it.
+pub fn log_to_stderr() {
+    if tracing::dispatcher::has_been_set() {
+        return;
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 
 type Step = std::pin::Pin<Box<dyn Future<Output = Result<(), RemoteError>> + Send>>;

@@ -59,7 +59,7 @@ mod root;
 mod stub;
 
 #[cfg(all(feature = "server", feature = "client"))]
-pub use chainlet::{Chainlet, load, router, serve};
+pub use chainlet::{Chainlet, load, log_to_stderr, router, serve};
 pub use context::{CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER};
 #[cfg(all(feature = "server", feature = "client"))]
 pub use deployment::{
