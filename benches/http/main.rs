@@ -122,6 +122,7 @@ fn main() {
     let mut report = json!({ "connections": CONNECTIONS, "window_seconds": window().as_secs_f64() });
     if only != "large" {
         report["small"] = small_messages(&rust_small, truss_small);
+        report["stub"] = stub_overhead(&rust_small);
     }
     drop(rust_small);
     if only != "small" {
@@ -197,6 +198,64 @@ fn small_messages(rust: &Server, truss: Option<&truss_support::TrussServer>) -> 
         if let (Some(ours), Some(truss)) = (rps("chainmodel"), rps("truss")) {
             println!("ratio http small {mode}: chainmodel / truss requests per second = {:.1}", ours / truss);
         }
+    }
+    results
+}
+
+// The generated stub's overhead ############################################################
+
+/// `SmallEcho`'s stub as `#[stub]` generates it from the chainlet's signature.
+mod small_echo {
+    use chainmodel::prelude::*;
+
+    use super::Embedding;
+
+    #[stub]
+    pub trait SmallEcho {
+        async fn run_remote(&self, item: Embedding) -> Embedding;
+    }
+}
+
+/// One call at a time against the Rust SmallEcho, in each mode: the generated stub's
+/// `run_remote(item)` against what it replaces by hand (the input encoded, `call_raw`, the
+/// answer decoded), alternating rounds of [`STUB_CALLS`]; median microseconds per call.
+fn stub_overhead(rust: &Server) -> Value {
+    use chainmodel::chains::{RpcOptions, Stub};
+    const STUB_CALLS: usize = 2000;
+    const ROUNDS: usize = 5;
+    let url = format!("http://{}{PREDICT}", rust.addr);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let mut results = json!({});
+    println!("\nhttp generated stub against call_raw: {STUB_CALLS} calls one at a time, {ROUNDS} rounds each");
+    for binary in [true, false] {
+        let mode = if binary { "binary" } else { "json" };
+        let stub = small_echo::SmallEchoStub::from_url(url.clone(), RpcOptions::default().use_binary(binary)).expect("a stub");
+        let client = stub.client().clone();
+        let (mut by_stub, mut by_hand) = (Vec::new(), Vec::new());
+        runtime.block_on(async {
+            for _ in 0..ROUNDS {
+                let started = Instant::now();
+                for _ in 0..STUB_CALLS {
+                    let got = stub.run_remote(small_input().item).await.expect("the stub's call");
+                    std::hint::black_box(got);
+                }
+                by_stub.push(started.elapsed());
+                let started = Instant::now();
+                for _ in 0..STUB_CALLS {
+                    let input = small_input();
+                    let body = if binary { input.to_msgpack().unwrap() } else { input.to_json().unwrap().into_bytes() };
+                    let mode = if binary { chainmodel::client::Mode::Binary } else { chainmodel::client::Mode::Json };
+                    let response = client.call_raw(mode, body).await.expect("the raw call");
+                    let got: Embedding = response.decode().expect("the answer");
+                    std::hint::black_box(got);
+                }
+                by_hand.push(started.elapsed());
+            }
+        });
+        let per_call = |times: &[Duration]| median(times).as_secs_f64() * 1e6 / STUB_CALLS as f64;
+        let (stub_us, hand_us) = (per_call(&by_stub), per_call(&by_hand));
+        println!("  {mode}: stub {stub_us:.1} µs, call_raw by hand {hand_us:.1} µs per call, ratio {:.3}", stub_us / hand_us);
+        results[mode] = json!({ "stub_us": stub_us, "call_raw_us": hand_us, "calls": STUB_CALLS, "rounds": ROUNDS });
     }
     results
 }

@@ -119,6 +119,14 @@ def http_tables(http: dict) -> None:
             checks.append(f"{verdict} small model, binary: {ratio:.1f}× truss's requests/s "
                           f"(target at least {SMALL_BINARY_VS_TRUSS}×)")
     print()
+    if "stub" in http:
+        print("| small model, one call at a time | generated stub `run_remote` | encode + `call_raw` + decode by hand | ratio |")
+        print("|---|---|---|---|")
+        for mode in ("binary", "json"):
+            row = http["stub"].get(mode)
+            if row:
+                print(f"| {mode} | {row['stub_us']:.1f} µs | {row['call_raw_us']:.1f} µs | {row['stub_us'] / row['call_raw_us']:.3f} |")
+        print()
     floor = large["bare_echo_ms"]
     print(f"| 64 MiB float32 array, round trip | median of {large['iterations']} | × bare echo |")
     print("|---|---|---|")

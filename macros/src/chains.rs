@@ -122,14 +122,15 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
     let field_names: Vec<&syn::Ident> = run.args.iter().map(|(ident, _)| ident).collect();
     let fields = run.args.iter().map(|(ident, ty)| quote_spanned!(ty.span()=> #vis #ident: #ty));
     let params = run.args.iter().map(|(ident, ty)| quote!(#ident: #ty));
-    let input_doc = format!("`{name}.run_remote`'s arguments, one field each: truss-chains' `{name}Input`.");
     let stub_doc = format!(
         "The typed stub of the chainlet `{name}` (truss-chains' stub class): `run_remote` calls it \
          over HTTP with the chain's options, as `chains.depends({name})` does."
     );
     quote! {
-        #[doc = #input_doc]
-        #[derive(::chainmodel::ChainModel, ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        // No doc comment: the derive would publish it as the schema's `description`, which
+        // code_gen's `{Name}Input` does not have.
+        #[allow(missing_docs)]
+        #[derive(::chainmodel::ChainModel)]
         #vis struct #input {
             #(#fields,)*
         }

@@ -108,3 +108,19 @@ pub fn serve_forever<T: chainmodel::chains::Chainlet>(chainlet: T) -> String {
     let addr = receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("the server starts");
     format!("http://{addr}")
 }
+
+/// A model with none of the usual derives: a chainlet's arguments need only be model fields.
+#[derive(ChainModel)]
+pub struct Plain {
+    pub n: i64,
+}
+
+#[derive(Default)]
+pub struct TakesPlain;
+
+#[chainlet]
+impl TakesPlain {
+    pub async fn run_remote(&self, plain: Plain) -> Plain {
+        Plain { n: plain.n + 1 }
+    }
+}

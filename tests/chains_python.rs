@@ -1,0 +1,483 @@
+//! Rust chainlets (`#[chainlet]`) and stubs (`#[stub]`) against truss-chains' own Python:
+//! truss-chains' generated stubs calling the Rust chainlets, the Rust chainlets' schemas equal
+//! to those truss's real server gives the same chainlets written in Python, a Rust stub calling
+//! the Binary IO docs' Worker on truss's real server, and `/metrics` as Prometheus's own
+//! OpenMetrics parser reads it.
+//!
+//! Needs `CHAINMODEL_PYTHON` (the anchor venv, `scripts/test` sets it); without it every test
+//! says it did not run and passes. The Rust chainlets are served once per test binary
+//! (`rust_servers`), truss's servers once each by the harness (tests/truss_support).
+
+mod chains_support;
+#[path = "truss_support/mod.rs"]
+mod truss_support;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use chainmodel::chains::{RpcOptions, Stub};
+use chainmodel::prelude::*;
+use chains_support::*;
+use serde_json::Value as Json;
+
+/// The chainlets whose signatures truss-chains' code generation handles, by name.
+const NAMES: [&str; 5] = ["NoArg", "ThreeArgs", "TupleOut", "BytesArg", "NoneOut"];
+
+/// No Python script may run longer (the scripts' own watchdogs end them sooner).
+const SCRIPT_DEADLINE: Duration = Duration::from_secs(180);
+
+/// The Rust chainlets of tests/chains_support, each on its own 127.0.0.1 port for the whole
+/// test binary, by name.
+struct RustServers {
+    urls: Vec<(&'static str, String)>,
+}
+
+impl RustServers {
+    /// `http://127.0.0.1:PORT`.
+    fn url(&self, name: &str) -> &str {
+        &self.urls.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("no Rust chainlet {name}")).1
+    }
+
+    fn addr(&self, name: &str) -> SocketAddr {
+        self.url(name).trim_start_matches("http://").parse().unwrap()
+    }
+
+    fn predict_url(&self, name: &str) -> String {
+        format!("{}/v1/models/model:predict", self.url(name))
+    }
+}
+
+fn rust_servers() -> &'static RustServers {
+    static SERVERS: OnceLock<RustServers> = OnceLock::new();
+    SERVERS.get_or_init(|| RustServers {
+        urls: vec![
+            ("NoArg", serve_forever(NoArg)),
+            ("ThreeArgs", serve_forever(ThreeArgs)),
+            ("TupleOut", serve_forever(TupleOut)),
+            ("BytesArg", serve_forever(BytesArg)),
+            ("NoneOut", serve_forever(NoneOut)),
+        ],
+    })
+}
+
+/// Held by every test while it sends requests to the Rust chainlets or makes Rust stub calls:
+/// the metrics are the process's, and the metrics test counts exactly what it caused.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The anchor interpreter, or `None` after saying that `test` did not run.
+fn python(test: &str) -> Option<PathBuf> {
+    match std::env::var_os(truss_support::PYTHON_VAR) {
+        Some(python) => Some(PathBuf::from(python)),
+        None => {
+            eprintln!(
+                "interop test `{test}` did not run: {} is not set (scripts/test sets it)",
+                truss_support::PYTHON_VAR
+            );
+            None
+        }
+    }
+}
+
+/// Runs `tests/python/{script}` with `args`, `stdin` on its standard input; its stdout. Panics
+/// with its output if it fails or is not done within [`SCRIPT_DEADLINE`] (then it is killed).
+fn run_script(python: &Path, script: &str, args: &[String], stdin: &[u8]) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python");
+    let mut child = Command::new(python)
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(&dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().unwrap()));
+    let stderr = reader(Box::new(child.stderr.take().unwrap()));
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = pipe.write_all(&input);
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    match status {
+        Some(status) if status.success() => stdout,
+        Some(status) => panic!("{script} {args:?} failed ({status}):\n{stderr}\n{stdout}"),
+        None => panic!("{script} {args:?} did not end within {SCRIPT_DEADLINE:?}:\n{stderr}\n{stdout}"),
+    }
+}
+
+/// The `ok ...` lines of a script's output, checked to end with `done`.
+fn ok_lines(stdout: &str) -> Vec<&str> {
+    assert_eq!(stdout.lines().last(), Some("done"), "{stdout}");
+    stdout.lines().filter(|line| line.starts_with("ok ")).collect()
+}
+
+/// What chains_stub_client.py checks, in its order (`truss`: against truss's own server).
+fn expected_stub_checks(truss: bool) -> Vec<String> {
+    let common = [
+        "NoArg",
+        "ThreeArgs b given",
+        "ThreeArgs b=None",
+        "ThreeArgs ValueError re-raised",
+        "TupleOut",
+        "NoneOut None",
+        "NoneOut ValueError re-raised",
+    ];
+    let json_bytes = ["BytesArg UTF-8 bytes", "BytesArg non-UTF-8 bytes refused by the stub"];
+    let binary_bytes =
+        if truss { "BytesArg: truss answers raw bytes, its stub cannot read them" } else { "BytesArg non-UTF-8 bytes" };
+    let json = common.iter().chain(&json_bytes).map(|check| format!("ok json {check}"));
+    let binary = common.iter().chain([&binary_bytes]).map(|check| format!("ok binary {check}"));
+    json.chain(binary).collect()
+}
+
+// 1. truss-chains' own stubs call the Rust chainlets ####################################
+
+/// truss-chains' stubs, as its code generation writes them for a depending chainlet (over
+/// `StubBase.from_url`), call every Rust chainlet in JSON and binary mode: the values come back
+/// as Python reads them (a `str`, the model, a tuple of int, str and model, `None`, `bytes`);
+/// `b=None` travels as null (the key always sent) and is the chainlet's `None`; a `ValueError`
+/// the Rust chainlet answers is re-raised in Python as `ValueError` with the chained remote
+/// traceback. `bytes` that are not UTF-8 travel in binary mode (truss's own server cannot
+/// answer them to its own stub); in JSON mode UTF-8 bytes travel as text.
+#[test]
+fn truss_chains_generated_stubs_call_rust_chainlets_in_both_modes() {
+    let Some(python) = python("truss_chains_generated_stubs_call_rust_chainlets_in_both_modes") else { return };
+    let servers = rust_servers();
+    let args: Vec<String> = NAMES.iter().map(|name| format!("{name}={}", servers.predict_url(name))).collect();
+    let stdout = {
+        let _serial = serial();
+        run_script(&python, "chains_stub_client.py", &args, b"")
+    };
+    assert_eq!(ok_lines(&stdout), expected_stub_checks(false), "{stdout}");
+    // The re-raised message, as Python shows it (the Rust chainlet sends no stack frames).
+    assert!(
+        stdout.contains(
+            "# (showing chained remote errors, root error at the bottom)\n\
+             # ├─ Error calling dependency Chainlet `ThreeArgs`, HTTP status=500, trace ID=`None`.\n\
+             # │   Chainlet-Traceback (most recent call last):\n\
+             # ╰   ValueError: a is negative: -1\n"
+        ),
+        "{stdout}"
+    );
+}
+
+/// The same script against the same chainlets written in Python (chains/signatures.py) on
+/// truss's real server: what the Rust chainlets answer is what truss answers, except `bytes`
+/// in binary mode, which truss answers raw and its own stub cannot read.
+#[test]
+fn the_same_stub_checks_pass_against_the_python_chainlets_on_truss() {
+    let Some(python) = python("the_same_stub_checks_pass_against_the_python_chainlets_on_truss") else { return };
+    let truss = truss_servers();
+    let mut args = vec!["--truss".to_owned()];
+    args.extend(NAMES.iter().zip(&truss).map(|(name, server)| format!("{name}={}", server.predict_url())));
+    let stdout = run_script(&python, "chains_stub_client.py", &args, b"");
+    assert_eq!(ok_lines(&stdout), expected_stub_checks(true), "{stdout}");
+    // Python's traceback, where the Rust chainlet's has no frames.
+    assert!(stdout.contains("/packages/signatures.py\", line "), "{stdout}");
+}
+
+// 2. The Rust chainlets' schemas equal truss's ##########################################
+
+/// truss's servers of chains/signatures.py's chainlets, in [`NAMES`]' order, started together.
+fn truss_servers() -> Vec<&'static truss_support::TrussServer> {
+    std::thread::scope(|scope| {
+        let starting: Vec<_> = NAMES
+            .iter()
+            .map(|name| scope.spawn(move || truss_support::truss_chainlet(&format!("signatures.py:{name}"))))
+            .collect();
+        starting.into_iter().map(|thread| thread.join().unwrap().expect("CHAINMODEL_PYTHON is set")).collect()
+    })
+}
+
+/// `GET /v1/models/model/schema` as JSON.
+fn schema(addr: SocketAddr) -> Json {
+    let response = truss_support::get(addr, "/v1/models/model/schema");
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.header("content-type"), Some("application/json"), "{response:?}");
+    response.json()
+}
+
+/// Where `rust` differs from `truss`, one line per difference, by JSON path.
+fn differences(path: &str, truss: &Json, rust: &Json, out: &mut Vec<String>) {
+    match (truss, rust) {
+        (Json::Object(t), Json::Object(r)) => {
+            for (key, value) in t {
+                match r.get(key) {
+                    Some(other) => differences(&format!("{path}.{key}"), value, other, out),
+                    None => out.push(format!("{path}.{key}: missing in Rust's (truss: {value})")),
+                }
+            }
+            for (key, value) in r {
+                if !t.contains_key(key) {
+                    out.push(format!("{path}.{key}: only in Rust's ({value})"));
+                }
+            }
+        }
+        (Json::Array(t), Json::Array(r)) if t.len() == r.len() => {
+            for (i, (a, b)) in t.iter().zip(r).enumerate() {
+                differences(&format!("{path}[{i}]"), a, b, out);
+            }
+        }
+        _ if truss != rust => out.push(format!("{path}: truss {truss}, Rust {rust}")),
+        _ => {}
+    }
+}
+
+/// Each Rust chainlet's `GET /v1/models/model/schema` is, key for key, what truss's real
+/// server answers for the same chainlet written in Python: the `{Name}Input` model (fields in
+/// order, the optional `b` as `anyOf [string, null]` with default null, the `DataModel` in
+/// `$defs`), the output as `RootModel[..]` (a tuple's `prefixItems`, `None`'s null, `bytes`'
+/// binary string) and `supports_streaming: false`.
+#[test]
+fn rust_chainlet_schemas_equal_truss_schemas_key_for_key() {
+    let Some(_) = python("rust_chainlet_schemas_equal_truss_schemas_key_for_key") else { return };
+    let truss = truss_servers();
+    let servers = rust_servers();
+    let mut report = Vec::new();
+    for (name, truss) in NAMES.iter().zip(truss) {
+        let expected = schema(truss.addr);
+        // The Python chainlet is the one meant: code_gen's names and the signature's fields.
+        assert_eq!(expected["input_schema"]["title"], format!("{name}Input"), "{expected}");
+        assert_eq!(expected["supports_streaming"], false, "{expected}");
+        let got = {
+            let _serial = serial();
+            schema(servers.addr(name))
+        };
+        let mut found = Vec::new();
+        differences(name, &expected, &got, &mut found);
+        assert_eq!(found.is_empty(), expected == got, "{name}: {found:?}");
+        if !found.is_empty() {
+            report.push(format!("{name}:\n  truss: {expected}\n  Rust:  {got}\n  {}", found.join("\n  ")));
+        }
+    }
+    assert!(report.is_empty(), "schemas that differ from truss's:\n{}", report.join("\n"));
+}
+
+// 3. A Rust #[stub] calls the docs' Worker on truss's real server ########################
+
+/// The Binary IO docs' Worker (tests/python/chains/binary_io.py), written in Python, declared
+/// by its signature alone (chains_support's Rust `Worker` makes the same names at the root).
+mod python_worker {
+    pub use crate::chains_support::DocsDataModel;
+    use chainmodel::prelude::*;
+
+    #[stub]
+    pub trait Worker {
+        async fn run_remote(&self, data: DocsDataModel) -> DocsDataModel;
+    }
+}
+
+/// A `#[stub]` calls the Python Worker on truss's real server in JSON and binary mode: 10 is
+/// added to every number of every shape (0-d, empty, 3×2), the text comes back as sent; the
+/// Worker's `ValueError` reads as truss-chains' chained traceback.
+#[test]
+fn a_rust_stub_calls_the_python_worker_on_truss_in_both_modes() {
+    let Some(_) = python("a_rust_stub_calls_the_python_worker_on_truss_in_both_modes") else { return };
+    let server = truss_support::truss_chainlet("Worker").expect("CHAINMODEL_PYTHON is set");
+    assert_eq!(<python_worker::WorkerStub as Stub>::NAME, "Worker");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        for binary in [false, true] {
+            let options = RpcOptions::default().use_binary(binary).timeout(Duration::from_secs(30));
+            let worker =
+                python_worker::WorkerStub::from_url(format!("{}/v1/models/model:predict", server.url), options)
+                    .unwrap();
+            let shapes: [(Vec<usize>, Vec<f64>); 4] = [
+                (vec![3, 2], vec![0.5, -1.0, 2.25, 1e300, -0.0, 7.0]),
+                (vec![], vec![2.5]),
+                (vec![0], vec![]),
+                (vec![2, 0, 3], vec![]),
+            ];
+            for (shape, numbers) in shapes {
+                let data = DocsDataModel {
+                    some_numbers: NdArray::from_shape_vec(shape.clone(), numbers.clone()).unwrap(),
+                    other_field: format!("shape {shape:?}, binary={binary}"),
+                };
+                let out = worker.run_remote(data.clone()).await.unwrap();
+                assert_eq!(out.some_numbers.shape(), &shape[..], "binary={binary}");
+                let expected: Vec<f64> = numbers.iter().map(|x| x + 10.0).collect();
+                assert_eq!(out.some_numbers.as_slice(), &expected[..], "binary={binary} {shape:?}");
+                assert_eq!(out.other_field, data.other_field);
+            }
+            let data = DocsDataModel { some_numbers: NdArray::from_vec(vec![1.0]), other_field: "fail".into() };
+            let error = worker.run_remote(data).await.unwrap_err().to_string();
+            assert!(
+                error.starts_with(
+                    "(showing chained remote errors, root error at the bottom)\n\
+                     ├─ Error calling dependency Chainlet `Worker`, HTTP status=500, trace ID=`None`.\n\
+                     │   Chainlet-Traceback (most recent call last):\n"
+                ),
+                "{error}"
+            );
+            assert!(error.contains("/packages/binary_io.py\", line "), "{error}");
+            assert!(error.ends_with("\n╰   ValueError: This input is too long: 100."), "{error}");
+        }
+    });
+}
+
+// 4. /metrics as Prometheus reads it ###################################################
+
+/// `GET /metrics` of a Rust chainlet, parsed by prometheus_client's OpenMetrics parser.
+fn metrics(python: &Path, addr: SocketAddr) -> Json {
+    let response = truss_support::get(addr, "/metrics");
+    assert_eq!(response.status, 200, "{response:?}");
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+        "{response:?}"
+    );
+    let parsed = run_script(python, "chains_metrics.py", &[], &response.body);
+    serde_json::from_str(&parsed).unwrap_or_else(|e| panic!("{e}: {parsed}"))
+}
+
+/// The family `name` (`type`), its samples.
+fn family<'a>(families: &'a Json, name: &str, kind: &str) -> &'a Vec<Json> {
+    let family = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no family {name} in {families}"));
+    assert_eq!(family["type"], kind, "{family}");
+    assert!(!family["documentation"].as_str().unwrap().is_empty(), "{family}");
+    family["samples"].as_array().unwrap()
+}
+
+/// The value of sample `name` with exactly `labels` in family `family` (0 when absent: a
+/// family or label set not yet seen; a family without samples is not written).
+fn value(families: &Json, family_name: &str, kind: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    let wanted: serde_json::Map<String, Json> = labels.iter().map(|(k, v)| (k.to_string(), Json::from(*v))).collect();
+    if !families.as_array().unwrap().iter().any(|f| f["name"] == family_name) {
+        return 0.0;
+    }
+    family(families, family_name, kind)
+        .iter()
+        .find(|s| s["name"] == name && s["labels"].as_object() == Some(&wanted))
+        .map(|s| s["value"].as_f64().unwrap())
+        .unwrap_or(0.0)
+}
+
+/// After calls to a Rust chainlet, its `/metrics` is OpenMetrics text that Prometheus's own
+/// parser reads: `chainlet_requests_total` by status (200, 400, 500: every predict route, each
+/// attempt of a retried call), the `chainlet_request_duration_seconds` histogram (one
+/// observation per request, buckets ending at +Inf), nothing in flight; and the
+/// `dependency_chainlet_*` families truss-chains' stub keeps, labelled with the chainlet a Rust
+/// stub called (`dependency_chainlet="ThreeArgs"`): attempts, retries, and gauges back at 0.
+#[test]
+fn metrics_read_as_openmetrics_count_requests_and_dependency_calls() {
+    let Some(python) = python("metrics_read_as_openmetrics_count_requests_and_dependency_calls") else { return };
+    let servers = rust_servers();
+    let addr = servers.addr("ThreeArgs");
+    let _serial = serial();
+    let before = metrics(&python, addr);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let data = DataModel { some_numbers: vec![1.0, 2.0], other_field: "m".into() };
+    runtime.block_on(async {
+        let options = RpcOptions::default().timeout(Duration::from_secs(30));
+        let json = ThreeArgsStub::from_url(servers.predict_url("ThreeArgs"), options.clone()).unwrap();
+        let binary =
+            ThreeArgsStub::from_url(servers.predict_url("ThreeArgs"), options.clone().use_binary(true)).unwrap();
+        let retried = ThreeArgsStub::from_url(servers.predict_url("ThreeArgs"), options.retries(2)).unwrap();
+        assert_eq!(json.run_remote(1, data.clone(), None).await.unwrap().some_numbers, vec![2.0, 3.0]);
+        assert_eq!(json.run_remote(2, data.clone(), Some("!".into())).await.unwrap().other_field, "m!");
+        assert_eq!(binary.run_remote(3, data.clone(), None).await.unwrap().some_numbers, vec![4.0, 5.0]);
+        // A chainlet error: one attempt; retried: two (a 500 is retried).
+        json.run_remote(-1, data.clone(), None).await.unwrap_err();
+        retried.run_remote(-2, data.clone(), None).await.unwrap_err();
+    });
+    // Not through a stub: the run_remote route, and input that fails validation.
+    let ok = truss_support::post(
+        addr,
+        "/run_remote",
+        truss_support::JSON,
+        br#"{"a":1,"data":{"some_numbers":[],"other_field":""}}"#,
+    );
+    assert_eq!(ok.status, 200, "{ok:?}");
+    let bad = truss_support::post(addr, "/v1/models/model:predict", truss_support::JSON, br#"{"a":1}"#);
+    assert_eq!(bad.status, 400, "{bad:?}");
+    let after = metrics(&python, addr);
+
+    // Requests the chainlets answered, by status.
+    let requests = |families: &Json, status: &str| {
+        value(families, "chainlet_requests", "counter", "chainlet_requests_total", &[("status", status)])
+    };
+    for (status, count) in [("200", 4.0), ("400", 1.0), ("500", 3.0)] {
+        assert_eq!(requests(&after, status) - requests(&before, status), count, "status {status}: {after}");
+    }
+    // Their latency: one observation each, a few milliseconds on loopback.
+    let histogram = "chainlet_request_duration_seconds";
+    let count = |families: &Json| value(families, histogram, "histogram", &format!("{histogram}_count"), &[]);
+    let sum = |families: &Json| value(families, histogram, "histogram", &format!("{histogram}_sum"), &[]);
+    let inf =
+        |families: &Json| value(families, histogram, "histogram", &format!("{histogram}_bucket"), &[("le", "+Inf")]);
+    assert_eq!(count(&after) - count(&before), 8.0, "{after}");
+    assert_eq!(inf(&after), count(&after), "{after}");
+    let seconds = sum(&after) - sum(&before);
+    assert!(seconds > 0.0 && seconds < 8.0 * 5.0, "{seconds} s: {after}");
+    let buckets: Vec<f64> = family(&after, histogram, "histogram")
+        .iter()
+        .filter(|s| s["name"] == format!("{histogram}_bucket"))
+        .map(|s| s["value"].as_f64().unwrap())
+        .collect();
+    assert!(buckets.len() > 2, "{after}");
+    assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "cumulative buckets: {buckets:?}");
+    // The 8 requests took well under a second each: the 1 s bucket holds them.
+    let under_a_second =
+        |families: &Json| value(families, histogram, "histogram", &format!("{histogram}_bucket"), &[("le", "1.0")]);
+    assert_eq!(under_a_second(&after) - under_a_second(&before), 8.0, "{after}");
+    assert_eq!(value(&after, "chainlet_requests_in_flight", "gauge", "chainlet_requests_in_flight", &[]), 0.0);
+
+    // The calls the Rust stubs made to ThreeArgs, as truss-chains' stub counts them.
+    let three = [("dependency_chainlet", "ThreeArgs")];
+    let attempts = |families: &Json| {
+        value(families, "dependency_chainlet_requests", "counter", "dependency_chainlet_requests_total", &three)
+    };
+    let retries = |families: &Json| {
+        value(families, "dependency_chainlet_retries", "counter", "dependency_chainlet_retries_total", &three)
+    };
+    assert_eq!(attempts(&after) - attempts(&before), 6.0, "{after}");
+    assert_eq!(retries(&after) - retries(&before), 1.0, "{after}");
+    for gauge in [
+        "dependency_chainlet_ongoing_requests",
+        "dependency_chainlet_queued_requests",
+        "dependency_chainlet_total_requests",
+    ] {
+        let samples = family(&after, gauge, "gauge");
+        let sample = samples
+            .iter()
+            .find(|s| s["labels"]["dependency_chainlet"] == "ThreeArgs")
+            .unwrap_or_else(|| panic!("no {gauge} for ThreeArgs: {after}"));
+        assert_eq!(sample["name"], gauge);
+        assert_eq!(sample["value"], 0.0, "{gauge}: {after}");
+    }
+}
