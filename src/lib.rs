@@ -78,6 +78,12 @@ pub mod guide {
 
     #[doc = include_str!("../docs/architecture.md")]
     pub mod architecture {}
+
+    // The repository's README, so that its example runs as a doctest too.
+    #[cfg(all(feature = "server", feature = "client"))]
+    #[doc(hidden)]
+    #[doc = include_str!("../README.md")]
+    pub mod readme {}
 }
 
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
