@@ -1,4 +1,4 @@
-//! Every row of the README's performance table in one run (`scripts/bench` runs this, the Python
+//! Every row of docs/speed.md's codec table in one run (`scripts/bench` runs this, the Python
 //! side, and prints the table): JSON and msgpack, encode and decode, for one model holding a
 //! 64 MiB float32 array and for 20 000 small models, by chainmodel, by the `msgpack-numpy` crate
 //! with rmp-serde, by rmp-serde and serde_json on a plain serde struct with the array as a list,

@@ -1,5 +1,5 @@
-//! Peak memory of decoding the 64 MiB benchmark message in a fresh process, for the README's
-//! performance table (`scripts/bench` runs it):
+//! Peak memory of decoding the 64 MiB benchmark message in a fresh process, for the
+//! performance table of docs/speed.md (`scripts/bench` runs it):
 //!
 //! ```text
 //! cargo run --release --example decode_rss -- write  FILE   # writes the aligned message

@@ -28,7 +28,11 @@
 //!
 //! Feature `ndarray` converts arrays to and from the `ndarray` crate without copying where the
 //! memory layout allows. Feature `server` (on by default) is [`server`]: a chainlet served as
-//! truss serves a Python one, on axum.
+//! truss serves a Python one, on axum; feature `client` (on by default) is [`client`]: calls to a
+//! truss model or chain, Python or Rust, as truss-chains' stub makes them.
+//!
+//! The [`guide`] has a page per subject: models, binary mode, errors, HTTP, speed and the
+//! architecture.
 
 pub use chainmodel_macros::ChainModel;
 #[cfg(all(feature = "server", feature = "client"))]
@@ -41,6 +45,48 @@ pub mod chains;
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+
+/// The guide: one page per subject, from the repository's `docs/` (their examples run as
+/// doctests). Documentation only: nothing here is code.
+#[doc = include_str!("../docs/README.md")]
+pub mod guide {
+    #[cfg_attr(
+        all(feature = "chrono", feature = "uuid", feature = "indexmap", feature = "ndarray", feature = "serde"),
+        doc = include_str!("../docs/models.md")
+    )]
+    #[cfg_attr(
+        not(all(feature = "chrono", feature = "uuid", feature = "indexmap", feature = "ndarray", feature = "serde")),
+        doc = "Models: pydantic in Rust. This page's examples need the features `chrono`, `uuid`, `indexmap`, \
+               `ndarray` and `serde`: build the docs with `--all-features`."
+    )]
+    pub mod models {}
+
+    #[doc = include_str!("../docs/binary.md")]
+    pub mod binary {}
+
+    #[doc = include_str!("../docs/errors.md")]
+    pub mod errors {}
+
+    #[cfg_attr(all(feature = "server", feature = "client"), doc = include_str!("../docs/http.md"))]
+    #[cfg_attr(
+        not(all(feature = "server", feature = "client")),
+        doc = "Over HTTP: server, client, command line, Baseten. This page's examples need the features \
+               `server` and `client`: build the docs with them (they are on by default)."
+    )]
+    pub mod http {}
+
+    #[doc = include_str!("../docs/speed.md")]
+    pub mod speed {}
+
+    #[doc = include_str!("../docs/architecture.md")]
+    pub mod architecture {}
+
+    // The repository's README, so that its example runs as a doctest too.
+    #[cfg(all(feature = "server", feature = "client"))]
+    #[doc(hidden)]
+    #[doc = include_str!("../README.md")]
+    pub mod readme {}
+}
 
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
 pub mod prelude {

@@ -14,7 +14,7 @@ struct Point {
     y: i64,
 }
 
-/// The README's example, as written there.
+/// docs/errors.md's example, as written there.
 #[test]
 fn the_readme_example() {
     let err = Point::from_json(r#"{"y": "two", "z": 1}"#).unwrap_err();

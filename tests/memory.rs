@@ -2,7 +2,7 @@
 //! most 2N (plus a small constant) for models of strings, bytes and arrays with content, and
 //! for lists of the smallest elements at most the element's Rust size over its smallest
 //! encoding per byte (an empty string is one msgpack byte and a 24-byte `String`), as the
-//! README's table states.
+//! table of docs/speed.md states.
 //!
 //! The counting allocator is global to the test binary: the tests take turns (`MEASURING`).
 
@@ -111,7 +111,7 @@ fn decoding_takes_at_most_twice_the_input() {
         let bound = factor * message.len() + SLACK + ERROR_LIST;
         assert!(peak <= bound, "array of embeddings claiming many: {peak} bytes of heap (bound {bound})");
     }
-    // Every item refused, each keeping an input as large as an error keeps (the README's "about
+    // Every item refused, each keeping an input as large as an error keeps (docs/errors.md's "about
     // a megabyte at most" for an error list): a thousand errors, whatever follows them.
     let item = format!("\"{}\"", "x".repeat(chainmodel::Error::MAX_INPUT - 2));
     let json = format!("[{}]", vec![item; 5000].join(","));
@@ -167,7 +167,7 @@ fn decoding_takes_at_most_twice_the_input() {
 /// the bound that holds is the element's Rust size over its smallest encoding (reserved
 /// exactly in msgpack, whose lists declare their length; in JSON, whose lists do not, a
 /// vector grows by doubling and its old and new buffers live together while it moves: three
-/// times). The README's table states these factors.
+/// times). The table of docs/speed.md states these factors.
 fn worst_shapes_per_element_kind() {
     const ITEMS: usize = 100_000;
     fn msgpack_list(item: &[u8]) -> Vec<u8> {

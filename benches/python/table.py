@@ -1,4 +1,4 @@
-"""Prints the README's performance tables from one run of `scripts/bench`: criterion's means for
+"""Prints the performance tables of docs/speed.md from one run of `scripts/bench`: criterion's means for
 benches/report.rs, the Python medians of benches/python/bench.py, and the peak RSS figures;
 then, given the JSON that benches/http/ wrote, the rows over HTTP (small messages under load,
 the 64 MiB round trip, the servers' peak RSS) and the issue's targets, met or missed.
