@@ -75,6 +75,14 @@ pub mod guide {
     )]
     pub mod http {}
 
+    #[cfg_attr(all(feature = "server", feature = "client"), doc = include_str!("../docs/chains.md"))]
+    #[cfg_attr(
+        not(all(feature = "server", feature = "client")),
+        doc = "Chainlets, stubs and the deployment context. This page's examples need the features `server` and \
+               `client`: build the docs with them (they are on by default)."
+    )]
+    pub mod chains {}
+
     #[doc = include_str!("../docs/speed.md")]
     pub mod speed {}
 
