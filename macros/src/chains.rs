@@ -277,15 +277,19 @@ pub fn chainlet(attr: TokenStream, item: TokenStream) -> TokenStream {
 
         #common
 
+        #[automatically_derived]
         impl ::chainmodel::chains::Chainlet for #self_ty {
             const NAME: &'static str = #name;
             type Input = #input;
             type Output = #output;
 
+            // The user's error may be `RemoteError` itself: converting it is then a no-op.
+            #[allow(clippy::useless_conversion)]
             fn new(context: &::chainmodel::chains::Context) -> ::core::result::Result<Self, ::chainmodel::server::RemoteError> {
                 #new
             }
 
+            #[allow(clippy::useless_conversion)]
             async fn run_remote(&self, input: #input) -> ::core::result::Result<#output, ::chainmodel::server::RemoteError> {
                 let #input { #(#field_names),* } = input;
                 #answer
