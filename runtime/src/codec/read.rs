@@ -491,7 +491,7 @@ pub(crate) fn recover_in_place<'de, R: Reader<'de> + Rewind>(
     if error.wants_input(InputOf::Value)
         && let Some(input) = reader.input_since(mark)
     {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     Ok(error)
 }
@@ -517,7 +517,7 @@ pub(crate) fn whole_message_error<'de, R: Reader<'de>>(
     if error.wants_input(InputOf::Value)
         && let Some(input) = again.input_since(start)
     {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     error
 }

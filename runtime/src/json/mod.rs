@@ -150,7 +150,7 @@ fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8]
         // Malformed JSON is an error about the whole text, wherever it was found.
         error = Error::new(error.kind().clone());
         if let Some(input) = text_input(bytes) {
-            error.set_input(&input, InputOf::Value);
+            error.set_input(&input, crate::value::show_input, InputOf::Value);
         }
     }
     Err(error)
@@ -185,7 +185,7 @@ fn root_error(bytes: &[u8], message: String) -> Error {
     };
     let mut error = Error::validation(kind, message, None);
     if let Some(input) = text_input(bytes) {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     error.at_field("__root__")
 }

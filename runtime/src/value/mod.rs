@@ -22,7 +22,7 @@ use crate::array::AnyArray;
 use crate::bytes::Bytes;
 use crate::codec::{Decode, Encode, Kind, MapAccess, Number, Reader, Writer};
 use crate::dtype::DType;
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::msgpack::NumpyScalar;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
@@ -670,6 +670,18 @@ pub fn to_value<T: Encode + ?Sized>(value: &T) -> Result<Value, Error> {
     let mut writer = ValueWriter::new();
     value.encode(&mut writer);
     writer.into_value()
+}
+
+/// An error's kept input as pydantic's `errors()` shows it: the value its bytes decode to, in
+/// JSON form. The codecs hand it to the errors whose input they keep (the error module decodes
+/// nothing itself).
+pub(crate) fn show_input(input: &Input) -> Option<serde_json::Value> {
+    match input {
+        Input::Json(bytes) => crate::json::from_slice::<Value>(bytes).ok(),
+        Input::Msgpack(bytes) => crate::msgpack::from_slice::<Value>(bytes).ok(),
+        Input::Text(text) => return Some(serde_json::Value::from(&**text)),
+    }
+    .and_then(|value| to_json_value(&value).ok())
 }
 
 /// The value's JSON-mode dump (pydantic's `model_dump(mode="json")`): arrays as
