@@ -6,8 +6,7 @@
 use std::fmt;
 
 mod access;
-mod literal;
-pub use literal::__dict;
+pub(crate) mod literal;
 mod printable;
 mod reader;
 mod writer;
@@ -152,22 +151,6 @@ pub(crate) fn python_repr(text: &str) -> String {
         }
     }
     Repr(text).to_string()
-}
-
-/// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
-/// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
-/// discriminated union's tags).
-#[doc(hidden)]
-#[cold]
-pub fn python_choices(values: &[&str], last: &str) -> String {
-    let mut text = String::new();
-    for (i, value) in values.iter().enumerate() {
-        if i > 0 {
-            text.push_str(if i + 1 == values.len() { last } else { ", " });
-        }
-        text.push_str(&python_repr(value));
-    }
-    text
 }
 
 impl fmt::Debug for Value {
