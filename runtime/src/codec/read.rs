@@ -43,7 +43,16 @@ pub enum Number {
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    /// What only this crate's integer types are: the hook of the one that holds more than 128
+    /// bits (a bounded field's wide integer).
+    pub trait Sealed: Sized {
+        /// An integer beyond 128 bits, from its text (`-` then ASCII digits for a negative
+        /// one), if the type holds such values (no Rust integer type does).
+        fn from_digits(text: &str) -> Option<Self> {
+            let _ = text;
+            None
+        }
+    }
 }
 
 /// The integer types a reader reads: `u8` to `u64`, `i8` to `i64`, `usize`, `isize`.
@@ -53,14 +62,6 @@ pub trait Integer: Sized + sealed::Sealed {
 
     /// The value, if it is in the type's range.
     fn from_i128(value: i128) -> Option<Self>;
-
-    /// An integer beyond 128 bits, from its text (`-` then ASCII digits for a negative one),
-    /// if the type holds such values (no Rust integer type does).
-    #[doc(hidden)]
-    fn from_digits(text: &str) -> Option<Self> {
-        let _ = text;
-        None
-    }
 }
 
 macro_rules! impl_integer {
