@@ -418,6 +418,21 @@ pub(crate) enum Payload<'de> {
     Owned(Vec<u8>),
 }
 
+impl Payload<'_> {
+    /// The payload, owning what it borrowed.
+    pub(crate) fn into_owned(self) -> Payload<'static> {
+        use crate::json::Base64Text;
+        match self {
+            Payload::Raw(bytes) => Payload::Owned(bytes.to_vec()),
+            Payload::Base64(Base64Text::Borrowed(text)) => {
+                Payload::Base64(Base64Text::Owned(String::from_utf8_lossy(text).into_owned()))
+            }
+            Payload::Base64(Base64Text::Owned(text)) => Payload::Base64(Base64Text::Owned(text)),
+            Payload::Owned(bytes) => Payload::Owned(bytes),
+        }
+    }
+}
+
 impl<'de> ArrayParts<'de> {
     /// The dtype as received, byte order included.
     pub fn dtype(&self) -> DType {

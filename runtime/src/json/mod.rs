@@ -18,7 +18,7 @@
 //! ```
 
 mod array;
-pub(crate) use array::{Base64Text, any_array, array_from_values, typed_elements};
+pub(crate) use array::{Base64Text, DATA_KEY, DTYPE_KEY, SHAPE_KEY, any_array, typed_elements};
 mod form;
 mod input;
 mod python_error;
