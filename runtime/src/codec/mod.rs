@@ -64,6 +64,7 @@ mod impls;
 pub use extra::ExtraFields;
 pub use impls::{KeyInput, MapKey};
 pub(crate) mod read;
+pub(crate) mod whole_input;
 mod write;
 
 pub(crate) use choice::exactly;
