@@ -15,7 +15,9 @@ use crate::error::Error;
 use crate::json::{Base64Text, DATA_KEY, DTYPE_KEY, SHAPE_KEY};
 
 /// A key of an array's map, in either form (str or bin: msgpack_numpy writes bin keys, some
-/// writers str ones).
+/// writers str ones), for the readers of maps held whole (a `Value`'s dict, a serde map). The
+/// msgpack reader matches the key bytes itself: its loop runs for every array in a message,
+/// and the one match costs measurably less there than this one and its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ArrayKey {
     Nd,

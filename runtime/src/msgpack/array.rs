@@ -4,7 +4,7 @@
 use super::read::{MsgpackReader, Token};
 use super::write::MsgpackWriter;
 use crate::array::Shape;
-use crate::array::map::{ArrayKey, NumpyEntries, NumpyMap, dimension};
+use crate::array::map::{NumpyEntries, NumpyMap, dimension};
 use crate::codec::{ArrayParts, Payload};
 use crate::dtype::{ByteOrder, DType, ScalarType};
 use crate::error::Error;
@@ -81,14 +81,15 @@ pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<Num
     let mut found = NumpyEntries::default();
     let entries = reader.begin_map()?;
     for _ in 0..entries {
-        match ArrayKey::of(reader.parse_key()?) {
-            ArrayKey::Nd => found.nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
-            ArrayKey::Kind => found.kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
+        // The keys matched as bytes, not as an `ArrayKey`: this loop runs for every array.
+        match reader.parse_key()? {
+            b"nd" => found.nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
+            b"kind" => found.kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
             // For kinds O and V, `type` is a list (the structured description): keep it unread.
-            ArrayKey::Type if reader.peek_token()? == Token::Array => reader.skip_value()?,
-            ArrayKey::Type => found.dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
-            ArrayKey::Shape => found.shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
-            ArrayKey::Data => found.data = Some(reader.parse_key().map_err(|e| e.at_field("data"))?),
+            b"type" if reader.peek_token()? == Token::Array => reader.skip_value()?,
+            b"type" => found.dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
+            b"shape" => found.shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
+            b"data" => found.data = Some(reader.parse_key().map_err(|e| e.at_field("data"))?),
             _ => reader.skip_value()?,
         }
     }
