@@ -1,6 +1,6 @@
-//! What the code `#[derive(ChainModel)]` generates reaches, and nothing else: it names the
-//! runtime only as `chainmodel::__private::..`, as serde_derive's code names serde only as
-//! `serde::__private::..`. So the public modules (`codec`, `json`, `msgpack`, `schema`,
+//! What the code `#[derive(ChainModel)]` generates reaches: it names the runtime only as
+//! `chainmodel::__private::..`, as serde_derive's code names serde only as
+//! `serde::__private::..`, so the public modules (`codec`, `json`, `msgpack`, `schema`,
 //! `value`) hold what users call, and these helpers can change with the derive. `value!` and
 //! the chainmodel crate's server and client use a few items here too. Not public API.
 
