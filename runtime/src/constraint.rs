@@ -114,7 +114,11 @@ impl fmt::Display for WideInt {
     }
 }
 
-impl crate::codec::read::sealed::Sealed for WideInt {}
+impl crate::codec::read::sealed::Sealed for WideInt {
+    fn from_digits(text: &str) -> Option<Self> {
+        Some(WideInt::Huge(text.into()))
+    }
+}
 
 /// Read as a wide integer, a value is never out of range: a bounded field reads its value so,
 /// to compare it with its bounds before its type's range.
@@ -123,10 +127,6 @@ impl crate::codec::Integer for WideInt {
 
     fn from_i128(value: i128) -> Option<Self> {
         Some(WideInt::Int(value))
-    }
-
-    fn from_digits(text: &str) -> Option<Self> {
-        Some(WideInt::Huge(text.into()))
     }
 }
 

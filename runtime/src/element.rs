@@ -9,8 +9,22 @@ use crate::dtype::{DType, ScalarType};
 use crate::error::Error;
 use crate::format::Scalar;
 
-mod private {
-    pub trait Sealed {}
+pub(crate) mod private {
+    use crate::error::Error;
+    use crate::format::Scalar;
+
+    /// What only numpy's element types are, and the crate's own uses of their bytes.
+    pub trait Sealed: Sized {
+        /// Reads `bytes` (native order, any alignment) into a new vector; checks bool bytes.
+        fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error>;
+
+        /// The element widened for printing.
+        fn to_scalar(self) -> Scalar;
+
+        /// The elements' bytes, writable, for types whose every bit pattern is valid (not
+        /// `bool`).
+        fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]>;
+    }
 }
 
 /// An element type of [`NdArray`](crate::NdArray): `bool`, `u8`, `i8`, `u16`, `i16`, `u32`,
@@ -35,17 +49,6 @@ pub trait Element:
     /// The element with its bytes in the opposite order.
     fn swap_byte_order(self) -> Self;
 
-    /// Reads `bytes` (native order, any alignment) into a new vector; checks bool bytes.
-    #[doc(hidden)]
-    fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error>;
-
-    #[doc(hidden)]
-    fn to_scalar(self) -> Scalar;
-
-    /// The elements' bytes, writable, for types whose every bit pattern is valid (not `bool`).
-    #[doc(hidden)]
-    fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]>;
-
     /// The dtype of this element type in native byte order.
     fn dtype() -> DType {
         DType::native(Self::SCALAR_TYPE)
@@ -61,7 +64,6 @@ fn copy_pod<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
 
 macro_rules! impl_pod_element {
     ($($ty:ty => $scalar:ident, |$x:ident| $swap:expr, |$s:ident| $to_scalar:expr;)*) => {$(
-        impl private::Sealed for $ty {}
         impl Element for $ty {
             const SCALAR_TYPE: ScalarType = ScalarType::$scalar;
 
@@ -70,7 +72,9 @@ macro_rules! impl_pod_element {
                 let $x = self;
                 $swap
             }
+        }
 
+        impl private::Sealed for $ty {
             fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error> {
                 Ok(copy_pod(bytes))
             }
@@ -103,14 +107,15 @@ impl_pod_element! {
     Complex<f64> => Complex128, |x| Complex::new(x.re.swap_byte_order(), x.im.swap_byte_order()), |x| Scalar::Complex128(x);
 }
 
-impl private::Sealed for bool {}
 impl Element for bool {
     const SCALAR_TYPE: ScalarType = ScalarType::Bool;
 
     fn swap_byte_order(self) -> Self {
         self
     }
+}
 
+impl private::Sealed for bool {
     fn vec_from_native_bytes(bytes: &[u8]) -> Result<Vec<Self>, Error> {
         check_bools(bytes)?;
         Ok(bytes.iter().map(|&b| b == 1).collect())

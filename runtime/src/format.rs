@@ -22,7 +22,6 @@ const LINE_WIDTH: usize = 75;
 
 /// One element, widened to what the formatter needs; floats keep their own width because
 /// their shortest digits depend on it (`float32(0.1)` prints as `0.1`).
-#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub enum Scalar {
     Bool(bool),

@@ -21,10 +21,13 @@ use base64::engine::general_purpose::STANDARD;
 use serde::de::{self, Deserialize, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::array::{AnyArray, NdArray};
+use crate::array::map::{ArrayEntries, ArrayKey, NumpyEntries};
+use crate::array::{AnyArray, NdArray, Shape};
 use crate::bytes::Bytes;
+use crate::codec::{ArrayParts, Payload};
 use crate::dtype::DType;
 use crate::element::Element;
+use crate::json::Base64Text;
 use crate::value::{Dict, Value, finish_dict};
 
 /// A msgpack bin key (`b"nd"`), as msgpack_numpy writes its keys.
@@ -151,35 +154,18 @@ impl<'de> Deserialize<'de> for Bytes {
     }
 }
 
-/// The keys of an array's map in either form, str or bin.
-enum ArrayKey {
-    DataB64,
-    Dtype,
-    Nd,
-    Type,
-    Kind,
-    Shape,
-    Data,
-    Other,
-}
+/// A key of an array's map in either form, str or bin.
+struct Key(ArrayKey);
 
-impl<'de> Deserialize<'de> for ArrayKey {
+impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let key = deserializer.deserialize_any(BytesVisitor)?;
-        Ok(match &key[..] {
-            b"data_b64" => ArrayKey::DataB64,
-            b"dtype" => ArrayKey::Dtype,
-            b"nd" => ArrayKey::Nd,
-            b"type" => ArrayKey::Type,
-            b"kind" => ArrayKey::Kind,
-            b"shape" => ArrayKey::Shape,
-            b"data" => ArrayKey::Data,
-            _ => ArrayKey::Other,
-        })
+        Ok(Key(ArrayKey::of(&key)))
     }
 }
 
-/// Reads `NumpyArrayField`'s object or msgpack_numpy's map, whichever comes.
+/// Reads `NumpyArrayField`'s object or msgpack_numpy's map, whichever comes, by the rules the
+/// codecs read them by ([`ArrayEntries`]).
 struct ArrayVisitor;
 
 impl<'de> Visitor<'de> for ArrayVisitor {
@@ -190,41 +176,35 @@ impl<'de> Visitor<'de> for ArrayVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyArray, A::Error> {
-        let (mut nd, mut dtype, mut kind, mut shape, mut data) = (None, None, None, None, None);
-        let mut base64_data: Option<String> = None;
-        while let Some(key) = map.next_key::<ArrayKey>()? {
+        // The entries as the format gives them (owned), then read as every reader reads them.
+        let (mut nd, mut kind, mut numpy_type, mut dtype) = (None, None, None, None);
+        let (mut shape, mut data, mut data_b64) = (None, None, None);
+        while let Some(Key(key)) = map.next_key()? {
             match key {
-                ArrayKey::DataB64 => base64_data = Some(map.next_value()?),
-                ArrayKey::Dtype | ArrayKey::Type => dtype = Some(map.next_value::<ByteBuf>()?.0),
                 ArrayKey::Nd => nd = Some(map.next_value::<bool>()?),
                 ArrayKey::Kind => kind = Some(map.next_value::<ByteBuf>()?.0),
+                ArrayKey::Type => numpy_type = Some(map.next_value::<ByteBuf>()?.0),
+                ArrayKey::DType => dtype = Some(map.next_value::<ByteBuf>()?.0),
                 ArrayKey::Shape => shape = Some(map.next_value::<Vec<usize>>()?),
                 ArrayKey::Data => data = Some(map.next_value::<ByteBuf>()?.0),
+                ArrayKey::DataB64 => data_b64 = Some(map.next_value::<String>()?),
                 ArrayKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        let error = |e: crate::Error| A::Error::custom(e);
-        match kind.as_deref() {
-            Some(b"O") => return Err(error(crate::Error::object_array())),
-            Some(b"V") => return Err(error(crate::Error::structured_array())),
-            _ => {}
-        }
-        if nd == Some(false) {
-            return Err(A::Error::custom("expected a numpy array, got a numpy scalar"));
-        }
-        let dtype = dtype.ok_or_else(|| A::Error::missing_field("dtype"))?;
-        let dtype = std::str::from_utf8(&dtype)
-            .map_err(|_| A::Error::custom("the dtype is not UTF-8"))
-            .and_then(|text| DType::parse(text).map_err(error))?;
-        let shape = shape.ok_or_else(|| A::Error::missing_field("shape"))?;
-        let data = match (base64_data, data) {
-            (Some(text), _) => STANDARD.decode(text).map_err(|e| A::Error::custom(format!("bad base64: {e}")))?,
-            (None, Some(data)) => data,
-            (None, None) => return Err(A::Error::missing_field("data_b64")),
+        let entries = ArrayEntries {
+            numpy: NumpyEntries {
+                nd,
+                kind: kind.as_deref(),
+                dtype: numpy_type.as_deref(),
+                shape: shape.map(Shape::from),
+                data: data.map(Payload::Owned),
+            },
+            data_b64: data_b64.map(Base64Text::Owned),
+            dtype: dtype.as_deref(),
         };
-        AnyArray::from_bytes(dtype, shape, data).map_err(error)
+        entries.finish().and_then(ArrayParts::into_any).map_err(A::Error::custom)
     }
 }
 

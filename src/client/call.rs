@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use crate::chains::growth::room_for;
 use crate::chains::{ChainContext, Mode};
-use crate::json::{self, JsonDecode, JsonEncode};
+use crate::json::{JsonDecode, JsonEncode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
 
 use super::error::{Error, RemoteErrorBody, RemoteFailure};
@@ -158,7 +158,7 @@ impl Client {
     {
         let mode = self.mode();
         let body = match mode {
-            Mode::Json => json::to_string_unchecked(input).map(String::into_bytes),
+            Mode::Json => crate::__private::to_string_unchecked(input).map(String::into_bytes),
             Mode::Binary => msgpack::to_vec(input),
         };
         self.call_raw(mode, body.map_err(Error::Input)?).await

@@ -4,7 +4,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::Limits;
 use crate::chains::Mode;
-use crate::json::{self, JsonDecode};
+use crate::json::JsonDecode;
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode};
 
 use super::error::Error;
@@ -57,7 +57,7 @@ impl Response {
         // The size was checked against the response limit while reading.
         let limits = Limits { max_message_size: self.body.len(), ..Limits::DEFAULT };
         let decoded = match self.mode {
-            Mode::Json => json::from_slice_unchecked_with(&self.body, &limits),
+            Mode::Json => crate::__private::from_slice_unchecked_with(&self.body, &limits),
             Mode::Binary => msgpack::from_slice_with(&self.body, &limits),
         };
         decoded.map_err(|source| Error::Output { chainlet: self.chainlet.clone(), source })

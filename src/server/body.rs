@@ -4,7 +4,7 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use chainmodel_runtime::Limits;
-use chainmodel_runtime::json::{self, JsonDecode};
+use chainmodel_runtime::json::JsonDecode;
 use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
 use http_body_util::BodyExt;
 
@@ -99,7 +99,7 @@ impl AlignedBody {
         // The size was checked against the body limit while reading.
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
         match self.mode {
-            Mode::Json => Ok(json::from_truss_body_unchecked(&self.bytes, &limits)?),
+            Mode::Json => Ok(crate::__private::from_truss_body_unchecked(&self.bytes, &limits)?),
             // truss unpacks the whole body before it validates: msgpack's own refusal comes
             // first, in its words.
             Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits).map_err(|error| {

@@ -81,7 +81,7 @@ impl Mode {
 impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         let body = match self.mode {
-            Mode::Json => match chainmodel_runtime::json::to_string_unchecked(&self.value) {
+            Mode::Json => match crate::__private::to_string_unchecked(&self.value) {
                 Ok(text) => Ok(Vec::from(text)),
                 // What truss answers when pydantic cannot write the output: bytes that are not
                 // UTF-8, in JSON mode.

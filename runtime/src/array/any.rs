@@ -3,6 +3,7 @@ use std::fmt;
 use crate::array::{NdArray, Shape, check_byte_len, elements_from_bytes};
 use crate::codec::{Decode, Encode, Reader, Writer};
 use crate::dtype::{DType, ScalarType};
+use crate::element::private::Sealed as _;
 use crate::element::{Element, check_bools};
 use crate::error::Error;
 use crate::format;

@@ -4,6 +4,7 @@
 
 mod any;
 mod base;
+pub(crate) mod map;
 mod shape;
 
 pub use any::AnyArray;

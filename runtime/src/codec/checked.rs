@@ -192,7 +192,7 @@ pub fn model_errors<'de, R: Reader<'de>>(reader: &mut R, mark: Mark, error: Erro
         && error.wants_input(InputOf::Model)
         && let Some(input) = reader.input_since(mark)
     {
-        error.set_input(&input, InputOf::Model);
+        error.set_input(&input, crate::value::show_input, InputOf::Model);
     }
     error
 }

@@ -246,3 +246,18 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
 fn lookahead<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {
     reader.lookahead().ok_or_else(|| Error::invalid_value("this reader cannot look ahead to try a union's members"))
 }
+
+/// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
+/// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
+/// discriminated union's tags).
+#[cold]
+pub fn python_choices(values: &[&str], last: &str) -> String {
+    let mut text = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            text.push_str(if i + 1 == values.len() { last } else { ", " });
+        }
+        text.push_str(&crate::value::python_repr(value));
+    }
+    text
+}

@@ -487,7 +487,7 @@ pub(crate) fn decode_entries<'de, R: Reader<'de>, K: MapKey, V: Decode<'de>>(
                 (key, value) => {
                     if let Err(mut error) = key {
                         if let Some(given) = input.input().filter(|_| error.wants_input(InputOf::Value)) {
-                            error.set_input(&given, InputOf::Value);
+                            error.set_input(&given, crate::value::show_input, InputOf::Value);
                         }
                         errors.push(rank, error.at_field("[key]").at(input.location()))?;
                     }

@@ -56,24 +56,17 @@
 //! # Ok::<(), chainmodel::Error>(())
 //! ```
 
-mod checked;
-mod choice;
+// What only the derive's generated code calls (through `__private`).
+pub(crate) mod checked;
+pub(crate) mod choice;
 mod extra;
 mod impls;
 pub use extra::ExtraFields;
 pub use impls::{KeyInput, MapKey};
 pub(crate) mod read;
+pub(crate) mod whole_input;
 mod write;
 
-#[doc(hidden)]
-pub use checked::{
-    Bounded, Checked, Collection, DecodeChecked, ItemCheck, key_text, model_errors, model_type_error, refuse_extra, run_validator,
-};
-#[doc(hidden)]
-pub use choice::{
-    UnionMember, decode_union, read_enum_str,
-    read_choice_int, read_literal_str, read_tag, union_tag_invalid, unknown_choice,
-};
 pub(crate) use choice::exactly;
 pub(crate) use read::{LazyMemo, Payload, Rewind, recover_in_place, try_decode, whole_message_error};
 pub use crate::error::Input;

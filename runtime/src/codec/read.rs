@@ -43,7 +43,16 @@ pub enum Number {
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    /// What only this crate's integer types are: the hook of the one that holds more than 128
+    /// bits (a bounded field's wide integer).
+    pub trait Sealed: Sized {
+        /// An integer beyond 128 bits, from its text (`-` then ASCII digits for a negative
+        /// one), if the type holds such values (no Rust integer type does).
+        fn from_digits(text: &str) -> Option<Self> {
+            let _ = text;
+            None
+        }
+    }
 }
 
 /// The integer types a reader reads: `u8` to `u64`, `i8` to `i64`, `usize`, `isize`.
@@ -53,14 +62,6 @@ pub trait Integer: Sized + sealed::Sealed {
 
     /// The value, if it is in the type's range.
     fn from_i128(value: i128) -> Option<Self>;
-
-    /// An integer beyond 128 bits, from its text (`-` then ASCII digits for a negative one),
-    /// if the type holds such values (no Rust integer type does).
-    #[doc(hidden)]
-    fn from_digits(text: &str) -> Option<Self> {
-        let _ = text;
-        None
-    }
 }
 
 macro_rules! impl_integer {
@@ -417,6 +418,21 @@ pub(crate) enum Payload<'de> {
     Owned(Vec<u8>),
 }
 
+impl Payload<'_> {
+    /// The payload, owning what it borrowed.
+    pub(crate) fn into_owned(self) -> Payload<'static> {
+        use crate::json::Base64Text;
+        match self {
+            Payload::Raw(bytes) => Payload::Owned(bytes.to_vec()),
+            Payload::Base64(Base64Text::Borrowed(text)) => {
+                Payload::Base64(Base64Text::Owned(String::from_utf8_lossy(text).into_owned()))
+            }
+            Payload::Base64(Base64Text::Owned(text)) => Payload::Base64(Base64Text::Owned(text)),
+            Payload::Owned(bytes) => Payload::Owned(bytes),
+        }
+    }
+}
+
 impl<'de> ArrayParts<'de> {
     /// The dtype as received, byte order included.
     pub fn dtype(&self) -> DType {
@@ -491,7 +507,7 @@ pub(crate) fn recover_in_place<'de, R: Reader<'de> + Rewind>(
     if error.wants_input(InputOf::Value)
         && let Some(input) = reader.input_since(mark)
     {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     Ok(error)
 }
@@ -517,7 +533,7 @@ pub(crate) fn whole_message_error<'de, R: Reader<'de>>(
     if error.wants_input(InputOf::Value)
         && let Some(input) = again.input_since(start)
     {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     error
 }

@@ -6,8 +6,9 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::read::{JsonReader, Peek};
 use super::write::JsonWriter;
+use crate::array::map::FieldEntries;
 use crate::array::{AnyArray, Shape, byte_size};
-use crate::codec::{ArrayParts, Payload};
+use crate::codec::ArrayParts;
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::Error;
@@ -61,7 +62,7 @@ impl Base64Text<'_> {
 /// An array object's three entries, read in any order; other keys are ignored, as
 /// `NumpyArrayField` ignores them. Its base64 text is decoded when the elements are taken.
 pub(crate) fn read_array<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts<'de>, Error> {
-    let (mut data, mut shape, mut dtype) = (None, None, None);
+    let mut entries = FieldEntries::default();
     reader.begin_object()?;
     let mut first = true;
     while reader.next_member(b'}', std::mem::take(&mut first))? {
@@ -71,22 +72,17 @@ pub(crate) fn read_array<'de>(reader: &mut JsonReader<'de>) -> Result<ArrayParts
                     Some(raw) => Base64Text::Borrowed(raw),
                     None => Base64Text::Owned(reader.parse_str().map_err(|e| e.at_field(DATA_KEY))?.into_owned()),
                 };
-                data = Some(text);
+                entries.data_b64 = Some(text);
             }
-            SHAPE_KEY => shape = Some(read_shape(reader).map_err(|e| e.at_field(SHAPE_KEY))?),
+            SHAPE_KEY => entries.shape = Some(read_shape(reader).map_err(|e| e.at_field(SHAPE_KEY))?),
             DTYPE_KEY => {
                 let text = reader.parse_str().map_err(|e| e.at_field(DTYPE_KEY))?;
-                dtype = Some(DType::parse(&text).map_err(|e| e.at_field(DTYPE_KEY))?);
+                entries.dtype = Some(DType::parse(&text).map_err(|e| e.at_field(DTYPE_KEY))?);
             }
             _ => reader.skip_value()?,
         }
     }
-    let missing = |key: &'static str| Error::missing_field().at_field(key);
-    Ok(ArrayParts {
-        payload: Payload::Base64(data.ok_or_else(|| missing(DATA_KEY))?),
-        shape: shape.ok_or_else(|| missing(SHAPE_KEY))?,
-        dtype: dtype.ok_or_else(|| missing(DTYPE_KEY))?,
-    })
+    entries.finish()
 }
 
 fn read_shape(reader: &mut JsonReader<'_>) -> Result<Shape, Error> {
@@ -188,19 +184,6 @@ pub(crate) fn any_array(dtype: DType, shape: Shape, text: &Base64Text<'_>) -> Re
     let mut bytes = vec![0u8; check_length(dtype, &shape, text)?];
     decode_into(text.as_bytes(), &mut bytes)?;
     AnyArray::from_parts(dtype, shape, bytes).map_err(|e| e.at_field(DATA_KEY))
-}
-
-/// The array an object of `NumpyArrayField`'s three keys describes, from their decoded
-/// values (a dynamic `Value`); `None` if they do not make an array.
-pub(crate) fn array_from_values(data_b64: &str, shape: &[crate::Value], dtype: &str) -> Option<AnyArray> {
-    let shape = shape
-        .iter()
-        .map(|dim| match dim {
-            crate::Value::Int(dim) => usize::try_from(*dim).ok(),
-            _ => None,
-        })
-        .collect::<Option<Vec<usize>>>()?;
-    any_array(DType::parse(dtype).ok()?, shape.into(), &Base64Text::Borrowed(data_b64.as_bytes())).ok()
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@ use std::borrow::Cow;
 
 use super::array::read_array;
 use super::read::{JsonReader, Peek};
+use crate::codec::whole_input::{map_values, seq_elements, whole_input_reader};
 use crate::codec::{
-    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source, recover_in_place,
+    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source,
     try_decode,
 };
 use crate::error::Input;
@@ -199,30 +200,7 @@ impl<'de> Reader<'de> for JsonReader<'de> {
         data(self)
     }
 
-    #[inline]
-    fn skip(&mut self) -> Result<(), Error> {
-        self.skip_value()
-    }
-
-    #[inline]
-    fn lookahead(&self) -> Option<Self> {
-        Some(self.clone())
-    }
-
-    #[inline]
-    fn validation(&self) -> crate::codec::Validation {
-        self.validation
-    }
-
-    #[inline]
-    fn union_memo(&mut self) -> Option<(crate::codec::UnionMemo, u64)> {
-        Some((self.unions.get(), self.pos as u64))
-    }
-
-    #[inline]
-    fn set_validation(&mut self, validation: crate::codec::Validation) {
-        self.validation = validation;
-    }
+    whole_input_reader!();
 
     fn source(&mut self) -> Source<'_, 'de> {
         Source::Json(self)
@@ -236,11 +214,6 @@ impl<'de> Reader<'de> for JsonReader<'de> {
     #[inline]
     fn mark(&self) -> Mark {
         Mark { pos: self.pos, depth: self.depth }
-    }
-
-    #[cold]
-    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
-        recover_in_place(self, mark, error)
     }
 
     #[cold]
@@ -300,28 +273,7 @@ impl JsonSeq<'_, '_> {
 }
 
 impl<'de> SeqAccess<'de> for JsonSeq<'_, 'de> {
-    #[inline]
-    fn next_element<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error> {
-        if !self.advance()? {
-            return Ok(None);
-        }
-        let index = self.index;
-        self.index += 1;
-        T::decode(self.reader).map(Some).map_err(|e| e.at_index(index))
-    }
-
-    #[inline]
-    fn try_next_element<T: Decode<'de>>(
-        &mut self,
-        check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<T>, Error> {
-        if !self.advance()? {
-            return Ok(None);
-        }
-        let index = self.index;
-        self.index += 1;
-        try_decode(self.reader, false, T::decode, check).map(Some).map_err(|error| error.at_index(index))
-    }
+    seq_elements!('de);
 
     fn is_at_end(&mut self) -> Result<bool, Error> {
         if self.advance()? {
@@ -407,27 +359,7 @@ impl<'de> MapAccess<'de> for JsonMap<'_, 'de> {
         Ok(Some(key))
     }
 
-    #[inline]
-    fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error> {
-        self.pending_value = false;
-        V::decode(self.reader)
-    }
-
-    #[inline]
-    fn try_next_value<V: Decode<'de>>(
-        &mut self,
-        strict: bool,
-        check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<V, Error> {
-        self.pending_value = false;
-        try_decode(self.reader, strict, V::decode, check)
-    }
-
-    #[inline]
-    fn skip_value(&mut self) -> Result<(), Error> {
-        self.pending_value = false;
-        self.reader.skip_value()
-    }
+    map_values!('de);
 
     #[inline]
     fn capacity(&mut self, _min_len: usize) -> usize {

@@ -18,17 +18,19 @@
 //! ```
 
 mod array;
-pub(crate) use array::{Base64Text, any_array, array_from_values, typed_elements};
+pub(crate) use array::{Base64Text, DATA_KEY, DTYPE_KEY, SHAPE_KEY, any_array, typed_elements};
 mod form;
 mod input;
 mod python_error;
 mod read;
+pub(crate) mod unchecked;
 mod write;
 
 pub use form::{CHECKED_LEVELS, Checked, JsonForm, S, Z};
 pub use input::{JsonMap, JsonSeq};
 pub use read::{DEFAULT_MAX_DEPTH, JsonReader};
 pub use write::{JsonWriter, escape_into};
+use unchecked::{from_slice_unchecked_with, from_truss_body_unchecked, to_string_unchecked};
 
 use crate::codec::{Decode, Encode};
 use crate::error::{Error, Input, InputOf};
@@ -68,16 +70,6 @@ pub fn to_string<T: JsonEncode + JsonForm<Checked> + ?Sized>(value: &T) -> Resul
     to_string_unchecked(value)
 }
 
-/// [`to_string`] for any type, binary-only models included: bytes are written as pydantic
-/// writes them, as their UTF-8 text, and bytes that are not UTF-8 are pydantic's error
-/// (`invalid utf-8 sequence of 1 bytes from index 0`, the whole message, no location).
-#[doc(hidden)]
-pub fn to_string_unchecked<T: JsonEncode + ?Sized>(value: &T) -> Result<String, Error> {
-    let mut writer = JsonWriter::new();
-    value.encode(&mut writer);
-    writer.finish()
-}
-
 /// Reads a `T` from JSON text; nothing but whitespace may follow the value.
 pub fn from_str<'de, T: JsonDecode<'de> + JsonForm<Checked>>(text: &'de str) -> Result<T, Error> {
     from_slice(text.as_bytes())
@@ -91,8 +83,7 @@ pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8])
 
 /// As [`from_slice`], with the given limits of nesting and message size.
 pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
-    limits.check_size(bytes.len())?;
-    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
+    from_slice_unchecked_with(bytes, limits)
 }
 
 /// Reads a `T` from a JSON request body as truss's server reads one: `body.decode('utf8')`,
@@ -108,30 +99,6 @@ pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
     from_truss_body_unchecked(bytes, limits)
 }
 
-/// [`from_truss_body`] for any type, binary-only models included (their bytes read from JSON
-/// strings as pydantic reads them: the string's UTF-8 bytes): what a server answering a JSON
-/// request for a binary-only model reads it with.
-#[doc(hidden)]
-pub fn from_truss_body_unchecked<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
-    limits.check_size(bytes.len())?;
-    // truss decodes the whole body before it parses: bytes that are not UTF-8 anywhere, or a
-    // BOM, fail there, whatever the model would skip.
-    if (std::str::from_utf8(bytes).is_err() || bytes.starts_with(b"\xef\xbb\xbf"))
-        && let Some(message) = python_error::truss_json_error(bytes)
-    {
-        return Err(root_error(bytes, message));
-    }
-    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth).as_python(), bytes, limits).map_err(|error| {
-        if matches!(error.kind(), crate::ErrorKind::Syntax { .. }) { python_json_error(bytes, error) } else { error }
-    })
-}
-
-/// [`from_slice_with`] for any type, binary-only models included.
-#[doc(hidden)]
-pub fn from_slice_unchecked_with<'de, T: JsonDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
-    limits.check_size(bytes.len())?;
-    read_whole(JsonReader::new(bytes).with_max_depth(limits.max_depth), bytes, limits)
-}
 
 /// Reads one `T` with `reader`, over the whole of `bytes`; an error is reported as pydantic
 /// reports it for the whole input: pydantic parses the JSON before it validates anything, so
@@ -150,7 +117,7 @@ fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8]
         // Malformed JSON is an error about the whole text, wherever it was found.
         error = Error::new(error.kind().clone());
         if let Some(input) = text_input(bytes) {
-            error.set_input(&input, InputOf::Value);
+            error.set_input(&input, crate::value::show_input, InputOf::Value);
         }
     }
     Err(error)
@@ -185,7 +152,7 @@ fn root_error(bytes: &[u8], message: String) -> Error {
     };
     let mut error = Error::validation(kind, message, None);
     if let Some(input) = text_input(bytes) {
-        error.set_input(&input, InputOf::Value);
+        error.set_input(&input, crate::value::show_input, InputOf::Value);
     }
     error.at_field("__root__")
 }
@@ -202,9 +169,3 @@ pub fn python_json_error_text(input: &[u8]) -> Option<String> {
     python_error::python_json_error(input)
 }
 
-/// The text of the exception truss's server gets for a JSON body (`body.decode('utf8')`, then
-/// `json.loads`), or `None` if it parses it.
-#[doc(hidden)]
-pub fn truss_json_error_text(input: &[u8]) -> Option<String> {
-    python_error::truss_json_error(input)
-}

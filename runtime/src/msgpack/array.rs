@@ -4,6 +4,7 @@
 use super::read::{MsgpackReader, Token};
 use super::write::MsgpackWriter;
 use crate::array::Shape;
+use crate::array::map::{NumpyEntries, NumpyMap, dimension};
 use crate::codec::{ArrayParts, Payload};
 use crate::dtype::{ByteOrder, DType, ScalarType};
 use crate::error::Error;
@@ -73,57 +74,27 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
 /// shortest keys and values, rounded down.
 pub(crate) const MIN_ARRAY_LEN: usize = 24;
 
-/// The entries of a msgpack_numpy map, read in any order.
-pub(crate) struct NumpyMap<'de> {
-    pub nd: bool,
-    pub dtype: DType,
-    pub shape: Shape,
-    pub data: &'de [u8],
-}
-
-fn invalid(message: impl Into<String>) -> Error {
-    Error::invalid_value(message)
-}
-
-/// Reads a msgpack_numpy map. `kind` `O` (a pickle) and `V` (structured) are refused without
-/// looking at the data; `kind` may be absent (older msgpack_numpy).
+/// Reads a msgpack_numpy map, its entries in any order, by the rules of
+/// [`NumpyEntries::finish`]; its data stays borrowed.
 #[inline]
-pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<'de>, Error> {
-    let (mut nd, mut dtype, mut kind, mut shape, mut data) = (None, None, None, None, None);
+pub(crate) fn read_numpy_map<'de>(reader: &mut MsgpackReader<'de>) -> Result<NumpyMap<&'de [u8]>, Error> {
+    let mut found = NumpyEntries::default();
     let entries = reader.begin_map()?;
     for _ in 0..entries {
-        let key = reader.parse_key()?;
-        match key {
-            b"nd" => nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
-            b"kind" => kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
+        // The keys matched as bytes, not as an `ArrayKey`: this loop runs for every array.
+        match reader.parse_key()? {
+            b"nd" => found.nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
+            b"kind" => found.kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
             // For kinds O and V, `type` is a list (the structured description): keep it unread.
             b"type" if reader.peek_token()? == Token::Array => reader.skip_value()?,
-            b"type" => dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
-            b"shape" => shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
-            b"data" => data = Some(reader.parse_key().map_err(|e| e.at_field("data"))?),
+            b"type" => found.dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
+            b"shape" => found.shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
+            b"data" => found.data = Some(reader.parse_key().map_err(|e| e.at_field("data"))?),
             _ => reader.skip_value()?,
         }
     }
     reader.leave();
-    match kind {
-        Some(b"O") => return Err(Error::object_array()),
-        Some(b"V") => return Err(Error::structured_array()),
-        Some(b"") | None => {}
-        Some(other) => return Err(invalid(format!("unknown numpy array kind {:?}", String::from_utf8_lossy(other)))),
-    }
-    let missing = |key: &'static str| Error::missing_field().at_field(key);
-    let nd = nd.ok_or_else(|| missing("nd"))?;
-    let dtype_text = dtype.ok_or_else(|| missing("type"))?;
-    let dtype = match DType::parse_short_protocol(dtype_text) {
-        Some(dtype) => dtype,
-        None => {
-            let text =
-                std::str::from_utf8(dtype_text).map_err(|_| invalid("the dtype is not UTF-8").at_field("type"))?;
-            DType::parse(text).map_err(|e| e.at_field("type"))?
-        }
-    };
-    let shape = if nd { shape.ok_or_else(|| missing("shape"))? } else { Shape::scalar() };
-    Ok(NumpyMap { nd, dtype, shape, data: data.ok_or_else(|| missing("data"))? })
+    found.finish()
 }
 
 #[inline]
@@ -132,8 +103,7 @@ fn read_shape(reader: &mut MsgpackReader<'_>) -> Result<Shape, Error> {
     let mut shape = Shape::scalar();
     for index in 0..len {
         let dim = reader.parse_int().map_err(|e| e.at_index(index))?;
-        let dim = usize::try_from(dim).map_err(|_| invalid(format!("{dim} is not a dimension")).at_index(index))?;
-        shape.push(dim);
+        shape.push(dimension(dim, index)?);
     }
     reader.leave();
     Ok(shape)
@@ -145,11 +115,12 @@ pub(crate) fn read_array<'de>(reader: &mut MsgpackReader<'de>) -> Result<ArrayPa
     if reader.peek_token()? != Token::Map {
         return Err(reader.type_error("a numpy array (a msgpack_numpy map)"));
     }
-    let map = read_numpy_map(reader)?;
-    if !map.nd {
-        return Err(invalid("expected a numpy array, got a numpy scalar"));
-    }
-    Ok(ArrayParts { dtype: map.dtype, shape: map.shape, payload: Payload::Raw(map.data) })
+    let (dtype, shape, data) = read_numpy_map(reader)?.array()?;
+    Ok(ArrayParts { dtype, shape, payload: Payload::Raw(data) })
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::invalid_value(message)
 }
 
 /// A number read from a numpy scalar map.
@@ -168,7 +139,7 @@ pub(crate) fn read_numpy_scalar(reader: &mut MsgpackReader<'_>) -> Result<NumpyS
     scalar_from_map(&map)
 }
 
-fn scalar_from_map(map: &NumpyMap<'_>) -> Result<NumpyScalar, Error> {
+fn scalar_from_map(map: &NumpyMap<&[u8]>) -> Result<NumpyScalar, Error> {
     scalar_from_bytes(map.dtype, map.data)
 }
 

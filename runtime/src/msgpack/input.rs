@@ -7,9 +7,9 @@ use std::borrow::Cow;
 
 use super::array::{NumpyScalar, read_array, read_numpy_scalar};
 use super::read::{MsgpackReader, Token};
+use crate::codec::whole_input::{map_values, seq_elements, whole_input_reader};
 use crate::codec::{
-    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, recover_in_place,
-    try_decode,
+    ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, try_decode,
 };
 use crate::error::Input;
 use crate::error::{Error, ErrorKind, PathSegment};
@@ -243,39 +243,11 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
         }
     }
 
-    #[inline]
-    fn skip(&mut self) -> Result<(), Error> {
-        self.skip_value()
-    }
-
-    #[inline]
-    fn lookahead(&self) -> Option<Self> {
-        Some(self.clone())
-    }
-
-    #[inline]
-    fn validation(&self) -> crate::codec::Validation {
-        self.validation
-    }
-
-    #[inline]
-    fn union_memo(&mut self) -> Option<(crate::codec::UnionMemo, u64)> {
-        Some((self.unions.get(), self.position() as u64))
-    }
-
-    #[inline]
-    fn set_validation(&mut self, validation: crate::codec::Validation) {
-        self.validation = validation;
-    }
+    whole_input_reader!();
 
     #[inline]
     fn mark(&self) -> Mark {
         self.mark_here()
-    }
-
-    #[cold]
-    fn recover(&mut self, mark: Mark, error: Error) -> Result<Error, Error> {
-        recover_in_place(self, mark, error)
     }
 
     #[cold]
@@ -296,29 +268,16 @@ pub struct MsgpackSeq<'a, 'de> {
     index: usize,
 }
 
-impl<'de> SeqAccess<'de> for MsgpackSeq<'_, 'de> {
+impl MsgpackSeq<'_, '_> {
+    /// Whether an element follows.
     #[inline]
-    fn next_element<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error> {
-        if self.index == self.len {
-            return Ok(None);
-        }
-        let index = self.index;
-        self.index += 1;
-        T::decode(self.reader).map(Some).map_err(|e| e.at_index(index))
+    fn advance(&mut self) -> Result<bool, Error> {
+        Ok(self.index < self.len)
     }
+}
 
-    #[inline]
-    fn try_next_element<T: Decode<'de>>(
-        &mut self,
-        check: impl FnOnce(&T) -> Result<(), Error>,
-    ) -> Result<Option<T>, Error> {
-        if self.index == self.len {
-            return Ok(None);
-        }
-        let index = self.index;
-        self.index += 1;
-        try_decode(self.reader, false, T::decode, check).map(Some).map_err(|error| error.at_index(index))
-    }
+impl<'de> SeqAccess<'de> for MsgpackSeq<'_, 'de> {
+    seq_elements!('de);
 
     #[inline]
     fn is_at_end(&mut self) -> Result<bool, Error> {
@@ -378,27 +337,7 @@ impl<'de> MapAccess<'de> for MsgpackMap<'_, 'de> {
         self.reader.parse_key().map(|key| Some(Cow::Borrowed(key)))
     }
 
-    #[inline]
-    fn next_value<V: Decode<'de>>(&mut self) -> Result<V, Error> {
-        self.pending_value = false;
-        V::decode(self.reader)
-    }
-
-    #[inline]
-    fn try_next_value<V: Decode<'de>>(
-        &mut self,
-        strict: bool,
-        check: impl FnOnce(&V) -> Result<(), Error>,
-    ) -> Result<V, Error> {
-        self.pending_value = false;
-        try_decode(self.reader, strict, V::decode, check)
-    }
-
-    #[inline]
-    fn skip_value(&mut self) -> Result<(), Error> {
-        self.pending_value = false;
-        self.reader.skip_value()
-    }
+    map_values!('de);
 
     #[inline]
     fn capacity(&mut self, min_len: usize) -> usize {

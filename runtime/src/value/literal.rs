@@ -49,7 +49,7 @@ macro_rules! value {
         $crate::Value::List($crate::__value_list!([] [] $($tt)*))
     };
     ({ $($tt:tt)* }) => {
-        $crate::value::__dict($crate::__value_dict!(@key [] $($tt)*))
+        $crate::__private::literal_dict($crate::__value_dict!(@key [] $($tt)*))
     };
     ($other:expr) => {
         $crate::Value::from($other)
@@ -113,8 +113,7 @@ macro_rules! __value_dict {
 }
 
 /// A dict from a literal's entries, a repeated key keeping its first place and last value.
-#[doc(hidden)]
-pub fn __dict(entries: Vec<(Value, Value)>) -> Value {
+pub fn literal_dict(entries: Vec<(Value, Value)>) -> Value {
     let mut dict = Dict::with_capacity(entries.len());
     for (key, value) in entries {
         dict.insert(key, value);

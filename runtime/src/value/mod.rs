@@ -6,8 +6,7 @@
 use std::fmt;
 
 mod access;
-mod literal;
-pub use literal::__dict;
+pub(crate) mod literal;
 mod printable;
 mod reader;
 mod writer;
@@ -19,10 +18,12 @@ pub use writer::ValueWriter;
 pub(crate) use writer::extension_data;
 
 use crate::array::AnyArray;
+use crate::array::map::{FieldEntries, NumpyEntries};
 use crate::bytes::Bytes;
-use crate::codec::{Decode, Encode, Kind, MapAccess, Number, Reader, Writer};
+use crate::codec::{ArrayParts, Decode, Encode, Kind, MapAccess, Number, Reader, Writer};
 use crate::dtype::DType;
-use crate::error::Error;
+use crate::error::{Error, Input};
+use crate::json::{Base64Text, DATA_KEY, DTYPE_KEY, SHAPE_KEY};
 use crate::msgpack::NumpyScalar;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
@@ -152,22 +153,6 @@ pub(crate) fn python_repr(text: &str) -> String {
         }
     }
     Repr(text).to_string()
-}
-
-/// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
-/// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
-/// discriminated union's tags).
-#[doc(hidden)]
-#[cold]
-pub fn python_choices(values: &[&str], last: &str) -> String {
-    let mut text = String::new();
-    for (i, value) in values.iter().enumerate() {
-        if i > 0 {
-            text.push_str(if i + 1 == values.len() { last } else { ", " });
-        }
-        text.push_str(&python_repr(value));
-    }
-    text
 }
 
 impl fmt::Debug for Value {
@@ -517,7 +502,9 @@ pub(crate) fn finish_dict(dict: Dict, binary: bool) -> Result<Value, Error> {
 }
 
 /// msgpack_numpy's `decode` of a map with key `b"nd"`: an array when `nd` is `True`, else a
-/// scalar; a dict when a key it needs is missing (its `KeyError` fallback). The data moves
+/// scalar; a dict when a key it needs is missing (its `KeyError` fallback). Its `kind` matters
+/// only as `V` here (`O` is refused before the extension tags are looked at); the entries are
+/// then read by the rules every reader of such maps follows ([`NumpyEntries`]). The data moves
 /// into the array without a copy.
 fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     let is_array = dict.bin(b"nd") == Some(&Value::Bool(true));
@@ -530,37 +517,25 @@ fn numpy_value(mut dict: Dict) -> Result<Value, Error> {
     if !has(&dict, b"type") || !has(&dict, b"data") || (is_array && !has(&dict, b"shape")) {
         return Ok(Value::Map(dict.entries));
     }
-    let dtype = match dict.bin(b"type") {
-        Some(Value::Str(text)) => DType::parse(text),
-        Some(Value::Bytes(text)) => DType::parse(&String::from_utf8_lossy(text)),
-        _ => Err(Error::invalid_value("expected a dtype string")),
-    }
-    .map_err(|e| e.at_field("type"))?;
-    let shape = if is_array {
-        let Some(Value::List(dims)) = dict.bin(b"shape") else {
-            return Err(Error::invalid_value("expected a shape (a list of dimensions)"));
-        };
-        dims.iter()
-            .enumerate()
-            .map(|(index, dim)| match dim {
-                Value::Int(dim) => usize::try_from(*dim).map_err(|_| {
-                    Error::invalid_value(format!("{dim} is not a dimension")).at_index(index)
-                }),
-                _ => Err(Error::invalid_value("expected a dimension").at_index(index)),
-            })
-            .collect::<Result<Vec<usize>, Error>>()
-            .map_err(|e| e.at_field("shape"))?
-    } else {
-        Vec::new()
-    };
     let data = match dict.take_bin(b"data") {
         Some(Value::Bytes(data)) => data.into_vec(),
         _ => return Err(Error::unexpected_type("bytes", "another type").at_field("data")),
     };
-    if is_array {
-        return AnyArray::from_bytes(dtype, shape, data).map(Value::Array);
+    let dtype = match dict.bin(b"type") {
+        Some(Value::Str(text)) => text.as_bytes(),
+        Some(Value::Bytes(text)) => text,
+        _ => return Err(Error::invalid_value("expected a dtype string").at_field("type")),
+    };
+    let shape = match dict.bin(b"shape") {
+        Some(shape) if is_array => Some(reader::dimensions(shape).map_err(|e| e.at_field("shape"))?),
+        _ => None,
+    };
+    let entries = NumpyEntries { nd: Some(is_array), kind: None, dtype: Some(dtype), shape, data: Some(data) };
+    let map = entries.finish()?;
+    if map.nd {
+        return AnyArray::from_parts(map.dtype, map.shape, map.data).map(Value::Array);
     }
-    Ok(match crate::msgpack::scalar_from_bytes(dtype, &data)? {
+    Ok(match crate::msgpack::scalar_from_bytes(map.dtype, &map.data)? {
         NumpyScalar::Bool(b) => Value::Bool(b),
         NumpyScalar::Int(i) => Value::Int(i),
         NumpyScalar::Float(x) => Value::Float(x),
@@ -594,17 +569,23 @@ impl<'de> Decode<'de> for Value {
     }
 }
 
-/// An object of exactly `NumpyArrayField`'s three keys, read as an array.
+/// An object of exactly `NumpyArrayField`'s three keys, read as an array; `None` (a dict) when
+/// they do not make one.
 fn json_array(dict: &Dict) -> Option<AnyArray> {
     if dict.entries.len() != 3 {
         return None;
     }
-    let (Some(Value::Str(data)), Some(Value::List(shape)), Some(Value::Str(dtype))) =
-        (dict.str("data_b64"), dict.str("shape"), dict.str("dtype"))
+    let (Some(Value::Str(data)), Some(shape), Some(Value::Str(dtype))) =
+        (dict.str(DATA_KEY), dict.str(SHAPE_KEY), dict.str(DTYPE_KEY))
     else {
         return None;
     };
-    crate::json::array_from_values(data, shape, dtype)
+    let entries = FieldEntries {
+        data_b64: Some(Base64Text::Borrowed(data.as_bytes())),
+        shape: Some(reader::dimensions(shape).ok()?),
+        dtype: Some(DType::parse(dtype).ok()?),
+    };
+    entries.finish().and_then(ArrayParts::into_any).ok()
 }
 
 impl JsonSchema for Value {
@@ -670,6 +651,18 @@ pub fn to_value<T: Encode + ?Sized>(value: &T) -> Result<Value, Error> {
     let mut writer = ValueWriter::new();
     value.encode(&mut writer);
     writer.into_value()
+}
+
+/// An error's kept input as pydantic's `errors()` shows it: the value its bytes decode to, in
+/// JSON form. The codecs hand it to the errors whose input they keep (the error module decodes
+/// nothing itself).
+pub(crate) fn show_input(input: &Input) -> Option<serde_json::Value> {
+    match input {
+        Input::Json(bytes) => crate::json::from_slice::<Value>(bytes).ok(),
+        Input::Msgpack(bytes) => crate::msgpack::from_slice::<Value>(bytes).ok(),
+        Input::Text(text) => return Some(serde_json::Value::from(&**text)),
+    }
+    .and_then(|value| to_json_value(&value).ok())
 }
 
 /// The value's JSON-mode dump (pydantic's `model_dump(mode="json")`): arrays as

@@ -6,16 +6,14 @@
 
 use std::borrow::Cow;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
 use super::Value;
 use crate::array::Shape;
+use crate::array::map::{ArrayEntries, ArrayKey, dimension};
 use crate::codec::{
     ArrayParts, Decode, Exactness, Integer, Kind, LazyMemo, MapAccess, Mark, Number, Payload, Reader, SeqAccess, Source, Validation, try_decode,
 };
-use crate::dtype::DType;
 use crate::error::Error;
+use crate::json::Base64Text;
 use crate::lax;
 
 /// Reads a [`Value`] as binary mode reads msgpack: the [`Reader`] behind
@@ -210,64 +208,64 @@ fn key_bytes(key: &Value) -> Option<&[u8]> {
 }
 
 /// An array from a map that stayed a dict: msgpack_numpy's keys as str (as some writers
-/// write them) or bin, read as the msgpack reader reads such a map; or `NumpyArrayField`'s
-/// `{"data_b64", "shape", "dtype"}`.
-fn array_from_map(entries: &[(Value, Value)]) -> Result<(DType, Shape, Cow<'_, [u8]>), Error> {
-    let find = |name: &str| entries.iter().rev().find(|(k, _)| key_bytes(k) == Some(name.as_bytes())).map(|(_, v)| v);
-    let missing = |key: &'static str| Error::missing_field().at_field(key);
-    match find("kind")
-        .map(|kind| key_bytes(kind).ok_or_else(|| Error::invalid_value("expected bytes").at_field("kind")))
-    {
-        Some(Ok(b"O")) => return Err(Error::object_array()),
-        Some(Ok(b"V")) => return Err(Error::structured_array()),
-        Some(Ok(b"")) | None => {}
-        Some(Ok(other)) => {
-            return Err(Error::invalid_value(format!("unknown numpy array kind {:?}", String::from_utf8_lossy(other))));
+/// write them) or bin, or `NumpyArrayField`'s `{"data_b64", "shape", "dtype"}`, read by the
+/// rules the msgpack and JSON readers read such maps by ([`ArrayEntries`]); the payload stays
+/// borrowed.
+fn array_from_map(entries: &[(Value, Value)]) -> Result<ArrayParts<'_>, Error> {
+    let mut found = ArrayEntries::default();
+    for (key, value) in entries {
+        let Some(key) = key_bytes(key) else { continue };
+        match ArrayKey::of(key) {
+            ArrayKey::Nd => {
+                found.numpy.nd = Some(match value {
+                    Value::Bool(nd) => *nd,
+                    other => return Err(Error::unexpected_type("a boolean", describe(other)).at_field("nd")),
+                });
+            }
+            ArrayKey::Kind => {
+                found.numpy.kind =
+                    Some(key_bytes(value).ok_or_else(|| Error::invalid_value("expected bytes").at_field("kind"))?);
+            }
+            // For kinds O and V, `type` is a list (the structured description): left unread.
+            ArrayKey::Type if matches!(value, Value::List(_)) => {}
+            ArrayKey::Type => {
+                let text = key_bytes(value).ok_or_else(|| Error::invalid_value("expected a dtype string"));
+                found.numpy.dtype = Some(text.map_err(|e| e.at_field("type"))?);
+            }
+            ArrayKey::Shape => found.numpy.shape = Some(dimensions(value).map_err(|e| e.at_field("shape"))?),
+            ArrayKey::Data => {
+                found.numpy.data = Some(Payload::Raw(match value {
+                    Value::Bytes(data) => data,
+                    Value::Str(data) => data.as_bytes(),
+                    other => return Err(Error::unexpected_type("bytes", describe(other)).at_field("data")),
+                }));
+            }
+            // A `data_b64` that is no string does not make the map `NumpyArrayField`'s.
+            ArrayKey::DataB64 => {
+                if let Value::Str(text) = value {
+                    found.data_b64 = Some(Base64Text::Borrowed(text.as_bytes()));
+                }
+            }
+            ArrayKey::DType => {
+                found.dtype = Some(match value {
+                    Value::Str(text) => text.as_bytes(),
+                    other => return Err(Error::unexpected_type("a dtype string", describe(other)).at_field("dtype")),
+                });
+            }
+            ArrayKey::Other => {}
         }
-        Some(Err(e)) => return Err(e),
     }
-    // NumpyArrayField's JSON form as a dict (what `model_dump(mode="json")` gives), which its
-    // validator reads in `model_validate` too.
-    if let (Some(Value::Str(text)), None) = (find("data_b64"), find("nd")) {
-        let dtype = match find("dtype").ok_or_else(|| missing("dtype"))? {
-            Value::Str(text) => DType::parse(text).map_err(|e| e.at_field("dtype"))?,
-            other => return Err(Error::unexpected_type("a dtype string", describe(other)).at_field("dtype")),
-        };
-        let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
-        let data =
-            STANDARD.decode(text).map_err(|e| Error::invalid_value(format!("bad base64: {e}")).at_field("data_b64"))?;
-        return Ok((dtype, shape, Cow::Owned(data)));
-    }
-    let nd = match find("nd").ok_or_else(|| missing("nd"))? {
-        Value::Bool(nd) => *nd,
-        other => return Err(Error::unexpected_type("a boolean", describe(other)).at_field("nd")),
-    };
-    let dtype_text = find("type").ok_or_else(|| missing("type"))?;
-    let dtype = key_bytes(dtype_text)
-        .ok_or_else(|| Error::invalid_value("expected a dtype string"))
-        .and_then(|text| DType::parse(utf8(text)?))
-        .map_err(|e| e.at_field("type"))?;
-    if !nd {
-        return Err(Error::invalid_value("expected a numpy array, got a numpy scalar"));
-    }
-    let shape = dimensions(find("shape").ok_or_else(|| missing("shape"))?).map_err(|e| e.at_field("shape"))?;
-    let data = match find("data").ok_or_else(|| missing("data"))? {
-        Value::Bytes(data) => &data[..],
-        Value::Str(data) => data.as_bytes(),
-        other => return Err(Error::unexpected_type("bytes", describe(other)).at_field("data")),
-    };
-    Ok((dtype, shape, Cow::Borrowed(data)))
+    found.finish()
 }
 
 /// A shape: a list of dimensions.
-fn dimensions(value: &Value) -> Result<Shape, Error> {
+pub(super) fn dimensions(value: &Value) -> Result<Shape, Error> {
     match value {
         Value::List(dims) => dims
             .iter()
             .enumerate()
             .map(|(index, dim)| match dim {
-                Value::Int(dim) => usize::try_from(*dim)
-                    .map_err(|_| Error::invalid_value(format!("{dim} is not a dimension")).at_index(index)),
+                Value::Int(dim) => dimension(*dim, index),
                 other => Err(Error::unexpected_type("an integer", describe(other)).at_index(index)),
             })
             .collect::<Result<Vec<usize>, Error>>()
@@ -429,17 +427,10 @@ impl<'v> Reader<'v> for ValueReader<'v> {
                 let (dtype, shape) = (array.dtype(), Shape::from(array.shape()));
                 Ok(ArrayParts { dtype, shape, payload: Payload::Owned(array.into_bytes()) })
             }
-            Next::Borrowed(Value::Map(entries)) => {
-                let (dtype, shape, data) = array_from_map(entries)?;
-                let payload = match data {
-                    Cow::Borrowed(data) => Payload::Raw(data),
-                    Cow::Owned(data) => Payload::Owned(data),
-                };
-                Ok(ArrayParts { dtype, shape, payload })
-            }
+            Next::Borrowed(Value::Map(entries)) => array_from_map(entries),
             Next::Owned(Value::Map(entries)) => {
-                let (dtype, shape, data) = array_from_map(&entries)?;
-                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(data.into_owned()) })
+                let ArrayParts { dtype, shape, payload } = array_from_map(&entries)?;
+                Ok(ArrayParts { dtype, shape, payload: payload.into_owned() })
             }
             other => Err(Error::unexpected_type("a numpy array (a msgpack_numpy map)", describe(other.get()))),
         }
