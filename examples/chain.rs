@@ -71,7 +71,8 @@ impl Consumer {
     /// (a random (3, 2) array); with it, the caller's data. It prints what travelled and checks
     /// every number.
     async fn run_remote(&self, data: Option<DataModel>) -> Result<DataModel, RemoteError> {
-        let data = data.unwrap_or_else(|| DataModel { some_numbers: random(vec![3, 2]), other_field: "Example".to_owned() });
+        let data =
+            data.unwrap_or_else(|| DataModel { some_numbers: random(vec![3, 2]), other_field: "Example".to_owned() });
         let sent = data.some_numbers.clone();
         let result = self.worker.run_remote(data).await?;
         say!("   Consumer → Worker   binary ({}), through WorkerStub", chainmodel::client::BINARY_CONTENT_TYPE);
@@ -210,9 +211,15 @@ async fn run_chain() -> Result<(), Box<dyn Error>> {
     let consumer = Consumer::new(&consumer_context(&worker_url)).map_err(|error| error.to_string())?;
     let servers = [
         tokio::spawn(
-            server::serve(worker_listener, chains::router(Worker)).with_graceful_shutdown(until_stopped(stopped.clone())).into_future(),
+            server::serve(worker_listener, chains::router(Worker))
+                .with_graceful_shutdown(until_stopped(stopped.clone()))
+                .into_future(),
         ),
-        tokio::spawn(server::serve(consumer_listener, chains::router(consumer)).with_graceful_shutdown(until_stopped(stopped)).into_future()),
+        tokio::spawn(
+            server::serve(consumer_listener, chains::router(consumer))
+                .with_graceful_shutdown(until_stopped(stopped))
+                .into_future(),
+        ),
     ];
 
     for (n, mode) in [(1, Mode::Binary), (2, Mode::Json)] {

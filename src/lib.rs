@@ -98,11 +98,11 @@ pub mod guide {
 
 /// The derive, the traits and the field types: `use chainmodel::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "server")]
+    pub use crate::server::RemoteError;
     pub use chainmodel_macros::ChainModel;
     #[cfg(all(feature = "server", feature = "client"))]
     pub use chainmodel_macros::{chainlet, stub};
-    #[cfg(feature = "server")]
-    pub use crate::server::RemoteError;
     pub use chainmodel_runtime::{
         AnyArray, Bytes, ChainModel, Complex, DType, Element, NdArray, NdArrayView, Value, f16,
     };

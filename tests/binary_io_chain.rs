@@ -43,7 +43,10 @@ fn arrays() -> Vec<(&'static str, NdArray<f64>)> {
         ("(3, 2)", NdArray::from_shape_vec(vec![3, 2], vec![0.5, -1.25, 2.0, 1e300, f64::MIN_POSITIVE, -0.0]).unwrap()),
         ("0-d", NdArray::from_shape_vec(vec![], vec![2.5]).unwrap()),
         ("empty", NdArray::from_shape_vec(vec![0], vec![]).unwrap()),
-        ("several MB", NdArray::from_shape_vec(vec![1000, 750], (0..750_000).map(|i| i as f64 * 0.5 - 1e5).collect()).unwrap()),
+        (
+            "several MB",
+            NdArray::from_shape_vec(vec![1000, 750], (0..750_000).map(|i| i as f64 * 0.5 - 1e5).collect()).unwrap(),
+        ),
     ]
 }
 
@@ -72,9 +75,8 @@ fn python_calls_the_rust_worker_with_the_chains_stub_and_the_docs_client() {
 async fn the_rust_consumer_calls_the_python_worker_on_the_truss_server() {
     let Some(python_worker) = truss_support::truss_chainlet("Worker") else { return };
     static CONSUMER: OnceLock<Example> = OnceLock::new();
-    let consumer = CONSUMER.get_or_init(|| {
-        start_example(&["serve", "consumer", "--port", "0", "--worker", &python_worker.predict_url()])
-    });
+    let consumer = CONSUMER
+        .get_or_init(|| start_example(&["serve", "consumer", "--port", "0", "--worker", &python_worker.predict_url()]));
     for binary in [true, false] {
         let client = Client::builder(consumer.url("/run_remote")).name("Consumer").use_binary(binary).build().unwrap();
         // The docs' call: no argument, a random (3, 2) array.
@@ -122,7 +124,8 @@ async fn the_deploy_config_starts_this_worker_and_its_endpoints_answer() {
     let start_command = config["start_command"].as_str().unwrap();
     assert_eq!(config["supervised_command"], start_command, "supervisord runs the start command");
     assert_eq!(config["proxy_targets"], serde_json::json!([format!("http://127.0.0.1:{port}")]));
-    let endpoints = ["predict_endpoint", "readiness_endpoint", "liveness_endpoint"].map(|key| config[key].as_str().unwrap());
+    let endpoints =
+        ["predict_endpoint", "readiness_endpoint", "liveness_endpoint"].map(|key| config[key].as_str().unwrap());
     for endpoint in endpoints {
         assert_eq!(config["rewrites"][endpoint], endpoint, "nginx maps {endpoint}: {config}");
     }

@@ -51,7 +51,10 @@ impl Consumer {
 
     pub async fn run_remote(&self, scale: Option<f64>) -> Result<DocsDataModel, RemoteError> {
         let numbers = vec![0.5 * scale.unwrap_or(1.0); 6];
-        let data = DocsDataModel { some_numbers: NdArray::from_shape_vec(vec![3, 2], numbers)?, other_field: "Example".into() };
+        let data = DocsDataModel {
+            some_numbers: NdArray::from_shape_vec(vec![3, 2], numbers)?,
+            other_field: "Example".into(),
+        };
         Ok(self.worker.run_remote(data).await?)
     }
 
@@ -81,8 +84,11 @@ async fn a_whole_chain_in_one_process_wired_by_name() {
     let context = Context::builder().predict_url("Worker", format!("{worker}/v1/models/model:predict")).build();
     let consumer = load_forever::<Consumer>(context);
     for binary in [false, true] {
-        let stub = ConsumerStub::from_url(format!("{consumer}/run_remote"), RpcOptions::default().use_binary(binary).retries(3))
-            .unwrap();
+        let stub = ConsumerStub::from_url(
+            format!("{consumer}/run_remote"),
+            RpcOptions::default().use_binary(binary).retries(3),
+        )
+        .unwrap();
         let result = stub.run_remote(Some(2.0)).await.unwrap();
         assert_eq!(result.some_numbers.as_slice(), &[11.0; 6]);
         assert_eq!(result.other_field, "Example");
@@ -184,10 +190,16 @@ fn the_context_reads_what_baseten_mounts() {
     assert_eq!(context.secret("../secrets/hf_access_token"), None, "a name cannot leave the directory");
     assert_eq!(context.environment(), Some("production"));
     use chainmodel::chains::ServiceUrl;
-    assert_eq!(context.service("Worker"), Some(&ServiceUrl::Predict("https://chain.api.baseten.co/worker/predict".into())));
+    assert_eq!(
+        context.service("Worker"),
+        Some(&ServiceUrl::Predict("https://chain.api.baseten.co/worker/predict".into()))
+    );
     assert_eq!(
         context.service("Other"),
-        Some(&ServiceUrl::Internal { gateway_run_remote_url: "http://gateway/run_remote".into(), hostname: "other.internal".into() })
+        Some(&ServiceUrl::Internal {
+            gateway_run_remote_url: "http://gateway/run_remote".into(),
+            hostname: "other.internal".into()
+        })
     );
     // An unknown dependency is truss's error, naming the known ones.
     let err = context.depends::<NoArgStub>(RpcOptions::default()).unwrap_err();
@@ -282,7 +294,11 @@ fn a_new_that_fails_ends_the_process_with_its_reason() {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let context = Context::builder().environment(how).build();
             // Still running after this: the process outlived its failed `new`.
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), chainmodel::chains::load::<Broken>(listener, context)).await;
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                chainmodel::chains::load::<Broken>(listener, context),
+            )
+            .await;
         });
         std::process::exit(0);
     }

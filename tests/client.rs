@@ -111,7 +111,8 @@ async fn in_flight(mode: Mode, Model(input): Model<InFlight>) -> Reply<MaxInFlig
 /// A chainlet in the middle: calls the worker (same server) with a client of its own, in
 /// binary mode, and answers what the worker answered.
 async fn consumer(mode: Mode, Model(input): Model<WorkerInput>) -> Result<Reply<DataModel>, RemoteError> {
-    let worker = Client::builder(format!("http://{}/predict", rust_server())).name("Worker").use_binary(true).build()?;
+    let worker =
+        Client::builder(format!("http://{}/predict", rust_server())).name("Worker").use_binary(true).build()?;
     let data: DataModel = worker.predict(&input).await?;
     Ok(mode.reply(data))
 }
@@ -142,7 +143,8 @@ fn rust_server() -> SocketAddr {
                     "/headers",
                     post(|mode: Mode, headers: HeaderMap| async move {
                         let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
-                        let custom: Vec<String> = headers.get_all("x-custom").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+                        let custom: Vec<String> =
+                            headers.get_all("x-custom").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
                         mode.reply(SeenHeaders {
                             host: get("host"),
                             custom: (!custom.is_empty()).then_some(custom),
@@ -242,7 +244,8 @@ async fn arrays_of_every_dtype_and_shape_travel_unchanged() {
 #[tokio::test]
 async fn binary_responses_decode_into_views_without_a_copy() {
     let numbers: Vec<f64> = (0..1 << 20).map(|i| i as f64).collect();
-    let input = Echo { array: NdArray::from_shape_vec(vec![1024, 1024], numbers).unwrap().into(), label: "8 MiB".into() };
+    let input =
+        Echo { array: NdArray::from_shape_vec(vec![1024, 1024], numbers).unwrap().into(), label: "8 MiB".into() };
     let response = client("/echo", true).call(&input).await.unwrap();
     let view: EchoView<'_> = response.decode().unwrap();
     assert!(view.array.is_borrowed(), "the response buffer is aligned: the array is borrowed");
@@ -295,7 +298,8 @@ async fn bad_input_is_a_400_with_truss_message_and_is_not_retried() {
         assert_eq!(failure.status, 400);
         assert_eq!(failure.error_code(), Some("700"));
         // Every error, as truss's server answers (tests/truss_server.rs has its text for this input).
-        let message = "Input Parsing Errors:\n  `data.some_numbers`: Field required.\n  `data.other_field`: Field required.";
+        let message =
+            "Input Parsing Errors:\n  `data.some_numbers`: Field required.\n  `data.other_field`: Field required.";
         match &failure.error {
             RemoteErrorBody::Message(text) => assert_eq!(text, message),
             other => panic!("{other:?}"),
@@ -356,7 +360,8 @@ async fn dropping_proxy(target: SocketAddr, drops: usize) -> (SocketAddr, Arc<At
 async fn a_dropped_connection_is_retried() {
     let (proxy, accepted) = dropping_proxy(rust_server(), 1).await;
     let input = WorkerInput { data: data(vec![3, 2]) };
-    let worker = Client::builder(format!("http://{proxy}/predict")).name("Worker").retries(2).use_binary(true).build().unwrap();
+    let worker =
+        Client::builder(format!("http://{proxy}/predict")).name("Worker").retries(2).use_binary(true).build().unwrap();
     let output: DataModel = worker.predict(&input).await.unwrap();
     assert_added_ten(&input.data, &output);
     assert_eq!(accepted.load(Ordering::SeqCst), 2, "the first connection was dropped, the second answered");
@@ -432,7 +437,10 @@ async fn the_chain_context_is_forwarded_through_a_chainlet_in_the_middle() {
     // The trace ID in an error is the forwarded traceparent.
     input.data.other_field = "fail".into();
     let error = context.scope(client("/predict", false).predict::<_, DataModel>(&input)).await.unwrap_err();
-    assert!(error.to_string().contains("trace ID=`00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01`"), "{error}");
+    assert!(
+        error.to_string().contains("trace ID=`00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01`"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -448,18 +456,24 @@ async fn a_rust_chain_error_keeps_its_chain_of_tracebacks() {
     assert_eq!(detail.user_stack_trace.len(), 1, "the `?` in the consumer");
     assert_eq!(detail.user_stack_trace[0].filename, file!());
     let text = error.to_string();
-    assert!(text.starts_with(
-        "(showing chained remote errors, root error at the bottom)\n\
+    assert!(
+        text.starts_with(
+            "(showing chained remote errors, root error at the bottom)\n\
          ├─ Error calling dependency Chainlet `Consumer`, HTTP status=500, trace ID=`None`.\n\
          │   Chainlet-Traceback (most recent call last):\n\
          │     File \""
-    ), "{text}");
-    assert!(text.contains(
-        "in run_remote\n\
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "in run_remote\n\
          │   ValueError: (showing chained remote errors, root error at the bottom)\n\
          │   ├─ Error calling dependency Chainlet `Worker`, HTTP status=500, trace ID=``.\n\
          │   │   Chainlet-Traceback (most recent call last):\n"
-    ), "{text}");
+        ),
+        "{text}"
+    );
     assert!(text.ends_with("╰   ╰   ValueError: This input is too long: 100."), "{text}");
 }
 
@@ -556,7 +570,9 @@ async fn a_response_of_the_wrong_shape_names_the_location() {
 #[test]
 fn bad_configurations_are_errors() {
     let message = |builder: client::ClientBuilder| builder.build().unwrap_err().to_string();
-    assert!(message(Client::builder("not a url")).starts_with("invalid client configuration: `not a url` is not a URL"));
+    assert!(
+        message(Client::builder("not a url")).starts_with("invalid client configuration: `not a url` is not a URL")
+    );
     assert_eq!(
         message(Client::builder("ftp://127.0.0.1/x")),
         "invalid client configuration: `ftp://127.0.0.1/x` is not an http or https URL"
@@ -607,7 +623,11 @@ fn panicking_server() -> SocketAddr {
 async fn a_panicking_run_remote_is_a_500_and_runs_once() {
     for binary in [false, true] {
         let key = format!("panic-{binary}");
-        let panicky = Client::builder(format!("http://{}/predict", panicking_server())).name("Panicky").use_binary(binary).build().unwrap();
+        let panicky = Client::builder(format!("http://{}/predict", panicking_server()))
+            .name("Panicky")
+            .use_binary(binary)
+            .build()
+            .unwrap();
         let error = panicky.predict::<_, PanicInput>(&PanicInput { key: key.clone() }).await.unwrap_err();
         let failure = error.remote().unwrap_or_else(|| panic!("a remote failure, not {error:?}"));
         assert_eq!(failure.status, 500);
@@ -637,10 +657,12 @@ async fn a_response_declaring_40_gib_is_an_error_not_an_abort() {
             assert!(n > 0);
             request.extend_from_slice(&buf[..n]);
         }
-        let response = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 42949672960\r\n\r\n{\"key\":";
+        let response =
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 42949672960\r\n\r\n{\"key\":";
         tokio::io::AsyncWriteExt::write_all(&mut stream, response).await.unwrap();
     });
-    let client = Client::builder(format!("http://{addr}/predict")).name("Liar").max_response_size(64 << 30).build().unwrap();
+    let client =
+        Client::builder(format!("http://{addr}/predict")).name("Liar").max_response_size(64 << 30).build().unwrap();
     let error = client.predict::<_, PanicInput>(&PanicInput { key: "x".into() }).await.unwrap_err();
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     server.await.unwrap();
@@ -712,7 +734,13 @@ async fn the_python_worker_on_the_truss_server_adds_ten_in_both_modes() {
 async fn arrays_of_every_dtype_travel_through_the_truss_server() {
     let Some(echo) = truss_chainlet("Echo") else { return };
     let arrays: Vec<(AnyArray, &str, &str)> = vec![
-        (NdArray::from_shape_vec(vec![3, 2], vec![0.5f64, -1.0, 2.0, 1e300, f64::MIN_POSITIVE, -0.0]).unwrap().into(), "float64", "<f8"),
+        (
+            NdArray::from_shape_vec(vec![3, 2], vec![0.5f64, -1.0, 2.0, 1e300, f64::MIN_POSITIVE, -0.0])
+                .unwrap()
+                .into(),
+            "float64",
+            "<f8",
+        ),
         (NdArray::from_shape_vec(vec![], vec![42i64]).unwrap().into(), "int64", "<i8"),
         (NdArray::<f32>::from_shape_vec(vec![0], vec![]).unwrap().into(), "float32", "<f4"),
         (NdArray::from_shape_vec(vec![2, 2], vec![true, false, false, true]).unwrap().into(), "bool", "|b1"),
@@ -720,8 +748,16 @@ async fn arrays_of_every_dtype_travel_through_the_truss_server() {
         (NdArray::from_vec(vec![Complex::new(1.0f32, -1.0), Complex::new(0.0, 2.5)]).into(), "complex64", "<c8"),
         (NdArray::from_shape_vec(vec![2, 3], vec![u16::MAX, 0, 1, 2, 3, 4]).unwrap().into(), "uint16", "<u2"),
         (NdArray::from_shape_vec(vec![1, 1, 5], vec![i8::MIN, -1, 0, 1, i8::MAX]).unwrap().into(), "int8", "|i1"),
-        (AnyArray::from_bytes(DType::parse(">f8").unwrap(), vec![2], 1.5f64.to_be_bytes().repeat(2)).unwrap(), ">f8", ">f8"),
-        (NdArray::from_shape_vec(vec![512, 1024], (0..512 * 1024).map(|i| i as f32).collect()).unwrap().into(), "float32", "<f4"),
+        (
+            AnyArray::from_bytes(DType::parse(">f8").unwrap(), vec![2], 1.5f64.to_be_bytes().repeat(2)).unwrap(),
+            ">f8",
+            ">f8",
+        ),
+        (
+            NdArray::from_shape_vec(vec![512, 1024], (0..512 * 1024).map(|i| i as f32).collect()).unwrap().into(),
+            "float32",
+            "<f4",
+        ),
     ];
     for binary in [false, true] {
         for (array, dtype, dtype_str) in &arrays {
@@ -737,14 +773,19 @@ async fn arrays_of_every_dtype_travel_through_the_truss_server() {
 #[tokio::test]
 async fn truss_input_errors_are_shown_verbatim() {
     let Some(worker) = truss_chainlet("Worker") else { return };
-    let input = Value::Map(vec![(Value::from("data"), Value::Map(vec![(Value::from("other_field"), Value::from("x"))]))]);
+    let input =
+        Value::Map(vec![(Value::from("data"), Value::Map(vec![(Value::from("other_field"), Value::from("x"))]))]);
     for binary in [false, true] {
-        let client = Client::builder(worker.predict_url()).name("Worker").use_binary(binary).retries(3).build().unwrap();
+        let client =
+            Client::builder(worker.predict_url()).name("Worker").use_binary(binary).retries(3).build().unwrap();
         let error = client.predict::<_, DataModel>(&input).await.unwrap_err();
         let failure = error.remote().expect("a remote failure");
         assert_eq!(failure.status, 400);
         assert_eq!((failure.error_source(), failure.error_code()), (Some("04"), Some("700")));
-        assert_eq!(failure.error, RemoteErrorBody::Message("Input Parsing Error:\n  `data.some_numbers`: Field required.".into()));
+        assert_eq!(
+            failure.error,
+            RemoteErrorBody::Message("Input Parsing Error:\n  `data.some_numbers`: Field required.".into())
+        );
         assert_eq!(
             error.to_string(),
             "Error calling dependency Chainlet `Worker`, HTTP status=400, trace ID=`None`.: \
@@ -776,11 +817,14 @@ async fn a_raising_python_chainlet_reads_as_its_chained_traceback() {
             frame.lineno.unwrap(),
             input.message
         );
-        assert!(text.starts_with(
-            "(showing chained remote errors, root error at the bottom)\n\
+        assert!(
+            text.starts_with(
+                "(showing chained remote errors, root error at the bottom)\n\
              ├─ Error calling dependency Chainlet `Raiser`, HTTP status=500, trace ID=`None`.\n\
              │   Chainlet-Traceback (most recent call last):\n"
-        ), "{text}");
+            ),
+            "{text}"
+        );
         assert!(text.ends_with(&expected_tail), "{text}");
     }
 }
@@ -789,7 +833,9 @@ async fn a_raising_python_chainlet_reads_as_its_chained_traceback() {
 async fn a_python_chain_error_keeps_its_chain_of_tracebacks() {
     // A Python Consumer whose Worker (Python too) fails: two levels of traceback.
     let Some(worker) = truss_chainlet("Worker") else { return };
-    let Some(consumer) = truss_support::truss_chainlet_with_dependencies("Consumer", &[("Worker", &worker.predict_url())]) else {
+    let Some(consumer) =
+        truss_support::truss_chainlet_with_dependencies("Consumer", &[("Worker", &worker.predict_url())])
+    else {
         return;
     };
     let mut input = WorkerInput { data: data(vec![2]) };
@@ -804,7 +850,8 @@ async fn a_python_chain_error_keeps_its_chain_of_tracebacks() {
 #[tokio::test]
 async fn a_slow_python_chainlet_times_out_with_truss_message() {
     let Some(sleeper) = truss_chainlet("Sleeper") else { return };
-    let client = Client::builder(sleeper.predict_url()).name("Sleeper").timeout(Duration::from_millis(500)).build().unwrap();
+    let client =
+        Client::builder(sleeper.predict_url()).name("Sleeper").timeout(Duration::from_millis(500)).build().unwrap();
     let started = Instant::now();
     let error = client.predict::<_, f64>(&Seconds { seconds: 3.0 }).await.unwrap_err();
     assert_eq!(error.to_string(), "Timeout calling remote Chainlet `Sleeper` (0.5 seconds limit).");
@@ -818,7 +865,11 @@ async fn a_dropped_connection_to_the_truss_server_is_retried() {
     let Some(worker) = truss_chainlet("Worker") else { return };
     let (proxy, accepted) = dropping_proxy(worker.addr, 1).await;
     let input = WorkerInput { data: data(vec![3, 2]) };
-    let client = Client::builder(format!("http://{proxy}{}", truss_support::PREDICT)).retries(2).use_binary(true).build().unwrap();
+    let client = Client::builder(format!("http://{proxy}{}", truss_support::PREDICT))
+        .retries(2)
+        .use_binary(true)
+        .build()
+        .unwrap();
     let output: DataModel = client.predict(&input).await.unwrap();
     assert_added_ten(&input.data, &output);
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
@@ -910,7 +961,10 @@ async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
         vec![0xc1],
         vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x91, 0xc1],
         deep,
-        vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x81, 0xab, b'o', b't', b'h', b'e', b'r', b'_', b'f', b'i', b'e', b'l', b'd', 0xa2, b'a', 0xff],
+        vec![
+            0x81, 0xa4, b'd', b'a', b't', b'a', 0x81, 0xab, b'o', b't', b'h', b'e', b'r', b'_', b'f', b'i', b'e', b'l',
+            b'd', 0xa2, b'a', 0xff,
+        ],
         vec![0x81, 0xa2, 0xed, 0xa0, 0x01],
         vec![0x82, 0xa4, b'd', b'a', b't', b'a', 0x80, 0x01, 0x02],
         vec![0x81, 0xc0, 0x02],
@@ -922,7 +976,8 @@ async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
         vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xd7, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
         vec![0xdd, 0, 0, 1, 0],
         vec![0xdf, 0, 0, 1, 0],
-        [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+        [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']]
+            .concat(),
         [&[0x81, 0xa4][..], b"data", &[0x81, 0xc4, 0x04], b"data", &[0x80]].concat(),
     ] {
         cases.push((truss_support::BINARY, body));
@@ -943,7 +998,10 @@ async fn bad_bodies_get_the_same_400_text_from_rust_and_truss() {
         let ours = server_support::post(rust_server(), "/predict", *content_type, body).await;
         let (theirs, ours) = ((theirs.status, theirs.json()), (ours.status, ours.json()));
         if theirs != ours {
-            disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
+            disagreements.push(format!(
+                "{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}",
+                String::from_utf8_lossy(body)
+            ));
         }
     }
     assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
@@ -1028,8 +1086,14 @@ fn bytes_server() -> SocketAddr {
 
 #[tokio::test]
 async fn a_binary_only_model_is_served_and_called_in_binary_mode() {
-    let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").use_binary(true).build().unwrap();
-    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from((0..=255).collect::<Vec<u8>>()), label: "every byte".into() } };
+    let echo = Client::builder(format!("http://{}/predict", bytes_server()))
+        .name("BytesModelEcho")
+        .use_binary(true)
+        .build()
+        .unwrap();
+    let input = BytesModelEchoInput {
+        data: BytesModel { payload: Bytes::from((0..=255).collect::<Vec<u8>>()), label: "every byte".into() },
+    };
     let output: BytesModel = echo.predict(&input).await.unwrap();
     assert_eq!(output, input.data);
     let response = echo.call(&input).await.unwrap();
@@ -1051,9 +1115,13 @@ async fn a_binary_only_model_is_served_and_called_in_binary_mode() {
 async fn a_binary_only_model_in_json_mode_is_read_and_written_as_truss_does() {
     let echo = Client::builder(format!("http://{}/predict", bytes_server())).name("BytesModelEcho").build().unwrap();
     // UTF-8 bytes travel as their text, as pydantic writes and reads them.
-    let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from("héllo €".as_bytes().to_vec()), label: "text".into() } };
+    let input = BytesModelEchoInput {
+        data: BytesModel { payload: Bytes::from("héllo €".as_bytes().to_vec()), label: "text".into() },
+    };
     assert_eq!(echo.predict::<_, BytesModel>(&input).await.unwrap(), input.data);
-    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "AAE=\u00ff", "label": "l"}}"#).await;
+    let response =
+        server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "AAE=\u00ff", "label": "l"}}"#)
+            .await;
     assert_eq!((response.status, response.text()), (200, "{\"payload\":\"AAE=\u{ff}\",\"label\":\"l\"}"));
     // Bytes that are not UTF-8 have no JSON form: the client cannot send them...
     let input = BytesModelEchoInput { data: BytesModel { payload: Bytes::from(vec![0xc3]), label: "l".into() } };
@@ -1061,7 +1129,8 @@ async fn a_binary_only_model_in_json_mode_is_read_and_written_as_truss_does() {
     assert!(matches!(error, Error::Input(_)), "{error:?}");
     assert_eq!(error.to_string(), "the input could not be encoded: incomplete utf-8 byte sequence from index 0");
     // ... and the server answers them as truss does: 500, code 500, pydantic's error.
-    let response = server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "ok", "label": "bad"}}"#).await;
+    let response =
+        server_support::post(bytes_server(), "/predict", JSON, br#"{"data": {"payload": "ok", "label": "bad"}}"#).await;
     assert_eq!(
         response.truss_error(500, "500"),
         "Unhandled exception: PydanticSerializationError: Error serializing to JSON: invalid utf-8 sequence of 1 bytes from index 0"
@@ -1113,7 +1182,10 @@ fn a_binary_only_model_gets_the_same_answers_from_rust_and_truss() {
         };
         let (theirs, ours) = (answer(&theirs), answer(&ours));
         if theirs != ours {
-            disagreements.push(format!("{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}", String::from_utf8_lossy(body)));
+            disagreements.push(format!(
+                "{content_type:?} {:?}\n  truss: {theirs:?}\n  Rust:  {ours:?}",
+                String::from_utf8_lossy(body)
+            ));
         }
     }
     assert!(disagreements.is_empty(), "{} of {}:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));

@@ -60,9 +60,13 @@ where
 #[test]
 fn models_that_hold_themselves_or_each_other() {
     let leaf = Tree { name: "leaf".into(), children: vec![] };
-    let tree = Tree { name: "root".into(), children: vec![leaf.clone(), Tree { name: "b".into(), children: vec![leaf] }] };
+    let tree =
+        Tree { name: "root".into(), children: vec![leaf.clone(), Tree { name: "b".into(), children: vec![leaf] }] };
     let (text, a, b) = round_trip(&tree);
-    assert_eq!(text, r#"{"name":"root","children":[{"name":"leaf","children":[]},{"name":"b","children":[{"name":"leaf","children":[]}]}]}"#);
+    assert_eq!(
+        text,
+        r#"{"name":"root","children":[{"name":"leaf","children":[]},{"name":"b","children":[{"name":"leaf","children":[]}]}]}"#
+    );
     assert_eq!((&a, &b), (&tree, &tree));
     // pydantic's schema of `class Tree(BaseModel): name: str; children: list["Tree"]`.
     assert_eq!(
@@ -79,14 +83,15 @@ fn models_that_hold_themselves_or_each_other() {
         })
     );
 
-    let node = Node { kids: vec![Node { kids: vec![], parent: None }], parent: Some(Box::new(Node { kids: vec![], parent: None })) };
+    let node = Node {
+        kids: vec![Node { kids: vec![], parent: None }],
+        parent: Some(Box::new(Node { kids: vec![], parent: None })),
+    };
     let (text, a, b) = round_trip(&node);
     assert_eq!(text, r#"{"kids":[{"kids":[],"parent":null}],"parent":{"kids":[],"parent":null}}"#);
     assert_eq!((&a, &b), (&node, &node));
 
-    let folder = Folder {
-        files: vec![File { name: "a".into(), inside: Some(Box::new(Folder { files: vec![] })) }],
-    };
+    let folder = Folder { files: vec![File { name: "a".into(), inside: Some(Box::new(Folder { files: vec![] })) }] };
     let (text, a, b) = round_trip(&folder);
     assert_eq!(text, r#"{"files":[{"name":"a","inside":{"files":[]}}]}"#);
     assert_eq!((&a, &b), (&folder, &folder));

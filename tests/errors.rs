@@ -103,7 +103,8 @@ fn decoding_goes_on_past_bad_values() {
     let value: Value = chainmodel::json::from_str(text).unwrap();
     let packed = chainmodel::msgpack::to_vec(&value).unwrap();
     let binary = Tree::from_msgpack(&packed).unwrap_err();
-    let types = |e: &Error| e.to_pydantic_errors().as_array().unwrap().iter().map(|e| e["type"].clone()).collect::<Vec<_>>();
+    let types =
+        |e: &Error| e.to_pydantic_errors().as_array().unwrap().iter().map(|e| e["type"].clone()).collect::<Vec<_>>();
     assert_eq!(types(&binary), types(&err));
     assert_eq!(binary.to_pydantic_errors()[6]["msg"], "Input should be a valid list");
 }

@@ -123,12 +123,13 @@ async fn a_thousand_concurrent_calls_each_get_their_own_answer() {
 async fn stalled_and_vanished_clients_hold_up_nobody_and_are_let_go() {
     let running = serve_here(server_support::worker().into_router(), Duration::from_secs(3)).await;
     let addr = running.addr;
-    let input = WorkerInput {
-        data: DataModel { some_numbers: NdArray::from_vec(vec![1.0; 1000]), other_field: "x".into() },
-    };
+    let input =
+        WorkerInput { data: DataModel { some_numbers: NdArray::from_vec(vec![1.0; 1000]), other_field: "x".into() } };
     let body = input.to_msgpack().unwrap();
     let head = |length: usize| {
-        format!("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n")
+        format!(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n"
+        )
     };
     let mut stalled = Vec::new();
     // Half a body, then silence.
@@ -206,7 +207,10 @@ async fn a_server_killed_mid_request_is_retried_and_reported_when_out_of_attempt
         if attempts == 1 {
             let error = result.unwrap_err();
             assert!(matches!(error, Error::Connection { attempts: 1, .. }), "{error:?}");
-            assert!(error.to_string().starts_with("Error calling dependency Chainlet `Worker` (1 attempt): "), "{error}");
+            assert!(
+                error.to_string().starts_with("Error calling dependency Chainlet `Worker` (1 attempt): "),
+                "{error}"
+            );
         } else {
             let output = result.unwrap();
             assert_eq!(output.some_numbers.len(), 6 << 20);
@@ -252,7 +256,8 @@ async fn graceful_shutdown_answers_every_request_in_flight_and_refuses_new_ones(
         .map(|i| {
             let client = client.clone();
             tokio::spawn(async move {
-                let data = DataModel { some_numbers: NdArray::from_vec(vec![f64::from(i)]), other_field: format!("{i}") };
+                let data =
+                    DataModel { some_numbers: NdArray::from_vec(vec![f64::from(i)]), other_field: format!("{i}") };
                 let output: DataModel = client.predict(&WorkerInput { data: data.clone() }).await.unwrap();
                 assert_eq!(output, data);
             })

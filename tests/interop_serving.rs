@@ -1076,7 +1076,10 @@ fn union_members_are_named_in_errors_as_pydantic_names_them() {
     let text = r#"{"x": 5}"#;
     let error = HoldsTexts::from_json(text).unwrap_err();
     let locs: Vec<Value> = error.to_pydantic_errors().as_array().unwrap().iter().map(|e| e["loc"].clone()).collect();
-    assert_eq!(locs, [serde_json::json!(["x", "str"]), serde_json::json!(["x", "list[str]"]), serde_json::json!(["x", "ModelA"])]);
+    assert_eq!(
+        locs,
+        [serde_json::json!(["x", "str"]), serde_json::json!(["x", "list[str]"]), serde_json::json!(["x", "ModelA"])]
+    );
     let Some(python) = common::anchor_python("union_members_are_named_in_errors") else { return };
     let script = r#"
 import json, sys

@@ -218,7 +218,67 @@ fn worst_shapes_per_element_kind() {
     check::<f64>("floats written as one-byte ints", &[0x00], Some("0"));
     check::<Option<String>>("Nones", &[0xc0], Some("null"));
     check::<chainmodel::Value>("Values", &[0xc0], Some("null"));
-    check::<Tensor>("models", &[0x80 | 2, 0xa4, b'n', b'a', b'm', b'e', 0xa0, 0xa6, b'v', b'a', b'l', b'u', b'e', b's', 0x85, 0xc4, 0x02, b'n', b'd', 0xc3, 0xc4, 0x04, b't', b'y', b'p', b'e', 0xa3, b'<', b'f', b'4', 0xc4, 0x04, b'k', b'i', b'n', b'd', 0xc4, 0x00, 0xc4, 0x05, b's', b'h', b'a', b'p', b'e', 0x91, 0x00, 0xc4, 0x04, b'd', b'a', b't', b'a', 0xc4, 0x00], Some(r#"{"name":"","values":{"data_b64":"","shape":[0],"dtype":"float32"}}"#));
+    check::<Tensor>(
+        "models",
+        &[
+            0x80 | 2,
+            0xa4,
+            b'n',
+            b'a',
+            b'm',
+            b'e',
+            0xa0,
+            0xa6,
+            b'v',
+            b'a',
+            b'l',
+            b'u',
+            b'e',
+            b's',
+            0x85,
+            0xc4,
+            0x02,
+            b'n',
+            b'd',
+            0xc3,
+            0xc4,
+            0x04,
+            b't',
+            b'y',
+            b'p',
+            b'e',
+            0xa3,
+            b'<',
+            b'f',
+            b'4',
+            0xc4,
+            0x04,
+            b'k',
+            b'i',
+            b'n',
+            b'd',
+            0xc4,
+            0x00,
+            0xc4,
+            0x05,
+            b's',
+            b'h',
+            b'a',
+            b'p',
+            b'e',
+            0x91,
+            0x00,
+            0xc4,
+            0x04,
+            b'd',
+            b'a',
+            b't',
+            b'a',
+            0xc4,
+            0x00,
+        ],
+        Some(r#"{"name":"","values":{"data_b64":"","shape":[0],"dtype":"float32"}}"#),
+    );
     let bytes_message = msgpack_list(&[0xc4, 0x00]);
     assert_at_most("empty bytes, msgpack", size_of::<Bytes>().div_ceil(2), &bytes_message, |b| {
         chainmodel::msgpack::from_slice::<Vec<Bytes>>(b).unwrap()
@@ -283,7 +343,11 @@ fn a_malformed_json_body_costs_at_most_twice_its_size_to_refuse() {
     }
     body.push_str("\" \"tags\": []}");
     let text = refuse(body.as_bytes()).to_truss_text();
-    assert!(text.starts_with("Input Parsing Error:\n  `__root__`: Expecting ',' delimiter: line 1 column "), "{}", &text[..200.min(text.len())]);
+    assert!(
+        text.starts_with("Input Parsing Error:\n  `__root__`: Expecting ',' delimiter: line 1 column "),
+        "{}",
+        &text[..200.min(text.len())]
+    );
     assert_at_most("24 MiB of text, a comma missing at the end", 2, body.as_bytes(), refuse);
     // Many short values in a key the model ignores, one bad at the end. (What decoding the
     // values of a model costs, up to the error, is the bound of valid input: the test above.)

@@ -81,5 +81,11 @@ fn truss_unpack_errors_match_msgpack() {
             failures.push(format!("input {input:?}\n  msgpack: {expected:?}\n  rust:    {actual:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
 }

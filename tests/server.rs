@@ -673,7 +673,8 @@ async fn unmatched_routes_and_methods_answer_as_truss_does() {
         ("GET", "/v1/models/worker/schema/x", 404, None),
     ];
     for &(method, path, status, allow) in cases {
-        let response = exchange(addr, &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0"), b"").await;
+        let response =
+            exchange(addr, &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0"), b"").await;
         let body = if status == 404 { r#"{"detail":"Not Found"}"# } else { not_allowed };
         assert_eq!((response.status, response.text()), (status, body), "{method} {path}");
         assert_eq!(response.header("allow"), allow, "{method} {path}");
@@ -687,7 +688,12 @@ async fn unmatched_routes_and_methods_answer_as_truss_does() {
         assert!(head.to_ascii_lowercase().contains("\r\nallow: get\r\n"), "HEAD {path}: {head}");
     }
     // A trailing slash too many (or too few) is redirected, as Starlette does.
-    let response = exchange(addr, "POST /v1/models/worker:predict/?x=1 HTTP/1.1\r\nHost: example.com:81\r\nContent-Length: 0", b"").await;
+    let response = exchange(
+        addr,
+        "POST /v1/models/worker:predict/?x=1 HTTP/1.1\r\nHost: example.com:81\r\nContent-Length: 0",
+        b"",
+    )
+    .await;
     assert_eq!(response.status, 307);
     assert_eq!(response.header("location"), Some("http://example.com:81/v1/models/worker:predict?x=1"));
     // Readiness answers any name, `model:predict` included.
@@ -700,19 +706,46 @@ async fn malformed_bodies_are_answered_in_truss_words() {
     let addr = main_server();
     let parsing = |text: &str| format!("Input Parsing Error:\n  `__root__`: {text}.");
     let json_cases: Vec<(Vec<u8>, String)> = vec![
-        (b"\xef\xbb\xbf{\"data\": {}}".to_vec(), parsing("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (
+            b"\xef\xbb\xbf{\"data\": {}}".to_vec(),
+            parsing("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"),
+        ),
         (b"\xef\xbb\xbf".to_vec(), parsing("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
         (b" \xef\xbb\xbf{}".to_vec(), parsing("Expecting value: line 1 column 2 (char 1)")),
-        (b"\xff\xfe{\x00}\x00".to_vec(), parsing("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
-        (b"\xfe\xff\x00{\x00}".to_vec(), parsing("'utf-8' codec can't decode byte 0xfe in position 0: invalid start byte")),
-        (b"\x00\x00\xfe\xff\x00\x00\x00{".to_vec(), parsing("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte")),
-        (b"{\x00\"\x00a\x00\"\x00:\x001\x00}\x00".to_vec(), parsing("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")),
+        (
+            b"\xff\xfe{\x00}\x00".to_vec(),
+            parsing("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+        ),
+        (
+            b"\xfe\xff\x00{\x00}".to_vec(),
+            parsing("'utf-8' codec can't decode byte 0xfe in position 0: invalid start byte"),
+        ),
+        (
+            b"\x00\x00\xfe\xff\x00\x00\x00{".to_vec(),
+            parsing("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte"),
+        ),
+        (
+            b"{\x00\"\x00a\x00\"\x00:\x001\x00}\x00".to_vec(),
+            parsing("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ),
         (b"\x00{\x00\"\x00a\x00\"\x00:\x001\x00}".to_vec(), parsing("Expecting value: line 1 column 1 (char 0)")),
-        (b"{\"text\":\"\xed\xa0\x80\"}".to_vec(), parsing("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte")),
-        (b"{\"text\":\"\xe2\x82".to_vec(), parsing("'utf-8' codec can't decode bytes in position 9-10: unexpected end of data")),
-        (b"{\"text\":\"\xe2\x82\"}".to_vec(), parsing("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte")),
+        (
+            b"{\"text\":\"\xed\xa0\x80\"}".to_vec(),
+            parsing("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte"),
+        ),
+        (
+            b"{\"text\":\"\xe2\x82".to_vec(),
+            parsing("'utf-8' codec can't decode bytes in position 9-10: unexpected end of data"),
+        ),
+        (
+            b"{\"text\":\"\xe2\x82\"}".to_vec(),
+            parsing("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte"),
+        ),
         // Invalid UTF-8 in a key the model ignores: truss decodes the whole body first.
-        (b"{\"extra\":\"\xff\", \"data\": 1}".to_vec(), parsing("'utf-8' codec can't decode byte 0xff in position 10: invalid start byte")),
+        (
+            b"{\"extra\":\"\xff\", \"data\": 1}".to_vec(),
+            parsing("'utf-8' codec can't decode byte 0xff in position 10: invalid start byte"),
+        ),
     ];
     for (body, expected) in json_cases {
         let response = post(addr, "/predict", JSON, &body).await;
@@ -728,7 +761,10 @@ async fn malformed_bodies_are_answered_in_truss_words() {
         (vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0x91, 0xc1], ""),
         (deep, ""),
         (vec![0x81, 0xa2, 0xff, b'x', 0x01], "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
-        (vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xa3, b'a', 0xed, 0xa0], "'utf-8' codec can't decode byte 0xed in position 1: invalid continuation byte"),
+        (
+            vec![0x81, 0xa4, b'd', b'a', b't', b'a', 0xa3, b'a', 0xed, 0xa0],
+            "'utf-8' codec can't decode byte 0xed in position 1: invalid continuation byte",
+        ),
         (vec![0x81, 0x01, 0x02], "int is not allowed for map key when strict_map_key=True"),
         (vec![0x81, 0xc0, 0x02], "NoneType is not allowed for map key when strict_map_key=True"),
         (vec![0x81, 0x91, 0x01, 0x02], "list is not allowed for map key when strict_map_key=True"),
@@ -737,7 +773,8 @@ async fn malformed_bodies_are_answered_in_truss_words() {
         (vec![0xdd, 0, 0, 1, 0], "256 exceeds max_array_len(5)"),
         (vec![0xdf, 0, 0, 1, 0], "256 exceeds max_map_len(2)"),
         (
-            [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']].concat(),
+            [&[0x81, 0xa4][..], b"data", &[0x82, 0xc4, 0x02], b"nd", &[0xc3, 0xc4, 0x04], b"kind", &[0xc4, 0x01, b'O']]
+                .concat(),
             "unsupported payload",
         ),
     ];
@@ -883,7 +920,10 @@ async fn a_chainlet_may_fail_with_anyhow_or_a_boxed_error() {
     for (field, message) in [("anyhow", "no luck: 2"), ("boxed", "no luck either")] {
         let response = post(addr, "/predict", JSON, sample(vec![2], field).to_json().unwrap().as_bytes()).await;
         let detail = response.truss_error(500, "600");
-        assert_eq!((detail["exception_cls_name"].as_str(), detail["exception_message"].as_str()), (Some("RuntimeError"), Some(message)));
+        assert_eq!(
+            (detail["exception_cls_name"].as_str(), detail["exception_message"].as_str()),
+            (Some("RuntimeError"), Some(message))
+        );
     }
     stop.send(()).unwrap();
     tokio::time::timeout(DEADLINE, serving).await.unwrap().unwrap().unwrap();

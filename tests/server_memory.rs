@@ -131,7 +131,8 @@ fn start_server_with(configure: impl FnOnce(server::Serve) -> server::Serve + Se
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(async move {
-            let echo = Chainlet::new(|tensor: Tensor| async move { Ok::<_, server::RemoteError>(tensor) }).body_limit(64 << 30);
+            let echo = Chainlet::new(|tensor: Tensor| async move { Ok::<_, server::RemoteError>(tensor) })
+                .body_limit(64 << 30);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender.send(listener.local_addr().unwrap()).unwrap();
             configure(server::serve(listener, echo.into_router())).await.unwrap();

@@ -163,7 +163,16 @@ union_case! {
 
 /// The member chosen in JSON mode, in binary mode (truss's msgpack of the same dict) and
 /// from the dict as a `Value`; the two dict readings agree.
-fn choose<M: Chosen + PartialEq + std::fmt::Debug + for<'de> chainmodel::json::JsonDecode<'de> + chainmodel::json::JsonForm<chainmodel::json::Checked> + for<'de> chainmodel::msgpack::MsgpackDecode<'de>>(text: &str) -> [&'static str; 2] {
+fn choose<
+    M: Chosen
+        + PartialEq
+        + std::fmt::Debug
+        + for<'de> chainmodel::json::JsonDecode<'de>
+        + chainmodel::json::JsonForm<chainmodel::json::Checked>
+        + for<'de> chainmodel::msgpack::MsgpackDecode<'de>,
+>(
+    text: &str,
+) -> [&'static str; 2] {
     let name = |m: Result<M, chainmodel::Error>| m.map_or("error", |m| m.chosen());
     let json = name(chainmodel::json::from_str::<M>(text));
     let dict: Value = chainmodel::json::from_str(text).unwrap();
@@ -203,8 +212,16 @@ fn smart_mode_chooses_the_member_pydantic_chooses() {
         ("BoolInt", r#"{"x": "yes"}"#, choose::<HoldsBoolInt>(r#"{"x": "yes"}"#)),
         ("IntBool", r#"{"x": true}"#, choose::<HoldsIntBool>(r#"{"x": true}"#)),
         ("TupleList", r#"{"x": [1, 2]}"#, choose::<HoldsTupleList>(r#"{"x": [1, 2]}"#)),
-        ("StrDatetime", r#"{"x": "2024-01-01T00:00:00"}"#, choose::<HoldsStrDatetime>(r#"{"x": "2024-01-01T00:00:00"}"#)),
-        ("DatetimeStr", r#"{"x": "2024-01-01T00:00:00"}"#, choose::<HoldsDatetimeStr>(r#"{"x": "2024-01-01T00:00:00"}"#)),
+        (
+            "StrDatetime",
+            r#"{"x": "2024-01-01T00:00:00"}"#,
+            choose::<HoldsStrDatetime>(r#"{"x": "2024-01-01T00:00:00"}"#),
+        ),
+        (
+            "DatetimeStr",
+            r#"{"x": "2024-01-01T00:00:00"}"#,
+            choose::<HoldsDatetimeStr>(r#"{"x": "2024-01-01T00:00:00"}"#),
+        ),
         ("DatetimeDate", r#"{"x": "2020-01-01"}"#, choose::<HoldsDatetimeDate>(r#"{"x": "2020-01-01"}"#)),
         ("StrUuid", uuid, choose::<HoldsStrUuid>(uuid)),
         ("DecimalStr", r#"{"x": "1.5"}"#, choose::<HoldsDecimalStr>(r#"{"x": "1.5"}"#)),
@@ -403,7 +420,6 @@ print(shape(Root.model_validate_json(text).node), shape(Root.model_validate(json
     }
 }
 
-
 /// A chainlet whose input is the recursive union, limited to one call at a time, as
 /// `Chainlet::concurrency_limit(1)`: the 197-byte body that held a chainlet for 10 s.
 fn tree_chainlet() -> chainmodel::server::Chainlet<Root, Root> {
@@ -422,7 +438,9 @@ async fn a_deep_union_body_is_answered_at_once_over_http() {
     let started = Instant::now();
     // Several at once, in both modes, valid and refused: each answered, the whole within a second.
     let calls: Vec<_> = (0..4)
-        .flat_map(|_| [(JSON, text.clone().into_bytes()), (BINARY, packed.clone()), (JSON, failing.clone().into_bytes())])
+        .flat_map(|_| {
+            [(JSON, text.clone().into_bytes()), (BINARY, packed.clone()), (JSON, failing.clone().into_bytes())]
+        })
         .map(|(mode, body)| tokio::spawn(async move { (mode, post(addr, "/predict", mode, &body).await) }))
         .collect();
     for call in calls {

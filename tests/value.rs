@@ -407,7 +407,8 @@ fn dict_keys_are_located_as_pydantic_locates_them() {
         s: BTreeMap<String, i64>,
     }
 
-    let value = map(vec![(Value::from("e"), map(vec![(Value::Int(1), Value::Int(5)), (Value::Int(-2), Value::Int(6))]))]);
+    let value =
+        map(vec![(Value::from("e"), map(vec![(Value::Int(1), Value::Int(5)), (Value::Int(-2), Value::Int(6))]))]);
     let error = Keys::from_value(&value).unwrap_err();
     let errors = error.to_pydantic_errors();
     assert_eq!(errors[0]["loc"], serde_json::json!(["e", 1]));

@@ -229,7 +229,8 @@ fn stub_overhead(rust: &Server) -> Value {
     println!("\nhttp generated stub against call_raw: {STUB_CALLS} calls one at a time, {ROUNDS} rounds each");
     for binary in [true, false] {
         let mode = if binary { "binary" } else { "json" };
-        let stub = small_echo::SmallEchoStub::from_url(url.clone(), RpcOptions::default().use_binary(binary)).expect("a stub");
+        let stub =
+            small_echo::SmallEchoStub::from_url(url.clone(), RpcOptions::default().use_binary(binary)).expect("a stub");
         let client = stub.client().clone();
         let (mut by_stub, mut by_hand) = (Vec::new(), Vec::new());
         runtime.block_on(async {
@@ -254,7 +255,10 @@ fn stub_overhead(rust: &Server) -> Value {
         });
         let per_call = |times: &[Duration]| median(times).as_secs_f64() * 1e6 / STUB_CALLS as f64;
         let (stub_us, hand_us) = (per_call(&by_stub), per_call(&by_hand));
-        println!("  {mode}: stub {stub_us:.1} µs, call_raw by hand {hand_us:.1} µs per call, ratio {:.3}", stub_us / hand_us);
+        println!(
+            "  {mode}: stub {stub_us:.1} µs, call_raw by hand {hand_us:.1} µs per call, ratio {:.3}",
+            stub_us / hand_us
+        );
         results[mode] = json!({ "stub_us": stub_us, "call_raw_us": hand_us, "calls": STUB_CALLS, "rounds": ROUNDS });
     }
     results

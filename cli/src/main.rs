@@ -155,11 +155,8 @@ fn call(
         (false, Format::Msgpack) => (Mode::Json, payload::to_json(&value).map_err(Failure::Input)?.into_bytes()),
         (true, _) => (Mode::Binary, payload::to_msgpack(&value, false).map_err(Failure::Input)?),
     };
-    let mut builder = Client::builder(url)
-        .name(url)
-        .use_binary(binary)
-        .retries(retries)
-        .timeout(Duration::from_secs_f64(timeout));
+    let mut builder =
+        Client::builder(url).name(url).use_binary(binary).retries(retries).timeout(Duration::from_secs_f64(timeout));
     if let Some(key) = api_key.filter(|k| !k.is_empty()) {
         builder = builder.api_key(key);
     }
@@ -179,9 +176,8 @@ fn call(
         }
         Mode::Binary => {
             let value = response.decode().map_err(|e| Failure::Call(format!("chainmodel: error: {e}")))?;
-            let text = payload::to_json(&value).map_err(|e| {
-                Failure::Call(format!("chainmodel: error: the response's {e}; save it with --output"))
-            })?;
+            let text = payload::to_json(&value)
+                .map_err(|e| Failure::Call(format!("chainmodel: error: the response's {e}; save it with --output")))?;
             (text + "\n").into_bytes()
         }
     };
@@ -202,10 +198,12 @@ fn call_failure(error: Error) -> Failure {
 
 fn write_output(bytes: &[u8], path: Option<&Path>, binary: bool) -> Result<(), Failure> {
     match path {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| Failure::Input(format!("cannot write `{}`: {e}", path.display()))),
-        None if binary && std::io::stdout().is_terminal() => Err(Failure::Input(
-            "refusing to write msgpack to a terminal: redirect stdout or use --output FILE".into(),
-        )),
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| Failure::Input(format!("cannot write `{}`: {e}", path.display())))
+        }
+        None if binary && std::io::stdout().is_terminal() => {
+            Err(Failure::Input("refusing to write msgpack to a terminal: redirect stdout or use --output FILE".into()))
+        }
         None => write_stdout(bytes),
     }
 }

@@ -92,7 +92,8 @@ pub fn find_bytes(value: &Value) -> Option<String> {
         }
     }
     let mut path = Vec::new();
-    walk(value, &mut path).then(|| if path.is_empty() { "the top level".to_owned() } else { format!("`{}`", path.join(".")) })
+    walk(value, &mut path)
+        .then(|| if path.is_empty() { "the top level".to_owned() } else { format!("`{}`", path.join(".")) })
 }
 
 /// The JSON-mode text of `value`; an error naming where bytes are, since JSON has no form for them.

@@ -80,7 +80,8 @@ fn worker_input(other_field: &str) -> String {
 }
 
 fn stdout_json(output: &std::process::Output) -> Json {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 fn stderr(output: &std::process::Output) -> String {
@@ -127,7 +128,8 @@ fn call_reads_msgpack_input_and_saves_the_raw_response() {
     let response = DataModel::from_msgpack(&std::fs::read(&saved).unwrap()).unwrap();
     assert_eq!(response.some_numbers.as_slice(), &[11.0, 12.0, 13.0, 14.0]);
     // msgpack input in JSON mode is sent as JSON.
-    let output = chainmodel().args(["call", &url("/predict")]).write_stdin(input.to_msgpack().unwrap()).output().unwrap();
+    let output =
+        chainmodel().args(["call", &url("/predict")]).write_stdin(input.to_msgpack().unwrap()).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(numbers_of(&stdout_json(&output)["some_numbers"]), [11.0, 12.0, 13.0, 14.0]);
 }
@@ -144,8 +146,16 @@ fn a_failing_call_prints_the_status_and_the_remote_traceback_and_exits_1() {
         assert_eq!(output.status.code(), Some(1));
         assert!(output.stdout.is_empty());
         let text = stderr(&output);
-        assert!(text.starts_with("chainmodel: HTTP status 500 Internal Server Error, x-baseten-error-code 600\n"), "{text}");
-        assert!(text.contains("│   Chainlet-Traceback (most recent call last):\n╰   ValueError: This input is too long: 100."), "{text}");
+        assert!(
+            text.starts_with("chainmodel: HTTP status 500 Internal Server Error, x-baseten-error-code 600\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "│   Chainlet-Traceback (most recent call last):\n╰   ValueError: This input is too long: 100."
+            ),
+            "{text}"
+        );
     }
     let output = chainmodel().args(["call", &url("/predict")]).write_stdin(r#"{"data": {}}"#).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -168,14 +178,23 @@ fn call_reports_an_unreachable_server_and_a_timeout() {
     let slow = url("/slow");
     let output = chainmodel().args(["call", &slow, "--timeout", "0.5"]).write_stdin("{}").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stderr(&output), format!("chainmodel: error: Timeout calling remote Chainlet `{slow}` (0.5 seconds limit).\n"));
+    assert_eq!(
+        stderr(&output),
+        format!("chainmodel: error: Timeout calling remote Chainlet `{slow}` (0.5 seconds limit).\n")
+    );
 }
 
 #[test]
 fn the_api_key_comes_from_the_flag_or_the_environment() {
-    let output = chainmodel().args(["call", &url("/seen"), "--api-key", "from-flag"]).write_stdin("{}").output().unwrap();
+    let output =
+        chainmodel().args(["call", &url("/seen"), "--api-key", "from-flag"]).write_stdin("{}").output().unwrap();
     assert_eq!(stdout_json(&output), json!({"authorization": "Api-Key from-flag"}));
-    let output = chainmodel().args(["call", &url("/seen")]).env("BASETEN_API_KEY", "from-env").write_stdin("{}").output().unwrap();
+    let output = chainmodel()
+        .args(["call", &url("/seen")])
+        .env("BASETEN_API_KEY", "from-env")
+        .write_stdin("{}")
+        .output()
+        .unwrap();
     assert_eq!(stdout_json(&output), json!({"authorization": "Api-Key from-env"}));
     let output = chainmodel().args(["call", &url("/seen"), "--binary"]).write_stdin("{}").output().unwrap();
     assert_eq!(stdout_json(&output), json!({"authorization": null}));
@@ -245,7 +264,13 @@ fn convert_goes_both_ways_and_refuses_bytes_in_json() {
     let json_file = scratch("convert.json");
     std::fs::write(&json_file, worker_input("Example")).unwrap();
     let msgpack_file = scratch("convert.msgpack");
-    let output = chainmodel().args(["convert", "--to", "msgpack"]).arg(&json_file).arg("-o").arg(&msgpack_file).output().unwrap();
+    let output = chainmodel()
+        .args(["convert", "--to", "msgpack"])
+        .arg(&json_file)
+        .arg("-o")
+        .arg(&msgpack_file)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let model = WorkerInput::from_msgpack(&std::fs::read(&msgpack_file).unwrap()).unwrap();
     assert_eq!(model.data.some_numbers.shape(), &[3, 2]);
@@ -271,7 +296,11 @@ fn convert_goes_both_ways_and_refuses_bytes_in_json() {
 #[test]
 fn bad_input_is_one_line_and_exit_code_2() {
     let cases: Vec<(Vec<&str>, &[u8], &str)> = vec![
-        (vec!["inspect", "/definitely/not/here.json"], b"", "chainmodel: error: cannot read `/definitely/not/here.json`: No such file or directory"),
+        (
+            vec!["inspect", "/definitely/not/here.json"],
+            b"",
+            "chainmodel: error: cannot read `/definitely/not/here.json`: No such file or directory",
+        ),
         (vec!["inspect"], b"hello, world", "chainmodel: error: the input is neither JSON nor msgpack: "),
         (vec!["inspect"], b"", "chainmodel: error: the input is empty: expected JSON or msgpack"),
         (vec!["convert", "--to", "msgpack"], b"{\"a\": [1, 2", "chainmodel: error: the input is not valid JSON: "),
@@ -280,7 +309,11 @@ fn bad_input_is_one_line_and_exit_code_2() {
         (vec!["inspect"], b"\xdb\xff\xff\xff\xff", "chainmodel: error: the input is neither JSON nor msgpack: "),
         (vec!["call", "http://127.0.0.1:9/predict"], b"[1, 2", "chainmodel: error: the input is not valid JSON: "),
         (vec!["call", "not a url"], b"{}", "chainmodel: error: invalid client configuration: `not a url` is not a URL"),
-        (vec!["call", "http://127.0.0.1:9/", "--timeout=0"], b"{}", "error: invalid value '0' for '--timeout <TIMEOUT>'"),
+        (
+            vec!["call", "http://127.0.0.1:9/", "--timeout=0"],
+            b"{}",
+            "error: invalid value '0' for '--timeout <TIMEOUT>'",
+        ),
         (vec!["convert", "--to", "yaml"], b"{}", "error: invalid value 'yaml' for '--to <TO>'"),
         (vec!["frobnicate"], b"", "error: unrecognized subcommand 'frobnicate'"),
         // Python's msgpack refuses integers beyond 64 bits: so does the conversion, located.
@@ -348,11 +381,21 @@ fn call_shows_truss_errors_and_exits_1() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
-    assert!(text.starts_with("chainmodel: HTTP status 500 Internal Server Error, x-baseten-error-code 600\n"), "{text}");
-    assert!(text.contains("in run_remote\n│       raise ValueError(message)\n╰   ValueError: raised in Python"), "{text}");
+    assert!(
+        text.starts_with("chainmodel: HTTP status 500 Internal Server Error, x-baseten-error-code 600\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("in run_remote\n│       raise ValueError(message)\n╰   ValueError: raised in Python"),
+        "{text}"
+    );
 
     let Some(worker) = truss_support::truss_chainlet("Worker") else { return };
-    let output = chainmodel().args(["call", &worker.predict_url()]).write_stdin(r#"{"data": {"other_field": "x"}}"#).output().unwrap();
+    let output = chainmodel()
+        .args(["call", &worker.predict_url()])
+        .write_stdin(r#"{"data": {"other_field": "x"}}"#)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).ends_with(": 'Input Parsing Error:\n  `data.some_numbers`: Field required.'\n"),

@@ -233,7 +233,10 @@ pub fn chainlet(attr: TokenStream, item: TokenStream) -> TokenStream {
                 );
             }
             if new.sig.asyncness.is_some() {
-                cx.error_spanned_by(new.sig.asyncness, "a chainlet's `new` is not async: it runs on a blocking thread while the server answers liveness");
+                cx.error_spanned_by(
+                    new.sig.asyncness,
+                    "a chainlet's `new` is not async: it runs on a blocking thread while the server answers liveness",
+                );
             }
             match &new.sig.output {
                 ReturnType::Type(_, ty) if result_ok_type(ty).is_some() => quote_spanned! {new.sig.ident.span()=>
@@ -325,7 +328,10 @@ pub fn stub(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     let Some(run_remote) = run_remote else {
-        cx.error_spanned_by(&declared.ident, "a `#[stub]` trait declares the remote chainlet's `async fn run_remote(&self, ..) -> Output;`");
+        cx.error_spanned_by(
+            &declared.ident,
+            "a `#[stub]` trait declares the remote chainlet's `async fn run_remote(&self, ..) -> Output;`",
+        );
         return cx.check().err().map(|e| e.into_compile_error()).unwrap_or_default();
     };
     if let Some(body) = &run_remote.default {

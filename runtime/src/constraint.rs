@@ -432,7 +432,12 @@ pub fn check_number<T: Number + ?Sized>(value: &T, bounds: &NumberBounds) -> Res
 /// where the field's schema writes it, as pydantic's `ge`/`le`, the field's own in their
 /// place): the error of the first bound it breaks, else the type's range error.
 #[cold]
-pub(crate) fn beyond_range(value: &WideInt, bounds: &NumberBounds, range: Option<(i128, i128)>, ty: &'static str) -> Error {
+pub(crate) fn beyond_range(
+    value: &WideInt,
+    bounds: &NumberBounds,
+    range: Option<(i128, i128)>,
+    ty: &'static str,
+) -> Error {
     match check_int(value, bounds, range) {
         Err(error) => error,
         Ok(()) => Error::out_of_range(value, ty),
@@ -448,10 +453,13 @@ fn check_int(x: &WideInt, bounds: &NumberBounds, range: Option<(i128, i128)>) ->
             Bound::Int(0) => true,
             Bound::Int(m) => x.is_multiple_of(m),
             #[allow(clippy::cast_precision_loss)]
-            Bound::Float(m) => float_is_multiple(match x {
-                WideInt::Int(value) => *value as f64,
-                WideInt::Huge(text) => text.parse().unwrap_or(f64::NAN),
-            }, m),
+            Bound::Float(m) => float_is_multiple(
+                match x {
+                    WideInt::Int(value) => *value as f64,
+                    WideInt::Huge(text) => text.parse().unwrap_or(f64::NAN),
+                },
+                m,
+            ),
         };
         if !multiple {
             return Err(multiple_of_error(m));
@@ -548,13 +556,11 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
                 format!("String should have at least {}", plural(min, "character", "characters")),
                 json!({ "min_length": min }),
             ),
-            LengthKind::Bytes => {
-                constraint(
-                    "bytes_too_short",
-                    format!("Data should have at least {}", plural(min, "byte", "bytes")),
-                    json!({ "min_length": min }),
-                )
-            }
+            LengthKind::Bytes => constraint(
+                "bytes_too_short",
+                format!("Data should have at least {}", plural(min, "byte", "bytes")),
+                json!({ "min_length": min }),
+            ),
             kind => constraint(
                 "too_short",
                 format!(
@@ -576,38 +582,36 @@ pub fn check_length<T: Length + ?Sized>(value: &T, min: Option<usize>, max: Opti
 #[cold]
 pub(crate) fn too_long(kind: LengthKind, max: usize, len: usize) -> Error {
     match kind {
-            LengthKind::Str => constraint(
-                "string_too_long",
-                format!("String should have at most {}", plural(max, "character", "characters")),
-                json!({ "max_length": max }),
+        LengthKind::Str => constraint(
+            "string_too_long",
+            format!("String should have at most {}", plural(max, "character", "characters")),
+            json!({ "max_length": max }),
+        ),
+        LengthKind::Bytes => constraint(
+            "bytes_too_long",
+            format!("Data should have at most {}", plural(max, "byte", "bytes")),
+            json!({ "max_length": max }),
+        ),
+        // pydantic stops reading a dict or set at its limit, so it does not say how many items it had.
+        kind @ (LengthKind::Dict | LengthKind::Set) => constraint(
+            "too_long",
+            format!(
+                "{} should have at most {} after validation, not more",
+                collection(kind),
+                plural(max, "item", "items")
             ),
-            LengthKind::Bytes => {
-                constraint(
-                    "bytes_too_long",
-                    format!("Data should have at most {}", plural(max, "byte", "bytes")),
-                    json!({ "max_length": max }),
-                )
-            }
-            // pydantic stops reading a dict or set at its limit, so it does not say how many items it had.
-            kind @ (LengthKind::Dict | LengthKind::Set) => constraint(
-                "too_long",
-                format!(
-                    "{} should have at most {} after validation, not more",
-                    collection(kind),
-                    plural(max, "item", "items")
-                ),
-                json!({ "field_type": collection(kind), "max_length": max, "actual_length": null }),
+            json!({ "field_type": collection(kind), "max_length": max, "actual_length": null }),
+        ),
+        kind => constraint(
+            "too_long",
+            format!(
+                "{} should have at most {} after validation, not {len}",
+                collection(kind),
+                plural(max, "item", "items")
             ),
-            kind => constraint(
-                "too_long",
-                format!(
-                    "{} should have at most {} after validation, not {len}",
-                    collection(kind),
-                    plural(max, "item", "items")
-                ),
-                json!({ "field_type": collection(kind), "max_length": max, "actual_length": len }),
-            ),
-        }
+            json!({ "field_type": collection(kind), "max_length": max, "actual_length": len }),
+        ),
+    }
 }
 
 fn collection(kind: LengthKind) -> &'static str {
@@ -623,13 +627,11 @@ fn collection(kind: LengthKind) -> &'static str {
 #[inline]
 pub fn check_pattern<T: Text + ?Sized>(value: &T, regex: &regex::Regex) -> Result<(), Error> {
     match value.text() {
-        Some(text) if !regex.is_match(text) => {
-            Err(constraint(
-                "string_pattern_mismatch",
-                format!("String should match pattern '{}'", regex.as_str()),
-                json!({ "pattern": regex.as_str() }),
-            ))
-        }
+        Some(text) if !regex.is_match(text) => Err(constraint(
+            "string_pattern_mismatch",
+            format!("String should match pattern '{}'", regex.as_str()),
+            json!({ "pattern": regex.as_str() }),
+        )),
         _ => Ok(()),
     }
 }
@@ -647,5 +649,3 @@ pub fn length_keys<T: Length + ?Sized>() -> (&'static str, &'static str) {
 fn constraint(kind: &'static str, message: String, ctx: serde_json::Value) -> Error {
     Error::validation(kind, message, Some(ctx))
 }
-
-

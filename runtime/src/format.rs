@@ -514,7 +514,12 @@ fn extend_line(out: &mut String, line: &mut String, word: &str, width: usize, in
 
 /// Writes `str(arr)` for an array of `shape` whose C-order elements `get` returns, one at a
 /// time, so that a summary widens only the elements it prints.
-pub(crate) fn write_with(f: &mut fmt::Formatter<'_>, shape: &[usize], len: usize, get: &dyn Fn(usize) -> Scalar) -> fmt::Result {
+pub(crate) fn write_with(
+    f: &mut fmt::Formatter<'_>,
+    shape: &[usize],
+    len: usize,
+    get: &dyn Fn(usize) -> Scalar,
+) -> fmt::Result {
     if shape.is_empty() {
         return f.write_str(&scalar_text(get(0)));
     }

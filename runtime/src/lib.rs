@@ -36,14 +36,14 @@ pub use dtype::{ByteOrder, DType, ScalarType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, PathSegment, UnionMembers};
 pub use half::f16;
+#[cfg(feature = "indexmap")]
+pub use indexmap;
 pub use limits::Limits;
 pub use model::ChainModel;
 pub use num_complex::Complex;
 #[cfg(feature = "decimal")]
 pub use rust_decimal;
 pub use serde_json;
-#[cfg(feature = "indexmap")]
-pub use indexmap;
 #[cfg(feature = "uuid")]
 pub use uuid;
 pub use value::Value;

@@ -13,13 +13,11 @@ use crate::element::Element;
 impl<S: Storage> ArrayBase<S> {
     /// Borrows the array as an `ndarray` view, without copying.
     pub fn as_ndarray(&self) -> ArrayViewD<'_, S::Elem> {
-        ArrayView::from_shape(IxDyn(self.shape()), self.as_slice())
-            .expect("an array's shape always matches its length")
+        ArrayView::from_shape(IxDyn(self.shape()), self.as_slice()).expect("an array's shape always matches its length")
     }
 }
 
 impl<T: Element> NdArray<T> {
-
     /// Borrows the array as a mutable `ndarray` view, without copying.
     pub fn as_ndarray_mut(&mut self) -> ArrayViewMutD<'_, T> {
         let shape = IxDyn(self.shape());
@@ -55,7 +53,6 @@ impl<T: Element, D: Dimension> From<Array<T, D>> for NdArray<T> {
         NdArray::from_parts_unchecked(shape, data)
     }
 }
-
 
 impl<'a, T: Element, D: Dimension> From<ArrayView<'a, T, D>> for NdArrayView<'a, T> {
     /// Borrows the data when the view is in standard (C) order; copies it otherwise.

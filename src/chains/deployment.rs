@@ -9,8 +9,8 @@ use std::sync::Arc;
 use crate::client::{Client, RpcOptions};
 use crate::serde_json;
 
-use crate::server::RemoteError;
 use super::stub::Stub;
+use crate::server::RemoteError;
 
 /// Where Baseten mounts a replica's secrets: one file per secret, named as the secret.
 pub const SECRETS_DIR: &str = "/secrets";
@@ -98,16 +98,20 @@ impl Context {
     /// mounts them elsewhere).
     pub fn from_files(secrets_dir: &Path, chainlet_config: &Path, environment: &Path) -> Result<Context, RemoteError> {
         let services = match std::fs::read(chainlet_config) {
-            Ok(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => parse_chainlet_config(&bytes)
-                .map_err(|reason| RemoteError::new("ValueError", format!("`{}`: {reason}", chainlet_config.display())))?,
+            Ok(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => {
+                parse_chainlet_config(&bytes).map_err(|reason| {
+                    RemoteError::new("ValueError", format!("`{}`: {reason}", chainlet_config.display()))
+                })?
+            }
             _ => BTreeMap::new(),
         };
-        let environment = match std::fs::read(environment) {
-            Ok(bytes) => Some(parse_environment(&bytes).map_err(|reason| {
-                RemoteError::new("ValueError", format!("`{}`: {reason}", environment.display()))
-            })?),
-            Err(_) => None,
-        };
+        let environment =
+            match std::fs::read(environment) {
+                Ok(bytes) => Some(parse_environment(&bytes).map_err(|reason| {
+                    RemoteError::new("ValueError", format!("`{}`: {reason}", environment.display()))
+                })?),
+                Err(_) => None,
+            };
         Ok(Context {
             inner: Arc::new(Inner { secrets: Secrets::Mounted(secrets_dir.to_owned()), services, environment }),
         })
@@ -164,7 +168,9 @@ impl Context {
             let known: Vec<&str> = self.services().collect();
             return Err(RemoteError::new(
                 "MissingDependencyError",
-                format!("Chainlet '{name}' not found in 'dynamic_chainlet_config'. Dynamic Chainlet config keys: {known:?}."),
+                format!(
+                    "Chainlet '{name}' not found in 'dynamic_chainlet_config'. Dynamic Chainlet config keys: {known:?}."
+                ),
             )
             .with_module("truss_chains.public_types"));
         };
@@ -207,7 +213,8 @@ impl ContextBuilder {
         gateway_run_remote_url: impl Into<String>,
         hostname: impl Into<String>,
     ) -> Self {
-        let url = ServiceUrl::Internal { gateway_run_remote_url: gateway_run_remote_url.into(), hostname: hostname.into() };
+        let url =
+            ServiceUrl::Internal { gateway_run_remote_url: gateway_run_remote_url.into(), hostname: hostname.into() };
         self.services.insert(name.into(), url);
         self
     }

@@ -70,11 +70,19 @@ pub(crate) fn metrics() -> &'static Metrics {
             queued.clone(),
         );
         let total = Family::<DependencyLabels, Gauge>::default();
-        registry.register("dependency_chainlet_total_requests", "Calls to a dependency in flight or queued", total.clone());
+        registry.register(
+            "dependency_chainlet_total_requests",
+            "Calls to a dependency in flight or queued",
+            total.clone(),
+        );
         let attempts = Family::<DependencyLabels, Counter>::default();
         registry.register("dependency_chainlet_requests", "Attempts of calls to a dependency", attempts.clone());
         let retries = Family::<DependencyLabels, Counter>::default();
-        registry.register("dependency_chainlet_retries", "Attempts of calls to a dependency made again", retries.clone());
+        registry.register(
+            "dependency_chainlet_retries",
+            "Attempts of calls to a dependency made again",
+            retries.clone(),
+        );
         Metrics { registry, requests, latency, in_flight, ongoing, queued, total, attempts, retries }
     })
 }
@@ -154,4 +162,3 @@ impl Drop for CallGauge {
         metrics.total.get_or_create(&self.labels).dec();
     }
 }
-

@@ -58,6 +58,10 @@ mod root;
 #[cfg(all(feature = "server", feature = "client"))]
 mod stub;
 
+#[cfg(feature = "client")]
+pub use crate::client::RpcOptions;
+#[cfg(feature = "server")]
+pub use crate::server::RemoteError;
 #[cfg(all(feature = "server", feature = "client"))]
 pub use chainlet::{Chainlet, load, log_to_stderr, router, serve};
 pub use context::{CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER};
@@ -71,7 +75,3 @@ pub use remote_error::{ERROR_CODE_HEADER, ERROR_SOURCE_HEADER, RemoteErrorDetail
 pub use root::RootModel;
 #[cfg(all(feature = "server", feature = "client"))]
 pub use stub::Stub;
-#[cfg(feature = "client")]
-pub use crate::client::RpcOptions;
-#[cfg(feature = "server")]
-pub use crate::server::RemoteError;

@@ -84,7 +84,10 @@ impl RemoteErrorDetail {
     /// top and in the frames, ignored (pydantic's default, which `SafeModel` keeps); `None`
     /// when `error` is not one.
     pub fn from_json(error: &Value) -> Option<Self> {
-        let object = with_keys(error, &["exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"])?;
+        let object = with_keys(
+            error,
+            &["exception_cls_name", "exception_module_name", "exception_message", "user_stack_trace"],
+        )?;
         let stack = object["user_stack_trace"].as_array()?;
         Some(RemoteErrorDetail {
             exception_cls_name: object["exception_cls_name"].as_str()?.to_owned(),

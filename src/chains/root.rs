@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
+use chainmodel_runtime::__private::root_schema;
 use chainmodel_runtime::codec::{Decode, Encode, Reader, Writer};
 use chainmodel_runtime::json::JsonForm;
-use chainmodel_runtime::__private::root_schema;
 use chainmodel_runtime::schema::{JsonSchema, ModelSchema, SchemaGenerator};
 use chainmodel_runtime::{Error, serde_json::Value};
 

@@ -87,7 +87,10 @@ impl Client {
         }
         let limit = builder.options.concurrency_limit;
         if limit == 0 || limit > Semaphore::MAX_PERMITS {
-            return Err(Error::Config(format!("a concurrency limit of {limit} (it must be 1 to {})", Semaphore::MAX_PERMITS)));
+            return Err(Error::Config(format!(
+                "a concurrency limit of {limit} (it must be 1 to {})",
+                Semaphore::MAX_PERMITS
+            )));
         }
         let authorization = builder.authorization()?;
         if let Some(error) = builder.header_error {
@@ -183,7 +186,9 @@ impl Client {
                 gauge.attempt(attempt > 1);
                 tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context, &trace_parent))
                     .await
-                    .unwrap_or_else(|_| Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout }))
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout })
+                    })
             };
             match result {
                 Err(error) if error.is_retryable() && attempt < attempts => {
@@ -218,9 +223,7 @@ impl Client {
         }
         let mut request = inner.http.post(inner.url.clone()).headers(headers);
         request = match &inner.progress {
-            Some(progress) => request
-                .header(CONTENT_LENGTH, body.len())
-                .body(upload(body.clone(), progress.clone())),
+            Some(progress) => request.header(CONTENT_LENGTH, body.len()).body(upload(body.clone(), progress.clone())),
             None => request.body(body.clone()),
         };
         let response = request.send().await.map_err(|source| self.connection(source))?;

@@ -301,7 +301,10 @@ mod tests {
     #[test]
     fn error_bodies_are_read_as_the_stub_reads_them() {
         let parse = |body: &str| RemoteErrorBody::parse(body.as_bytes());
-        assert_eq!(parse(r#"{"error": "Input Parsing Error:\n  `x`: Field required."}"#), RemoteErrorBody::Message("Input Parsing Error:\n  `x`: Field required.".into()));
+        assert_eq!(
+            parse(r#"{"error": "Input Parsing Error:\n  `x`: Field required."}"#),
+            RemoteErrorBody::Message("Input Parsing Error:\n  `x`: Field required.".into())
+        );
         assert!(matches!(parse(r#"{"detail": "Not Found"}"#), RemoteErrorBody::NoError(_)));
         assert!(matches!(parse(r#"{"error": {"exception_cls_name": "X"}}"#), RemoteErrorBody::Unrecognized(_)));
         assert_eq!(parse("<html>bad gateway</html>"), RemoteErrorBody::NotJson("<html>bad gateway</html>".into()));

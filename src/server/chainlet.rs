@@ -161,7 +161,11 @@ where
     #[track_caller]
     pub fn concurrency_limit(mut self, limit: usize) -> Self {
         assert!(limit > 0, "a concurrency limit of 0 would never run `run_remote`: give at least 1");
-        assert!(limit <= Semaphore::MAX_PERMITS, "a concurrency limit of {limit} is more than {}", Semaphore::MAX_PERMITS);
+        assert!(
+            limit <= Semaphore::MAX_PERMITS,
+            "a concurrency limit of {limit} is more than {}",
+            Semaphore::MAX_PERMITS
+        );
         self.concurrency_limit = Some(limit);
         self
     }
@@ -210,9 +214,10 @@ where
                             let _ = shared.ready.set(());
                         }
                         Ok(Err(error)) => load_failed(&shared.name, &error.to_string()),
-                        Err(panic) => {
-                            load_failed(&shared.name, &format!("it panicked: {}", RemoteError::from_panic(panic.as_ref()).message()))
-                        }
+                        Err(panic) => load_failed(
+                            &shared.name,
+                            &format!("it panicked: {}", RemoteError::from_panic(panic.as_ref()).message()),
+                        ),
                     }
                 });
             }

@@ -111,10 +111,9 @@ impl fmt::Display for ModelRejection {
             ModelRejection::TooLarge { limit } => {
                 write!(f, "Request body is larger than the limit of {limit} bytes.")
             }
-            ModelRejection::OverBudget { budget } => write!(
-                f,
-                "Request body is larger than the server's memory budget for request bodies, {budget} bytes."
-            ),
+            ModelRejection::OverBudget { budget } => {
+                write!(f, "Request body is larger than the server's memory budget for request bodies, {budget} bytes.")
+            }
             ModelRejection::Busy { budget } => write!(
                 f,
                 "The server is busy: the request bodies in flight hold its memory budget for request bodies \

@@ -103,4 +103,6 @@ pub use chainlet::Chainlet;
 pub use error::{ModelRejection, RemoteError};
 pub use extract::{catch_panic, with_chain_context};
 pub use model::{Model, Reply};
-pub use serve::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, OpenConnections, Serve, serve, shutdown_signal};
+pub use serve::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, OpenConnections, Serve, serve, shutdown_signal,
+};

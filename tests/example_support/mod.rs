@@ -63,7 +63,7 @@ pub fn start_example(args: &[&str]) -> Example {
         // Keeps reading, so the chainlet's prints never fill the pipe.
         for _ in lines {}
     });
-    let addr = receiver.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("`chain {args:?}` did not start"));
+    let addr =
+        receiver.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("`chain {args:?}` did not start"));
     Example { addr, child: Mutex::new(child), _stdin: stdin }
 }
-

@@ -122,7 +122,6 @@ pub async fn read_response(stream: &mut TcpStream) -> Response {
     parse_response(&raw)
 }
 
-
 pub async fn get(addr: SocketAddr, path: &str) -> Response {
     exchange(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost"), b"").await
 }

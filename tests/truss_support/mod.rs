@@ -270,4 +270,3 @@ pub fn post(addr: SocketAddr, path: &str, content_type: Option<&str>, body: &[u8
 pub fn get(addr: SocketAddr, path: &str) -> Response {
     request(addr, "GET", path, &[], b"")
 }
-

@@ -29,9 +29,7 @@ pub fn decode_generics(container: &Container<'_>) -> syn::Generics {
 pub fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     match &field.attrs.default {
         Some(attr::Default::Trait) => Some(quote!(::core::default::Default::default())),
-        Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => {
-            Some(spanned!(*span=> #path()))
-        }
+        Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => Some(spanned!(*span=> #path())),
         None if field.attrs.skip => Some(quote!(::core::default::Default::default())),
         None => None,
     }
@@ -203,11 +201,14 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
     // The shortest binary encoding: the map's header, then each required field's key and value.
-    let required = wire.iter().filter(|field| field.attrs.default.is_none() && (!is_option(field.ty) || field.attrs.required.is_some())).map(|field| {
-        let len = msgpack_str(&field.read_key).len();
-        let ty = field.ty;
-        quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
-    });
+    let required = wire
+        .iter()
+        .filter(|field| field.attrs.default.is_none() && (!is_option(field.ty) || field.attrs.required.is_some()))
+        .map(|field| {
+            let len = msgpack_str(&field.read_key).len();
+            let ty = field.ty;
+            quote!(+ #len + <#ty as #private::Decode<'__de>>::MIN_LEN)
+        });
     let min_len = quote!(const MIN_LEN: usize = 1 #(#required)*;);
     // Each missing field's default, or its `missing` error, in the fields' order.
     let fills = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
@@ -382,7 +383,12 @@ fn is_option(ty: &syn::Type) -> bool {
 
 /// The decoder of a RootModel: its value's, checked by the root field's constraints and
 /// validator (its errors are located at the value itself, as pydantic locates a RootModel's).
-pub fn decode_root(container: &Container<'_>, ty: &syn::Type, attrs: &attr::Field, private: &TokenStream) -> TokenStream {
+pub fn decode_root(
+    container: &Container<'_>,
+    ty: &syn::Type,
+    attrs: &attr::Field,
+    private: &TokenStream,
+) -> TokenStream {
     let ident = container.ident;
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
     let item_check = item_check(attrs, 0, private);

@@ -260,12 +260,8 @@ fn number_value(meta: &ParseNestedMeta<'_>) -> syn::Result<NumberBound> {
     let value = match lit {
         // Read as its magnitude, so that `-170141183460469231731687303715884105728` is in range.
         Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<u128>().ok().and_then(|magnitude| {
-            if negative {
-                0i128.checked_sub_unsigned(magnitude)
-            } else {
-                i128::try_from(magnitude).ok()
-            }
-            .map(NumberLiteral::Int)
+            if negative { 0i128.checked_sub_unsigned(magnitude) } else { i128::try_from(magnitude).ok() }
+                .map(NumberLiteral::Int)
         }),
         Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) => float
             .base10_parse::<f64>()
@@ -290,9 +286,7 @@ fn number_value(meta: &ParseNestedMeta<'_>) -> syn::Result<NumberBound> {
 fn length_value(meta: &ParseNestedMeta<'_>) -> syn::Result<(u64, Span)> {
     let expr: Expr = meta.value()?.parse()?;
     match &expr {
-        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => {
-            int.base10_parse::<u64>().map(|v| (v, expr.span()))
-        }
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<u64>().map(|v| (v, expr.span())),
         _ => Err(syn::Error::new_spanned(&expr, format!("expected a length: `{} = 1`", path_name(meta)))),
     }
 }
@@ -409,7 +403,10 @@ fn item_constraints(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Constr
 
 impl Constraints {
     pub fn is_empty(&self) -> bool {
-        self.numbers().next().is_none() && self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
+        self.numbers().next().is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.pattern.is_none()
     }
 
     /// The number constraints given, with their schema keywords.

@@ -18,7 +18,10 @@ pub fn read_literal_str<'de, R: Reader<'de>>(reader: &mut R) -> Result<Option<Co
 
 /// Reads with `read`, leaving the reader's exactness as it was: for values pydantic matches
 /// exactly whatever the input's own exactness (a `Literal`, a UUID from a JSON string).
-pub(crate) fn exactly<'de, R: Reader<'de>, V>(reader: &mut R, read: impl FnOnce(&mut R) -> Result<V, Error>) -> Result<V, Error> {
+pub(crate) fn exactly<'de, R: Reader<'de>, V>(
+    reader: &mut R,
+    read: impl FnOnce(&mut R) -> Result<V, Error>,
+) -> Result<V, Error> {
     let before = reader.validation();
     let value = read(reader);
     let after = reader.validation();
@@ -187,10 +190,13 @@ pub fn decode_union<'de, R: Reader<'de>, T>(reader: &mut R, members: &[UnionMemb
                 let seen = trial.validation();
                 let exactness = seen.exactness.unwrap_or(Exactness::Lax);
                 if let (Some((memo, _)), Some(key)) = (&memo, key) {
-                    memo.insert(key, match &outcome {
-                        Ok(_) => Ok((exactness, seen.fields_set)),
-                        Err(error) => Err(error.clone()),
-                    });
+                    memo.insert(
+                        key,
+                        match &outcome {
+                            Ok(_) => Ok((exactness, seen.fields_set)),
+                            Err(error) => Err(error.clone()),
+                        },
+                    );
                 }
                 match outcome {
                     Ok(value) => (exactness, seen.fields_set, Some((value, trial))),

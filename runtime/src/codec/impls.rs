@@ -369,7 +369,8 @@ impl KeyInput<'_> {
         match &self.key {
             InputKey::Str(text) => Some(Ok(text)),
             InputKey::Bytes(bytes) if !self.strict => Some(
-                std::str::from_utf8(bytes).map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
+                std::str::from_utf8(bytes)
+                    .map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
             ),
             _ => None,
         }
@@ -604,8 +605,7 @@ impl<K: MapKey, V: Encode, S> Encode for indexmap::IndexMap<K, V, S> {
 fn decode_set<'de, R: Reader<'de>, T: Decode<'de>>(reader: &mut R, mut insert: impl FnMut(T)) -> Result<(), Error> {
     let python = reader.python_mode();
     reader.floor_exactness(sequence_exactness(python));
-    decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item))
-        .map_err(|error| set_type_error(error, python))
+    decode_items(reader, |_| (), |_| Ok(()), |(), item| insert(item)).map_err(|error| set_type_error(error, python))
 }
 
 /// A set given no list: pydantic's `set_type` (python mode's message; JSON mode's stays "a

@@ -67,12 +67,12 @@ pub(crate) mod read;
 pub(crate) mod whole_input;
 mod write;
 
-pub(crate) use choice::exactly;
-pub(crate) use read::{LazyMemo, Payload, Rewind, recover_in_place, try_decode, whole_message_error};
 pub use crate::error::Input;
+pub(crate) use choice::exactly;
 pub use read::{
     ArrayParts, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, UnionMemo, Validation,
 };
+pub(crate) use read::{LazyMemo, Payload, Rewind, recover_in_place, try_decode, whole_message_error};
 pub use write::{FieldKey, MapWriter, SeqWriter, Writer};
 
 use crate::error::Error;

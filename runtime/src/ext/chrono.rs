@@ -199,8 +199,11 @@ fn parse_offset_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
 fn from_timestamp(value: f64) -> Result<DateTime<Utc>, Error> {
     let seconds = if value.abs() > 2e10 { value / 1000.0 } else { value };
     let out_of_range = |after: bool| {
-        let error =
-            if after { "dates after 9999 are not supported as unix timestamps" } else { "dates before 0000 are not supported as unix timestamps" };
+        let error = if after {
+            "dates after 9999 are not supported as unix timestamps"
+        } else {
+            "dates before 0000 are not supported as unix timestamps"
+        };
         Error::validation(
             "datetime_parsing",
             format!("Input should be a valid datetime, {error}"),

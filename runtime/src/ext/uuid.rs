@@ -29,14 +29,24 @@ fn read_uuid<'de, R: Reader<'de>>(reader: &mut R) -> Result<Uuid, Error> {
     let text = super::text(reader)?;
     Uuid::parse_str(&text).map_err(|error| {
         let error = error.to_string();
-        Error::validation("uuid_parsing", format!("Input should be a valid UUID, {error}"), Some(json!({ "error": error })))
+        Error::validation(
+            "uuid_parsing",
+            format!("Input should be a valid UUID, {error}"),
+            Some(json!({ "error": error })),
+        )
     })
 }
 
 impl<'de> Decode<'de> for Uuid {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         let read = |reader: &mut R| {
-            super::read_extension(reader, TAG, "uuid_type", "UUID input should be a string, bytes or UUID object", read_uuid)
+            super::read_extension(
+                reader,
+                TAG,
+                "uuid_type",
+                "UUID input should be a string, bytes or UUID object",
+                read_uuid,
+            )
         };
         // pydantic-core's UUID from a JSON string is an exact match (a Python str a lax one).
         if reader.python_mode() { read(reader) } else { crate::codec::exactly(reader, read) }

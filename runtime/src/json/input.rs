@@ -10,8 +10,8 @@ use crate::codec::{
     ArrayParts, Decode, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, Rewind, SeqAccess, Source,
     try_decode,
 };
-use crate::error::Input;
 use crate::error::Error;
+use crate::error::Input;
 use crate::lax;
 
 impl<'de> JsonReader<'de> {

@@ -29,8 +29,8 @@ mod write;
 pub use form::{CHECKED_LEVELS, Checked, JsonForm, S, Z};
 pub use input::{JsonMap, JsonSeq};
 pub use read::{DEFAULT_MAX_DEPTH, JsonReader};
-pub use write::{JsonWriter, escape_into};
 use unchecked::{from_slice_unchecked_with, from_truss_body_unchecked, to_string_unchecked};
+pub use write::{JsonWriter, escape_into};
 
 use crate::codec::{Decode, Encode};
 use crate::error::{Error, Input, InputOf};
@@ -82,7 +82,10 @@ pub fn from_slice<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8])
 }
 
 /// As [`from_slice`], with the given limits of nesting and message size.
-pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(
+    bytes: &'de [u8],
+    limits: &crate::Limits,
+) -> Result<T, Error> {
     from_slice_unchecked_with(bytes, limits)
 }
 
@@ -95,16 +98,22 @@ pub fn from_slice_with<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de 
 /// position 0: invalid start byte`, `Unexpected UTF-8 BOM (decode using utf-8-sig): line 1
 /// column 1 (char 0)`, `Expecting value: line 1 column 1 (char 0)`). Finding that message
 /// copies nothing of the body. chainmodel's chainlet server reads JSON bodies with it.
-pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+pub fn from_truss_body<'de, T: JsonDecode<'de> + JsonForm<Checked>>(
+    bytes: &'de [u8],
+    limits: &crate::Limits,
+) -> Result<T, Error> {
     from_truss_body_unchecked(bytes, limits)
 }
-
 
 /// Reads one `T` with `reader`, over the whole of `bytes`; an error is reported as pydantic
 /// reports it for the whole input: pydantic parses the JSON before it validates anything, so
 /// malformed JSON anywhere is the one error (`json_invalid`, about the whole text, whose
 /// input is the text); a wrong value at the top keeps the value as its input.
-fn read_whole<'de, T: Decode<'de>>(mut reader: JsonReader<'de>, bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
+fn read_whole<'de, T: Decode<'de>>(
+    mut reader: JsonReader<'de>,
+    bytes: &'de [u8],
+    limits: &crate::Limits,
+) -> Result<T, Error> {
     let python_mode = reader.python_mode;
     let error = match T::decode(&mut reader).and_then(|value| reader.finish().map(|()| value)) {
         Ok(value) => return Ok(value),
@@ -168,4 +177,3 @@ pub(crate) fn strict_utf8_error_text(bytes: &[u8], valid_up_to: usize) -> String
 pub fn python_json_error_text(input: &[u8]) -> Option<String> {
     python_error::python_json_error(input)
 }
-

@@ -667,23 +667,44 @@ mod tests {
 
     /// truss's path, `json.loads(body.decode('utf8'))`: texts measured on truss 0.18.36's server.
     const TRUSS_CASES: &[(&[u8], Option<&str>)] = &[
-        (b"\xef\xbb\xbf{\"text\":\"x\"}", Some("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
+        (
+            b"\xef\xbb\xbf{\"text\":\"x\"}",
+            Some("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"),
+        ),
         (b"\xef\xbb\xbf", Some("Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)")),
         (b" \xef\xbb\xbf{}", Some("Expecting value: line 1 column 2 (char 1)")),
         (b"{\"text\":\"\xef\xbb\xbf\"}", None),
         (b"\xff\xfe{\x00}\x00", Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
-        (b"\xff\xfe\x00\x00{\x00\x00\x00", Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")),
+        (
+            b"\xff\xfe\x00\x00{\x00\x00\x00",
+            Some("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+        ),
         (b"\xfe\xff\x00{\x00}", Some("'utf-8' codec can't decode byte 0xfe in position 0: invalid start byte")),
-        (b"\x00\x00\xfe\xff\x00\x00\x00{", Some("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte")),
-        (b"{\x00\"\x00t\x00\"\x00:\x001\x00}\x00", Some("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")),
+        (
+            b"\x00\x00\xfe\xff\x00\x00\x00{",
+            Some("'utf-8' codec can't decode byte 0xfe in position 2: invalid start byte"),
+        ),
+        (
+            b"{\x00\"\x00t\x00\"\x00:\x001\x00}\x00",
+            Some("Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ),
         (b"\x00{\x00\"\x00t\x00\"\x00:\x001\x00}", Some("Expecting value: line 1 column 1 (char 0)")),
-        (b"{\"text\":\"\xed\xa0\x80\"}", Some("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte")),
+        (
+            b"{\"text\":\"\xed\xa0\x80\"}",
+            Some("'utf-8' codec can't decode byte 0xed in position 9: invalid continuation byte"),
+        ),
         (b"{\"text\":\"a\xffb\"}", Some("'utf-8' codec can't decode byte 0xff in position 10: invalid start byte")),
         (b"{\"text\":\"\xc0\x80\"}", Some("'utf-8' codec can't decode byte 0xc0 in position 9: invalid start byte")),
         (b"{\"text\":\"\x80\"}", Some("'utf-8' codec can't decode byte 0x80 in position 9: invalid start byte")),
-        (b"{\"text\":\"\xf4\x90\x80\x80\"}", Some("'utf-8' codec can't decode byte 0xf4 in position 9: invalid continuation byte")),
+        (
+            b"{\"text\":\"\xf4\x90\x80\x80\"}",
+            Some("'utf-8' codec can't decode byte 0xf4 in position 9: invalid continuation byte"),
+        ),
         (b"{\"text\":\"\xe2\x82", Some("'utf-8' codec can't decode bytes in position 9-10: unexpected end of data")),
-        (b"{\"text\":\"\xe2\x82\"}", Some("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte")),
+        (
+            b"{\"text\":\"\xe2\x82\"}",
+            Some("'utf-8' codec can't decode bytes in position 9-10: invalid continuation byte"),
+        ),
         (b"  \n", Some("Expecting value: line 2 column 1 (char 3)")),
         (b"{\"text\":\"\xf0\x9f\x98\x80\" x}", Some("Expecting ',' delimiter: line 1 column 13 (char 12)")),
         (b"{\"t\":\"\xc3\xa9\",\n \"u\": \xc3\xa9}", Some("Expecting value: line 2 column 7 (char 16)")),
@@ -701,8 +722,8 @@ mod tests {
     #[test]
     fn bytes_and_code_points_scan_alike() {
         let pieces = [
-            "\"", "\\", "u", "\\u", "\\ud800", "\\udc00", "12", "ab", "é", "€", "😀", "\n", " ", "[", "]", "{", "}", ":", ",",
-            "1", "-", "e", "null", "\u{1}", "x",
+            "\"", "\\", "u", "\\u", "\\ud800", "\\udc00", "12", "ab", "é", "€", "😀", "\n", " ", "[", "]", "{", "}",
+            ":", ",", "1", "-", "e", "null", "\u{1}", "x",
         ];
         let mut count = 0;
         for a in pieces {

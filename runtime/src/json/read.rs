@@ -384,7 +384,8 @@ impl<'de> JsonReader<'de> {
     /// where an escape after a high surrogate that is no low one is left to be read on its own.
     fn read_unicode_escape(&mut self) -> Result<Option<char>, Error> {
         // Errors are located (and worded) as jiter does: at the escape's last digit.
-        let at_last_digit = |reader: &Self| Error::json_syntax(reader.input, reader.pos - 1, "lone leading surrogate in hex escape");
+        let at_last_digit =
+            |reader: &Self| Error::json_syntax(reader.input, reader.pos - 1, "lone leading surrogate in hex escape");
         let first = self.read_hex4()?;
         if !(0xD800..0xDC00).contains(&first) {
             return match char::from_u32(first.into()) {
@@ -528,11 +529,7 @@ impl<'de> JsonReader<'de> {
     /// Checks that only whitespace follows the value read.
     pub fn finish(&mut self) -> Result<(), Error> {
         self.skip_whitespace();
-        if self.pos == self.input.len() {
-            Ok(())
-        } else {
-            Err(self.syntax_error("trailing characters"))
-        }
+        if self.pos == self.input.len() { Ok(()) } else { Err(self.syntax_error("trailing characters")) }
     }
 }
 

@@ -412,8 +412,6 @@ impl<'de> MsgpackReader<'de> {
         &self.input[start..end]
     }
 
-
-
     /// The reader's position in the input.
     #[inline]
     pub fn position(&self) -> usize {
@@ -499,4 +497,3 @@ mod tests {
         assert!(err.to_string().contains("invalid UTF-8"), "{err}");
     }
 }
-

@@ -131,7 +131,6 @@ fn resolve_references(value: &mut Value, keys: &HashMap<String, String>) {
     }
 }
 
-
 /// pydantic sorts every object's keys, except the field order under `properties` and the
 /// values under `default`.
 fn sort_like_pydantic(value: Value, parent_key: Option<&str>) -> Value {
@@ -174,7 +173,6 @@ pub trait ModelSchema {
     /// `{"properties": .., "required": .., "title": .., "type": "object"}`.
     fn model_schema(generator: &mut SchemaGenerator) -> Value;
 }
-
 
 macro_rules! simple_schema {
     ($($ty:ty as $name:literal => $schema:tt;)*) => {$(

@@ -482,8 +482,7 @@ pub(crate) fn finish_dict(dict: Dict, binary: bool) -> Result<Value, Error> {
     if !dict.bin_keys {
         return Ok(Value::Map(dict.entries));
     }
-    if dict.bin(b"nd") == Some(&Value::Bool(true)) && dict.bin(b"kind") == Some(&Value::Bytes(Bytes::from(&b"O"[..])))
-    {
+    if dict.bin(b"nd") == Some(&Value::Bool(true)) && dict.bin(b"kind") == Some(&Value::Bytes(Bytes::from(&b"O"[..]))) {
         return Err(Error::object_array());
     }
     #[cfg(any(feature = "chrono", feature = "uuid", feature = "decimal"))]

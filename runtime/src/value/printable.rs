@@ -127,14 +127,15 @@ static NOT_PRINTABLE: [(u32, u32); 701] = [
 /// Whether Python's `repr` writes `c` as itself (`str.isprintable()`).
 pub(crate) fn is_printable(c: char) -> bool {
     let code = u32::from(c);
-    NOT_PRINTABLE.binary_search_by(|&(start, end)| {
-        if end < code {
-            std::cmp::Ordering::Less
-        } else if start > code {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    })
-    .is_err()
+    NOT_PRINTABLE
+        .binary_search_by(|&(start, end)| {
+            if end < code {
+                std::cmp::Ordering::Less
+            } else if start > code {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_err()
 }

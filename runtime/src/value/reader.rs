@@ -10,7 +10,8 @@ use super::Value;
 use crate::array::Shape;
 use crate::array::map::{ArrayEntries, ArrayKey, dimension};
 use crate::codec::{
-    ArrayParts, Decode, Exactness, Integer, Kind, LazyMemo, MapAccess, Mark, Number, Payload, Reader, SeqAccess, Source, Validation, try_decode,
+    ArrayParts, Decode, Exactness, Integer, Kind, LazyMemo, MapAccess, Mark, Number, Payload, Reader, SeqAccess,
+    Source, Validation, try_decode,
 };
 use crate::error::Error;
 use crate::json::Base64Text;
@@ -42,7 +43,8 @@ pub struct ValueReader<'v> {
 /// once per process).
 fn child_place(parent: u64, index: usize) -> u64 {
     static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    let key = *KEY.get_or_init(|| std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), 0x6368_6169_6e6d_6f64_u64));
+    let key = *KEY
+        .get_or_init(|| std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), 0x6368_6169_6e6d_6f64_u64));
     // splitmix64's finalizer over the parent, the index and the key.
     let mut x = parent ^ key ^ (index as u64).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -110,12 +112,24 @@ fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>,
 impl<'v> ValueReader<'v> {
     /// A reader of `value`, which the decoders may borrow from.
     pub fn new(value: &'v Value) -> Self {
-        ValueReader { next: Some(Next::Borrowed(value)), depth: 0, validation: Validation::default(), place: 0, unions: LazyMemo::default() }
+        ValueReader {
+            next: Some(Next::Borrowed(value)),
+            depth: 0,
+            validation: Validation::default(),
+            place: 0,
+            unions: LazyMemo::default(),
+        }
     }
 
     /// A reader of `value`, whose strings, bytes and array payloads move into the decoders.
     pub fn owned(value: Value) -> Self {
-        ValueReader { next: Some(Next::Owned(value)), depth: 0, validation: Validation::default(), place: 0, unions: LazyMemo::default() }
+        ValueReader {
+            next: Some(Next::Owned(value)),
+            depth: 0,
+            validation: Validation::default(),
+            place: 0,
+            unions: LazyMemo::default(),
+        }
     }
 
     fn current(&self) -> Result<&Value, Error> {
