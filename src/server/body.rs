@@ -88,7 +88,8 @@ impl AlignedBody {
     }
 
     /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
-    /// borrow from `self`. A JSON body is read with [`json::from_truss_body`] (binary-only
+    /// borrow from `self`. A JSON body is read as
+    /// [`json::from_truss_body`](chainmodel_runtime::json::from_truss_body) reads it (binary-only
     /// models too: a JSON string for a bytes field is read as its UTF-8 bytes, as pydantic reads
     /// it); a binary body that msgpack itself refuses is a [`ModelRejection::Unpack`] in
     /// msgpack's words.
