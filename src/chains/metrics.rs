@@ -28,7 +28,8 @@ pub(crate) struct DependencyLabels {
     pub(crate) dependency_chainlet: String,
 }
 
-/// Every metric of the process.
+/// Every metric of the process (a build with one of `server` and `client` uses half of them).
+#[cfg_attr(not(all(feature = "server", feature = "client")), allow(dead_code))]
 pub(crate) struct Metrics {
     registry: Registry,
     /// Predict requests answered, by status.
@@ -99,10 +100,12 @@ pub fn encode() -> String {
 }
 
 /// Counts one predict request from its arrival to its answer.
+#[cfg(feature = "server")]
 pub(crate) struct RequestTimer {
     started: std::time::Instant,
 }
 
+#[cfg(feature = "server")]
 impl RequestTimer {
     pub(crate) fn start() -> Self {
         metrics().in_flight.inc();
@@ -117,6 +120,7 @@ impl RequestTimer {
     }
 }
 
+#[cfg(feature = "server")]
 impl Drop for RequestTimer {
     fn drop(&mut self) {
         metrics().in_flight.dec();
@@ -124,11 +128,13 @@ impl Drop for RequestTimer {
 }
 
 /// What a call to a dependency counts: queued until it has its slot, then in flight.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 pub(crate) struct CallGauge {
     labels: DependencyLabels,
     queued: bool,
 }
 
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 impl CallGauge {
     /// A call to `dependency` that waits for its slot.
     pub(crate) fn queued(dependency: &str) -> Self {

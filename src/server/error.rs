@@ -289,6 +289,7 @@ where
             || type_name.starts_with("alloc::boxed::Box<dyn ")
             || type_name.starts_with("alloc::borrow::Cow<")
             || matches!(type_name, "&str" | "alloc::string::String");
+        #[cfg_attr(not(feature = "client"), allow(unused_mut))]
         let (mut module, mut class, message) = if dynamic {
             let mut message = error.to_string();
             let mut cause = error.source();

@@ -68,6 +68,7 @@ pub(crate) mod whole_input;
 mod write;
 
 pub use crate::error::Input;
+#[cfg(any(feature = "chrono", feature = "uuid"))]
 pub(crate) use choice::exactly;
 pub use read::{
     ArrayParts, Exactness, Integer, Kind, MapAccess, Mark, Number, Reader, SeqAccess, Source, UnionMemo, Validation,
