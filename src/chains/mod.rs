@@ -55,6 +55,8 @@ mod mode;
 mod remote_error;
 #[cfg(all(feature = "server", feature = "client"))]
 mod root;
+#[cfg(any(feature = "server", feature = "client"))]
+pub mod streaming;
 #[cfg(all(feature = "server", feature = "client"))]
 mod stub;
 

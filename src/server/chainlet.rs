@@ -15,18 +15,27 @@ use axum::routing::{get, post};
 use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
-use futures_util::FutureExt;
+use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 
 use super::body::{AlignedBody, BodyLimit};
 use super::error::{DOWNSTREAM_ERROR_CODE, RemoteError, truss_error_response};
 use super::extract::with_chain_context;
+use super::stream::{self, ByteStream};
+use crate::chains::streaming::{Chunk, Streamed};
 use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-type RunRemote<I, O> = dyn Fn(I) -> BoxFuture<Result<O, RemoteError>> + Send + Sync;
+type RunRemote<I> = dyn Fn(I) -> BoxFuture<Result<Answer, RemoteError>> + Send + Sync;
 type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
+
+/// What `run_remote` answered, its type erased: a model to write in the request's mode, or a
+/// stream.
+enum Answer {
+    Model(Box<dyn FnOnce(Mode) -> Response + Send>),
+    Stream(ByteStream),
+}
 
 /// A chainlet served as truss serves a Python one: build it from an async `run_remote`, then
 /// [`into_router`](Self::into_router) gives an axum [`Router`] with truss's routes.
@@ -39,7 +48,7 @@ type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
 /// | `POST /v1/models/{name}:predict`, `:predict_binary`, `POST /predict`, `POST /run_remote` | `run_remote(input)` |
 /// | `GET /` | `200 true` (liveness) |
 /// | `GET /v1/models/{name}`, `GET /v1/models/{name}/loaded` | `200 {}` when ready, `503` while the load step runs |
-/// | `GET /v1/models/{name}/schema` | `{"input_schema", "output_schema", "supports_streaming": false}` |
+/// | `GET /v1/models/{name}/schema` | `{"input_schema", "output_schema", "supports_streaming": false}` (a [`streaming`](Self::streaming) chainlet: `null`, `true`) |
 /// | another method on these paths (`HEAD` too) | `405`, `{"detail":"Method Not Allowed"}`, `Allow: GET` (`POST` for `/predict`, `/run_remote`), as FastAPI answers |
 /// | another path | `404`, `{"detail":"Not Found"}`; `307` to the path with its trailing slash toggled when that is a route |
 ///
@@ -70,7 +79,9 @@ type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
 /// ```
 pub struct Chainlet<I, O> {
     name: String,
-    run_remote: Arc<RunRemote<I, O>>,
+    run_remote: Arc<RunRemote<I>>,
+    /// The output's schema; `None` for a stream.
+    output_schema: fn() -> Option<Value>,
     load: Option<BoxFuture<Result<(), RemoteError>>>,
     concurrency_limit: Option<usize>,
     body_limit: BodyLimit,
@@ -81,13 +92,15 @@ pub struct Chainlet<I, O> {
 /// Set once the load step has ended well (a failed one ends the process).
 type Readiness = OnceLock<()>;
 
-struct Shared<I, O> {
+struct Shared<I> {
     name: String,
-    run_remote: Arc<RunRemote<I, O>>,
+    run_remote: Arc<RunRemote<I>>,
+    output_schema: Option<Value>,
     ready: Readiness,
     body_limit: usize,
-    /// truss's `predict_concurrency`: taken once the input is read, around `run_remote` only.
-    permits: Option<Semaphore>,
+    /// truss's `predict_concurrency`: taken once the input is read, around `run_remote` only
+    /// (and the stream it answers).
+    permits: Option<Arc<Semaphore>>,
     /// truss's `is_healthy`.
     health: Option<Arc<Health>>,
 }
@@ -104,13 +117,93 @@ where
         Fut: Future<Output = Result<O, E>> + Send + 'static,
         E: Into<RemoteError>,
     {
-        let run_remote: Arc<RunRemote<I, O>> = Arc::new(move |input| {
+        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input| {
             let future = run_remote(input);
-            Box::pin(async move { future.await.map_err(Into::into) })
+            Box::pin(async move {
+                let output = future.await.map_err(Into::into)?;
+                Ok(Answer::Model(Box::new(move |mode: Mode| mode.reply(output).into_response())))
+            })
         });
+        Chainlet::erased(run_remote, || Some(schema_for::<O>()))
+    }
+}
+
+impl<I, C> Chainlet<I, Streamed<C>>
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
+    C: Chunk,
+{
+    /// A streaming chainlet: `run_remote(input)` answers a stream of [`Chunk`]s, as a Python
+    /// chainlet's `AsyncIterator[str]` or `AsyncIterator[bytes]` does: raw text (`String`),
+    /// raw bytes (`Vec<u8>`, `Bytes`) or typed [`Frame`](crate::chains::streaming::Frame)s,
+    /// which Python's `stream_reader` reads.
+    ///
+    /// The answer is `200`, `application/octet-stream`, chunked, each chunk sent as it comes;
+    /// `/schema` says `"output_schema": null, "supports_streaming": true`. A request with
+    /// `Accept: application/json` gets the whole stream gathered into one JSON string (a
+    /// msgpack str in binary mode), as truss answers it. Where truss's server differs, this
+    /// one does better:
+    /// - a failure (or a panic) mid-stream ends the response without its last chunk, so that
+    ///   the client sees an error (truss ends the stream as if it were complete); an error
+    ///   before the stream starts is answered as any error of `run_remote`;
+    /// - the stream is produced as the client reads it: nothing is buffered for a client that
+    ///   does not read (truss's queue grows without bound);
+    /// - a client that goes away stops the stream and gives its
+    ///   [`concurrency_limit`](Self::concurrency_limit) slot back at once (truss runs the
+    ///   generator to its end, the next request waiting).
+    ///
+    /// ```
+    /// use chainmodel::prelude::*;
+    /// use chainmodel::chains::streaming::{Frame, Yielder, generate};
+    /// use chainmodel::server::Chainlet;
+    ///
+    /// #[derive(ChainModel)]
+    /// struct StreamerInput { prompt: String, n: i64 }
+    /// #[derive(ChainModel)]
+    /// struct Token { index: i64, token: String }
+    ///
+    /// let app: axum::Router = Chainlet::streaming(|StreamerInput { prompt, n }| async move {
+    ///     Ok::<_, RemoteError>(generate(move |mut out: Yielder<Frame<Token>>| async move {
+    ///         for index in 0..n {
+    ///             out.send(Frame::Item(Token { index, token: format!("{prompt}-{index}") })).await;
+    ///         }
+    ///         Ok::<_, RemoteError>(())
+    ///     }))
+    /// })
+    /// .name("Streamer")
+    /// .into_router();
+    /// ```
+    pub fn streaming<F, Fut, S, E, E2>(run_remote: F) -> Self
+    where
+        F: Fn(I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<S, E>> + Send + 'static,
+        S: Stream<Item = Result<C, E2>> + Send + 'static,
+        E: Into<RemoteError>,
+        E2: Into<RemoteError>,
+    {
+        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input| {
+            let future = run_remote(input);
+            Box::pin(async move {
+                let stream = future.await.map_err(Into::into)?;
+                let mut writer = C::Writer::default();
+                let bytes =
+                    stream.map(move |chunk| chunk.map_err(Into::into).and_then(|chunk| chunk.encode(&mut writer)));
+                Ok(Answer::Stream(Box::pin(bytes)))
+            })
+        });
+        Chainlet::erased(run_remote, || None)
+    }
+}
+
+impl<I, O> Chainlet<I, O>
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
+{
+    fn erased(run_remote: Arc<RunRemote<I>>, output_schema: fn() -> Option<Value>) -> Self {
         Chainlet {
             name: "model".to_owned(),
             run_remote,
+            output_schema,
             load: None,
             concurrency_limit: None,
             body_limit: BodyLimit::DEFAULT,
@@ -197,9 +290,10 @@ where
         let shared = Arc::new(Shared {
             name: self.name,
             run_remote: self.run_remote,
+            output_schema: (self.output_schema)(),
             ready: OnceLock::new(),
             body_limit: self.body_limit.0,
-            permits: self.concurrency_limit.map(Semaphore::new),
+            permits: self.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
             health: self.health,
         });
         match self.load {
@@ -230,15 +324,12 @@ where
         let post_only = || async { method_not_allowed("POST") };
         Router::new()
             .route("/", get(live).head(get_only).fallback(get_only))
-            .route(
-                "/v1/models/{target}",
-                get(healthy::<I, O>).post(predict_target::<I, O>).head(get_only).fallback(get_only),
-            )
-            .route("/v1/models/{name}/loaded", get(ready::<I, O>).head(get_only).fallback(get_only))
-            .route("/v1/models/{name}/schema", get(schema::<I, O>).head(get_only).fallback(get_only))
+            .route("/v1/models/{target}", get(healthy::<I>).post(predict_target::<I>).head(get_only).fallback(get_only))
+            .route("/v1/models/{name}/loaded", get(ready::<I>).head(get_only).fallback(get_only))
+            .route("/v1/models/{name}/schema", get(schema::<I>).head(get_only).fallback(get_only))
             .route("/metrics", get(metrics).head(get_only).fallback(get_only))
-            .route("/predict", post(predict::<I, O>).fallback(post_only))
-            .route("/run_remote", post(predict::<I, O>).fallback(post_only))
+            .route("/predict", post(predict::<I>).fallback(post_only))
+            .route("/run_remote", post(predict::<I>).fallback(post_only))
             .fallback(not_found)
             .with_state(shared)
             .layer(axum::middleware::from_fn(with_chain_context))
@@ -274,7 +365,7 @@ async fn live() -> Response {
     json_response(StatusCode::OK, "true".to_owned())
 }
 
-impl<I, O> Shared<I, O> {
+impl<I> Shared<I> {
     /// truss's `ModelNotReady`, or `None` when ready.
     fn not_ready(&self) -> Option<Response> {
         if self.ready.get().is_some() {
@@ -285,12 +376,12 @@ impl<I, O> Shared<I, O> {
     }
 }
 
-async fn ready<I, O>(State(shared): State<Arc<Shared<I, O>>>) -> Response {
+async fn ready<I>(State(shared): State<Arc<Shared<I>>>) -> Response {
     shared.not_ready().unwrap_or_else(|| json_response(StatusCode::OK, "{}".to_owned()))
 }
 
 /// Readiness with the health check: truss's `GET /v1/models/{name}`.
-async fn healthy<I, O>(State(shared): State<Arc<Shared<I, O>>>) -> Response {
+async fn healthy<I>(State(shared): State<Arc<Shared<I>>>) -> Response {
     if let Some(not_ready) = shared.not_ready() {
         return not_ready;
     }
@@ -309,20 +400,19 @@ async fn metrics() -> Response {
     ([(CONTENT_TYPE, crate::chains::metrics::CONTENT_TYPE)], crate::chains::metrics::encode()).into_response()
 }
 
-async fn schema<I: ModelSchema, O: ModelSchema>() -> Response {
+async fn schema<I: ModelSchema>(State(shared): State<Arc<Shared<I>>>) -> Response {
     let schema = json!({
         "input_schema": schema_for::<I>(),
-        "output_schema": schema_for::<O>(),
-        "supports_streaming": false,
+        "output_schema": shared.output_schema,
+        "supports_streaming": shared.output_schema.is_none(),
     });
     json_response(StatusCode::OK, schema.to_string())
 }
 
 /// `POST /v1/models/{name}:predict` (or `:predict_binary`): axum routes the whole segment.
-async fn predict_target<I, O>(state: State<Arc<Shared<I, O>>>, Path(target): Path<String>, request: Request) -> Response
+async fn predict_target<I>(state: State<Arc<Shared<I>>>, Path(target): Path<String>, request: Request) -> Response
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + MsgpackEncode,
 {
     match target.rsplit_once(':') {
         // `{model_name}:predict`, whose name Starlette wants non-empty.
@@ -371,10 +461,9 @@ fn is_route(path: &str) -> bool {
     }
 }
 
-async fn predict<I, O>(state: State<Arc<Shared<I, O>>>, request: Request) -> Response
+async fn predict<I>(state: State<Arc<Shared<I>>>, request: Request) -> Response
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + MsgpackEncode,
 {
     let timer = crate::chains::metrics::RequestTimer::start();
     let response = answer(state, request).await;
@@ -382,14 +471,14 @@ where
     response
 }
 
-async fn answer<I, O>(State(shared): State<Arc<Shared<I, O>>>, request: Request) -> Response
+async fn answer<I>(State(shared): State<Arc<Shared<I>>>, request: Request) -> Response
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
-    O: JsonEncode + MsgpackEncode,
 {
     if let Some(not_ready) = shared.not_ready() {
         return not_ready;
     }
+    let gather = stream::gathers(request.headers());
     let body = match AlignedBody::read(request, shared.body_limit).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
@@ -400,22 +489,31 @@ where
         Err(rejection) => return rejection.into_response(),
     };
     drop(body);
-    let output = {
-        // A semaphore that is never closed: `acquire` cannot fail.
-        let _permit = match &shared.permits {
-            Some(permits) => permits.acquire().await.ok(),
-            None => None,
-        };
-        // A panic is answered as pyo3 raises one in Python (`PanicException`), rather than
-        // closing the connection unanswered, which a client would take for a failure to
-        // retry. The closure is called inside, so that a panic before its future is caught too.
-        std::panic::AssertUnwindSafe(async { (shared.run_remote)(input).await })
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())))
+    // A semaphore that is never closed: `acquire` cannot fail.
+    let permit = match &shared.permits {
+        Some(permits) => Arc::clone(permits).acquire_owned().await.ok(),
+        None => None,
     };
+    // A panic is answered as pyo3 raises one in Python (`PanicException`), rather than
+    // closing the connection unanswered, which a client would take for a failure to retry.
+    // The closure is called inside, so that a panic before its future is caught too.
+    let output = std::panic::AssertUnwindSafe(async { (shared.run_remote)(input).await })
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())));
     match output {
-        Ok(output) => mode.reply(output).into_response(),
+        Ok(Answer::Model(reply)) => {
+            // Given back before the answer is encoded, as truss does.
+            drop(permit);
+            reply(mode)
+        }
+        // A stream holds its slot while it is produced (gathered, or read by the client).
+        Ok(Answer::Stream(chunks)) if gather => {
+            let response = stream::gathered(chunks, mode).await;
+            drop(permit);
+            response
+        }
+        Ok(Answer::Stream(chunks)) => stream::streamed(chunks, permit),
         Err(error) => error.into_response(),
     }
 }

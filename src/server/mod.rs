@@ -92,6 +92,7 @@ mod error;
 mod extract;
 mod model;
 mod serve;
+mod stream;
 
 pub use crate::chains::{
     BINARY_CONTENT_TYPE, CHAIN_REQUEST_ID_HEADER, ChainContext, ERROR_CODE_HEADER, ERROR_SOURCE_HEADER,
