@@ -16,6 +16,8 @@ use super::error::{Error, RemoteErrorBody, RemoteFailure};
 use super::options::{ClientBuilder, ProgressFn, RpcOptions};
 use super::response::{Direction, Response, Transfer};
 use super::retry::backoff;
+use super::stream::ChunkStream;
+use std::future::Future;
 
 /// Calls one truss model or chainlet, Python or Rust, as truss-chains' stub (`StubBase`) does:
 /// `POST` of the input to the predict URL, in JSON or binary mode ([`RpcOptions::use_binary`]),
@@ -159,24 +161,74 @@ impl Client {
     where
         I: JsonEncode + MsgpackEncode + ?Sized,
     {
+        let (mode, body) = self.encode(input)?;
+        self.call_raw(mode, body).await
+    }
+
+    /// `input` in the client's mode: pydantic's JSON text, or msgpack.
+    fn encode<I: JsonEncode + MsgpackEncode + ?Sized>(&self, input: &I) -> Result<(Mode, Vec<u8>), Error> {
         let mode = self.mode();
         let body = match mode {
             Mode::Json => crate::__private::to_string_unchecked(input).map(String::into_bytes),
             Mode::Binary => msgpack::to_vec(input),
         };
-        self.call_raw(mode, body.map_err(Error::Input)?).await
+        Ok((mode, body.map_err(Error::Input)?))
     }
 
     /// Sends a body already encoded in `mode` (JSON text or msgpack), whatever the client's
     /// own mode.
     pub async fn call_raw(&self, mode: Mode, body: Vec<u8>) -> Result<Response, Error> {
-        let body = Bytes::from(body);
+        let body = &Bytes::from(body);
+        self.with_retries(|context, trace_parent, _| async move {
+            let (response, headers) = self.send(mode, body, &context, &trace_parent).await?;
+            let status = response.status();
+            let bytes = self.read_body(response).await?;
+            Ok(Response { chainlet: self.inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
+        })
+        .await
+    }
+
+    /// Sends `input` to a streaming chainlet (a Python `AsyncIterator[..]` one, or a Rust
+    /// [`Chainlet::streaming`](crate::server::Chainlet::streaming)) and returns its answer's
+    /// chunks as they arrive: raw, as [`text`](ChunkStream::text), or as typed
+    /// [`frames`](ChunkStream::frames).
+    ///
+    /// As truss's stub: attempts are retried only until the answer's headers arrive (never
+    /// once the stream has started), the concurrency slot is given back then, and the
+    /// [`timeout`](RpcOptions::timeout) counts the whole stream. A stream the server ends
+    /// abnormally (no last chunk: a Rust chainlet that failed mid-stream) yields an error.
+    pub async fn stream<I>(&self, input: &I) -> Result<ChunkStream, Error>
+    where
+        I: JsonEncode + MsgpackEncode + ?Sized,
+    {
+        let (mode, body) = self.encode(input)?;
+        self.stream_raw(mode, body).await
+    }
+
+    /// [`stream`](Self::stream) with a body already encoded in `mode`.
+    pub async fn stream_raw(&self, mode: Mode, body: Vec<u8>) -> Result<ChunkStream, Error> {
+        let body = &Bytes::from(body);
+        self.with_retries(|context, trace_parent, deadline| async move {
+            let (response, headers) = self.send(mode, body, &context, &trace_parent).await?;
+            Ok(ChunkStream::new(self.inner.name.clone(), self.inner.options.timeout, deadline, headers, response))
+        })
+        .await
+    }
+
+    /// Runs `attempt` as truss's stub runs a call: under the concurrency limit, each attempt
+    /// within the timeout (its deadline given), retried on what [`Error::is_retryable`] says.
+    async fn with_retries<T, A, Fut>(&self, attempt: A) -> Result<T, Error>
+    where
+        A: Fn(ChainContext, Option<String>, tokio::time::Instant) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let current = ChainContext::current();
         // truss's trace ID in errors: the served request's traceparent (empty when it had
         // none), `None` outside a served request.
         let trace_parent = current.as_ref().map(|c| c.traceparent.clone().unwrap_or_default());
         let context = current.unwrap_or_default();
         let attempts = self.inner.options.retries.max(1);
+        let attempt_once = attempt;
         let mut attempt = 1;
         // truss-chains' stub gauges: queued until the first slot, then in flight.
         let mut gauge = crate::chains::metrics::CallGauge::queued(self.name());
@@ -184,7 +236,8 @@ impl Client {
             let result = {
                 let _permit = self.inner.permits.acquire().await.expect("the semaphore is never closed");
                 gauge.attempt(attempt > 1);
-                tokio::time::timeout(self.inner.options.timeout, self.attempt(mode, &body, &context, &trace_parent))
+                let deadline = tokio::time::Instant::now() + self.inner.options.timeout;
+                tokio::time::timeout_at(deadline, attempt_once(context.clone(), trace_parent.clone(), deadline))
                     .await
                     .unwrap_or_else(|_| {
                         Err(Error::Timeout { chainlet: self.name().to_owned(), limit: self.inner.options.timeout })
@@ -204,13 +257,15 @@ impl Client {
         }
     }
 
-    async fn attempt(
+    /// One attempt's request, up to its answer's headers: a status of 400 or more is read
+    /// whole and returned as [`Error::Remote`].
+    async fn send(
         &self,
         mode: Mode,
         body: &Bytes,
         context: &ChainContext,
         trace_parent: &Option<String>,
-    ) -> Result<Response, Error> {
+    ) -> Result<(reqwest::Response, HeaderMap), Error> {
         let inner = &*self.inner;
         // The builder's headers, then the mode's, the key's and the context's over them.
         let mut headers = inner.headers.clone();
@@ -229,8 +284,8 @@ impl Client {
         let response = request.send().await.map_err(|source| self.connection(source))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = self.read_body(response).await?;
         if status.as_u16() >= 400 {
+            let bytes = self.read_body(response).await?;
             return Err(Error::Remote(Box::new(RemoteFailure {
                 chainlet: inner.name.clone(),
                 status,
@@ -239,7 +294,7 @@ impl Client {
                 headers,
             })));
         }
-        Ok(Response { chainlet: inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
+        Ok((response, headers))
     }
 
     /// Reads the body into an aligned buffer, refusing one over the limit before it is read;

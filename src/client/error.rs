@@ -52,6 +52,14 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A stream's chunks could not be read as text or frames (its location in the stream is
+    /// named).
+    Stream {
+        /// The remote's name.
+        chainlet: String,
+        /// What was wrong.
+        source: crate::chains::streaming::StreamError,
+    },
     /// The client could not be built (a bad URL or API key, a concurrency limit of 0).
     Config(String),
     /// A blocking client was used inside an async runtime, where it would block the runtime's
@@ -111,6 +119,9 @@ impl fmt::Display for Error {
             Error::TooLarge { chainlet, limit } => {
                 write!(f, "the response of Chainlet `{chainlet}` is larger than the limit of {limit} bytes")
             }
+            Error::Stream { chainlet, source } => {
+                write!(f, "the stream of Chainlet `{chainlet}` could not be read: {source}")
+            }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::BlockingInAsync => f.write_str(
                 "a blocking client cannot run inside an async runtime: use chainmodel::client::Client there",
@@ -124,6 +135,7 @@ impl std::error::Error for Error {
         match self {
             Error::Connection { source, .. } => Some(source),
             Error::Input(source) | Error::Output { source, .. } => Some(source),
+            Error::Stream { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -61,6 +61,7 @@ mod error;
 mod options;
 mod response;
 mod retry;
+mod stream;
 
 pub use crate::chains::{
     BINARY_CONTENT_TYPE, CHAIN_REQUEST_ID_HEADER, ChainContext, ERROR_CODE_HEADER, ERROR_SOURCE_HEADER,
@@ -70,3 +71,4 @@ pub use call::Client;
 pub use error::{Error, RemoteErrorBody, RemoteFailure};
 pub use options::{ClientBuilder, RpcOptions};
 pub use response::{Direction, Response, Transfer};
+pub use stream::ChunkStream;

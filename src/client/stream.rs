@@ -1,0 +1,139 @@
+//! A streaming answer, read as it arrives.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use http::HeaderMap;
+use tokio::time::{Instant, Sleep};
+
+use super::error::Error;
+use crate::chains::streaming::{FrameReader, Utf8Chunks};
+
+/// The chunks of a streaming answer, as they arrive ([`Client::stream`](super::Client::stream)).
+///
+/// Each item is one chunk as received (`Bytes`); a connection cut or a server that ends the
+/// answer without its last chunk (a Rust chainlet that failed mid-stream) is an
+/// [`Error::Connection`], a stream still running at the call's deadline an
+/// [`Error::Timeout`]; the stream ends after an error. [`text`](Self::text) reads the chunks
+/// as text, [`frames`](Self::frames) as typed frames (`truss_chains.streaming`).
+#[must_use = "streams do nothing unless polled"]
+pub struct ChunkStream {
+    chainlet: String,
+    timeout: Duration,
+    headers: HeaderMap,
+    body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    deadline: Pin<Box<Sleep>>,
+    done: bool,
+}
+
+impl ChunkStream {
+    pub(crate) fn new(
+        chainlet: String,
+        timeout: Duration,
+        deadline: Instant,
+        headers: HeaderMap,
+        response: reqwest::Response,
+    ) -> ChunkStream {
+        ChunkStream {
+            chainlet,
+            timeout,
+            headers,
+            body: Box::pin(response.bytes_stream()),
+            deadline: Box::pin(tokio::time::sleep_until(deadline)),
+            done: false,
+        }
+    }
+
+    /// The answer's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The remote's name in errors.
+    pub fn chainlet(&self) -> &str {
+        &self.chainlet
+    }
+
+    /// The chunks as text (a Python `AsyncIterator[str]` chainlet's): a character split
+    /// between chunks is joined, bytes that are not UTF-8 are an [`Error::Stream`] naming
+    /// their offset.
+    pub fn text(self) -> impl Stream<Item = Result<String, Error>> + Send + Unpin {
+        let chainlet = self.chainlet.clone();
+        let state = (self, Utf8Chunks::new(), false);
+        Box::pin(futures_util::stream::unfold(state, move |(mut chunks, mut text, ended)| {
+            let chainlet = chainlet.clone();
+            async move {
+                if ended {
+                    return None;
+                }
+                loop {
+                    match chunks.next().await {
+                        Some(Ok(bytes)) => match text.push(&bytes) {
+                            Ok(piece) if piece.is_empty() => continue,
+                            Ok(piece) => return Some((Ok(piece), (chunks, text, false))),
+                            Err(source) => {
+                                return Some((Err(Error::Stream { chainlet, source }), (chunks, text, true)));
+                            }
+                        },
+                        Some(Err(error)) => return Some((Err(error), (chunks, text, true))),
+                        None => {
+                            return match text.finish() {
+                                Ok(()) => None,
+                                Err(source) => Some((Err(Error::Stream { chainlet, source }), (chunks, text, true))),
+                            };
+                        }
+                    }
+                }
+            }
+        }))
+    }
+
+    /// The chunks as typed frames (a chainlet streaming through truss's `stream_writer`):
+    /// header `H`, items `I`, footer `F` (`()` for none), read strictly.
+    pub fn frames<I, H, F>(self) -> FrameReader<ChunkStream, I, H, F>
+    where
+        I: for<'de> crate::json::JsonDecode<'de>,
+        H: for<'de> crate::json::JsonDecode<'de>,
+        F: for<'de> crate::json::JsonDecode<'de>,
+    {
+        FrameReader::new(self)
+    }
+}
+
+impl Stream for ChunkStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(chunk) = self.body.as_mut().poll_next(cx) {
+            return Poll::Ready(match chunk {
+                Some(Ok(bytes)) => Some(Ok(bytes)),
+                Some(Err(source)) => {
+                    self.done = true;
+                    Some(Err(Error::Connection { chainlet: self.chainlet.clone(), attempts: 1, source }))
+                }
+                None => {
+                    self.done = true;
+                    None
+                }
+            });
+        }
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            self.done = true;
+            return Poll::Ready(Some(Err(Error::Timeout { chainlet: self.chainlet.clone(), limit: self.timeout })));
+        }
+        Poll::Pending
+    }
+}
+
+impl std::fmt::Debug for ChunkStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkStream").field("chainlet", &self.chainlet).finish_non_exhaustive()
+    }
+}
