@@ -3,13 +3,14 @@
 mod inspect;
 mod payload;
 mod progress;
+mod stream;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chainmodel::client::{Client, Error, Mode};
+use chainmodel::client::{Client, ClientBuilder, Error, Mode};
 use clap::{Parser, Subcommand};
 
 use payload::Format;
@@ -20,6 +21,8 @@ Examples:
   echo '{\"data\": {\"some_numbers\": {\"data_b64\": \"AAAAAAAA8D8AAAAAAAAAQA==\", \"shape\": [2], \"dtype\": \"<f8\"}, \"other_field\": \"Example\"}}' \\
     | chainmodel call http://127.0.0.1:8000/predict --binary
   chainmodel call https://model-abc.api.baseten.co/environments/production/predict input.json
+  # A streaming chainlet, one JSON line per frame of its typed stream:
+  echo '{\"prompt\": \"p\", \"n\": 3}' | chainmodel call http://127.0.0.1:8003/predict --stream --typed
   chainmodel inspect response.msgpack
   chainmodel convert --to msgpack input.json -o input.msgpack";
 
@@ -57,8 +60,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         retries: u32,
         /// Write the response body, as received (JSON or msgpack), to this file instead of printing it.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "stream")]
         output: Option<PathBuf>,
+        /// The chainlet streams (`AsyncIterator[..]`): print its chunks as they arrive. A stream
+        /// that fails exits 1 with the error on stderr, after what arrived.
+        #[arg(long)]
+        stream: bool,
+        /// With --stream: the stream is typed (`truss_chains.streaming`); print one JSON line per
+        /// frame: `{"header": ..}`, `{"item": ..}`, `{"footer": ..}`.
+        #[arg(long, requires = "stream")]
+        typed: bool,
     },
     /// Show a JSON or msgpack payload as a tree: keys, types, arrays with dtype, shape and
     /// values as numpy prints them, bytes with their length and a hex preview.
@@ -116,8 +127,13 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Call { url, input, binary, api_key, timeout, retries, output } => {
-            call(&url, input.as_deref(), binary, api_key, timeout, retries, output.as_deref())
+        Command::Call { url, input, binary, api_key, timeout, retries, output, stream, typed } => {
+            let options = CallOptions { binary, api_key, timeout, retries };
+            if stream {
+                stream::call(&url, input.as_deref(), options, typed)
+            } else {
+                call(&url, input.as_deref(), options, output.as_deref())
+            }
         }
         Command::Inspect { file, from } => {
             let bytes = payload::read(file.as_deref()).map_err(Failure::Input)?;
@@ -138,28 +154,43 @@ fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
-fn call(
-    url: &str,
-    input: Option<&Path>,
+/// How `call` calls.
+struct CallOptions {
     binary: bool,
     api_key: Option<String>,
     timeout: f64,
     retries: u32,
-    output: Option<&Path>,
-) -> Result<(), Failure> {
+}
+
+impl CallOptions {
+    fn builder(self, url: &str) -> ClientBuilder {
+        let mut builder = Client::builder(url)
+            .name(url)
+            .use_binary(self.binary)
+            .retries(self.retries)
+            .timeout(Duration::from_secs_f64(self.timeout));
+        if let Some(key) = self.api_key.filter(|k| !k.is_empty()) {
+            builder = builder.api_key(key);
+        }
+        builder
+    }
+}
+
+/// The input's body in the mode asked for: the text is sent as written when it is already in
+/// that mode.
+fn request_body(input: Option<&Path>, binary: bool) -> Result<(Mode, Vec<u8>), Failure> {
     let bytes = payload::read(input).map_err(Failure::Input)?;
     let (format, value) = payload::parse(&bytes, None).map_err(Failure::Input)?;
-    // The text is sent as written when it is already in the mode asked for.
-    let (mode, body) = match (binary, format) {
+    Ok(match (binary, format) {
         (false, Format::Json) => (Mode::Json, bytes),
         (false, Format::Msgpack) => (Mode::Json, payload::to_json(&value).map_err(Failure::Input)?.into_bytes()),
         (true, _) => (Mode::Binary, payload::to_msgpack(&value, false).map_err(Failure::Input)?),
-    };
-    let mut builder =
-        Client::builder(url).name(url).use_binary(binary).retries(retries).timeout(Duration::from_secs_f64(timeout));
-    if let Some(key) = api_key.filter(|k| !k.is_empty()) {
-        builder = builder.api_key(key);
-    }
+    })
+}
+
+fn call(url: &str, input: Option<&Path>, options: CallOptions, output: Option<&Path>) -> Result<(), Failure> {
+    let (mode, body) = request_body(input, options.binary)?;
+    let mut builder = options.builder(url);
     if let Some(reporter) = progress::reporter() {
         builder = builder.on_progress(reporter);
     }

@@ -1,10 +1,13 @@
 //! The `chainmodel` binary: `call` against a Rust chainlet server on 127.0.0.1 (files, stdin,
 //! both modes, remote errors, the API key), `inspect` and `convert` on JSON and msgpack, and
-//! every bad input ending in one line and exit code 2.
+//! every bad input ending in one line and exit code 2; `call --stream` against a streaming
+//! chainlet.
 //! (`call` against the real truss server: cli/tests/cli_truss.rs.)
 
 #[path = "../../tests/server_support/mod.rs"]
 mod server_support;
+#[path = "../../tests/streams_support/mod.rs"]
+mod streams_support;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -402,4 +405,49 @@ fn call_shows_truss_errors_and_exits_1() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `call --stream` prints a raw stream as it comes, `--typed` one JSON line per frame; a
+/// stream that fails exits 1 with the error on stderr, after what arrived.
+#[test]
+fn call_prints_streams_as_they_arrive() {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    let addr = *ADDR.get_or_init(|| serve_forever(|| streams_support::streamer(Default::default())));
+    let streamer = format!("http://{addr}/v1/models/model:predict");
+    for binary in [&[][..], &["--binary"][..]] {
+        let output = chainmodel()
+            .args(["call", &streamer, "--stream", "--typed"])
+            .args(binary)
+            .write_stdin(r#"{"prompt": "p", "n": 2}"#)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            "{\"header\": {\"prompt\":\"p\"}}\n{\"item\": {\"index\":0,\"token\":\"p-0\"}}\n\
+             {\"item\": {\"index\":1,\"token\":\"p-1\"}}\n{\"footer\": {\"count\":2}}\n"
+        );
+    }
+    let output = chainmodel()
+        .args(["call", &streamer, "--stream"])
+        .write_stdin(r#"{"prompt": "raw", "n": 3}"#)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(output.stdout, b"raw-0\nraw-1\nraw-2\n");
+
+    let output = chainmodel()
+        .args(["call", &streamer, "--stream", "--typed"])
+        .write_stdin(r#"{"prompt": "fail", "n": 4}"#)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 3, "the header and two items");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("chainmodel: error: the stream of `http://"), "{stderr}");
+    assert!(stderr.contains("the stream failed after 3 frames"), "{stderr}");
+
+    // `--typed` is for streams only.
+    let output = chainmodel().args(["call", &streamer, "--typed"]).write_stdin("{}").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }
