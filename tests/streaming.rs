@@ -1,0 +1,384 @@
+//! Streaming chainlets (`server::Chainlet::streaming`) and the streaming client, on loopback:
+//! truss-chains' wire (raw text and bytes, typed frames, `Accept: application/json`
+//! gathering) and where this server does better than truss's (an abnormal end on failure,
+//! a producer that runs only as fast as its reader, a client that goes away stopping it).
+
+mod server_support;
+mod streams_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chainmodel::chains::streaming::{FrameReader, FrameWriter, StreamError, Yielder, generate};
+use chainmodel::client::{Client, Error};
+use chainmodel::prelude::*;
+use chainmodel::server::Chainlet;
+use futures_util::StreamExt;
+use server_support::*;
+use streams_support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn predict_url(addr: std::net::SocketAddr) -> String {
+    format!("http://{addr}/v1/models/model:predict")
+}
+
+fn client(addr: std::net::SocketAddr, binary: bool) -> Client {
+    Client::builder(predict_url(addr)).name("Streamer").use_binary(binary).timeout(DEADLINE).build().unwrap()
+}
+
+/// The raw bytes of an exchange, read until the server closes (or the deadline).
+async fn raw_exchange(addr: std::net::SocketAddr, headers: &str, body: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /v1/models/model:predict HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    let _ = tokio::time::timeout(DEADLINE, stream.read_to_end(&mut raw)).await.expect("the server ends the answer");
+    raw
+}
+
+/// The chunks of a chunked body, the empty last one included; the bytes after the last whole
+/// chunk (an answer cut short) are left out.
+fn chunks(mut body: &[u8]) -> Vec<Vec<u8>> {
+    let mut chunks = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap(), 16).unwrap();
+        if body.len() < end + 2 + size + 2 {
+            break;
+        }
+        chunks.push(body[end + 2..end + 2 + size].to_vec());
+        body = &body[end + 2 + size + 2..];
+        if size == 0 {
+            break;
+        }
+    }
+    chunks
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_streams_are_read_frame_by_frame_in_both_modes() {
+    let addr = serve_forever(|| streamer(Arc::default()));
+    for binary in [false, true] {
+        let mut frames = client(addr, binary)
+            .stream(&StreamerInput { prompt: "p".into(), n: 3 })
+            .await
+            .unwrap()
+            .frames::<StreamItem, StreamHeader, StreamFooter>();
+        assert_eq!(frames.read_header().await.unwrap(), StreamHeader { prompt: "p".into() });
+        let mut items = Vec::new();
+        while let Some(item) = frames.next_item().await {
+            items.push(item.unwrap());
+        }
+        assert_eq!(items.iter().map(|i| i.token.as_str()).collect::<Vec<_>>(), ["p-0", "p-1", "p-2"]);
+        assert_eq!(frames.read_footer().await.unwrap(), StreamFooter { count: 3 });
+        assert!(frames.next_item().await.is_none());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wire_is_truss_chains_framing_in_chunks() {
+    let addr = serve_forever(|| streamer(Arc::default()));
+    let raw = raw_exchange(addr, "", r#"{"prompt": "hi", "n": 2}"#).await;
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    let head = text.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+    assert!(head.contains("content-type: application/octet-stream"), "{head}");
+    assert!(head.contains("transfer-encoding: chunked"), "{head}");
+    // What truss's server sends for the Python Streamer("hi", 2): one chunk per frame, then the
+    // last chunk.
+    let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    let expected: [&[u8]; 5] = [
+        b"\x02\x00\x00\x00\x0f{\"prompt\":\"hi\"}",
+        b"\x03\x00\x00\x00\x1a{\"index\":0,\"token\":\"hi-0\"}",
+        b"\x03\x00\x00\x00\x1a{\"index\":1,\"token\":\"hi-1\"}",
+        b"\x04\x00\x00\x00\x0b{\"count\":2}",
+        b"",
+    ];
+    assert_eq!(chunks(body), expected.map(<[u8]>::to_vec), "{:?}", String::from_utf8_lossy(body));
+    // A stream of `Frame`s is framed by the server into the same bytes.
+    let framed = serve_forever(frame_streamer);
+    let raw = raw_exchange(framed, "", r#"{"prompt": "hi", "n": 2}"#).await;
+    let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    assert_eq!(chunks(body), expected.map(<[u8]>::to_vec), "{:?}", String::from_utf8_lossy(body));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_mid_stream_ends_the_answer_abnormally() {
+    let probe = Arc::new(Probe::default());
+    let addr = serve_forever({
+        let probe = Arc::clone(&probe);
+        move || streamer(probe)
+    });
+    for prompt in ["fail", "panic"] {
+        // On the wire: the frames made, and no last chunk.
+        let raw = raw_exchange(addr, "", &format!(r#"{{"prompt": "{prompt}", "n": 4}}"#)).await;
+        assert!(raw.starts_with(b"HTTP/1.1 200 OK\r\n"), "{prompt}: {:?}", String::from_utf8_lossy(&raw));
+        assert!(!raw.ends_with(b"0\r\n\r\n"), "{prompt}: {:?}", String::from_utf8_lossy(&raw));
+        let token = format!("{prompt}-1");
+        assert!(String::from_utf8_lossy(&raw).contains(&token), "{prompt}: the items before the failure arrive");
+
+        // The client: the items, then an error, never a clean end.
+        let mut frames = client(addr, false)
+            .stream(&StreamerInput { prompt: prompt.into(), n: 4 })
+            .await
+            .unwrap()
+            .frames::<StreamItem, StreamHeader, StreamFooter>();
+        frames.read_header().await.unwrap();
+        assert_eq!(frames.next_item().await.unwrap().unwrap().index, 0);
+        assert_eq!(frames.next_item().await.unwrap().unwrap().index, 1);
+        let error = frames.next_item().await.expect("an error, not the end").unwrap_err();
+        assert!(matches!(error, StreamError::Transport { frame: 3, .. }), "{prompt}: {error}");
+    }
+    // The server goes on.
+    let mut frames = client(addr, false)
+        .stream(&StreamerInput { prompt: "ok".into(), n: 1 })
+        .await
+        .unwrap()
+        .frames::<StreamItem, StreamHeader, StreamFooter>();
+    frames.read_header().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_before_the_stream_is_an_error_response() {
+    let addr = serve_forever(|| streamer(Arc::default()));
+    let error = client(addr, false).stream(&StreamerInput { prompt: "early".into(), n: 1 }).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert!(error.to_string().contains("ValueError: refused before the stream"), "{error}");
+    // Bad input: truss's 400, before any stream.
+    let response = post(addr, "/v1/models/model:predict", JSON, br#"{"prompt": "p"}"#).await;
+    assert_eq!(response.truss_error(400, "700"), "Input Parsing Error:\n  `n`: Field required.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schema_says_the_chainlet_streams() {
+    let addr = serve_forever(|| streamer(Arc::default()));
+    let response = get(addr, "/v1/models/model/schema").await;
+    // truss's server's answer for the Python Streamer, byte for byte.
+    assert_eq!(
+        response.text(),
+        r#"{"input_schema":{"properties":{"prompt":{"title":"Prompt","type":"string"},"n":{"title":"N","type":"integer"}},"required":["prompt","n"],"title":"StreamerInput","type":"object"},"output_schema":null,"supports_streaming":true}"#
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_json_gathers_the_stream_as_truss_does() {
+    let addr = serve_forever(text_streamer);
+    let body = br#"{"prompt": "h\u00e9llo\n", "n": 2}"#;
+    let accept = [("Accept", "application/json")];
+    let response = post_with(addr, "/v1/models/model:predict", JSON, &accept, body).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    // Python's json.dumps: non-ASCII escaped.
+    assert_eq!(response.text(), r#""h\u00e9llo\nh\u00e9llo\n""#);
+    let msgpack_body = b"\x82\xa6prompt\xa2ab\xa1n\x02";
+    let response = post_with(addr, "/v1/models/model:predict", BINARY, &accept, msgpack_body).await;
+    assert_eq!(response.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(response.body, b"\xa4abab");
+    // Only that exact Accept, and not for OpenAI's SDK.
+    for headers in [
+        vec![("Accept", "application/json, */*")],
+        vec![("Accept", "Application/JSON")],
+        vec![("Accept", "application/json"), ("User-Agent", "OpenAI/Python 1.61.0")],
+    ] {
+        let response = post_with(addr, "/v1/models/model:predict", JSON, &headers, body).await;
+        assert_eq!(response.header("content-type"), Some("application/octet-stream"), "{headers:?}: {response:?}");
+        assert_eq!(response.text(), "héllo\nhéllo\n", "{headers:?}");
+    }
+    // A failure while gathering: an error response.
+    let typed = serve_forever(|| streamer(Arc::default()));
+    let response = post_with(typed, "/v1/models/model:predict", JSON, &accept, br#"{"prompt": "fail", "n": 2}"#).await;
+    let error = response.truss_error(500, "600");
+    assert_eq!(error["exception_message"], "stream failed at item 1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_is_read_across_chunk_boundaries() {
+    // Bytes chunks that split characters: the client's text joins them.
+    let router = || {
+        Chainlet::streaming(|StreamerInput { prompt, .. }| async move {
+            let bytes = prompt.into_bytes();
+            let pieces: Vec<Vec<u8>> = bytes.chunks(1).map(<[u8]>::to_vec).collect();
+            Ok::<_, RemoteError>(futures_util::stream::iter(pieces.into_iter().map(Ok::<_, RemoteError>)))
+        })
+        .into_router()
+    };
+    let addr = serve_forever(router);
+    assert_eq!(text_of(&client(addr, false), &StreamerInput { prompt: "né😀!".into(), n: 0 }).await, "né😀!");
+    // Raw String chunks go out whole, one chunk each.
+    let addr = serve_forever(text_streamer);
+    let raw = raw_exchange(addr, "", r#"{"prompt": "é", "n": 2}"#).await;
+    let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    assert_eq!(chunks(body), [&b"\xc3\xa9"[..], b"\xc3\xa9", b""].map(<[u8]>::to_vec));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unread_stream_holds_its_producer() {
+    let probe = Arc::new(Probe::default());
+    let addr = serve_forever({
+        let probe = Arc::clone(&probe);
+        move || streamer(probe)
+    });
+    // Ten million items asked for, none read.
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = r#"{"prompt": "unread", "n": 10000000}"#;
+    let head = format!(
+        "POST /v1/models/model:predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The producer stops once the socket buffers are full, and stays stopped.
+    let mut last = usize::MAX;
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let made = probe.made.load(Ordering::SeqCst);
+        if made == last && made > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the producer never stopped: {made} items");
+        last = made;
+    }
+    let held = probe.made.load(Ordering::SeqCst);
+    assert!(held < 2_000_000, "{held} items made for a reader that reads nothing");
+    // The client goes away: the producer is dropped where it stands.
+    drop(stream);
+    let deadline = Instant::now() + DEADLINE;
+    while !probe.dropped.load(Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "the producer outlived its client");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(probe.made.load(Ordering::SeqCst) < held + 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_goes_away_frees_the_concurrency_slot() {
+    // `concurrency_limit(1)`: a second call waits for the first stream's slot.
+    let probe = Arc::new(Probe::default());
+    let addr = serve_forever({
+        let probe = Arc::clone(&probe);
+        move || streamer(probe)
+    });
+    let streamer = client(addr, false);
+    let mut first = streamer
+        .stream(&StreamerInput { prompt: "long".into(), n: i64::MAX })
+        .await
+        .unwrap()
+        .frames::<StreamItem, StreamHeader, StreamFooter>();
+    first.read_header().await.unwrap();
+    first.next_item().await.unwrap().unwrap();
+    drop(first);
+    let started = Instant::now();
+    let mut second = streamer
+        .stream(&StreamerInput { prompt: "next".into(), n: 1 })
+        .await
+        .unwrap()
+        .frames::<StreamItem, StreamHeader, StreamFooter>();
+    assert_eq!(second.read_header().await.unwrap().prompt, "next");
+    assert!(second.next_item().await.unwrap().is_ok());
+    assert!(started.elapsed() < Duration::from_secs(10), "the second call waited {:?}", started.elapsed());
+    assert!(probe.dropped.load(Ordering::SeqCst));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeout_counts_the_whole_stream_and_retries_stop_at_the_first_byte() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let router = {
+        let calls = Arc::clone(&calls);
+        move || {
+            Chainlet::streaming(move |StreamerInput { n, .. }| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    Ok::<_, RemoteError>(generate(move |mut out: Yielder<String>| async move {
+                        for i in 0..n {
+                            out.send(format!("{i}\n")).await;
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                        Err::<(), _>(RemoteError::new("ValueError", "cut"))
+                    }))
+                }
+            })
+            .into_router()
+        }
+    };
+    let addr = serve_forever(router);
+    let slow = Client::builder(predict_url(addr)).retries(3).timeout(Duration::from_millis(450)).build().unwrap();
+    let mut text = slow.stream(&StreamerInput { prompt: String::new(), n: 100 }).await.unwrap().text();
+    let mut pieces = 0;
+    let error = loop {
+        match text.next().await.expect("an error ends the stream") {
+            Ok(_) => pieces += 1,
+            Err(error) => break error,
+        }
+    };
+    assert!(matches!(error, Error::Timeout { .. }), "{error}");
+    assert!((2..=6).contains(&pieces), "{pieces} pieces in 450 ms");
+    // A stream that fails once started is not sent again.
+    let once = Client::builder(predict_url(addr)).retries(3).timeout(DEADLINE).build().unwrap();
+    let before = calls.load(Ordering::SeqCst);
+    let results: Vec<_> =
+        once.stream(&StreamerInput { prompt: String::new(), n: 2 }).await.unwrap().text().collect().await;
+    assert!(matches!(results.last(), Some(Err(Error::Connection { .. }))), "{results:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), before + 1);
+}
+
+#[test]
+fn frames_are_written_in_their_order_only() {
+    let mut writer = FrameWriter::new();
+    let item = || Typed::Item(StreamItem { index: 0, token: "t".into() });
+    writer.write(&item()).unwrap();
+    let error = writer.write(&Typed::Header(StreamHeader { prompt: "late".into() })).unwrap_err();
+    assert_eq!(error.to_string(), "frame 1 of the stream: a header after other frames");
+    writer.write(&Typed::Footer(StreamFooter { count: 1 })).unwrap();
+    assert!(writer.write(&item()).is_err());
+    assert!(writer.write(&Typed::Footer(StreamFooter { count: 1 })).is_err());
+}
+
+/// Reads every frame of `bytes`, fed in chunks of `chunk` bytes.
+async fn read_all(bytes: &[u8], chunk: usize) -> Result<Vec<Typed>, StreamError> {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(chunk).map(|c| Ok(c.to_vec())).collect();
+    let mut reader = FrameReader::<_, StreamItem, StreamHeader, StreamFooter>::new(futures_util::stream::iter(chunks));
+    let mut frames = Vec::new();
+    while let Some(frame) = reader.next_frame().await {
+        frames.push(frame?);
+    }
+    Ok(frames)
+}
+
+#[tokio::test]
+async fn frames_are_read_strictly_whatever_the_chunking() {
+    let mut writer = FrameWriter::new();
+    let all = [
+        Typed::Header(StreamHeader { prompt: "p".into() }),
+        Typed::Item(StreamItem { index: 0, token: "é".into() }),
+        Typed::Footer(StreamFooter { count: 1 }),
+    ];
+    let bytes: Vec<u8> = all.iter().flat_map(|frame| writer.write(frame).unwrap()).collect();
+    for chunk in [1, 2, 5, 7, bytes.len()] {
+        assert_eq!(read_all(&bytes, chunk).await.unwrap(), all, "chunks of {chunk}");
+    }
+    let item = chainmodel::chains::streaming::encode_frame(
+        chainmodel::chains::streaming::Tag::Item,
+        br#"{"index":1,"token":"x"}"#,
+    )
+    .unwrap();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        ([&bytes[..], &item[..]].concat(), "frame 3 of the stream: data after the stream's last frame"),
+        ([&item[..], &bytes[..]].concat(), "frame 1 of the stream: a header after other frames"),
+        (
+            bytes[..bytes.len() - 1].to_vec(),
+            "frame 2 of the stream (byte 48): the stream ended after 10 of the frame's 11 bytes",
+        ),
+        (bytes[..3].to_vec(), "frame 0 of the stream (byte 0): the stream ended after 3 of the frame's 5 bytes"),
+        (b"\x07\x00\x00\x00\x00".to_vec(), "frame 0 of the stream (byte 0): unknown frame tag 7"),
+        (b"\x03\xff\xff\xff\xff".to_vec(), "frame 0 of the stream: 4294967295 bytes, over the limit of 2147483648"),
+        (b"\x03\x00\x00\x00\x0b{\"index\":1}".to_vec(), "frame 0 of the stream (item): token: Field required"),
+    ];
+    for (input, expected) in cases {
+        let error = read_all(&input, 3).await.unwrap_err();
+        assert!(error.to_string().starts_with(expected), "{error} / {expected}");
+    }
+}
