@@ -18,10 +18,10 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chainmodel::chains::streaming::{Frame, FrameWriter, Yielder, generate};
-use chainmodel::client::{Client, Error};
+use chainmodel::chains::streaming::{Frame, FrameWriter, Streamed, Yielder, generate};
+use chainmodel::chains::{self, RpcOptions};
+use chainmodel::client::Error;
 use chainmodel::prelude::*;
-use chainmodel::server::{self, Chainlet};
 use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
 use tokio::net::TcpListener;
@@ -31,13 +31,6 @@ macro_rules! say {
     ($($arg:tt)*) => {{
         let _ = writeln!(std::io::stdout(), $($arg)*);
     }};
-}
-
-/// `run_remote(prompt: str, n: int)`'s arguments.
-#[derive(ChainModel, Debug)]
-struct StreamerInput {
-    prompt: String,
-    n: i64,
 }
 
 #[derive(ChainModel, Debug, PartialEq)]
@@ -58,11 +51,17 @@ struct StreamFooter {
 
 type StreamFrame = Frame<StreamItem, StreamHeader, StreamFooter>;
 
-/// The chainlet: each chunk is sent as soon as it is made, and made only when the client
-/// reads (a client that goes away stops it).
-fn streamer() -> axum::Router {
-    Chainlet::streaming(|StreamerInput { prompt, n }| async move {
-        Ok::<_, RemoteError>(generate(move |mut out: Yielder<Vec<u8>>| async move {
+/// The chainlet. `Streamed<Vec<u8>>` is Python's `AsyncIterator[bytes]`: each chunk is sent
+/// as soon as it is made, and made only when the client reads (a client that goes away stops
+/// it). `#[chainlet]` also writes `StreamerStub`, whose `run_remote` returns the chunks as
+/// they arrive.
+#[derive(Default)]
+pub struct Streamer;
+
+#[chainlet]
+impl Streamer {
+    pub async fn run_remote(&self, prompt: String, n: i64) -> Streamed<Vec<u8>> {
+        Streamed::new(generate(move |mut out: Yielder<Vec<u8>>| async move {
             if prompt == "raw" {
                 for i in 0..n {
                     out.send(format!("raw-{i}\n").into_bytes()).await;
@@ -84,9 +83,7 @@ fn streamer() -> axum::Router {
             out.send(frame(Frame::Footer(StreamFooter { count: n }))?).await;
             Ok(())
         }))
-    })
-    .name("Streamer")
-    .into_router()
+    }
 }
 
 #[derive(Parser)]
@@ -126,7 +123,7 @@ async fn serve(host: IpAddr, port: u16) -> Result<(), Box<dyn std::error::Error>
     chainmodel::chains::log_to_stderr();
     let listener = TcpListener::bind((host, port)).await?;
     say!("Streamer serving on http://{}", listener.local_addr()?);
-    server::serve(listener, streamer()).with_graceful_shutdown(server::shutdown_signal()).await?;
+    chains::serve(listener, Streamer).await?;
     Ok(())
 }
 
@@ -134,14 +131,11 @@ async fn serve(host: IpAddr, port: u16) -> Result<(), Box<dyn std::error::Error>
 async fn consume() -> Result<(), Box<dyn std::error::Error>> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/v1/models/model:predict", listener.local_addr()?);
-    tokio::spawn(async move { server::serve(listener, streamer()).await });
-    let client = Client::builder(&url).name("Streamer").timeout(Duration::from_secs(30)).build()?;
+    tokio::spawn(async move { chains::serve(listener, Streamer).await });
+    let stub = StreamerStub::from_url(url, RpcOptions::default().timeout(Duration::from_secs(30)))?;
 
     say!("typed stream, prompt \"p\", n = 3:");
-    let mut frames = client
-        .stream(&StreamerInput { prompt: "p".into(), n: 3 })
-        .await?
-        .frames::<StreamItem, StreamHeader, StreamFooter>();
+    let mut frames = stub.run_remote("p".into(), 3).await?.frames::<StreamItem, StreamHeader, StreamFooter>();
     say!("  header {:?}", frames.read_header().await?);
     while let Some(item) = frames.next_item().await {
         say!("  item   {:?}", item?);
@@ -149,16 +143,13 @@ async fn consume() -> Result<(), Box<dyn std::error::Error>> {
     say!("  footer {:?}", frames.read_footer().await?);
 
     say!("raw text stream, prompt \"raw\", n = 3:");
-    let mut text = client.stream(&StreamerInput { prompt: "raw".into(), n: 3 }).await?.text();
+    let mut text = stub.run_remote("raw".into(), 3).await?.text();
     while let Some(piece) = text.next().await {
         say!("  chunk  {:?}", piece?);
     }
 
     say!("failing stream, prompt \"fail\", n = 4:");
-    let mut frames = client
-        .stream(&StreamerInput { prompt: "fail".into(), n: 4 })
-        .await?
-        .frames::<StreamItem, StreamHeader, StreamFooter>();
+    let mut frames = stub.run_remote("fail".into(), 4).await?.frames::<StreamItem, StreamHeader, StreamFooter>();
     say!("  header {:?}", frames.read_header().await?);
     loop {
         match frames.next_item().await {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chainmodel::chains::streaming::{FrameReader, FrameWriter, StreamError, Yielder, generate};
+use chainmodel::chains::streaming::{Frame, FrameReader, FrameWriter, StreamError, Streamed, Yielder, generate};
 use chainmodel::client::{Client, Error};
 use chainmodel::prelude::*;
 use chainmodel::server::Chainlet;
@@ -381,4 +381,144 @@ async fn frames_are_read_strictly_whatever_the_chunking() {
         let error = read_all(&input, 3).await.unwrap_err();
         assert!(error.to_string().starts_with(expected), "{error} / {expected}");
     }
+}
+
+// `#[chainlet]` and `#[stub]` with a streamed output: served as `Chainlet::streaming` serves a
+// closure, the stub returning the stream read as its chunk type says.
+
+/// Typed frames: the Streamer's header, `n` items, footer; `fail` fails after one item.
+#[derive(Default)]
+pub struct Frames;
+
+#[chainlet]
+impl Frames {
+    pub async fn run_remote(&self, prompt: String, n: i64) -> Result<Streamed<Typed>, RemoteError> {
+        if prompt == "early" {
+            return Err(RemoteError::new("ValueError", "refused before the stream"));
+        }
+        Ok(Streamed::new(generate(move |mut out: Yielder<Typed>| async move {
+            out.send(Frame::Header(StreamHeader { prompt: prompt.clone() })).await;
+            for index in 0..n {
+                if prompt == "fail" && index == 1 {
+                    return Err(RemoteError::new("RuntimeError", "failed mid-stream"));
+                }
+                out.send(Frame::Item(StreamItem { index, token: format!("{prompt}-{index}") })).await;
+            }
+            out.send(Frame::Footer(StreamFooter { count: n })).await;
+            Ok::<_, RemoteError>(())
+        })))
+    }
+}
+
+/// Text made of characters of 1 to 4 bytes, one character per chunk of bytes... as strings.
+#[derive(Default)]
+pub struct Words;
+
+#[chainlet(name = "WordStream")]
+impl Words {
+    pub async fn run_remote(&self, n: i64) -> Streamed<String> {
+        Streamed::new(futures_util::stream::iter((0..n).map(|i| Ok::<_, RemoteError>(format!("é€😀{i} ")))))
+    }
+}
+
+/// Raw bytes, one chunk per value.
+#[derive(Default)]
+pub struct Blobs;
+
+#[chainlet]
+impl Blobs {
+    pub async fn run_remote(&self, sizes: Vec<u32>) -> Streamed<Vec<u8>> {
+        Streamed::new(futures_util::stream::iter(
+            sizes.into_iter().map(|size| Ok::<_, RemoteError>(vec![7_u8; size as usize])),
+        ))
+    }
+}
+
+/// The closure-served Streamer of tests/streams_support, declared by its signature alone.
+#[stub(name = "Streamer")]
+trait RemoteStreamer {
+    async fn run_remote(&self, prompt: String, n: i64) -> Streamed<Typed>;
+}
+
+/// The same chainlet read as text: a second stub of the name, in a module of its own.
+mod as_text {
+    use chainmodel::chains::streaming::Streamed;
+    use chainmodel::prelude::*;
+
+    #[stub(name = "Streamer")]
+    pub trait RemoteLines {
+        async fn run_remote(&self, prompt: String, n: i64) -> Streamed<String>;
+    }
+}
+
+fn stub_options() -> chainmodel::client::RpcOptions {
+    chainmodel::client::RpcOptions::default().timeout(DEADLINE)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chainlet_attribute_serves_typed_streams_and_its_stub_reads_them() {
+    let addr = serve_forever(|| chainmodel::chains::router(Frames));
+    let schema = get(addr, "/v1/models/model/schema").await.json();
+    assert_eq!(schema["supports_streaming"], true);
+    assert_eq!(schema["output_schema"], serde_json::Value::Null);
+    assert_eq!(schema["input_schema"]["title"], "FramesInput");
+
+    for binary in [false, true] {
+        let stub = FramesStub::from_url(predict_url(addr), stub_options().use_binary(binary)).unwrap();
+        let mut frames: FrameReader<_, StreamItem, StreamHeader, StreamFooter> =
+            stub.run_remote("p".into(), 3).await.unwrap();
+        assert_eq!(frames.read_header().await.unwrap(), StreamHeader { prompt: "p".into() });
+        let mut tokens = Vec::new();
+        while let Some(item) = frames.next_item().await {
+            tokens.push(item.unwrap().token);
+        }
+        assert_eq!(tokens, ["p-0", "p-1", "p-2"]);
+        assert_eq!(frames.read_footer().await.unwrap(), StreamFooter { count: 3 });
+    }
+
+    let stub = FramesStub::from_url(predict_url(addr), stub_options()).unwrap();
+    // An error before the stream starts is the call's error, as any remote error.
+    let early = stub.run_remote("early".into(), 3).await.unwrap_err();
+    assert!(matches!(&early, Error::Remote(failure) if failure.status == 500), "{early:?}");
+    assert!(early.to_string().contains("refused before the stream"), "{early}");
+    // A failure mid-stream reaches the reader as an error, never as a clean end.
+    let mut frames = stub.run_remote("fail".into(), 3).await.unwrap();
+    frames.read_header().await.unwrap();
+    assert_eq!(frames.next_item().await.unwrap().unwrap().index, 0);
+    let cut = frames.next_item().await.expect("an error, not the end");
+    assert!(matches!(cut, Err(StreamError::Transport { .. })), "{cut:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stubs_read_text_and_byte_streams_as_they_arrive() {
+    let words = serve_forever(|| chainmodel::chains::router(Words));
+    let stub = WordStreamStub::from_url(predict_url(words), stub_options()).unwrap();
+    let text: Vec<String> = stub.run_remote(200).await.unwrap().map(Result::unwrap).collect().await;
+    let expected: String = (0..200).map(|i| format!("é€😀{i} ")).collect();
+    assert_eq!(text.concat(), expected);
+    assert_eq!(<WordStreamStub as chainmodel::chains::Stub>::NAME, "WordStream");
+
+    let blobs = serve_forever(|| chainmodel::chains::router(Blobs));
+    let stub = BlobsStub::from_url(predict_url(blobs), stub_options()).unwrap();
+    let sizes = vec![1, 0, 70_000, 3];
+    let chunks = stub.run_remote(sizes.clone()).await.unwrap();
+    assert!(chunks.headers()["content-type"].to_str().unwrap().starts_with("application/octet-stream"));
+    let bytes: Vec<u8> = chunks.map(Result::unwrap).collect::<Vec<_>>().await.concat();
+    assert_eq!(bytes, vec![7_u8; sizes.iter().sum::<u32>() as usize]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stub_attribute_reads_a_closure_chainlets_stream() {
+    let addr = serve_forever(|| streamer(Arc::default()));
+    let stub = StreamerStub::from_url(predict_url(addr), stub_options()).unwrap();
+    let mut frames = stub.run_remote("s".into(), 2).await.unwrap();
+    assert_eq!(frames.read_header().await.unwrap().prompt, "s");
+    assert_eq!(frames.next_item().await.unwrap().unwrap().token, "s-0");
+    assert_eq!(frames.next_item().await.unwrap().unwrap().token, "s-1");
+    assert!(frames.next_item().await.is_none());
+    assert_eq!(frames.read_footer().await.unwrap().count, 2);
+
+    let lines = as_text::StreamerStub::from_url(predict_url(addr), stub_options()).unwrap();
+    let text: Vec<String> = lines.run_remote("raw".into(), 3).await.unwrap().map(Result::unwrap).collect().await;
+    assert_eq!(text.concat(), "raw-0\nraw-1\nraw-2\n");
 }

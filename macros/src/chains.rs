@@ -99,6 +99,13 @@ fn read_signature(sig: &Signature, vis: Visibility, cx: &Ctxt, fallible_allowed:
     RunRemote { vis, span: sig.ident.span(), args, output, fallible }
 }
 
+/// A stream's type, `Streamed<C>` (or `chainmodel::chains::streaming::Streamed<C>`): the
+/// stub returns what `chains::Reply` reads it as rather than the type itself.
+fn is_streamed(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.qself.is_none() && path.path.segments.last().is_some_and(|last| last.ident == "Streamed")
+}
+
 /// `T` of `Result<T, E>` (or of an alias such as `anyhow::Result<T>`).
 fn result_ok_type(ty: &Type) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
@@ -126,6 +133,28 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
         "The typed stub of the chainlet `{name}` (truss-chains' stub class): `run_remote` calls it \
          over HTTP with the chain's options, as `chains.depends({name})` does."
     );
+    let call = if is_streamed(output) {
+        quote! {
+            /// Calls the remote `run_remote`, whose answer is a stream: it returns once the
+            /// stream has started (retried before that only), then reads it as it arrives.
+            #vis async fn run_remote(&self, #(#params),*) -> ::core::result::Result<
+                <#output as ::chainmodel::chains::Reply>::Received,
+                ::chainmodel::client::Error,
+            > {
+                let input = #input { #(#field_names),* };
+                <#output as ::chainmodel::chains::Reply>::call(&self.client, &input).await
+            }
+        }
+    } else {
+        quote! {
+            /// Calls the remote `run_remote`.
+            #vis async fn run_remote(&self, #(#params),*) -> ::core::result::Result<#output, ::chainmodel::client::Error> {
+                let input = #input { #(#field_names),* };
+                let output: ::chainmodel::chains::RootModel<#output> = self.client.predict(&input).await?;
+                ::core::result::Result::Ok(output.0)
+            }
+        }
+    };
     quote! {
         // No doc comment: the derive would publish it as the schema's `description`, which
         // code_gen's `{Name}Input` does not have.
@@ -155,12 +184,8 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
                 #stub { client }
             }
 
-            /// Calls the remote `run_remote`.
-            #vis async fn run_remote(&self, #(#params),*) -> ::core::result::Result<#output, ::chainmodel::client::Error> {
-                let input = #input { #(#field_names),* };
-                let output: ::chainmodel::chains::RootModel<#output> = self.client.predict(&input).await?;
-                ::core::result::Result::Ok(output.0)
-            }
+            #call
+
         }
 
         impl ::chainmodel::chains::Stub for #stub {

@@ -11,6 +11,9 @@ use tokio::net::TcpListener;
 
 use super::deployment::Context;
 use super::root::RootModel;
+use super::streaming::{Chunk, Frame, FrameReader, Streamed};
+use crate::client::{self, ChunkStream, Client, TextStream};
+use crate::json::JsonDecode;
 use crate::server::{self, RemoteError};
 
 /// A chainlet: truss-chains' `ChainletBase` subclass, implemented by `#[chainlet]` from an
@@ -25,8 +28,9 @@ pub trait Chainlet: Send + Sync + Sized + 'static {
     /// `{Name}Input`: one field per `run_remote` argument, in order.
     type Input: for<'de> Decode<'de> + ModelSchema + Send + 'static;
 
-    /// What `run_remote` returns; it travels as `RootModel[Output]`.
-    type Output: Encode + JsonSchema + Send + 'static;
+    /// What `run_remote` returns: a model, which travels as `RootModel[Output]`, or a
+    /// [`Streamed`] stream (see [`Reply`]).
+    type Output: Reply;
 
     /// Builds the chainlet (truss's `__init__`, with `chains.depends_context()`): the type's
     /// `new(&Context)`, or `Default::default()` where it has none.
@@ -99,12 +103,12 @@ type Step = std::pin::Pin<Box<dyn Future<Output = Result<(), RemoteError>> + Sen
 /// The router of the chainlet in `cell`, filled by `load` (if any) before the server is ready.
 fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Router {
     let run = Arc::clone(&cell);
-    let mut chainlet = server::Chainlet::new(move |input: T::Input| {
+    let mut chainlet = T::Output::chainlet(move |input: T::Input| {
         let chainlet = run.get().cloned();
         async move {
             // The server answers predict only once loaded.
             let chainlet = chainlet.ok_or_else(|| RemoteError::new("RuntimeError", "the chainlet is not loaded"))?;
-            chainlet.run_remote(input).await.map(RootModel)
+            chainlet.run_remote(input).await
         }
     })
     .name(T::NAME)
@@ -121,4 +125,158 @@ fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Route
         chainlet = chainlet.load(load);
     }
     chainlet.into_router()
+}
+
+/// What a chainlet's `run_remote` may answer, and what its stub's `run_remote` then returns.
+///
+/// - A model `T` (any `#[derive(ChainModel)]` type, a tuple, `()`...): it travels as truss's
+///   `RootModel[T]` and the stub returns `T`.
+/// - A [`Streamed<C>`] stream, as a Python chainlet's `AsyncIterator[str]` or
+///   `AsyncIterator[bytes]`: served by [`server::Chainlet::streaming`], its `/schema` saying
+///   `"supports_streaming": true`. The stub returns the stream as it arrives: for `String`
+///   chunks a [`TextStream`], for bytes (`Vec<u8>`, `Bytes`) a [`ChunkStream`], for typed
+///   [`Frame`]s a [`FrameReader`] (truss-chains' `stream_reader`).
+///
+/// ```
+/// use chainmodel::prelude::*;
+/// use chainmodel::chains::streaming::{Frame, Streamed, Yielder, generate};
+///
+/// #[derive(ChainModel)]
+/// pub struct Token { index: i64, token: String }
+///
+/// #[derive(Default)]
+/// pub struct Streamer;
+///
+/// #[chainlet]
+/// impl Streamer {
+///     pub async fn run_remote(&self, prompt: String, n: i64) -> Result<Streamed<Frame<Token>>, RemoteError> {
+///         Ok(Streamed::new(generate(move |mut out: Yielder<Frame<Token>>| async move {
+///             for index in 0..n {
+///                 out.send(Frame::Item(Token { index, token: format!("{prompt}-{index}") })).await;
+///             }
+///             Ok::<_, RemoteError>(())
+///         })))
+///     }
+/// }
+///
+/// // The stub reads the frames: `StreamerStub::run_remote` returns a `FrameReader<_, Token>`.
+/// async fn first(stub: &StreamerStub) -> Result<Option<Token>, Box<dyn std::error::Error>> {
+///     let mut frames = stub.run_remote("hi".to_owned(), 3).await?;
+///     Ok(frames.next_item().await.transpose()?)
+/// }
+/// ```
+pub trait Reply: Send + Sized + 'static {
+    /// What the stub's `run_remote` returns for it.
+    type Received: Send;
+
+    /// The server side: `run_remote` served with truss's routes.
+    #[doc(hidden)]
+    fn chainlet<I, F, Fut>(run_remote: F) -> server::Chainlet<I, Self>
+    where
+        I: for<'de> Decode<'de> + ModelSchema + Send + 'static,
+        F: Fn(I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Self, RemoteError>> + Send + 'static;
+
+    /// The calling side: `input` sent through `client`, the answer read.
+    #[doc(hidden)]
+    fn call<I>(client: &Client, input: &I) -> impl Future<Output = Result<Self::Received, client::Error>> + Send
+    where
+        I: Encode + Sync;
+}
+
+impl<T> Reply for T
+where
+    T: Encode + for<'de> Decode<'de> + JsonSchema + Send + 'static,
+{
+    type Received = T;
+
+    fn chainlet<I, F, Fut>(run_remote: F) -> server::Chainlet<I, Self>
+    where
+        I: for<'de> Decode<'de> + ModelSchema + Send + 'static,
+        F: Fn(I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Self, RemoteError>> + Send + 'static,
+    {
+        server::Chainlet::new(move |input| {
+            let output = run_remote(input);
+            async move { output.await.map(RootModel) }
+        })
+        .retype()
+    }
+
+    async fn call<I>(client: &Client, input: &I) -> Result<T, client::Error>
+    where
+        I: Encode + Sync,
+    {
+        let output: RootModel<T> = client.predict(input).await?;
+        Ok(output.0)
+    }
+}
+
+impl<C: Receive> Reply for Streamed<C> {
+    type Received = C::Stream;
+
+    fn chainlet<I, F, Fut>(run_remote: F) -> server::Chainlet<I, Self>
+    where
+        I: for<'de> Decode<'de> + ModelSchema + Send + 'static,
+        F: Fn(I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Self, RemoteError>> + Send + 'static,
+    {
+        server::Chainlet::streaming(run_remote)
+    }
+
+    async fn call<I>(client: &Client, input: &I) -> Result<C::Stream, client::Error>
+    where
+        I: Encode + Sync,
+    {
+        client.stream(input).await.map(C::receive)
+    }
+}
+
+/// A stream's chunk type as a stub reads it: see [`Reply`].
+pub trait Receive: Chunk {
+    /// The stream the stub returns.
+    type Stream: Send;
+
+    /// The chunks as they arrive, read as this type's stream.
+    fn receive(chunks: ChunkStream) -> Self::Stream;
+}
+
+impl Receive for String {
+    type Stream = TextStream;
+    fn receive(chunks: ChunkStream) -> TextStream {
+        chunks.text()
+    }
+}
+
+impl Receive for &'static str {
+    type Stream = TextStream;
+    fn receive(chunks: ChunkStream) -> TextStream {
+        chunks.text()
+    }
+}
+
+impl Receive for Vec<u8> {
+    type Stream = ChunkStream;
+    fn receive(chunks: ChunkStream) -> ChunkStream {
+        chunks
+    }
+}
+
+impl Receive for bytes::Bytes {
+    type Stream = ChunkStream;
+    fn receive(chunks: ChunkStream) -> ChunkStream {
+        chunks
+    }
+}
+
+impl<I, H, F> Receive for Frame<I, H, F>
+where
+    I: crate::json::JsonEncode + for<'de> JsonDecode<'de> + Send + 'static,
+    H: crate::json::JsonEncode + for<'de> JsonDecode<'de> + Send + 'static,
+    F: crate::json::JsonEncode + for<'de> JsonDecode<'de> + Send + 'static,
+{
+    type Stream = FrameReader<ChunkStream, I, H, F>;
+    fn receive(chunks: ChunkStream) -> Self::Stream {
+        chunks.frames()
+    }
 }

@@ -71,4 +71,4 @@ pub use call::Client;
 pub use error::{Error, RemoteErrorBody, RemoteFailure};
 pub use options::{ClientBuilder, RpcOptions};
 pub use response::{Direction, Response, Transfer};
-pub use stream::ChunkStream;
+pub use stream::{ChunkStream, TextStream};

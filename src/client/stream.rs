@@ -61,35 +61,8 @@ impl ChunkStream {
     /// The chunks as text (a Python `AsyncIterator[str]` chainlet's): a character split
     /// between chunks is joined, bytes that are not UTF-8 are an [`Error::Stream`] naming
     /// their offset.
-    pub fn text(self) -> impl Stream<Item = Result<String, Error>> + Send + Unpin {
-        let chainlet = self.chainlet.clone();
-        let state = (self, Utf8Chunks::new(), false);
-        Box::pin(futures_util::stream::unfold(state, move |(mut chunks, mut text, ended)| {
-            let chainlet = chainlet.clone();
-            async move {
-                if ended {
-                    return None;
-                }
-                loop {
-                    match chunks.next().await {
-                        Some(Ok(bytes)) => match text.push(&bytes) {
-                            Ok(piece) if piece.is_empty() => continue,
-                            Ok(piece) => return Some((Ok(piece), (chunks, text, false))),
-                            Err(source) => {
-                                return Some((Err(Error::Stream { chainlet, source }), (chunks, text, true)));
-                            }
-                        },
-                        Some(Err(error)) => return Some((Err(error), (chunks, text, true))),
-                        None => {
-                            return match text.finish() {
-                                Ok(()) => None,
-                                Err(source) => Some((Err(Error::Stream { chainlet, source }), (chunks, text, true))),
-                            };
-                        }
-                    }
-                }
-            }
-        }))
+    pub fn text(self) -> TextStream {
+        TextStream { chunks: self, text: Utf8Chunks::new(), ended: false }
     }
 
     /// The chunks as typed frames (a chainlet streaming through truss's `stream_writer`):
@@ -129,6 +102,63 @@ impl Stream for ChunkStream {
             return Poll::Ready(Some(Err(Error::Timeout { chainlet: self.chainlet.clone(), limit: self.timeout })));
         }
         Poll::Pending
+    }
+}
+
+/// A streaming answer read as text ([`ChunkStream::text`]): each item is the text of one or
+/// more chunks, whole characters only; the stream ends after an error.
+#[must_use = "streams do nothing unless polled"]
+pub struct TextStream {
+    chunks: ChunkStream,
+    text: Utf8Chunks,
+    ended: bool,
+}
+
+impl TextStream {
+    /// The answer's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.chunks.headers()
+    }
+
+    fn fail(&mut self, source: crate::chains::streaming::StreamError) -> Option<Result<String, Error>> {
+        self.ended = true;
+        Some(Err(Error::Stream { chainlet: self.chunks.chainlet.clone(), source }))
+    }
+}
+
+impl Stream for TextStream {
+    type Item = Result<String, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        while !this.ended {
+            let item = match std::task::ready!(this.chunks.poll_next_unpin(cx)) {
+                Some(Ok(bytes)) => match this.text.push(&bytes) {
+                    Ok(piece) if piece.is_empty() => continue,
+                    Ok(piece) => Some(Ok(piece)),
+                    Err(source) => this.fail(source),
+                },
+                Some(Err(error)) => {
+                    this.ended = true;
+                    Some(Err(error))
+                }
+                None => match this.text.finish() {
+                    Ok(()) => {
+                        this.ended = true;
+                        None
+                    }
+                    Err(source) => this.fail(source),
+                },
+            };
+            return Poll::Ready(item);
+        }
+        Poll::Ready(None)
+    }
+}
+
+impl std::fmt::Debug for TextStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextStream").field("chainlet", &self.chunks.chainlet).finish_non_exhaustive()
     }
 }
 

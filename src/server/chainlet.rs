@@ -212,6 +212,12 @@ where
         }
     }
 
+    /// The same chainlet, its output type renamed (`chains::Reply` serves `T` as `RootModel<T>`).
+    pub(crate) fn retype<P>(self) -> Chainlet<I, P> {
+        let Chainlet { name, run_remote, output_schema, load, concurrency_limit, body_limit, health, _models } = self;
+        Chainlet { name, run_remote, output_schema, load, concurrency_limit, body_limit, health, _models: PhantomData }
+    }
+
     /// The model name readiness errors report (truss's `model_name`; default `model`). The
     /// `{name}` in the routes is accepted whatever it is, as truss does.
     #[must_use]
