@@ -189,6 +189,13 @@ async fn the_rust_client_reads_truss_streams_as_they_arrive() {
     let client = Client::builder(predict(&text_streamer)).build().unwrap();
     let text = text_of(&client, &TextStreamerInput { text: "héllo😀".into(), pieces: 3 }).await;
     assert_eq!(text, "héllo😀".repeat(3));
+    // The same through the stub `#[stub]` writes from the Python signature
+    // `run_remote(self, text: str, pieces: int) -> AsyncIterator[str]`.
+    let stub = text_stub::TextStreamerStub::from_url(predict(&text_streamer), Default::default()).unwrap();
+    let text = stub.run_remote("wörld€".into(), 4).await.unwrap();
+    let pieces: Vec<String> =
+        futures_util::StreamExt::collect::<Vec<_>>(text).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(pieces.concat(), "wörld€".repeat(4));
 
     // Ten items 0.1 s apart: the header is read at once, the footer a second later.
     let client = Client::builder(predict(&streamer)).build().unwrap();
@@ -207,6 +214,16 @@ async fn the_rust_client_reads_truss_streams_as_they_arrive() {
     let total = started.elapsed();
     assert!(total >= Duration::from_millis(900), "{total:?}");
     assert!(first * 3 < total, "the header came after {first:?} of {total:?}");
+}
+
+mod text_stub {
+    use chainmodel::chains::streaming::Streamed;
+    use chainmodel::prelude::*;
+
+    #[stub]
+    pub trait TextStreamer {
+        async fn run_remote(&self, text: String, pieces: i64) -> Streamed<String>;
+    }
 }
 
 /// The Rust server answers what truss's does where truss's answer is a format: the schema, and
