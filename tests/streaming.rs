@@ -522,3 +522,121 @@ async fn stub_attribute_reads_a_closure_chainlets_stream() {
     let text: Vec<String> = lines.run_remote("raw".into(), 3).await.unwrap().map(Result::unwrap).collect().await;
     assert_eq!(text.concat(), "raw-0\nraw-1\nraw-2\n");
 }
+
+// Binary frames: a Rust client in binary mode asks for them, a Rust streaming chainlet answers
+// them to it alone; msgpack bodies whose arrays are 8-byte aligned in the stream.
+
+#[derive(ChainModel, Debug, PartialEq, Clone)]
+pub struct Embedding {
+    pub index: i64,
+    pub vector: NdArray<f32>,
+}
+
+/// `n` embeddings of `dim` values: `index + k / 1024` for k in 0..dim.
+fn embedding(index: i64, dim: usize) -> Embedding {
+    let values = (0..dim).map(|k| index as f32 + k as f32 / 1024.0).collect();
+    Embedding { index, vector: NdArray::from_shape_vec(vec![dim], values).unwrap() }
+}
+
+#[derive(Default)]
+pub struct Embeddings;
+
+#[chainlet]
+impl Embeddings {
+    pub async fn run_remote(&self, n: i64, dim: i64) -> Streamed<Frame<Embedding, StreamHeader>> {
+        let header = futures_util::stream::once(async { Frame::Header(StreamHeader { prompt: "e".into() }) });
+        let items = futures_util::stream::iter((0..n).map(move |i| Frame::Item(embedding(i, dim as usize))));
+        Streamed::new(header.chain(items).map(Ok::<_, RemoteError>))
+    }
+}
+
+/// The frames of a binary stream, parsed by hand: (tag, body), each frame checked to start at
+/// a multiple of 8 with three zero bytes after its length.
+fn binary_frames(stream: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut frames = Vec::new();
+    let mut at = 0;
+    while at < stream.len() {
+        assert_eq!(at % 8, 0, "a binary frame starts at {at}");
+        let length = u32::from_be_bytes(stream[at + 1..at + 5].try_into().unwrap()) as usize;
+        assert_eq!(&stream[at + 5..at + 8], &[0, 0, 0]);
+        frames.push((stream[at], stream[at + 8..at + 8 + length].to_vec()));
+        at += 8 + length.next_multiple_of(8);
+    }
+    assert_eq!(at, stream.len(), "the stream ends with its last frame's padding");
+    frames
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_mode_streams_msgpack_frames_with_aligned_arrays() {
+    let addr = serve_forever(|| chainmodel::chains::router(Embeddings));
+    let body = r#"{"n": 3, "dim": 5}"#;
+    let accept = format!("Accept: text/plain, {}; q=0.9\r\n", chainmodel::chains::streaming::BINARY_FRAMES);
+    let raw = raw_exchange(addr, &accept, body).await;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let stream = chunks(&raw[split + 4..]).concat();
+    let frames = binary_frames(&stream);
+    assert_eq!(frames.iter().map(|(tag, _)| *tag).collect::<Vec<_>>(), [0x12, 0x13, 0x13, 0x13]);
+    let header: StreamHeader = chainmodel::msgpack::from_slice(&frames[0].1).unwrap();
+    assert_eq!(header.prompt, "e");
+    for (index, (_, body)) in frames[1..].iter().enumerate() {
+        let item: Embedding = chainmodel::msgpack::from_slice(body).unwrap();
+        assert_eq!(item, embedding(index as i64, 5));
+        // The array's payload is 8-byte aligned in the stream.
+        let payload: Vec<u8> = item.vector.as_slice().iter().flat_map(|v| v.to_le_bytes()).collect();
+        let found = stream.windows(payload.len()).position(|w| w == payload).unwrap();
+        assert_eq!(found % 8, 0, "item {index}'s payload at {found}");
+    }
+
+    // Without the `Accept`, truss's frames, JSON; a JSON-mode client gets them too.
+    let raw = raw_exchange(addr, "", body).await;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let stream = chunks(&raw[split + 4..]).concat();
+    assert_eq!(stream[0], 2);
+    assert!(String::from_utf8_lossy(&stream).contains(r#""vector":{"data_b64":"#), "arrays as base64 JSON");
+
+    // The stub reads both, the same items.
+    for binary in [false, true] {
+        let stub = EmbeddingsStub::from_url(predict_url(addr), stub_options().use_binary(binary)).unwrap();
+        let mut frames = stub.run_remote(4, 300).await.unwrap();
+        assert_eq!(frames.read_header().await.unwrap().prompt, "e");
+        let mut items = Vec::new();
+        while let Some(item) = frames.next_item().await {
+            items.push(item.unwrap());
+        }
+        assert_eq!(items, (0..4).map(|i| embedding(i, 300)).collect::<Vec<_>>(), "binary: {binary}");
+    }
+}
+
+#[tokio::test]
+async fn binary_frames_are_read_strictly() {
+    let mut writer = FrameWriter::binary();
+    let mut stream = writer.write(&Typed::Header(StreamHeader { prompt: "p".into() })).unwrap();
+    let item = writer.write(&Typed::Item(StreamItem { index: 0, token: "p-0".into() })).unwrap();
+    assert_eq!(item[0], 0x13);
+    assert_eq!(item.len() % 8, 0);
+    stream.extend_from_slice(&item);
+    assert_eq!(read_all(&stream, 3).await.unwrap().len(), 2);
+    // Whatever the chunking, cut anywhere inside the last frame (its padding included), the
+    // stream is truncated.
+    for cut in stream.len() - item.len() + 1..stream.len() {
+        let error = read_all(&stream[..cut], 2).await.unwrap_err();
+        assert!(matches!(error, StreamError::Truncated { frame: 1, .. }), "cut at {cut}: {error:?}");
+    }
+    // 0x10 | 5 (an end), and the other tags near the binary ones, are unknown.
+    for tag in [0x10, 0x11, 0x15, 0x16, 0x17, 0x23, 0x93] {
+        let mut bad = stream.clone();
+        bad[0] = tag;
+        let error = read_all(&bad, 64).await.unwrap_err();
+        assert!(matches!(error, StreamError::UnknownTag { frame: 0, offset: 0, tag: t } if t == tag), "{error:?}");
+    }
+    // msgpack that is not the model is an error located in the frame.
+    let mut wrong = FrameWriter::binary()
+        .write(&Frame::<StreamHeader, StreamHeader>::Header(StreamHeader { prompt: "p".into() }))
+        .unwrap();
+    wrong.extend(
+        FrameWriter::binary().write(&Frame::<StreamHeader>::Item(StreamHeader { prompt: "x".into() })).unwrap(),
+    );
+    let error = read_all(&wrong, 64).await.unwrap_err();
+    assert!(matches!(&error, StreamError::Invalid { frame: 1, .. }), "{error:?}");
+    assert!(error.to_string().contains("index"), "{error}");
+}

@@ -216,6 +216,28 @@ async fn the_rust_client_reads_truss_streams_as_they_arrive() {
     assert!(first * 3 < total, "the header came after {first:?} of {total:?}");
 }
 
+/// chainmodel's binary frames reach a Python reader only if it asks for them, and then it
+/// refuses them at the first frame rather than misreading msgpack as JSON; truss's server
+/// ignores the request and answers its JSON frames.
+#[test]
+fn python_refuses_binary_frames_at_once() {
+    let Some(python) = python("python_refuses_binary_frames_at_once") else { return };
+    let typed = ["--mode", "aiohttp-typed", "--prompt", "p", "--n", "3"];
+    let asked = [&typed[..], &["--accept", chainmodel::chains::streaming::BINARY_FRAMES]].concat();
+    // A chainlet that streams `Frame`s (the Streamer frames its bytes by hand, which stay as
+    // they are whatever is asked).
+    let frames = format!("http://{}", server_support::serve_forever(frame_streamer));
+    let read = stream_read(&python, &frames, &typed);
+    assert!(read.clean, "{:?}", read.lines);
+    assert_eq!(read.lines, typed_lines("p", 3));
+    let read = stream_read(&python, &frames, &asked);
+    assert!(!read.clean);
+    assert_eq!(read.lines, [json!({"error": "ValueError", "message": "18 is not a valid _Delimiter"})]);
+    let read = stream_read(&python, &truss_streamer("Streamer"), &asked);
+    assert!(read.clean, "{:?}", read.lines);
+    assert_eq!(read.lines, typed_lines("p", 3));
+}
+
 mod text_stub {
     use chainmodel::chains::streaming::Streamed;
     use chainmodel::prelude::*;

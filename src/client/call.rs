@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 
 use crate::chains::growth::room_for;
+use crate::chains::streaming::BINARY_FRAMES;
 use crate::chains::{ChainContext, Mode};
 use crate::json::{JsonDecode, JsonEncode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
@@ -180,7 +181,7 @@ impl Client {
     pub async fn call_raw(&self, mode: Mode, body: Vec<u8>) -> Result<Response, Error> {
         let body = &Bytes::from(body);
         self.with_retries(|context, trace_parent, _| async move {
-            let (response, headers) = self.send(mode, body, &context, &trace_parent).await?;
+            let (response, headers) = self.send(mode, body, &context, &trace_parent, None).await?;
             let status = response.status();
             let bytes = self.read_body(response).await?;
             Ok(Response { chainlet: self.inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
@@ -208,8 +209,10 @@ impl Client {
     /// [`stream`](Self::stream) with a body already encoded in `mode`.
     pub async fn stream_raw(&self, mode: Mode, body: Vec<u8>) -> Result<ChunkStream, Error> {
         let body = &Bytes::from(body);
+        // In binary mode a Rust chainlet's typed frames come as msgpack (Python ignores it).
+        let accept = (mode == Mode::Binary).then_some(BINARY_FRAMES);
         self.with_retries(|context, trace_parent, deadline| async move {
-            let (response, headers) = self.send(mode, body, &context, &trace_parent).await?;
+            let (response, headers) = self.send(mode, body, &context, &trace_parent, accept).await?;
             Ok(ChunkStream::new(self.inner.name.clone(), self.inner.options.timeout, deadline, headers, response))
         })
         .await
@@ -265,11 +268,15 @@ impl Client {
         body: &Bytes,
         context: &ChainContext,
         trace_parent: &Option<String>,
+        accept: Option<&'static str>,
     ) -> Result<(reqwest::Response, HeaderMap), Error> {
         let inner = &*self.inner;
         // The builder's headers, then the mode's, the key's and the context's over them.
         let mut headers = inner.headers.clone();
         headers.insert(CONTENT_TYPE, mode.content_type());
+        if let Some(accept) = accept {
+            headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        }
         if let Some(authorization) = &inner.authorization {
             headers.insert(AUTHORIZATION, authorization.clone());
         }

@@ -27,7 +27,8 @@ use crate::chains::streaming::{Chunk, Streamed};
 use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-type RunRemote<I> = dyn Fn(I) -> BoxFuture<Result<Answer, RemoteError>> + Send + Sync;
+/// `run_remote`, given the input and whether the caller asked for binary frames.
+type RunRemote<I> = dyn Fn(I, bool) -> BoxFuture<Result<Answer, RemoteError>> + Send + Sync;
 type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
 
 /// What `run_remote` answered, its type erased: a model to write in the request's mode, or a
@@ -117,7 +118,7 @@ where
         Fut: Future<Output = Result<O, E>> + Send + 'static,
         E: Into<RemoteError>,
     {
-        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input| {
+        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input, _| {
             let future = run_remote(input);
             Box::pin(async move {
                 let output = future.await.map_err(Into::into)?;
@@ -181,11 +182,11 @@ where
         E: Into<RemoteError>,
         E2: Into<RemoteError>,
     {
-        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input| {
+        let run_remote: Arc<RunRemote<I>> = Arc::new(move |input, binary_frames| {
             let future = run_remote(input);
             Box::pin(async move {
                 let stream = future.await.map_err(Into::into)?;
-                let mut writer = C::Writer::default();
+                let mut writer = if binary_frames { C::binary_writer() } else { C::Writer::default() };
                 let bytes =
                     stream.map(move |chunk| chunk.map_err(Into::into).and_then(|chunk| chunk.encode(&mut writer)));
                 Ok(Answer::Stream(Box::pin(bytes)))
@@ -485,6 +486,7 @@ where
         return not_ready;
     }
     let gather = stream::gathers(request.headers());
+    let binary_frames = stream::asks_binary_frames(request.headers());
     let body = match AlignedBody::read(request, shared.body_limit).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
@@ -503,7 +505,7 @@ where
     // A panic is answered as pyo3 raises one in Python (`PanicException`), rather than
     // closing the connection unanswered, which a client would take for a failure to retry.
     // The closure is called inside, so that a panic before its future is caught too.
-    let output = std::panic::AssertUnwindSafe(async { (shared.run_remote)(input).await })
+    let output = std::panic::AssertUnwindSafe(async { (shared.run_remote)(input, binary_frames).await })
         .catch_unwind()
         .await
         .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())));

@@ -14,6 +14,7 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::RemoteError;
+use crate::chains::streaming::BINARY_FRAMES;
 use crate::chains::{BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, Mode};
 
 /// A stream's chunks, encoded.
@@ -30,6 +31,16 @@ pub(crate) fn gathers(headers: &HeaderMap) -> bool {
         return false;
     }
     headers.get(ACCEPT).is_some_and(|accept| accept.as_bytes() == JSON_CONTENT_TYPE.as_bytes())
+}
+
+/// Whether the caller asks for chainmodel's binary frames: [`BINARY_FRAMES`] among the
+/// `Accept` header's media types (what the Rust client sends in binary mode).
+pub(crate) fn asks_binary_frames(headers: &HeaderMap) -> bool {
+    headers.get_all(ACCEPT).iter().any(|accept| {
+        String::from_utf8_lossy(accept.as_bytes())
+            .split(',')
+            .any(|range| range.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(BINARY_FRAMES))
+    })
 }
 
 /// The response of a stream: `200`, `application/octet-stream`, chunked, each chunk as it

@@ -4,8 +4,8 @@ truss_server.py) and against the Rust server (the Rust example `Streamer`), so t
 held to what truss's client accepts.
 
 Usage:
-    stream_read.py URL --mode typed|raw|text|aiohttp-raw [--binary] [--prompt P] [--n N]
-                   [--pause-after K --pause S] [--timeout S]
+    stream_read.py URL --mode typed|raw|text|aiohttp-raw|aiohttp-typed [--binary] [--accept A]
+                   [--prompt P] [--n N] [--pause-after K --pause S] [--timeout S]
 
 URL is a chainlet's base URL, `http://127.0.0.1:PORT`; the predict route
 `/v1/models/model:predict` is appended. The stub classes are not written by hand: truss_chains'
@@ -37,6 +37,11 @@ Modes (each prints JSON lines on stdout, flushed one by one):
   check that aiohttp fails a chunked body that ends without its terminating 0-chunk
   (`aiohttp.ClientPayloadError`, "Response payload is not completed") and reads one that has it
   to a clean end.
+
+- `aiohttp-typed`: plain aiohttp as `aiohttp-raw` (with `--accept A`, an `Accept: A` header),
+  the answer's `content.iter_any()` read by `stream_reader` as in `typed`, with its lines. The
+  check that Python's reader refuses chainmodel's binary frames (asked for with `--accept
+  application/vnd.chainmodel.frames+msgpack`) at once rather than misreading them.
 
 On any exception (an HTTP error the stub re-raises as the remote error, a stream that ends
 early, a frame that does not parse, a chunk that is not UTF-8, a timeout): one line
@@ -74,7 +79,8 @@ API_KEY = "chainmodel-test-key"
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url", help="the chainlet's base URL, http://127.0.0.1:PORT")
-    parser.add_argument("--mode", required=True, choices=("typed", "raw", "text", "aiohttp-raw"))
+    parser.add_argument("--mode", required=True, choices=("typed", "raw", "text", "aiohttp-raw", "aiohttp-typed"))
+    parser.add_argument("--accept", help="an Accept header (--mode aiohttp-raw, aiohttp-typed)")
     parser.add_argument("--binary", action="store_true", help="binary mode: msgpack request body")
     parser.add_argument("--prompt", help='prompt (text in --mode text); default "raw" in raw modes, else "hello"')
     parser.add_argument("--n", type=int, default=3, help="items (pieces in --mode text), default 3")
@@ -84,6 +90,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.prompt is None:
         args.prompt = "raw" if args.mode in ("raw", "aiohttp-raw") else "hello"
+    if args.accept is not None and not args.mode.startswith("aiohttp"):
+        parser.error("--accept is for --mode aiohttp-raw and aiohttp-typed")
     if args.pause_after is not None and args.pause_after < 0 or args.pause < 0 or args.timeout <= 0:
         parser.error("--pause-after and --pause must not be negative, --timeout must be positive")
     return args
@@ -121,6 +129,20 @@ def generated_stub_class(chainlet_cls: type) -> type:
     return getattr(module, chainlet_cls.__name__)
 
 
+async def read_typed(chunks, lines: Lines) -> None:
+    """`stream_reader` over `chunks`, as truss-chains' streaming docs read a typed stream."""
+    import streams
+    from truss_chains import streaming
+
+    reader = streaming.stream_reader(streams.STREAM_TYPES, chunks)
+    header = await reader.read_header()
+    await lines.emit({"header": header.model_dump(mode="json")})
+    async for item in reader.read_items():
+        await lines.emit({"item": item.model_dump(mode="json")})
+    footer = await reader.read_footer()
+    await lines.emit({"footer": footer.model_dump(mode="json")})
+
+
 async def read_with_stub(args: argparse.Namespace, lines: Lines) -> None:
     import streams
     from truss_chains import public_types, streaming
@@ -131,13 +153,7 @@ async def read_with_stub(args: argparse.Namespace, lines: Lines) -> None:
     stub = stub_cls.from_url(args.url.rstrip("/") + PREDICT_ROUTE, API_KEY, options=options)
     try:
         if args.mode == "typed":
-            reader = streaming.stream_reader(streams.STREAM_TYPES, stub.run_remote(prompt=args.prompt, n=args.n))
-            header = await reader.read_header()
-            await lines.emit({"header": header.model_dump(mode="json")})
-            async for item in reader.read_items():
-                await lines.emit({"item": item.model_dump(mode="json")})
-            footer = await reader.read_footer()
-            await lines.emit({"footer": footer.model_dump(mode="json")})
+            await read_typed(stub.run_remote(prompt=args.prompt, n=args.n), lines)
         elif args.mode == "raw":
             async for data in stub.run_remote(prompt=args.prompt, n=args.n):
                 # What the generated stub of an `AsyncIterator[str]` endpoint does.
@@ -161,6 +177,8 @@ async def read_with_aiohttp(args: argparse.Namespace, lines: Lines) -> None:
     else:
         body, content_type = json.dumps(inputs).encode(), "application/json"
     headers = {"Content-Type": content_type, "Authorization": f"Api-Key {API_KEY}"}
+    if args.accept is not None:
+        headers["Accept"] = args.accept
     chunks = size = 0
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     url = args.url.rstrip("/") + PREDICT_ROUTE
@@ -168,6 +186,9 @@ async def read_with_aiohttp(args: argparse.Namespace, lines: Lines) -> None:
         if not 200 <= resp.status < 300:
             text = (await resp.read()).decode(errors="replace")
             raise HTTPStatus(f"{resp.status}: {text}")
+        if args.mode == "aiohttp-typed":
+            await read_typed(resp.content.iter_any(), lines)
+            return
         try:
             async for data in resp.content.iter_any():
                 chunks += 1
@@ -186,6 +207,8 @@ async def main(args: argparse.Namespace) -> None:
     if args.mode == "aiohttp-raw":
         await read_with_aiohttp(args, Lines(args))
         emit({"end": "clean"})
+    elif args.mode == "aiohttp-typed":
+        await read_with_aiohttp(args, Lines(args))
     else:
         await read_with_stub(args, Lines(args))
 

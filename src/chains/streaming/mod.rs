@@ -17,7 +17,7 @@ mod generate;
 mod reader;
 mod text;
 
-pub use frame::{FRAME_TAG_SIZE, Frame, FrameWriter, Tag, encode_frame};
+pub use frame::{BINARY_FRAME_HEAD, BINARY_FRAMES, BINARY_TAG, FRAME_TAG_SIZE, Frame, FrameWriter, Tag, encode_frame};
 #[cfg(feature = "server")]
 pub use generate::{Generated, SendItem, Yielder, generate};
 pub use reader::FrameReader;
@@ -165,6 +165,13 @@ mod served {
         /// The state kept from one chunk to the next (a frame writer's order).
         type Writer: Default + Send;
 
+        /// The writer for a caller that asked for binary frames
+        /// ([`BINARY_FRAMES`](super::BINARY_FRAMES) in `Accept`): [`FrameWriter::binary`] for
+        /// frames; raw text and bytes are sent as they are.
+        fn binary_writer() -> Self::Writer {
+            Self::Writer::default()
+        }
+
         /// The chunk's bytes on the wire.
         fn encode(self, writer: &mut Self::Writer) -> Result<bytes::Bytes, RemoteError>;
     }
@@ -204,6 +211,9 @@ mod served {
         F: JsonEncode + Send + 'static,
     {
         type Writer = FrameWriter;
+        fn binary_writer() -> FrameWriter {
+            FrameWriter::binary()
+        }
         fn encode(self, writer: &mut FrameWriter) -> Result<bytes::Bytes, RemoteError> {
             writer.write(&self).map(Into::into).map_err(|error| RemoteError::new("ValueError", error.to_string()))
         }

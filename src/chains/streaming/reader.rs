@@ -7,8 +7,17 @@ use chainmodel_runtime::Limits;
 use chainmodel_runtime::json::JsonDecode;
 use futures_util::{Stream, StreamExt};
 
-use super::frame::{FRAME_TAG_SIZE, Frame, Tag};
+use chainmodel_runtime::msgpack::{ARRAY_ALIGNMENT, AlignedBytes};
+
+use super::frame::{BINARY_FRAME_HEAD, BINARY_TAG, FRAME_TAG_SIZE, Frame, Tag};
 use super::{BoxError, StreamError};
+
+/// A frame's body: JSON text (truss's frames) or msgpack (binary frames), in an aligned
+/// buffer so that its arrays are read at the speed of a copy.
+enum Body {
+    Json(Vec<u8>),
+    Msgpack(AlignedBytes),
+}
 
 /// What a reader reads (a marker: it owns none).
 type Reads<I, H, F> = fn() -> Frame<I, H, F>;
@@ -32,6 +41,10 @@ enum Phase {
 /// refused before it is read. Stricter than Python's reader, which stops reading at a footer:
 /// a second header, data after the footer, an unknown tag or input that ends inside a frame
 /// are errors, each naming the frame and its byte offset.
+///
+/// It reads chainmodel's binary frames too ([`FrameWriter::binary`](super::FrameWriter::binary):
+/// msgpack bodies, what a Rust chainlet answers a Rust client in binary mode), each frame as its
+/// tag says.
 ///
 /// ```
 /// # futures_util::FutureExt::now_or_never(async {
@@ -67,7 +80,7 @@ pub struct FrameReader<S, I, H = (), F = ()> {
     offset: u64,
     phase: Phase,
     /// A footer met while reading items, for `read_footer`.
-    footer: Option<Vec<u8>>,
+    footer: Option<Body>,
     max_frame: usize,
     _types: PhantomData<Reads<I, H, F>>,
 }
@@ -108,7 +121,7 @@ where
     pub async fn read_header(&mut self) -> Result<H, StreamError> {
         let frame = self.frames;
         match self.raw().await? {
-            Some((Tag::Header, frame, body)) => decode(&body, frame, Tag::Header),
+            Some((Tag::Header, frame, body)) => decode(body, frame, Tag::Header),
             other => Err(StreamError::Missing { frame, expected: "a header", found: other.map(|(tag, ..)| tag) }),
         }
     }
@@ -122,7 +135,7 @@ where
         match self.raw().await {
             Err(error) => Some(Err(error)),
             Ok(None) => None,
-            Ok(Some((Tag::Item, frame, body))) => Some(decode(&body, frame, Tag::Item)),
+            Ok(Some((Tag::Item, frame, body))) => Some(decode(body, frame, Tag::Item)),
             Ok(Some((Tag::Footer, _, body))) => {
                 self.footer = Some(body);
                 None
@@ -137,11 +150,11 @@ where
     /// The footer (`read_footer()`): after the items, the next frame must be one.
     pub async fn read_footer(&mut self) -> Result<F, StreamError> {
         if let Some(body) = self.footer.take() {
-            return decode(&body, self.frames - 1, Tag::Footer);
+            return decode(body, self.frames - 1, Tag::Footer);
         }
         let frame = self.frames;
         match self.raw().await? {
-            Some((Tag::Footer, frame, body)) => decode(&body, frame, Tag::Footer),
+            Some((Tag::Footer, frame, body)) => decode(body, frame, Tag::Footer),
             other => Err(StreamError::Missing { frame, expected: "a footer", found: other.map(|(tag, ..)| tag) }),
         }
     }
@@ -150,15 +163,15 @@ where
     /// whether a header or a footer comes uses (the CLI's `--typed`).
     pub async fn next_frame(&mut self) -> Option<Result<Frame<I, H, F>, StreamError>> {
         if let Some(body) = self.footer.take() {
-            return Some(decode(&body, self.frames - 1, Tag::Footer).map(Frame::Footer));
+            return Some(decode(body, self.frames - 1, Tag::Footer).map(Frame::Footer));
         }
         match self.raw().await {
             Err(error) => Some(Err(error)),
             Ok(None) => None,
             Ok(Some((tag, frame, body))) => Some(match tag {
-                Tag::Header => decode(&body, frame, tag).map(Frame::Header),
-                Tag::Item => decode(&body, frame, tag).map(Frame::Item),
-                Tag::Footer => decode(&body, frame, tag).map(Frame::Footer),
+                Tag::Header => decode(body, frame, tag).map(Frame::Header),
+                Tag::Item => decode(body, frame, tag).map(Frame::Item),
+                Tag::Footer => decode(body, frame, tag).map(Frame::Footer),
                 Tag::End => unreachable!("`raw` ends the stream at an end frame"),
             }),
         }
@@ -166,7 +179,7 @@ where
 
     /// The next frame's tag, index and body; `None` at the end of the stream, after the footer
     /// or an end frame (input after them is an error).
-    async fn raw(&mut self) -> Result<Option<(Tag, usize, Vec<u8>)>, StreamError> {
+    async fn raw(&mut self) -> Result<Option<(Tag, usize, Body)>, StreamError> {
         if self.phase == Phase::Done {
             return self.expect_end().await.map(|()| None);
         }
@@ -183,7 +196,9 @@ where
         let head = &self.buffer[self.start..self.start + FRAME_TAG_SIZE];
         let byte = head[0];
         let length = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as u64;
-        let Some(tag) = Tag::from_byte(byte) else {
+        // A binary frame: `kind | 0x10`, for a header, an item or a footer.
+        let binary = byte & !0x07 == BINARY_TAG && byte != BINARY_TAG | Tag::End as u8;
+        let Some(tag) = Tag::from_byte(if binary { byte & !BINARY_TAG } else { byte }) else {
             return Err(StreamError::UnknownTag { frame, offset: at, tag: byte });
         };
         if length > self.max_frame as u64 {
@@ -196,12 +211,25 @@ where
             (Tag::Footer | Tag::End, _) => self.phase = Phase::Done,
             _ => self.phase = Phase::Items,
         }
-        let total = FRAME_TAG_SIZE + length as usize;
+        // A binary frame's head is 8 bytes, its body padded to a multiple of 8.
+        let (head, padded) = match binary {
+            true => (BINARY_FRAME_HEAD, (length as usize).next_multiple_of(ARRAY_ALIGNMENT)),
+            false => (FRAME_TAG_SIZE, length as usize),
+        };
+        let total = head + padded;
         if !self.fill(total).await? {
-            let got = self.available().saturating_sub(FRAME_TAG_SIZE);
+            let got = self.available().saturating_sub(head).min(length as usize);
             return Err(StreamError::Truncated { frame, offset: at, expected: length, got });
         }
-        let body = self.buffer[self.start + FRAME_TAG_SIZE..self.start + total].to_vec();
+        let bytes = &self.buffer[self.start + head..self.start + head + length as usize];
+        let body = match binary {
+            true => {
+                let mut aligned = AlignedBytes::with_capacity(bytes.len());
+                aligned.extend_from_slice(bytes);
+                Body::Msgpack(aligned)
+            }
+            false => Body::Json(bytes.to_vec()),
+        };
         self.consume(total);
         self.frames += 1;
         if tag == Tag::End {
@@ -262,10 +290,10 @@ impl<S, I, H, F> std::fmt::Debug for FrameReader<S, I, H, F> {
     }
 }
 
-fn decode<T: for<'de> JsonDecode<'de>>(body: &[u8], frame: usize, tag: Tag) -> Result<T, StreamError> {
-    crate::__private::from_slice_unchecked_with(body, &Limits::DEFAULT).map_err(|source| StreamError::Invalid {
-        frame,
-        tag,
-        source,
-    })
+fn decode<T: for<'de> JsonDecode<'de>>(body: Body, frame: usize, tag: Tag) -> Result<T, StreamError> {
+    match &body {
+        Body::Json(text) => crate::__private::from_slice_unchecked_with(text, &Limits::DEFAULT),
+        Body::Msgpack(bytes) => chainmodel_runtime::msgpack::from_slice_with(bytes, &Limits::DEFAULT),
+    }
+    .map_err(|source| StreamError::Invalid { frame, tag, source })
 }
