@@ -59,6 +59,8 @@ mod root;
 pub mod streaming;
 #[cfg(all(feature = "server", feature = "client"))]
 mod stub;
+#[cfg(any(feature = "server", feature = "client"))]
+pub mod websocket;
 
 #[cfg(feature = "client")]
 pub use crate::client::RpcOptions;

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    SEC_WEBSOCKET_VERSION, UPGRADE,
+};
 use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 
@@ -218,6 +221,66 @@ impl Client {
         .await
     }
 
+    /// Opens a WebSocket to the chainlet (truss-chains' `ws_call_args`): its predict URL with
+    /// `/run_remote` (a chain's) made `/websocket`, or, for a truss server's
+    /// `/v1/models/{name}:predict` or `/predict`, truss's `/v1/websocket`; `http` becomes `ws`
+    /// and `https` `wss` (rustls, as every call). The API key, the builder's headers and the
+    /// chain context go with the handshake, which must end within the
+    /// [`timeout`](RpcOptions::timeout); the connection then lasts as long as both ends want.
+    ///
+    /// A refused handshake is an [`Error::Remote`] when the server answered an error (a
+    /// chainlet not ready: `503`), else an [`Error::WebSocket`]. Messages up to 100 MiB either
+    /// way; the client answers the server's pings as it reads.
+    pub async fn websocket(&self) -> Result<crate::chains::websocket::WebSocket, Error> {
+        use tokio_tungstenite::tungstenite::handshake::{client::generate_key, derive_accept_key};
+        let inner = &*self.inner;
+        let refused = |message: String| Error::WebSocket { chainlet: inner.name.clone(), message };
+        let url = websocket_url(&inner.url);
+        let key = generate_key();
+        let mut headers = inner.headers.clone();
+        if let Some(authorization) = &inner.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        for (name, value) in ChainContext::current().unwrap_or_default().headers() {
+            headers.insert(name, value);
+        }
+        headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
+        headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
+        headers.insert(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
+        headers.insert(SEC_WEBSOCKET_KEY, HeaderValue::from_str(&key).map_err(|e| refused(e.to_string()))?);
+        let handshake = async {
+            let response =
+                inner.http.get(url).headers(headers).send().await.map_err(|source| self.connection(source))?;
+            let status = response.status();
+            if status.as_u16() >= 400 {
+                let headers = response.headers().clone();
+                let bytes = self.read_body(response).await?;
+                return Err(Error::Remote(Box::new(RemoteFailure {
+                    chainlet: inner.name.clone(),
+                    status,
+                    trace_parent: None,
+                    error: RemoteErrorBody::parse(&bytes),
+                    headers,
+                })));
+            }
+            if status != http::StatusCode::SWITCHING_PROTOCOLS {
+                return Err(refused(format!("the server answered {status}, not 101 Switching Protocols")));
+            }
+            let accepted = response.headers().get(SEC_WEBSOCKET_ACCEPT).map(|value| value.as_bytes().to_vec());
+            if accepted.as_deref() != Some(derive_accept_key(key.as_bytes()).as_bytes()) {
+                return Err(refused("the server's Sec-WebSocket-Accept does not match the key".to_owned()));
+            }
+            let headers = response.headers().clone();
+            let upgraded = response.upgrade().await.map_err(|source| self.connection(source))?;
+            Ok((upgraded, headers))
+        };
+        let (upgraded, headers) = tokio::time::timeout(inner.options.timeout, handshake)
+            .await
+            .map_err(|_| Error::Timeout { chainlet: inner.name.clone(), limit: inner.options.timeout })??;
+        let role = tokio_tungstenite::tungstenite::protocol::Role::Client;
+        Ok(crate::chains::websocket::WebSocket::new(Box::new(upgraded), role, None, headers).await)
+    }
+
     /// Runs `attempt` as truss's stub runs a call: under the concurrency limit, each attempt
     /// within the timeout (its deadline given), retried on what [`Error::is_retryable`] says.
     async fn with_retries<T, A, Fut>(&self, attempt: A) -> Result<T, Error>
@@ -372,4 +435,35 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else { return false };
     let ip = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// truss-chains' WebSocket URL for a predict URL (`ws_call_args`): a chain's `.../run_remote`
+/// becomes `.../websocket`; a truss server's predict route (`/v1/models/{name}:predict`,
+/// `/predict`), or any other path, truss's `/v1/websocket`. The scheme stays `http(s)`: the
+/// handshake is an HTTP request.
+fn websocket_url(predict_url: &reqwest::Url) -> reqwest::Url {
+    let mut url = predict_url.clone();
+    let path = predict_url.path();
+    match path.strip_suffix("/run_remote") {
+        Some(base) => url.set_path(&format!("{base}/websocket")),
+        None => url.set_path(crate::chains::websocket::WEBSOCKET_ROUTE),
+    }
+    url.set_query(None);
+    url
+}
+
+#[cfg(test)]
+mod websocket_urls {
+    use super::websocket_url;
+
+    #[test]
+    fn websocket_urls_are_truss_chains() {
+        let url = |predict: &str| websocket_url(&predict.parse().unwrap()).to_string();
+        assert_eq!(
+            url("https://chain-abc.api.baseten.co/environments/production/run_remote"),
+            "https://chain-abc.api.baseten.co/environments/production/websocket"
+        );
+        assert_eq!(url("http://127.0.0.1:8080/v1/models/model:predict"), "http://127.0.0.1:8080/v1/websocket");
+        assert_eq!(url("http://127.0.0.1:8080/predict?x=1"), "http://127.0.0.1:8080/v1/websocket");
+    }
 }

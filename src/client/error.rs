@@ -60,6 +60,14 @@ pub enum Error {
         /// What was wrong.
         source: crate::chains::streaming::StreamError,
     },
+    /// A WebSocket's handshake was refused (the server answered, but not `101 Switching
+    /// Protocols`, or with a wrong `Sec-WebSocket-Accept`).
+    WebSocket {
+        /// The remote's name.
+        chainlet: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The client could not be built (a bad URL or API key, a concurrency limit of 0).
     Config(String),
     /// A blocking client was used inside an async runtime, where it would block the runtime's
@@ -121,6 +129,9 @@ impl fmt::Display for Error {
             }
             Error::Stream { chainlet, source } => {
                 write!(f, "the stream of Chainlet `{chainlet}` could not be read: {source}")
+            }
+            Error::WebSocket { chainlet, message } => {
+                write!(f, "the WebSocket of Chainlet `{chainlet}` could not be opened: {message}")
             }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::BlockingInAsync => f.write_str(

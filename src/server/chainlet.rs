@@ -11,7 +11,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::header::{ALLOW, CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use chainmodel_runtime::json::{JsonDecode, JsonEncode};
 use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
@@ -23,10 +23,13 @@ use super::body::{AlignedBody, BodyLimit};
 use super::error::{DOWNSTREAM_ERROR_CODE, RemoteError, truss_error_response};
 use super::extract::with_chain_context;
 use super::stream::{self, ByteStream};
+use super::websocket::{self, WebSocketInput};
 use crate::chains::streaming::{Chunk, Streamed};
+use crate::chains::websocket::{PING_INTERVAL, PING_TIMEOUT, WebSocket};
 use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
+use std::time::Duration;
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// `run_remote`, given the input and whether the caller asked for binary frames.
 type RunRemote<I> = dyn Fn(I, bool) -> BoxFuture<Result<Answer, RemoteError>> + Send + Sync;
 type Health = dyn Fn() -> BoxFuture<bool> + Send + Sync;
@@ -87,13 +90,15 @@ pub struct Chainlet<I, O> {
     concurrency_limit: Option<usize>,
     body_limit: BodyLimit,
     health: Option<Arc<Health>>,
+    websocket: Option<Arc<websocket::Handler>>,
+    ping: (Duration, Duration),
     _models: PhantomData<fn(I) -> O>,
 }
 
 /// Set once the load step has ended well (a failed one ends the process).
 type Readiness = OnceLock<()>;
 
-struct Shared<I> {
+pub(crate) struct Shared<I> {
     name: String,
     run_remote: Arc<RunRemote<I>>,
     output_schema: Option<Value>,
@@ -104,6 +109,10 @@ struct Shared<I> {
     permits: Option<Arc<Semaphore>>,
     /// truss's `is_healthy`.
     health: Option<Arc<Health>>,
+    /// A WebSocket chainlet's `run_remote`.
+    pub(crate) websocket: Option<Arc<websocket::Handler>>,
+    /// Its pings' interval and timeout.
+    pub(crate) ping: (Duration, Duration),
 }
 
 impl<I, O> Chainlet<I, O>
@@ -196,6 +205,56 @@ where
     }
 }
 
+impl Chainlet<WebSocketInput, ()> {
+    /// A WebSocket chainlet, truss-chains' `async def run_remote(self, websocket:
+    /// chains.WebSocketProtocol) -> None`: `run_remote(websocket)` runs on each connection to
+    /// `GET /v1/websocket`, which is closed as truss closes it: code 1000 when `run_remote`
+    /// returns `Ok` (unless it closed the connection itself), 1011 "Internal Server Error (in
+    /// model/chainlet)." when it fails or panics; a peer that went is only logged. Messages
+    /// are text or bytes up to 100 MiB (1009 closes a larger one); the server pings every 20 s
+    /// while `run_remote` reads or writes. A chainlet without one closes a WebSocket with 1003
+    /// "WebSocket is not implemented on this deployment.", after accepting it, as truss does.
+    ///
+    /// As in truss, such a chainlet has no predict (a call answers `500`) and no schema
+    /// (`404`); readiness, liveness, the load step and the health check are as for any.
+    ///
+    /// ```
+    /// use chainmodel::server::{Chainlet, RemoteError};
+    /// use chainmodel::chains::websocket::{Message, WebSocket};
+    ///
+    /// // Echoes every message until the client closes.
+    /// let app: axum::Router = Chainlet::websocket(|mut websocket: WebSocket| async move {
+    ///     loop {
+    ///         let message = websocket.receive().await?;
+    ///         websocket.send(message).await?;
+    ///     }
+    ///     #[allow(unreachable_code)]
+    ///     Ok::<(), RemoteError>(())
+    /// })
+    /// .name("Echo")
+    /// .into_router();
+    /// ```
+    pub fn websocket<F, Fut, E>(run_remote: F) -> Self
+    where
+        F: Fn(WebSocket) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<RemoteError>,
+    {
+        // truss's `_predict` asserts a predict method, which a WebSocket chainlet lacks.
+        let predict: Arc<RunRemote<WebSocketInput>> = Arc::new(|_, _| {
+            Box::pin(async {
+                Err(RemoteError::new("AssertionError", "`predict` must only be called if model has it."))
+            })
+        });
+        let mut chainlet = Chainlet::erased(predict, || None);
+        chainlet.websocket = Some(Arc::new(move |socket| {
+            let future = run_remote(socket);
+            Box::pin(async move { future.await.map_err(Into::into) })
+        }));
+        chainlet
+    }
+}
+
 impl<I, O> Chainlet<I, O>
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + ModelSchema + Send + 'static,
@@ -209,14 +268,39 @@ where
             concurrency_limit: None,
             body_limit: BodyLimit::DEFAULT,
             health: None,
+            websocket: None,
+            ping: (PING_INTERVAL, PING_TIMEOUT),
             _models: PhantomData,
         }
     }
 
     /// The same chainlet, its output type renamed (`chains::Reply` serves `T` as `RootModel<T>`).
+    #[cfg(feature = "client")]
     pub(crate) fn retype<P>(self) -> Chainlet<I, P> {
-        let Chainlet { name, run_remote, output_schema, load, concurrency_limit, body_limit, health, _models } = self;
-        Chainlet { name, run_remote, output_schema, load, concurrency_limit, body_limit, health, _models: PhantomData }
+        let Chainlet {
+            name,
+            run_remote,
+            output_schema,
+            load,
+            concurrency_limit,
+            body_limit,
+            health,
+            websocket,
+            ping,
+            _models,
+        } = self;
+        Chainlet {
+            name,
+            run_remote,
+            output_schema,
+            load,
+            concurrency_limit,
+            body_limit,
+            health,
+            websocket,
+            ping,
+            _models: PhantomData,
+        }
     }
 
     /// The model name readiness errors report (truss's `model_name`; default `model`). The
@@ -284,6 +368,21 @@ where
         self
     }
 
+    /// How often a WebSocket is pinged, and how long a pong may take before the connection is
+    /// closed with 1011 (truss's `runtime.transport.ping_interval_seconds` and
+    /// `ping_timeout_seconds`; default 20 s and 20 s, uvicorn's).
+    ///
+    /// # Panics
+    ///
+    /// If either is zero.
+    #[must_use]
+    #[track_caller]
+    pub fn websocket_ping(mut self, interval: Duration, timeout: Duration) -> Self {
+        assert!(!interval.is_zero() && !timeout.is_zero(), "a WebSocket ping interval and timeout are not zero");
+        self.ping = (interval, timeout);
+        self
+    }
+
     /// The largest request body, in bytes (default [`BodyLimit::DEFAULT`], 2 GiB).
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
@@ -302,6 +401,8 @@ where
             body_limit: self.body_limit.0,
             permits: self.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
             health: self.health,
+            websocket: self.websocket,
+            ping: self.ping,
         });
         match self.load {
             None => {
@@ -337,6 +438,7 @@ where
             .route("/metrics", get(metrics).head(get_only).fallback(get_only))
             .route("/predict", post(predict::<I>).fallback(post_only))
             .route("/run_remote", post(predict::<I>).fallback(post_only))
+            .route(crate::chains::websocket::WEBSOCKET_ROUTE, any(websocket::websocket::<I>))
             .fallback(not_found)
             .with_state(shared)
             .layer(axum::middleware::from_fn(with_chain_context))
@@ -364,7 +466,7 @@ fn request_span(request: &Request) -> tracing::Span {
     )
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(CONTENT_TYPE, JSON_CONTENT_TYPE)], body).into_response()
 }
 
@@ -374,7 +476,7 @@ async fn live() -> Response {
 
 impl<I> Shared<I> {
     /// truss's `ModelNotReady`, or `None` when ready.
-    fn not_ready(&self) -> Option<Response> {
+    pub(crate) fn not_ready(&self) -> Option<Response> {
         if self.ready.get().is_some() {
             return None;
         }

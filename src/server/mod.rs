@@ -93,6 +93,7 @@ mod extract;
 mod model;
 mod serve;
 mod stream;
+mod websocket;
 
 pub use crate::chains::{
     BINARY_CONTENT_TYPE, CHAIN_REQUEST_ID_HEADER, ChainContext, ERROR_CODE_HEADER, ERROR_SOURCE_HEADER,
@@ -107,3 +108,4 @@ pub use model::{Model, Reply};
 pub use serve::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, OpenConnections, Serve, serve, shutdown_signal,
 };
+pub use websocket::WebSocketInput;

@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -155,7 +154,10 @@ impl Serve {
             self;
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
-        let graceful = GracefulShutdown::new();
+        // Each connection holds a receiver: shutdown is sent to all, then awaited until every
+        // one has finished its request in flight (hyper-util's `GracefulShutdown` does not
+        // take connections that may be upgraded to WebSockets).
+        let (shutting_down, shutdown_seen) = tokio::sync::watch::channel(false);
         loop {
             let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -178,19 +180,31 @@ impl Serve {
                 }
                 request
             });
-            let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-            let connection = graceful.watch(connection);
+            // With upgrades: a chainlet's WebSocket (`/v1/websocket`) takes the connection over.
+            let connection =
+                http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
             let open = connections.open();
+            let mut shutdown_seen = shutdown_seen.clone();
             tokio::spawn(async move {
                 let _open = open;
-                if let Err(error) = connection.await {
+                let mut connection = std::pin::pin!(connection);
+                let ended = tokio::select! {
+                    ended = connection.as_mut() => ended,
+                    () = async { let _ = shutdown_seen.wait_for(|shutting_down| *shutting_down).await; } => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                };
+                if let Err(error) = ended {
                     tracing::debug!(%peer, "connection ended with an error: {error}");
                 }
             });
         }
         // New connections are refused from here on; those open finish what they serve.
         drop(listener);
-        graceful.shutdown().await;
+        drop(shutdown_seen);
+        let _ = shutting_down.send(true);
+        shutting_down.closed().await;
         Ok(())
     }
 }
