@@ -100,7 +100,7 @@ fn read_signature(sig: &Signature, vis: Visibility, cx: &Ctxt, fallible_allowed:
 }
 
 /// A stream's type, `Streamed<C>` (or `chainmodel::chains::streaming::Streamed<C>`): the
-/// stub returns what `chains::Reply` reads it as rather than the type itself.
+/// stub returns what `chains::Output` reads it as rather than the type itself.
 fn is_streamed(ty: &Type) -> bool {
     let Type::Path(path) = ty else { return false };
     path.qself.is_none() && path.path.segments.last().is_some_and(|last| last.ident == "Streamed")
@@ -138,11 +138,11 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
             /// Calls the remote `run_remote`, whose answer is a stream: it returns once the
             /// stream has started (retried before that only), then reads it as it arrives.
             #vis async fn run_remote(&self, #(#params),*) -> ::core::result::Result<
-                <#output as ::chainmodel::chains::Reply>::Received,
+                <#output as ::chainmodel::chains::Output>::Received,
                 ::chainmodel::client::Error,
             > {
                 let input = #input { #(#field_names),* };
-                <#output as ::chainmodel::chains::Reply>::call(&self.client, &input).await
+                <#output as ::chainmodel::chains::Output>::call(&self.client, &input).await
             }
         }
     } else {

@@ -29,8 +29,8 @@ pub trait Chainlet: Send + Sync + Sized + 'static {
     type Input: for<'de> Decode<'de> + ModelSchema + Send + 'static;
 
     /// What `run_remote` returns: a model, which travels as `RootModel[Output]`, or a
-    /// [`Streamed`] stream (see [`Reply`]).
-    type Output: Reply;
+    /// [`Streamed`] stream (see the [`Output`](trait@Output) trait).
+    type Output: Output;
 
     /// Builds the chainlet (truss's `__init__`, with `chains.depends_context()`): the type's
     /// `new(&Context)`, or `Default::default()` where it has none.
@@ -165,7 +165,7 @@ fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Route
 ///     Ok(frames.next_item().await.transpose()?)
 /// }
 /// ```
-pub trait Reply: Send + Sized + 'static {
+pub trait Output: Send + Sized + 'static {
     /// What the stub's `run_remote` returns for it.
     type Received: Send;
 
@@ -184,7 +184,7 @@ pub trait Reply: Send + Sized + 'static {
         I: Encode + Sync;
 }
 
-impl<T> Reply for T
+impl<T> Output for T
 where
     T: Encode + for<'de> Decode<'de> + JsonSchema + Send + 'static,
 {
@@ -212,7 +212,7 @@ where
     }
 }
 
-impl<C: Receive> Reply for Streamed<C> {
+impl<C: Receive> Output for Streamed<C> {
     type Received = C::Stream;
 
     fn chainlet<I, F, Fut>(run_remote: F) -> server::Chainlet<I, Self>
@@ -232,7 +232,7 @@ impl<C: Receive> Reply for Streamed<C> {
     }
 }
 
-/// A stream's chunk type as a stub reads it: see [`Reply`].
+/// A stream's chunk type as a stub reads it: see [`Output`].
 pub trait Receive: Chunk {
     /// The stream the stub returns.
     type Stream: Send;

@@ -67,7 +67,7 @@ pub use crate::client::RpcOptions;
 #[cfg(feature = "server")]
 pub use crate::server::RemoteError;
 #[cfg(all(feature = "server", feature = "client"))]
-pub use chainlet::{Chainlet, Receive, Reply, load, log_to_stderr, router, serve};
+pub use chainlet::{Chainlet, Output, Receive, load, log_to_stderr, router, serve};
 pub use context::{CHAIN_REQUEST_ID_HEADER, ChainContext, REQUEST_ID_HEADER, TRACEPARENT_HEADER};
 #[cfg(all(feature = "server", feature = "client"))]
 pub use deployment::{
