@@ -243,3 +243,55 @@ async fn a_client_that_goes_away_ends_the_chainlets_receive() {
     let outcome = tokio::time::timeout(DEADLINE, seen_rx.recv()).await.unwrap().unwrap();
     assert_eq!(outcome, r#"Err(Closed { code: 1006, reason: "" })"#);
 }
+
+/// `#[chainlet]` with `run_remote(&self, websocket: WebSocket)`: truss-chains'
+/// `run_remote(self, websocket: chains.WebSocketProtocol) -> None`.
+#[derive(Default)]
+pub struct Shouter;
+
+#[chainlet]
+impl Shouter {
+    pub async fn run_remote(&self, mut websocket: WebSocket) -> Result<(), RemoteError> {
+        loop {
+            let text = websocket.receive_text().await?;
+            if text == "bye" {
+                return Ok(());
+            }
+            if text == "oops" {
+                return Err(RemoteError::new("ValueError", "oops"));
+            }
+            websocket.send_text(text.to_uppercase()).await?;
+        }
+    }
+}
+
+/// The same chainlet declared by its signature alone.
+mod declared {
+    use chainmodel::chains::websocket::WebSocket;
+    use chainmodel::prelude::*;
+
+    #[stub(name = "Shouter")]
+    pub trait Remote {
+        async fn run_remote(&self, websocket: WebSocket);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chainlet_attribute_serves_a_websocket_and_its_stubs_open_it() {
+    let addr = serve_forever(|| chainmodel::chains::router(Shouter));
+    let url = format!("http://{addr}/v1/models/model:predict");
+    let options = chainmodel::client::RpcOptions::default().timeout(DEADLINE);
+    let mut websocket = ShouterStub::from_url(&url, options.clone()).unwrap().run_remote().await.unwrap();
+    websocket.send_text("hé").await.unwrap();
+    assert_eq!(websocket.receive_text().await.unwrap(), "HÉ");
+    websocket.send_text("bye").await.unwrap();
+    assert_eq!(closed(&mut websocket).await, (close_code::NORMAL, String::new()));
+
+    let mut websocket = declared::ShouterStub::from_url(&url, options).unwrap().run_remote().await.unwrap();
+    websocket.send_text("oops").await.unwrap();
+    assert_eq!(closed(&mut websocket).await, (close_code::INTERNAL_ERROR, INTERNAL_ERROR_REASON.to_owned()));
+
+    // No predict, no schema, as truss serves a WebSocket chainlet.
+    assert_eq!(post(addr, "/v1/models/model:predict", Some("application/json"), b"{}").await.status, 500);
+    assert_eq!(get(addr, "/v1/models/model").await.status, 200);
+}

@@ -44,6 +44,10 @@ struct RunRemote {
     /// `Result<T, E>` (any type whose last segment is `Result`): `T` is the output, `E` converts
     /// into `RemoteError`.
     fallible: bool,
+    /// `run_remote(&self, websocket: WebSocket)`: the chainlet serves a WebSocket.
+    websocket: bool,
+    /// That argument's type, as written.
+    websocket_ty: Option<Type>,
 }
 
 /// Reads `run_remote`'s signature, reporting every misuse at its place.
@@ -96,14 +100,37 @@ fn read_signature(sig: &Signature, vis: Visibility, cx: &Ctxt, fallible_allowed:
             _ => ((**ty).clone(), false),
         },
     };
-    RunRemote { vis, span: sig.ident.span(), args, output, fallible }
+    // truss-chains' `run_remote(self, websocket: chains.WebSocketProtocol) -> None`.
+    let websocket_ty = args.iter().find(|(_, ty)| last_segment_is(ty, "WebSocket")).map(|(_, ty)| ty.clone());
+    let websocket = websocket_ty.is_some();
+    if websocket {
+        if args.len() != 1 {
+            cx.error_spanned_by(
+                &sig.inputs,
+                "a WebSocket `run_remote` takes the connection alone: `run_remote(&self, websocket: WebSocket)`, as truss-chains' `run_remote(self, websocket)`",
+            );
+        }
+        if !matches!(&output, Type::Tuple(unit) if unit.elems.is_empty()) {
+            cx.error_spanned_by(
+                &sig.output,
+                "a WebSocket `run_remote` returns nothing (`-> Result<(), RemoteError>`), as truss-chains' `-> None`: it answers through the connection",
+            );
+        }
+        args.clear();
+    }
+    RunRemote { vis, span: sig.ident.span(), args, output, fallible, websocket, websocket_ty }
 }
 
 /// A stream's type, `Streamed<C>` (or `chainmodel::chains::streaming::Streamed<C>`): the
 /// stub returns what `chains::Output` reads it as rather than the type itself.
 fn is_streamed(ty: &Type) -> bool {
+    last_segment_is(ty, "Streamed")
+}
+
+/// Whether `ty` is a path whose last segment is `name` (`WebSocket`, `chains::websocket::WebSocket`).
+fn last_segment_is(ty: &Type, name: &str) -> bool {
     let Type::Path(path) = ty else { return false };
-    path.qself.is_none() && path.path.segments.last().is_some_and(|last| last.ident == "Streamed")
+    path.qself.is_none() && path.path.segments.last().is_some_and(|last| last.ident == name)
 }
 
 /// `T` of `Result<T, E>` (or of an alias such as `anyhow::Result<T>`).
@@ -133,6 +160,9 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
         "The typed stub of the chainlet `{name}` (truss-chains' stub class): `run_remote` calls it \
          over HTTP with the chain's options, as `chains.depends({name})` does."
     );
+    if run.websocket {
+        return websocket_stub(name, run);
+    }
     let call = if is_streamed(output) {
         quote! {
             /// Calls the remote `run_remote`, whose answer is a stream: it returns once the
@@ -186,6 +216,66 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
 
             #call
 
+        }
+
+        impl ::chainmodel::chains::Stub for #stub {
+            const NAME: &'static str = #name;
+
+            fn from_client(client: ::chainmodel::client::Client) -> Self {
+                #stub { client }
+            }
+
+            fn client(&self) -> &::chainmodel::client::Client {
+                &self.client
+            }
+        }
+    }
+}
+
+/// The stub of a WebSocket chainlet: `run_remote()` opens the connection.
+fn websocket_stub(name: &str, run: &RunRemote) -> TokenStream {
+    let vis = &run.vis;
+    let stub = format_ident!("{}Stub", name, span = run.span);
+    let stub_doc = format!(
+        "The typed stub of the WebSocket chainlet `{name}`: `run_remote` opens a WebSocket to it \
+         (truss-chains' `ws_call_args`)."
+    );
+    // The argument's type as written must be chainmodel's `WebSocket`.
+    let written = run.websocket_ty.as_ref().map(|ty| {
+        quote_spanned! {ty.span()=>
+            const _: fn(#ty) = |_: ::chainmodel::chains::websocket::WebSocket| {};
+        }
+    });
+    quote! {
+        #written
+
+        #[doc = #stub_doc]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #vis struct #stub {
+            client: ::chainmodel::client::Client,
+        }
+
+        impl #stub {
+            /// The stub of the chainlet at `predict_url`, called with `options`.
+            #vis fn from_url(
+                predict_url: impl ::core::convert::Into<::std::string::String>,
+                options: ::chainmodel::client::RpcOptions,
+            ) -> ::core::result::Result<Self, ::chainmodel::client::Error> {
+                <Self as ::chainmodel::chains::Stub>::from_url(predict_url, options)
+            }
+
+            /// The stub calling through `client`.
+            #vis fn from_client(client: ::chainmodel::client::Client) -> Self {
+                #stub { client }
+            }
+
+            /// Opens a WebSocket to the remote chainlet, whose `run_remote` then runs on it.
+            #vis async fn run_remote(&self) -> ::core::result::Result<
+                ::chainmodel::chains::websocket::WebSocket,
+                ::chainmodel::client::Error,
+            > {
+                self.client.websocket().await
+            }
         }
 
         impl ::chainmodel::chains::Stub for #stub {
@@ -291,6 +381,47 @@ pub fn chainlet(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     let common = expand_common(&name, &run);
+    if run.websocket {
+        let call = quote_spanned!(run.span=> <#self_ty>::run_remote(self, websocket).await);
+        let answer = if run.fallible {
+            quote_spanned!(run.span=> #call.map_err(::core::convert::Into::<::chainmodel::server::RemoteError>::into))
+        } else {
+            quote!(::core::result::Result::Ok(#call))
+        };
+        return quote! {
+            #block
+
+            #common
+
+            #[automatically_derived]
+            impl ::chainmodel::chains::Chainlet for #self_ty {
+                const NAME: &'static str = #name;
+                type Input = ::chainmodel::server::WebSocketInput;
+                type Output = ();
+                const WEBSOCKET: bool = true;
+
+                #[allow(clippy::useless_conversion)]
+                fn new(context: &::chainmodel::chains::Context) -> ::core::result::Result<Self, ::chainmodel::server::RemoteError> {
+                    #new
+                }
+
+                // truss's: a WebSocket chainlet has no predict.
+                async fn run_remote(&self, _: ::chainmodel::server::WebSocketInput) -> ::core::result::Result<(), ::chainmodel::server::RemoteError> {
+                    ::core::result::Result::Err(::chainmodel::server::RemoteError::new(
+                        "AssertionError",
+                        "`predict` must only be called if model has it.",
+                    ))
+                }
+
+                #[allow(clippy::useless_conversion)]
+                async fn websocket(&self, websocket: ::chainmodel::chains::websocket::WebSocket) -> ::core::result::Result<(), ::chainmodel::server::RemoteError> {
+                    #answer
+                }
+
+                #is_healthy
+            }
+        };
+    }
     let input = format_ident!("{}Input", name, span = run.span);
     let output = &run.output;
     let field_names: Vec<&syn::Ident> = run.args.iter().map(|(ident, _)| ident).collect();

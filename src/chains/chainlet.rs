@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use super::deployment::Context;
 use super::root::RootModel;
 use super::streaming::{Chunk, Frame, FrameReader, Streamed};
+use super::websocket::WebSocket;
 use crate::client::{self, ChunkStream, Client, TextStream};
 use crate::json::JsonDecode;
 use crate::server::{self, RemoteError};
@@ -42,6 +43,18 @@ pub trait Chainlet: Send + Sync + Sized + 'static {
     /// truss's `is_healthy`: while `false`, readiness answers `503`.
     fn is_healthy(&self) -> impl Future<Output = bool> + Send {
         async { true }
+    }
+
+    /// Whether `run_remote` takes a [`WebSocket`] (`#[chainlet]` sets it): the chainlet is
+    /// then served as [`server::Chainlet::websocket`] serves one, by [`websocket`](Self::websocket).
+    #[doc(hidden)]
+    const WEBSOCKET: bool = false;
+
+    /// A WebSocket chainlet's `run_remote`.
+    #[doc(hidden)]
+    fn websocket(&self, websocket: WebSocket) -> impl Future<Output = Result<(), RemoteError>> + Send {
+        drop(websocket);
+        async { Err(RemoteError::new("RuntimeError", "this chainlet serves no WebSocket")) }
     }
 }
 
@@ -102,17 +115,33 @@ type Step = std::pin::Pin<Box<dyn Future<Output = Result<(), RemoteError>> + Sen
 
 /// The router of the chainlet in `cell`, filled by `load` (if any) before the server is ready.
 fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Router {
+    // The server answers only once loaded.
+    let not_loaded = || RemoteError::new("RuntimeError", "the chainlet is not loaded");
     let run = Arc::clone(&cell);
-    let mut chainlet = T::Output::chainlet(move |input: T::Input| {
+    if T::WEBSOCKET {
+        let chainlet = server::Chainlet::websocket(move |websocket: WebSocket| {
+            let chainlet = run.get().cloned();
+            async move { chainlet.ok_or_else(not_loaded)?.websocket(websocket).await }
+        });
+        return configured(chainlet, cell, load);
+    }
+    let chainlet = T::Output::chainlet(move |input: T::Input| {
         let chainlet = run.get().cloned();
-        async move {
-            // The server answers predict only once loaded.
-            let chainlet = chainlet.ok_or_else(|| RemoteError::new("RuntimeError", "the chainlet is not loaded"))?;
-            chainlet.run_remote(input).await
-        }
-    })
-    .name(T::NAME)
-    .is_healthy(move || {
+        async move { chainlet.ok_or_else(not_loaded)?.run_remote(input).await }
+    });
+    configured(chainlet, cell, load)
+}
+
+/// `chainlet` named, its health check and load step added, as a router.
+fn configured<T: Chainlet, I, O>(
+    chainlet: server::Chainlet<I, O>,
+    cell: Arc<OnceLock<Arc<T>>>,
+    load: Option<Step>,
+) -> Router
+where
+    I: for<'de> Decode<'de> + ModelSchema + Send + 'static,
+{
+    let mut chainlet = chainlet.name(T::NAME).is_healthy(move || {
         let chainlet = cell.get().cloned();
         async move {
             match chainlet {
