@@ -198,3 +198,89 @@ fn a_declared_length_costs_memory_only_as_its_bytes_arrive() {
     assert!(small_request(addr).starts_with("HTTP/1.1 200"), "the server answers the next request");
     assert!(resident().saturating_sub(rss) < 64 << 20, "RSS grew by {} bytes", resident().saturating_sub(rss));
 }
+
+#[derive(ChainModel)]
+struct TokensInput {
+    n: i64,
+}
+
+#[derive(ChainModel)]
+struct Token {
+    index: i64,
+    token: String,
+}
+
+/// A stream of ten million typed items (some 400 MB of frames) that its client never reads:
+/// the server's heap stays flat. The producer makes items only as the socket takes them, so
+/// once the socket buffers are full nothing more is made or held; truss's server would queue
+/// the whole stream.
+#[test]
+fn an_unread_stream_of_ten_million_items_keeps_the_heap_flat() {
+    use chainmodel::chains::streaming::{Frame, Yielder, generate};
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::{Duration, Instant};
+
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let made = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&made);
+    let addr = start_server_with_router(move || {
+        Chainlet::streaming(move |TokensInput { n }| {
+            let made = Arc::clone(&counter);
+            async move {
+                Ok::<_, server::RemoteError>(generate(move |mut out: Yielder<Frame<Token>>| async move {
+                    for index in 0..n {
+                        made.fetch_add(1, Ordering::SeqCst);
+                        out.send(Frame::Item(Token { index, token: format!("token-{index}") })).await;
+                    }
+                    Ok::<_, server::RemoteError>(())
+                }))
+            }
+        })
+        .into_router()
+    });
+    let before = CURRENT.load(Ordering::SeqCst);
+    let body = br#"{"n": 10000000}"#;
+    let head = format!(
+        "POST /v1/models/model:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    // Wait until the producer has stopped (the socket buffers full), then measure twice.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = usize::MAX;
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = made.load(Ordering::SeqCst);
+        if now == last && now > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the producer never stopped: {now} items");
+        last = now;
+    }
+    let held = CURRENT.load(Ordering::SeqCst).saturating_sub(before);
+    std::thread::sleep(Duration::from_secs(1));
+    let later = CURRENT.load(Ordering::SeqCst).saturating_sub(before);
+    let items = made.load(Ordering::SeqCst);
+    eprintln!("unread stream: {items} of 10000000 items made, {held} then {later} bytes of heap held");
+    assert!(items < 1_000_000, "{items} items made for a reader that reads nothing");
+    assert!(held <= SLACK && later <= SLACK, "{held} then {later} bytes held for an unread stream (bound {SLACK})");
+    assert_eq!(made.load(Ordering::SeqCst), items, "the producer stays stopped");
+    drop(stream);
+}
+
+/// Serves the router `make` builds, in a runtime on a thread of its own.
+fn start_server_with_router(make: impl FnOnce() -> axum::Router + Send + 'static) -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            server::serve(listener, make()).await.unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
