@@ -159,6 +159,8 @@ pub(crate) struct State {
     stream: WebSocketStream<Box<dyn Io>>,
     keepalive: Option<Keepalive>,
     closed: bool,
+    /// The peer closed it (or went): what Starlette raises `WebSocketDisconnect` for.
+    peer_closed: bool,
 }
 
 impl fmt::Debug for WebSocket {
@@ -198,6 +200,11 @@ pub(crate) struct Closer(Arc<Mutex<Option<State>>>);
 
 #[cfg(feature = "server")]
 impl Closer {
+    /// Whether the peer closed the connection, or went (the chainlet must have let it go).
+    pub(crate) fn peer_closed(&self) -> bool {
+        self.0.lock().ok().is_some_and(|slot| slot.as_ref().is_some_and(|state| state.peer_closed))
+    }
+
     /// Closes the connection with `code` and `reason`, unless the chainlet closed it, or
     /// still holds it (it gave it to a task of its own).
     pub(crate) async fn close(self, code: u16, reason: &str) {
@@ -230,7 +237,11 @@ impl WebSocket {
             next_ping: Instant::now() + interval,
             awaiting_since: None,
         });
-        WebSocket { state: Some(State { stream, keepalive, closed: false }), headers, returned: None }
+        WebSocket {
+            state: Some(State { stream, keepalive, closed: false, peer_closed: false }),
+            headers,
+            returned: None,
+        }
     }
 
     /// The server's hold on this connection, given back when the chainlet drops it.
@@ -345,6 +356,7 @@ impl State {
                 Some(Ok(Wire::Ping(_) | Wire::Frame(_))) => {}
                 Some(Ok(Wire::Close(frame))) => {
                     self.closed = true;
+                    self.peer_closed = true;
                     let (code, reason) = match frame {
                         Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
                         None => (close_code::NORMAL, String::new()),
@@ -353,6 +365,7 @@ impl State {
                 }
                 None => {
                     self.closed = true;
+                    self.peer_closed = true;
                     return Err(WebSocketError::Closed { code: close_code::ABNORMAL, reason: String::new() });
                 }
                 Some(Err(tungstenite::Error::Capacity(_))) => {
@@ -367,6 +380,7 @@ impl State {
                     | tungstenite::Error::Io(_),
                 )) => {
                     self.closed = true;
+                    self.peer_closed = true;
                     return Err(WebSocketError::Closed { code: close_code::ABNORMAL, reason: String::new() });
                 }
                 Some(Err(error)) => {
@@ -410,6 +424,7 @@ impl State {
         self.closed = true;
         match error {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed | tungstenite::Error::Io(_) => {
+                self.peer_closed = true;
                 WebSocketError::Closed { code: close_code::ABNORMAL, reason: String::new() }
             }
             error => WebSocketError::Transport(Box::new(error)),

@@ -99,8 +99,8 @@ async fn run(mut socket: WebSocket, handler: Arc<Handler>) {
         .unwrap_or_else(|panic| Err(RemoteError::from_panic(panic.as_ref())));
     match outcome {
         Ok(()) => closer.close(close_code::NORMAL, "").await,
-        // The client went: nothing to close (truss logs it).
-        Err(error) if error.class_name() == "WebSocketDisconnect" => {
+        // The client went (Starlette's `WebSocketDisconnect`): nothing to close, truss logs it.
+        Err(error) if closer.peer_closed() => {
             tracing::info!("Client terminated websocket connection: `{}`.", error.message());
         }
         Err(error) => {
