@@ -3,6 +3,7 @@
 //! limit, pings, and a chainlet without a WebSocket.
 
 mod server_support;
+mod websocket_support;
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -17,39 +18,7 @@ use chainmodel::server::Chainlet;
 use futures_util::{SinkExt, StreamExt};
 use server_support::*;
 use tokio_tungstenite::tungstenite;
-
-#[derive(ChainModel, Debug, PartialEq, Clone)]
-struct Greeting {
-    name: String,
-    times: i64,
-}
-
-/// The Echo chainlet of tests/python/chains/websockets.py: text and bytes echoed, `close`
-/// returns, `fail` fails, `panic` panics, `json` reads the next message as a `Greeting` and
-/// answers it with `times` doubled.
-fn echo() -> axum::Router {
-    Chainlet::websocket(|mut websocket: WebSocket| async move {
-        loop {
-            match websocket.receive().await? {
-                Message::Text(text) if text == "close" => return Ok(()),
-                Message::Text(text) if text == "fail" => return Err(RemoteError::new("ValueError", "echo failed")),
-                Message::Text(text) if text == "panic" => panic!("echo panicked"),
-                Message::Text(text) if text == "json" => {
-                    let greeting: Greeting = websocket.receive_json().await?;
-                    websocket.send_json(&Greeting { times: greeting.times * 2, ..greeting }).await?;
-                }
-                Message::Text(text) if text == "headers" => {
-                    let id = websocket.headers().get("x-baseten-request-id").cloned();
-                    websocket.send_text(id.map(|id| id.to_str().unwrap().to_owned()).unwrap_or_default()).await?;
-                }
-                message => websocket.send(message).await?,
-            }
-        }
-    })
-    .name("Echo")
-    .websocket_ping(Duration::from_millis(200), Duration::from_millis(300))
-    .into_router()
-}
+use websocket_support::{Greeting, echo};
 
 fn echo_addr() -> SocketAddr {
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
@@ -119,7 +88,12 @@ async fn a_chainlet_without_a_websocket_accepts_then_closes_1003() {
 async fn a_websocket_chainlet_has_no_predict_and_no_schema() {
     let addr = echo_addr();
     let response = post(addr, "/v1/models/model:predict", Some("application/json"), b"{}").await;
-    assert_eq!(response.status, 500, "{:?}", String::from_utf8_lossy(&response.body));
+    let message = "Unhandled exception: AssertionError: `predict` must only be called if model has it.";
+    assert_eq!(response.truss_error(500, "500"), message);
+    // A body that does not parse is refused first, as for any chainlet.
+    let response = post(addr, "/v1/models/model:predict", Some("application/json"), b"not json").await;
+    assert_eq!(response.status, 400);
+    assert_eq!(get(addr, "/v1/models/model/schema").await.truss_error(404, "600"), "No schema found");
     assert_eq!(get(addr, "/v1/models/model").await.status, 200);
 }
 

@@ -215,8 +215,9 @@ impl Chainlet<WebSocketInput, ()> {
     /// while `run_remote` reads or writes. A chainlet without one closes a WebSocket with 1003
     /// "WebSocket is not implemented on this deployment.", after accepting it, as truss does.
     ///
-    /// As in truss, such a chainlet has no predict (a call answers `500`) and no schema
-    /// (`404`); readiness, liveness, the load step and the health check are as for any.
+    /// As in truss, such a chainlet has no predict (a call with a well-formed body answers
+    /// `500`, truss's `Unhandled exception: AssertionError: ..`) and no schema (`404`, `No
+    /// schema found`); readiness, liveness, the load step and the health check are as for any.
     ///
     /// ```
     /// use chainmodel::server::{Chainlet, RemoteError};
@@ -240,11 +241,9 @@ impl Chainlet<WebSocketInput, ()> {
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Into<RemoteError>,
     {
-        // truss's `_predict` asserts a predict method, which a WebSocket chainlet lacks.
+        // Never called: `answer` answers predict for a WebSocket chainlet (`websocket::predict`).
         let predict: Arc<RunRemote<WebSocketInput>> = Arc::new(|_, _| {
-            Box::pin(async {
-                Err(RemoteError::new("AssertionError", "`predict` must only be called if model has it."))
-            })
+            Box::pin(async { Err(RemoteError::new("AssertionError", "a WebSocket chainlet has no predict")) })
         });
         let mut chainlet = Chainlet::erased(predict, || None);
         chainlet.websocket = Some(Arc::new(move |socket| {
@@ -510,6 +509,10 @@ async fn metrics() -> Response {
 }
 
 async fn schema<I: ModelSchema>(State(shared): State<Arc<Shared<I>>>) -> Response {
+    // truss has no schema for a WebSocket model.
+    if shared.websocket.is_some() {
+        return truss_error_response(StatusCode::NOT_FOUND, DOWNSTREAM_ERROR_CODE, Value::from("No schema found"));
+    }
     let schema = json!({
         "input_schema": schema_for::<I>(),
         "output_schema": shared.output_schema,
@@ -593,6 +596,9 @@ where
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
+    if shared.websocket.is_some() {
+        return websocket::predict(&body);
+    }
     let mode: Mode = body.mode();
     let input: I = match body.decode() {
         Ok(input) => input,

@@ -12,7 +12,10 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::RemoteError;
+use super::body::AlignedBody;
 use super::chainlet::{BoxFuture, Shared};
+use super::error::{ModelRejection, UNHANDLED_ERROR_CODE, truss_error_response};
+use crate::chains::Mode;
 use crate::chains::websocket::{INTERNAL_ERROR_REASON, NOT_IMPLEMENTED_REASON, WebSocket, close_code};
 
 /// A WebSocket chainlet's `run_remote`.
@@ -25,7 +28,7 @@ pub(crate) type Handler = dyn Fn(WebSocket) -> BoxFuture<Result<(), RemoteError>
 pub struct WebSocketInput;
 
 impl<'de> chainmodel_runtime::codec::Decode<'de> for WebSocketInput {
-    /// Any value: truss reads a predict body before it finds no predict method.
+    /// Any value (never used: a WebSocket chainlet answers predict before it decodes).
     fn decode<R: chainmodel_runtime::codec::Reader<'de>>(reader: &mut R) -> Result<Self, crate::Error> {
         reader.skip()?;
         Ok(WebSocketInput)
@@ -35,6 +38,24 @@ impl<'de> chainmodel_runtime::codec::Decode<'de> for WebSocketInput {
 impl chainmodel_runtime::schema::ModelSchema for WebSocketInput {
     fn model_schema(_: &mut chainmodel_runtime::schema::SchemaGenerator) -> crate::serde_json::Value {
         crate::serde_json::json!({})
+    }
+}
+
+/// Predict on a WebSocket chainlet, as truss's server answers it: the body parsed first (its
+/// own `json.loads` or `msgpack.unpackb`, a refusal `400` in their words), then the failed
+/// assertion that the model has a predict method, an unhandled exception of its own (`500`).
+pub(crate) fn predict(body: &AlignedBody) -> Response {
+    let refused = match body.mode() {
+        Mode::Json => chainmodel_runtime::json::python_json_error_text(body.as_bytes())
+            .map(|text| format!("Invalid JSON payload: {text}")),
+        Mode::Binary => chainmodel_runtime::msgpack::truss_unpack_error_text(body.as_bytes()),
+    };
+    match refused {
+        Some(text) => ModelRejection::Unpack(text).into_response(),
+        None => {
+            let message = "Unhandled exception: AssertionError: `predict` must only be called if model has it.";
+            truss_error_response(StatusCode::INTERNAL_SERVER_ERROR, UNHANDLED_ERROR_CODE, message.into())
+        }
     }
 }
 
