@@ -12,12 +12,10 @@ mod chains_support;
 #[path = "truss_support/mod.rs"]
 mod truss_support;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chainmodel::chains::{RpcOptions, Stub};
 use chainmodel::prelude::*;
@@ -88,51 +86,8 @@ fn python(test: &str) -> Option<PathBuf> {
 /// Runs `tests/python/{script}` with `args`, `stdin` on its standard input; its stdout. Panics
 /// with its output if it fails or is not done within [`SCRIPT_DEADLINE`] (then it is killed).
 fn run_script(python: &Path, script: &str, args: &[String], stdin: &[u8]) -> String {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python");
-    let mut child = Command::new(python)
-        .arg(dir.join(script))
-        .args(args)
-        .current_dir(&dir)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
-    let reader = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = reader(Box::new(child.stdout.take().unwrap()));
-    let stderr = reader(Box::new(child.stderr.take().unwrap()));
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = pipe.write_all(&input);
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if started.elapsed() > SCRIPT_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    writer.join().unwrap();
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    match status {
-        Some(status) if status.success() => stdout,
-        Some(status) => panic!("{script} {args:?} failed ({status}):\n{stderr}\n{stdout}"),
-        None => panic!("{script} {args:?} did not end within {SCRIPT_DEADLINE:?}:\n{stderr}\n{stdout}"),
-    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    truss_support::run_script(python, script, &args, stdin, SCRIPT_DEADLINE).success(&format!("{script} {args:?}"))
 }
 
 /// The `ok ...` lines of a script's output, checked to end with `done`.

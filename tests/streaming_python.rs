@@ -11,9 +11,7 @@ mod streams_support;
 #[path = "truss_support/mod.rs"]
 mod truss_support;
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -50,40 +48,13 @@ struct ReadOut {
     clean: bool,
 }
 
-fn stream_read(python: &PathBuf, url: &str, args: &[&str]) -> ReadOut {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python");
-    let mut child = Command::new(python)
-        .arg(dir.join("stream_read.py"))
-        .arg(url)
-        .args(args)
-        .current_dir(&dir)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
-    let pipe = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
+fn stream_read(python: &std::path::Path, url: &str, args: &[&str]) -> ReadOut {
+    let args = [&[url][..], args].concat();
+    let run = truss_support::run_script(python, "stream_read.py", &args, b"", SCRIPT_DEADLINE);
+    let (stdout, stderr) = (&run.stdout, &run.stderr);
+    let Some(status) = run.status else {
+        panic!("stream_read.py {args:?} did not end within {SCRIPT_DEADLINE:?}:\n{stderr}\n{stdout}");
     };
-    let stdout = pipe(Box::new(child.stdout.take().unwrap()));
-    let stderr = pipe(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > SCRIPT_DEADLINE {
-            let _ = child.kill();
-            panic!("stream_read.py {args:?} did not end within {SCRIPT_DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
     let lines: Vec<Json> = stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}\n{stderr}")))

@@ -11,11 +11,9 @@ mod server_support;
 mod truss_support;
 mod websocket_support;
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chainmodel::chains::websocket::{INTERNAL_ERROR_REASON, Message, WebSocketError, close_code};
 use chainmodel::client::Client;
@@ -51,43 +49,11 @@ fn truss(spec: &str) -> String {
 }
 
 /// What tests/python/ws_talk.py printed for `messages` sent to `base`'s WebSocket.
-fn talk(python: &PathBuf, base: &str, messages: &[Json]) -> Vec<Json> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python");
+fn talk(python: &std::path::Path, base: &str, messages: &[Json]) -> Vec<Json> {
     let url = format!("{}/v1/websocket", base.replacen("http://", "ws://", 1));
-    let mut child = Command::new(python)
-        .arg(dir.join("ws_talk.py"))
-        .arg(&url)
-        .current_dir(&dir)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
     let input: String = messages.iter().map(|m| format!("{m}\n")).collect();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let pipe = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = pipe(Box::new(child.stdout.take().unwrap()));
-    let stderr = pipe(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > SCRIPT_DEADLINE {
-            let _ = child.kill();
-            panic!("ws_talk.py {url} ran past {SCRIPT_DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    assert!(status.success(), "ws_talk.py {url}: {status}\n{stdout}\n{stderr}");
+    let run = truss_support::run_script(python, "ws_talk.py", &[&url], input.as_bytes(), SCRIPT_DEADLINE);
+    let stdout = run.success(&format!("ws_talk.py {url}"));
     stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
 }
 

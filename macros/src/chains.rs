@@ -151,7 +151,6 @@ fn result_ok_type(ty: &Type) -> Option<Type> {
 fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
     let vis = &run.vis;
     let input = format_ident!("{}Input", name, span = run.span);
-    let stub = format_ident!("{}Stub", name, span = run.span);
     let output = &run.output;
     let field_names: Vec<&syn::Ident> = run.args.iter().map(|(ident, _)| ident).collect();
     let fields = run.args.iter().map(|(ident, ty)| quote_spanned!(ty.span()=> #vis #ident: #ty));
@@ -185,6 +184,7 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
             }
         }
     };
+    let stub_type = stub_type(name, run, &stub_doc, call);
     quote! {
         // No doc comment: the derive would publish it as the schema's `description`, which
         // code_gen's `{Name}Input` does not have.
@@ -194,7 +194,16 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
             #(#fields,)*
         }
 
-        #[doc = #stub_doc]
+        #stub_type
+    }
+}
+
+/// The stub type `{Name}Stub`: its constructors, `Stub`, and `run_remote` (`call`).
+fn stub_type(name: &str, run: &RunRemote, doc: &str, call: TokenStream) -> TokenStream {
+    let vis = &run.vis;
+    let stub = format_ident!("{}Stub", name, span = run.span);
+    quote! {
+        #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug)]
         #vis struct #stub {
             client: ::chainmodel::client::Client,
@@ -215,7 +224,6 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
             }
 
             #call
-
         }
 
         impl ::chainmodel::chains::Stub for #stub {
@@ -235,7 +243,6 @@ fn expand_common(name: &str, run: &RunRemote) -> TokenStream {
 /// The stub of a WebSocket chainlet: `run_remote()` opens the connection.
 fn websocket_stub(name: &str, run: &RunRemote) -> TokenStream {
     let vis = &run.vis;
-    let stub = format_ident!("{}Stub", name, span = run.span);
     let stub_doc = format!(
         "The typed stub of the WebSocket chainlet `{name}`: `run_remote` opens a WebSocket to it \
          (truss-chains' `ws_call_args`)."
@@ -246,49 +253,19 @@ fn websocket_stub(name: &str, run: &RunRemote) -> TokenStream {
             const _: fn(#ty) = |_: ::chainmodel::chains::websocket::WebSocket| {};
         }
     });
+    let call = quote! {
+        /// Opens a WebSocket to the remote chainlet, whose `run_remote` then runs on it.
+        #vis async fn run_remote(&self) -> ::core::result::Result<
+            ::chainmodel::chains::websocket::WebSocket,
+            ::chainmodel::client::Error,
+        > {
+            self.client.websocket().await
+        }
+    };
+    let stub_type = stub_type(name, run, &stub_doc, call);
     quote! {
         #written
-
-        #[doc = #stub_doc]
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
-        #vis struct #stub {
-            client: ::chainmodel::client::Client,
-        }
-
-        impl #stub {
-            /// The stub of the chainlet at `predict_url`, called with `options`.
-            #vis fn from_url(
-                predict_url: impl ::core::convert::Into<::std::string::String>,
-                options: ::chainmodel::client::RpcOptions,
-            ) -> ::core::result::Result<Self, ::chainmodel::client::Error> {
-                <Self as ::chainmodel::chains::Stub>::from_url(predict_url, options)
-            }
-
-            /// The stub calling through `client`.
-            #vis fn from_client(client: ::chainmodel::client::Client) -> Self {
-                #stub { client }
-            }
-
-            /// Opens a WebSocket to the remote chainlet, whose `run_remote` then runs on it.
-            #vis async fn run_remote(&self) -> ::core::result::Result<
-                ::chainmodel::chains::websocket::WebSocket,
-                ::chainmodel::client::Error,
-            > {
-                self.client.websocket().await
-            }
-        }
-
-        impl ::chainmodel::chains::Stub for #stub {
-            const NAME: &'static str = #name;
-
-            fn from_client(client: ::chainmodel::client::Client) -> Self {
-                #stub { client }
-            }
-
-            fn client(&self) -> &::chainmodel::client::Client {
-                &self.client
-            }
-        }
+        #stub_type
     }
 }
 

@@ -273,7 +273,7 @@ where
         }
     }
 
-    /// The same chainlet, its output type renamed (`chains::Reply` serves `T` as `RootModel<T>`).
+    /// The same chainlet, its output type renamed (`chains::Output` serves `T` as `RootModel<T>`).
     #[cfg(feature = "client")]
     pub(crate) fn retype<P>(self) -> Chainlet<I, P> {
         let Chainlet {

@@ -270,3 +270,72 @@ pub fn post(addr: SocketAddr, path: &str, content_type: Option<&str>, body: &[u8
 pub fn get(addr: SocketAddr, path: &str) -> Response {
     request(addr, "GET", path, &[], b"")
 }
+
+/// What a script of tests/python printed, and how it ended (`None`: killed at the deadline).
+pub struct ScriptRun {
+    pub status: Option<std::process::ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl ScriptRun {
+    /// The stdout of a run that ended well; else a panic with everything it printed.
+    pub fn success(self, what: &str) -> String {
+        match self.status {
+            Some(status) if status.success() => self.stdout,
+            Some(status) => panic!("{what} failed ({status}):\n{}\n{}", self.stderr, self.stdout),
+            None => panic!("{what} did not end in time:\n{}\n{}", self.stderr, self.stdout),
+        }
+    }
+}
+
+/// Runs `python tests/python/{script} args` from tests/python, `stdin` written to it, killed if
+/// it runs past `deadline` (scripts have their own watchdog; this one is the bound).
+pub fn run_script(
+    python: &std::path::Path,
+    script: &str,
+    args: &[&str],
+    stdin: &[u8],
+    deadline: Duration,
+) -> ScriptRun {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = dir.ancestors().map(|d| d.join("tests/python")).find(|d| d.join(script).is_file()).unwrap_or(dir);
+    let mut child = Command::new(python)
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(&dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().unwrap()));
+    let stderr = reader(Box::new(child.stderr.take().unwrap()));
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    ScriptRun { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
