@@ -20,6 +20,22 @@ fn bool_parsing() -> Error {
     invalid("bool_parsing", "Input should be a valid boolean, unable to interpret input")
 }
 
+/// pydantic's error for bytes that are not UTF-8 where it wants `expected` (the readers' words:
+/// `an integer`, `a boolean`, `a number`, else text): it decodes them before it parses, so a
+/// number or a bool fails as unparsable text does, a `str` (a dict key too) with
+/// `string_unicode`.
+#[cold]
+pub(crate) fn bytes_not_utf8(expected: &'static str) -> Error {
+    match expected {
+        "an integer" => int_parsing(),
+        "a boolean" => bool_parsing(),
+        "a number" | "a float" => {
+            invalid("float_parsing", "Input should be a valid number, unable to parse string as a number")
+        }
+        _ => invalid("string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string"),
+    }
+}
+
 /// An integer `I` from a string as pydantic reads one: spaces around, a sign, ASCII digits with
 /// single underscores between them (Python's `int()` spelling), and a fraction of zeros only
 /// (`"1.00"`, not `"1."`, `"1.5"` nor `"1e2"`); more than 4300 digits is `int_parsing_size`,

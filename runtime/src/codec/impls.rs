@@ -368,10 +368,9 @@ impl KeyInput<'_> {
     fn text(&self) -> Option<Result<&str, Error>> {
         match &self.key {
             InputKey::Str(text) => Some(Ok(text)),
-            InputKey::Bytes(bytes) if !self.strict => Some(
-                std::str::from_utf8(bytes)
-                    .map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
-            ),
+            InputKey::Bytes(bytes) if !self.strict => {
+                Some(std::str::from_utf8(bytes).map_err(|_| crate::lax::bytes_not_utf8("a string key")))
+            }
             _ => None,
         }
     }

@@ -31,7 +31,7 @@ impl<'de> MsgpackReader<'de> {
             Token::Float => NumpyScalar::Float(self.parse_float()?),
             Token::Bool => NumpyScalar::Bool(self.parse_bool()?),
             Token::Str => return Ok(Scalar::Text(self.parse_str()?)),
-            Token::Bin => return self.bin_text().map(Scalar::Text),
+            Token::Bin => return self.bin_text(expected).map(Scalar::Text),
             Token::Map => read_numpy_scalar(self).map_err(|e| {
                 // A map without msgpack_numpy's `nd` is no numpy scalar: a value of the wrong type.
                 let not_numpy =
@@ -42,10 +42,10 @@ impl<'de> MsgpackReader<'de> {
         }))
     }
 
-    /// `bytes` read as text, as pydantic's lax mode reads them where it wants a str or a number.
-    fn bin_text(&mut self) -> Result<&'de str, Error> {
-        std::str::from_utf8(self.parse_bin()?)
-            .map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8"))
+    /// `bytes` read as text, as pydantic's lax mode reads them where it wants `expected` (a
+    /// str or a number); bytes that are not UTF-8 are its error for that type.
+    fn bin_text(&mut self, expected: &'static str) -> Result<&'de str, Error> {
+        std::str::from_utf8(self.parse_bin()?).map_err(|_| lax::bytes_not_utf8(expected))
     }
 }
 
@@ -158,7 +158,7 @@ impl<'de> Reader<'de> for MsgpackReader<'de> {
             Token::Bin if self.validation.strict => Err(self.type_error("a string")),
             Token::Bin => {
                 self.validation.floor(Exactness::Lax);
-                self.bin_text().map(Cow::Borrowed)
+                self.bin_text("a string").map(Cow::Borrowed)
             }
             _ => self.parse_str().map(Cow::Borrowed),
         }

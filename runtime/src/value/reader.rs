@@ -94,8 +94,10 @@ pub(super) fn describe(value: &Value) -> &'static str {
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(bytes).map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8"))
+/// Bytes read as text where pydantic wants `expected`: its error for that type when they are
+/// not UTF-8.
+fn utf8<'a>(bytes: &'a [u8], expected: &'static str) -> Result<&'a str, Error> {
+    std::str::from_utf8(bytes).map_err(|_| crate::lax::bytes_not_utf8(expected))
 }
 
 fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>, Error> {
@@ -104,7 +106,7 @@ fn scalar_of<'a>(value: &'a Value, expected: &'static str) -> Result<Scalar<'a>,
         Value::Int(i) => Scalar::Int(*i),
         Value::Float(x) => Scalar::Float(*x),
         Value::Str(s) => Scalar::Text(Cow::Borrowed(s)),
-        Value::Bytes(b) => Scalar::Text(Cow::Borrowed(utf8(b)?)),
+        Value::Bytes(b) => Scalar::Text(Cow::Borrowed(utf8(b, expected)?)),
         other => return Err(Error::unexpected_type(expected, describe(other))),
     })
 }
@@ -404,11 +406,11 @@ impl<'v> Reader<'v> for ValueReader<'v> {
         }
         match self.take()? {
             Next::Borrowed(Value::Str(s)) => Ok(Cow::Borrowed(s)),
-            Next::Borrowed(Value::Bytes(b)) => utf8(b).map(Cow::Borrowed),
+            Next::Borrowed(Value::Bytes(b)) => utf8(b, "a string").map(Cow::Borrowed),
             Next::Owned(Value::Str(s)) => Ok(Cow::Owned(s)),
-            Next::Owned(Value::Bytes(b)) => String::from_utf8(b.into_vec())
-                .map(Cow::Owned)
-                .map_err(|_| Error::invalid_value("expected text, got bytes that are not UTF-8")),
+            Next::Owned(Value::Bytes(b)) => {
+                String::from_utf8(b.into_vec()).map(Cow::Owned).map_err(|_| crate::lax::bytes_not_utf8("a string"))
+            }
             other => Err(Error::unexpected_type("a string", describe(other.get()))),
         }
     }
