@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chainmodel::{AnyArray, ByteOrder, Complex, DType, Element, NdArray, NdArrayView, ScalarType, f16};
+use chainmodel::{AnyArray, ByteOrder, ChainModel, Complex, DType, Element, NdArray, NdArrayView, ScalarType, f16};
 use serde_json::{Value, json};
 
 fn b64(text: &Value) -> Vec<u8> {
@@ -181,4 +181,74 @@ fn numpy_rebuilds_rust_arrays() {
 
     let out = common::run_script(&python, "array_cases.py", &["check"], &serde_json::to_vec(&cases).unwrap());
     eprintln!("interop: {}", out.trim());
+}
+
+#[derive(ChainModel)]
+struct AnyHolder {
+    a: AnyArray,
+}
+
+#[derive(ChainModel)]
+struct F64Holder {
+    a: NdArray<f64>,
+}
+
+#[derive(ChainModel)]
+struct F32Holder {
+    a: NdArray<f32>,
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+}
+
+/// In binary mode, NumpyArrayField's JSON form given as a dict (truss's msgpack of
+/// `{"data_b64", "shape", "dtype"}`) is read as pydantic reads it, by `from_msgpack` as by
+/// `from_value`, into every array type; a dict pydantic refuses is an error.
+#[test]
+fn binary_mode_reads_numpy_array_field_json_form_as_pydantic() {
+    let Some(python) = common::anchor_python("binary_mode_reads_numpy_array_field_json_form_as_pydantic") else {
+        return;
+    };
+    let out = common::run_script(&python, "array_cases.py", &["field-form"], b"");
+    let cases: Value = serde_json::from_str(&out).expect("the script prints JSON");
+    let (mut read, mut refused) = (0, 0);
+    for case in cases.as_array().unwrap() {
+        let packed = hex(case["msgpack"].as_str().unwrap());
+        let where_ = format!("{}", case["form"]);
+        let verdict = &case["pydantic"];
+        let from_msgpack = AnyHolder::from_msgpack(&packed);
+        let value: chainmodel::Value = chainmodel::msgpack::from_slice(&packed).unwrap();
+        let from_value = chainmodel::value::from_value::<AnyHolder>(&value);
+        if verdict.get("errors").is_some() {
+            assert!(from_msgpack.is_err(), "{where_}: pydantic refuses it, from_msgpack reads it");
+            assert!(from_value.is_err(), "{where_}: pydantic refuses it, from_value reads it");
+            refused += 1;
+            continue;
+        }
+        for (how, any) in [("from_msgpack", from_msgpack), ("from_value", from_value)] {
+            let any = any.unwrap_or_else(|e| panic!("{where_}: {how}: {e}")).a;
+            assert_eq!(any.dtype().array_protocol(), verdict["dtype"].as_str().unwrap(), "{where_}: {how}");
+            assert_eq!(any.shape(), &shape(&verdict["shape"])[..], "{where_}: {how}");
+            assert_eq!(any.as_bytes(), &b64(&verdict["data_b64"])[..], "{where_}: {how}");
+        }
+        let typed = AnyHolder::from_msgpack(&packed).unwrap().a;
+        match typed.dtype().scalar_type() {
+            ScalarType::F64 => {
+                let a = F64Holder::from_msgpack(&packed).unwrap_or_else(|e| panic!("{where_}: {e}")).a;
+                let expected = typed.to_typed::<f64>().unwrap();
+                let bytes = |a: &NdArray<f64>| bytemuck::cast_slice::<f64, u8>(a.as_slice()).to_vec();
+                assert_eq!((a.shape(), bytes(&a)), (expected.shape(), bytes(&expected)), "{where_}: NdArray<f64>");
+            }
+            ScalarType::F32 => {
+                let a = F32Holder::from_msgpack(&packed).unwrap_or_else(|e| panic!("{where_}: {e}")).a;
+                let expected = typed.to_typed::<f32>().unwrap();
+                let bytes = |a: &NdArray<f32>| bytemuck::cast_slice::<f32, u8>(a.as_slice()).to_vec();
+                assert_eq!((a.shape(), bytes(&a)), (expected.shape(), bytes(&expected)), "{where_}: NdArray<f32>");
+            }
+            _ => {}
+        }
+        read += 1;
+    }
+    assert!(read > 100 && refused >= 3, "{read} read, {refused} refused");
 }

@@ -1,6 +1,13 @@
 """Array interop with numpy, both directions.
 
 `python array_cases.py emit`  prints numpy's arrays as JSON for Rust to rebuild.
+`python array_cases.py field-form` prints, for an array of every dtype and order and several
+                              shapes, truss's msgpack of `{"a": <NumpyArrayField's JSON form as a
+                              dict>}` (hex) and what pydantic's `model_validate` of its
+                              deserialization makes of field `a` (dtype, shape, bytes), or its
+                              error types (`TypeError` for a dict without the three keys, which
+                              NumpyArrayField raises past pydantic): binary mode reading the
+                              JSON form, as pydantic does.
 `python array_cases.py check` reads Rust's arrays as JSON on stdin and checks that numpy
                               rebuilds the same array, dtype, text and NumpyArrayField repr.
 """
@@ -140,5 +147,47 @@ def check() -> None:
     sys.exit(1 if failures else 0)
 
 
+def field_form() -> None:
+    import msgpack
+    import msgpack_numpy
+    import pydantic
+
+    truss = anchors.serialization()
+
+    class Holder(pydantic.BaseModel):
+        a: NumpyArrayField
+
+    hook = lambda x: truss._truss_msgpack_decoder(x, chain=msgpack_numpy.decode)
+    rng = np.random.default_rng(20261205)
+    forms = []
+    for name in SCALARS:
+        for order in "<>":
+            dtype = np.dtype(name).newbyteorder(order)
+            for shape in [(), (0,), (2, 3), (7,)]:
+                arr = values(name, shape, rng, 1.0).astype(dtype)
+                forms.append({"data_b64": b64(arr.tobytes()), "shape": list(arr.shape), "dtype": str(arr.dtype)})
+    # The spellings np.dtype() reads, the keys in another order, an extra key; and forms pydantic
+    # refuses (a key missing, bad base64, a size that does not fit).
+    forms.append({"dtype": "<f8", "shape": [2], "data_b64": b64(np.array([1.5, -2.0]).tobytes())})
+    forms.append({"shape": [1], "dtype": "float32", "data_b64": b64(np.float32([3]).tobytes()), "extra": 1})
+    forms.append({"data_b64": b64(b"\0" * 8), "shape": [2]})
+    forms.append({"data_b64": "!!", "shape": [1], "dtype": "uint8"})
+    forms.append({"data_b64": b64(b"\0" * 3), "shape": [2], "dtype": "int16"})
+    out = []
+    for form in forms:
+        packed = truss.truss_msgpack_serialize({"a": form})
+        try:
+            a = Holder.model_validate(msgpack.unpackb(packed, object_hook=hook)).a.array
+            verdict = {"dtype": a.dtype.str, "shape": list(a.shape), "data_b64": b64(a.tobytes())}
+        except pydantic.ValidationError as e:
+            verdict = {"errors": [error["type"] for error in e.errors()]}
+        except TypeError as e:
+            # NumpyArrayField raises a TypeError, which pydantic lets through, for a dict
+            # without its three keys.
+            verdict = {"errors": [type(e).__name__]}
+        out.append({"form": form, "msgpack": packed.hex(), "pydantic": verdict})
+    json.dump(out, sys.stdout)
+
+
 if __name__ == "__main__":
-    {"emit": emit, "check": check}[sys.argv[1]]()
+    {"emit": emit, "check": check, "field-form": field_form}[sys.argv[1]]()

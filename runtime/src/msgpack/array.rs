@@ -4,10 +4,11 @@
 use super::read::{MsgpackReader, Token};
 use super::write::MsgpackWriter;
 use crate::array::Shape;
-use crate::array::map::{NumpyEntries, NumpyMap, dimension};
+use crate::array::map::{ArrayEntries, NumpyEntries, NumpyMap, dimension};
 use crate::codec::{ArrayParts, Payload};
 use crate::dtype::{ByteOrder, DType, ScalarType};
 use crate::error::Error;
+use crate::json::{Base64Text, DATA_KEY, DTYPE_KEY};
 use crate::msgpack::write::ARRAY_ALIGNMENT;
 
 /// `kind key`, `kind value` and `data key` widened by these many bytes shift the payload by
@@ -115,8 +116,30 @@ pub(crate) fn read_array<'de>(reader: &mut MsgpackReader<'de>) -> Result<ArrayPa
     if reader.peek_token()? != Token::Map {
         return Err(reader.type_error("a numpy array (a msgpack_numpy map)"));
     }
-    let (dtype, shape, data) = read_numpy_map(reader)?.array()?;
-    Ok(ArrayParts { dtype, shape, payload: Payload::Raw(data) })
+    // msgpack_numpy's map, or NumpyArrayField's JSON form as a dict (`data_b64`, `shape`,
+    // `dtype`), which its validator reads in binary mode too.
+    let mut found = ArrayEntries::default();
+    let entries = reader.begin_map()?;
+    for _ in 0..entries {
+        // The keys matched as bytes, not as an `ArrayKey`: this loop runs for every array.
+        match reader.parse_key()? {
+            b"nd" => found.numpy.nd = Some(reader.parse_bool().map_err(|e| e.at_field("nd"))?),
+            b"kind" => found.numpy.kind = Some(reader.parse_key().map_err(|e| e.at_field("kind"))?),
+            // For kinds O and V, `type` is a list (the structured description): keep it unread.
+            b"type" if reader.peek_token()? == Token::Array => reader.skip_value()?,
+            b"type" => found.numpy.dtype = Some(reader.parse_key().map_err(|e| e.at_field("type"))?),
+            b"shape" => found.numpy.shape = Some(read_shape(reader).map_err(|e| e.at_field("shape"))?),
+            b"data" => found.numpy.data = Some(Payload::Raw(reader.parse_key().map_err(|e| e.at_field("data"))?)),
+            b"data_b64" => {
+                let text = reader.parse_key().map_err(|e| e.at_field(DATA_KEY))?;
+                found.data_b64 = Some(Base64Text::Borrowed(text));
+            }
+            b"dtype" => found.dtype = Some(reader.parse_key().map_err(|e| e.at_field(DTYPE_KEY))?),
+            _ => reader.skip_value()?,
+        }
+    }
+    reader.leave();
+    found.finish()
 }
 
 fn invalid(message: impl Into<String>) -> Error {
