@@ -376,6 +376,16 @@ struct Quotes {
     part: Option<QuotedPart>,
 }
 
+// bytes fields: binary mode only (a model with `Bytes` has no JSON form).
+#[derive(ChainModel, Debug)]
+struct Blob {
+    audio: chainmodel::Bytes,
+    #[chain(default)]
+    clips: Vec<chainmodel::Bytes>,
+    #[chain(default)]
+    n: i64,
+}
+
 /// Decodes a case's JSON text and, unless the case is JSON only, its msgpack.
 type Decoder = fn(&str, Option<&[u8]>) -> (Result<(), Error>, Option<Result<(), Error>>);
 
@@ -387,8 +397,15 @@ macro_rules! decoder {
     };
 }
 
+/// A binary-only model's decoder: its cases have no JSON verdict.
+macro_rules! binary_decoder {
+    ($model:ty) => {
+        |_, packed| (Ok(()), packed.map(|packed| <$model>::from_msgpack(packed).map(drop)))
+    };
+}
+
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 13] = [
+    let decoders: [(&'static str, Decoder); 14] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -402,6 +419,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("ItemRules", decoder!(ItemRules)),
         ("Keys", decoder!(Keys)),
         ("Quotes", decoder!(Quotes)),
+        ("Blob", binary_decoder!(Blob)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

@@ -198,8 +198,15 @@ class Quotes(BaseModel):
     part: Optional[Annotated[Union[QuotedA, QuotedB], Field(discriminator="kind")]] = None
 
 
+# bytes fields: binary mode only (a model with bytes has no JSON form in chainmodel).
+class Blob(BaseModel):
+    audio: bytes
+    clips: list[bytes] = []
+    n: int = 0
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -227,6 +234,7 @@ class Raw:
 UUID = "12345678-1234-5678-1234-567812345678"
 
 CASES = {
+    "Blob": [],
     "Scalars": [
         GOOD_SCALARS,
         # missing
@@ -395,6 +403,11 @@ BINARY = {
     "Scalars": [
         scalars(name=b"\xff"), scalars(zeta=b"\xff"), scalars(alpha=b"\xfe\xff"), scalars(mid=b"\xff"),
         scalars(meta={b"\xff": 1}), scalars(tags=[b"ok", b"\xc3"]), scalars(name=b"ok", zeta=b"12", alpha=b"1.5"),
+    ],
+    # A str for bytes: its UTF-8 bytes, as pydantic's lax mode reads it.
+    "Blob": [
+        {"audio": "text"}, {"audio": "é😀"}, {"audio": ""}, {"audio": b"\xff\x00"}, {"audio": 5}, {"audio": None},
+        {"audio": 1.5}, {"audio": ["a"]}, {"audio": "a", "clips": ["x", b"y", 3, None]}, {},
     ],
     "Message": [{"part": {"type": b"text"}}, {"part": {"type": b"video"}}, {"part": {"type": [b"x", b"it's"]}}],
     "Quotes": [
