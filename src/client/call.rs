@@ -237,13 +237,7 @@ impl Client {
         let refused = |message: String| Error::WebSocket { chainlet: inner.name.clone(), message };
         let url = websocket_url(&inner.url);
         let key = generate_key();
-        let mut headers = inner.headers.clone();
-        if let Some(authorization) = &inner.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
-        }
-        for (name, value) in ChainContext::current().unwrap_or_default().headers() {
-            headers.insert(name, value);
-        }
+        let mut headers = self.identity_headers(&ChainContext::current().unwrap_or_default());
         headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
         headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
         headers.insert(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
@@ -253,15 +247,7 @@ impl Client {
                 inner.http.get(url).headers(headers).send().await.map_err(|source| self.connection(source))?;
             let status = response.status();
             if status.as_u16() >= 400 {
-                let headers = response.headers().clone();
-                let bytes = self.read_body(response).await?;
-                return Err(Error::Remote(Box::new(RemoteFailure {
-                    chainlet: inner.name.clone(),
-                    status,
-                    trace_parent: None,
-                    error: RemoteErrorBody::parse(&bytes),
-                    headers,
-                })));
+                return Err(self.remote_failure(response, None).await);
             }
             if status != http::StatusCode::SWITCHING_PROTOCOLS {
                 return Err(refused(format!("the server answered {status}, not 101 Switching Protocols")));
@@ -334,17 +320,11 @@ impl Client {
         accept: Option<&'static str>,
     ) -> Result<(reqwest::Response, HeaderMap), Error> {
         let inner = &*self.inner;
-        // The builder's headers, then the mode's, the key's and the context's over them.
-        let mut headers = inner.headers.clone();
+        // The builder's headers, the key's and the context's, then the mode's.
+        let mut headers = self.identity_headers(context);
         headers.insert(CONTENT_TYPE, mode.content_type());
         if let Some(accept) = accept {
             headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        }
-        if let Some(authorization) = &inner.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
-        }
-        for (name, value) in context.headers() {
-            headers.insert(name, value);
         }
         let mut request = inner.http.post(inner.url.clone()).headers(headers);
         request = match &inner.progress {
@@ -352,19 +332,40 @@ impl Client {
             None => request.body(body.clone()),
         };
         let response = request.send().await.map_err(|source| self.connection(source))?;
+        if response.status().as_u16() >= 400 {
+            return Err(self.remote_failure(response, trace_parent.clone()).await);
+        }
+        let headers = response.headers().clone();
+        Ok((response, headers))
+    }
+
+    /// The headers every request carries: the builder's, then the API key and the chain
+    /// `context` over them.
+    fn identity_headers(&self, context: &ChainContext) -> HeaderMap {
+        let mut headers = self.inner.headers.clone();
+        if let Some(authorization) = &self.inner.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        for (name, value) in context.headers() {
+            headers.insert(name, value);
+        }
+        headers
+    }
+
+    /// An answer of status 400 or more as the remote's failure (or the error reading it).
+    async fn remote_failure(&self, response: reqwest::Response, trace_parent: Option<String>) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
-        if status.as_u16() >= 400 {
-            let bytes = self.read_body(response).await?;
-            return Err(Error::Remote(Box::new(RemoteFailure {
-                chainlet: inner.name.clone(),
+        match self.read_body(response).await {
+            Ok(bytes) => Error::Remote(Box::new(RemoteFailure {
+                chainlet: self.inner.name.clone(),
                 status,
-                trace_parent: trace_parent.clone(),
+                trace_parent,
                 error: RemoteErrorBody::parse(&bytes),
                 headers,
-            })));
+            })),
+            Err(error) => error,
         }
-        Ok((response, headers))
     }
 
     /// Reads the body into an aligned buffer, refusing one over the limit before it is read;
