@@ -386,6 +386,17 @@ struct Blob {
     n: i64,
 }
 
+// pydantic's `Field(validation_alias=AliasChoices("a", "b", "c"))`: the first choice given is read,
+// the others are extra keys.
+#[derive(ChainModel, Debug)]
+#[chain(deny_unknown_fields)]
+struct AliasPick {
+    #[chain(field_alias = "a", alias = "b", alias = "c")]
+    x: i64,
+    #[chain(default)]
+    y: i64,
+}
+
 /// Decodes a case's JSON text and, unless the case is JSON only, its msgpack.
 type Decoder = fn(&str, Option<&[u8]>) -> (Result<(), Error>, Option<Result<(), Error>>);
 
@@ -405,7 +416,7 @@ macro_rules! binary_decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 14] = [
+    let decoders: [(&'static str, Decoder); 15] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -420,6 +431,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("Keys", decoder!(Keys)),
         ("Quotes", decoder!(Quotes)),
         ("Blob", binary_decoder!(Blob)),
+        ("AliasPick", decoder!(AliasPick)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

@@ -738,6 +738,50 @@ struct TranscriptionJob {
     finished_at: Option<chainmodel::chrono::DateTime<chainmodel::chrono::Utc>>,
 }
 
+fn apache() -> String {
+    "apache-2.0".into()
+}
+
+/// A model card, as a registry lists it.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct ModelCard {
+    /// Overridden by `description`, which keeps its leading spaces.
+    #[chain(
+        description = "  Downloads, last 30 days.",
+        title = "Monthly downloads",
+        examples = "[0, 1200]",
+        json_schema_extra = r#"{"x-unit": "count", "title": "Downloads (30 d)"}"#
+    )]
+    downloads: i64,
+    #[chain(
+        description = "A sample prompt.",
+        title = "Sample",
+        examples = r#"[{"text": "hi"}]"#,
+        json_schema_extra = r#"{"deprecated": true}"#
+    )]
+    sample: TextPart,
+    #[chain(default = "apache", serialization_alias = "licence", examples = r#"["mit"]"#)]
+    license: String,
+    #[chain(title = "Home page", json_schema_extra = r#"{"format": "uri"}"#)]
+    homepage: Option<String>,
+}
+
+fn sixteen_tokens() -> i64 {
+    16
+}
+
+// pydantic's `AliasChoices` with `extra="allow"`: the first choice given is read, the others kept
+// as extras where they came.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct LooseRequest {
+    #[chain(alias = "input", alias = "text")]
+    prompt: String,
+    #[chain(default = "sixteen_tokens", alias = "max_new_tokens")]
+    max_tokens: i64,
+    #[chain(extra)]
+    extra: IndexMap<String, Value>,
+}
+
 /// A message in both binary encodings: (compact, aligned).
 type Encodings = (Vec<u8>, Vec<u8>);
 
@@ -793,7 +837,7 @@ fn all_cases() -> Vec<Case> {
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
         MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
         CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults,
-        Conversation, TranscriptionJob,
+        Conversation, TranscriptionJob, ModelCard, LooseRequest,
     ]
 }
 

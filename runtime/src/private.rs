@@ -9,7 +9,7 @@ pub use serde_json::Value;
 
 pub use crate::codec::checked::{
     Bounded, Checked, Collection, DecodeChecked, ItemCheck, key_text, model_errors, model_type_error, refuse_extra,
-    run_validator,
+    refuse_extra_at, run_validator,
 };
 pub use crate::codec::choice::{
     UnionMember, decode_union, python_choices, read_choice_int, read_enum_str, read_literal_str, read_tag,

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Annotated, Literal, Optional, Union
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import anchors
 
@@ -205,8 +205,16 @@ class Blob(BaseModel):
     n: int = 0
 
 
+# AliasChoices: the first choice given is read (whatever the order of the keys), at its own key;
+# the other choices are extra keys (refused here); the field's own name is not read.
+class AliasPick(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    x: int = Field(validation_alias=AliasChoices("a", "b", "c"))
+    y: int = 0
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes, Blob]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -235,6 +243,11 @@ UUID = "12345678-1234-5678-1234-567812345678"
 
 CASES = {
     "Blob": [],
+    "AliasPick": [
+        {"a": 1}, {"b": 2}, {"c": 3}, {"b": "q"}, {"b": 2, "a": 1}, {"a": 1, "b": 2}, {"c": 3, "b": 2, "a": 1},
+        {"b": "q", "y": "z", "a": 1}, {"b": 1, "a": "q"}, {"c": "q", "b": "r"}, {"x": 1, "b": 2}, {"x": 3}, {},
+        {"c": 1, "z": 0, "a": 2},
+    ],
     "Scalars": [
         GOOD_SCALARS,
         # missing

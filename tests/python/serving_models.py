@@ -15,7 +15,7 @@ import types
 from typing import Annotated, Generic, Literal, Optional, TypeVar, Union
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel
 
 
 # Chat completions: messages whose content is a discriminated union of parts.
@@ -375,6 +375,27 @@ class TranscriptionJob(BaseModel):
     finished_at: Optional[dt.datetime] = None
 
 
+# Field metadata as pydantic writes it in the schema: a description other than the docstring's
+# (leading spaces kept), a title, examples, json_schema_extra (applied last: its title wins), on a
+# plain field and on a reference; serialization_alias changes neither truss's wire nor the schema.
+class ModelCard(BaseModel):
+    """A model card, as a registry lists it."""
+    downloads: int = Field(description="  Downloads, last 30 days.", title="Monthly downloads", examples=[0, 1200],
+                           json_schema_extra={"x-unit": "count", "title": "Downloads (30 d)"})
+    sample: TextPart = Field(description="A sample prompt.", title="Sample", examples=[{"text": "hi"}],
+                             json_schema_extra={"deprecated": True})
+    license: str = Field("apache-2.0", serialization_alias="licence", examples=["mit"])
+    homepage: Optional[str] = Field(None, title="Home page", json_schema_extra={"format": "uri"})
+
+
+# AliasChoices with extra="allow": the first choice given is read; the others are kept as extras,
+# where they came among them.
+class LooseRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    prompt: str = Field(validation_alias=AliasChoices("prompt", "input", "text"))
+    max_tokens: int = Field(16, validation_alias=AliasChoices("max_tokens", "max_new_tokens"))
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -383,7 +404,7 @@ MODELS = [
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
-    TranscriptionJob,
+    TranscriptionJob, ModelCard, LooseRequest,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -482,11 +503,18 @@ SAMPLES = {
                                                                {-1: 0.0}]}],
     "SamplingParams": [{}, {"temperature": 0.7, "stop_token_ids": [3, 1, 2]},
                        {"max_tokens": 5, "top_p": 0.9, "logit_bias": {"50256": -100}, "seed": None}],
+    "ModelCard": [{"downloads": 3, "sample": {"text": "t"}}, {"downloads": 0, "sample": {"text": ""}, "license": "mit",
+                                                            "homepage": "https://x"}],
+    "LooseRequest": [{"prompt": "p"}, {"prompt": "p", "max_tokens": 3, "input": "i", "z": [1]}],
     "ModerationRequest": [{"input": "x"}, {"input": ["x", "y"]}, {"input": [{"type": "text", "text": "t"}]},
                           {"input": [], "model": "m"}],
 }
 
 ACCEPT = {
+    "ModelCard": ['{"downloads":"7","sample":{"text":"t"},"licence":"x"}'],
+    "LooseRequest": ['{"input":"i"}', '{"text":"t","input":"i","z":1}', '{"z":0,"text":"t","a":2,"prompt":"p","input":"i"}',
+                     '{"max_new_tokens":5,"prompt":"p","max_tokens":"6"}', '{"max_new_tokens":5,"prompt":"p"}',
+                     '{"text":"t","text":"u"}'],
     "TranscriptionJob": ['{"id":"j","created_at":1700000000,"local_start":"2024-01-02 03:04:05","finished_at":1700000000123}',
                          '{"id":"j","created_at":"2024-01-02T03:04:05-05:30","local_start":"2024-01-02",'
                          '"finished_at":"1700000000.5"}',
@@ -508,6 +536,8 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "LooseRequest": ['{}', '{"prompt":1,"input":"i"}', '{"input":"i","max_new_tokens":"x"}'],
+    "ModelCard": ['{"sample":{"text":"t"}}'],
     "TranscriptionJob": ['{"id":"j","created_at":"soon","local_start":"2024-01-02T03:04:05"}',
                          '{"id":"j","created_at":"2024-01-02T03:04:05Z","local_start":"2024-13-02T03:04:05"}'],
     "StructuredOutputFormat": ['{"name":"n","schema_":{}}'],

@@ -171,23 +171,6 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let mut item_checks: Vec<TokenStream> = item_checks.collect();
     item_checks.extend(wire.iter().enumerate().filter_map(|(rank, field)| number_limits(&field.attrs, rank, private)));
     let strict_model = container.attrs.strict;
-    let arms = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
-        let key = &field.read_key;
-        // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
-        let names = std::iter::once(key).chain(&field.attrs.aliases).map(|name| byte_literal(name.as_bytes()));
-        let ty = field.ty;
-        let strict = strict_model || field.attrs.strict;
-        let ReadAs { decode_ty, value, check } = read_as(&field.attrs, ty, rank, private);
-        spanned! {ty.span()=>
-            #(#names)|* => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
-                ::core::result::Result::Ok(__decoded) => {
-                    #slot = ::core::option::Option::Some(#value);
-                    __errors.settle(#rank);
-                }
-                ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
-            },
-        }
-    });
     let extra_rank = wire.len();
     let unknown = if let Some(field) = extra {
         let ty = field.ty;
@@ -195,11 +178,102 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     } else if container.attrs.deny_unknown_fields {
         // pydantic reports extra keys after the fields, in the input's order.
         quote! {
-            __errors.push(#extra_rank, #private::refuse_extra(__map).at_field(#private::key_text(&__key)))?;
+            __errors.push(#extra_rank + __entry, #private::refuse_extra(__map).at_field(#private::key_text(&__key)))?;
         }
     } else {
         quote!(#private::MapAccess::skip_value(__map)?;)
     };
+    // What becomes of an alias choice read before a better one turned up: an extra key, kept
+    // (at its place among them) or refused, or nothing.
+    let keeps_losers = extra.is_some() || container.attrs.deny_unknown_fields;
+    let lose = if let Some(field) = extra {
+        let ty = field.ty;
+        spanned! {ty.span()=>
+            <#ty as #private::ExtraFields>::read_extra_at(&mut __extra, &__lost_key, &mut __ahead, __at)?;
+        }
+    } else {
+        quote! {
+            __errors.push(
+                #extra_rank + __at,
+                #private::refuse_extra_at(&mut __ahead).at_field(#private::key_text(&__lost_key)),
+            )?;
+        }
+    };
+    // Where an extra key goes: its place among the extra keys kept, or among the map's entries.
+    let extra_place = match extra {
+        Some(field) => {
+            let ty = field.ty;
+            quote!(<#ty as #private::ExtraFields>::extra_len(&__extra))
+        }
+        None => quote!(__entry),
+    };
+    let mut choice_state = Vec::new();
+    let mut arms = Vec::new();
+    for (rank, (field, slot)) in wire.iter().zip(&slots).enumerate() {
+        let key = &field.read_key;
+        let ty = field.ty;
+        let strict = strict_model || field.attrs.strict;
+        let ReadAs { decode_ty, value, check } = read_as(&field.attrs, ty, rank, private);
+        if field.attrs.aliases.is_empty() {
+            // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
+            let name = byte_literal(key.as_bytes());
+            arms.push(spanned! {ty.span()=>
+                #name => match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
+                    ::core::result::Result::Ok(__decoded) => {
+                        #slot = ::core::option::Option::Some(#value);
+                        __errors.settle(#rank);
+                    }
+                    ::core::result::Result::Err(__error) => __errors.push(#rank, __error.at_field(#key))?,
+                },
+            });
+            continue;
+        }
+        // pydantic's `AliasChoices`: the first choice given is read, wherever it is in the map,
+        // and located at its own key; the others are extra keys.
+        let choice = format_ident!("__choice{}", rank);
+        let loser = format_ident!("__loser{}", rank);
+        choice_state.push(quote!(let mut #choice: usize = usize::MAX;));
+        if keeps_losers {
+            choice_state.push(quote!(let mut #loser = ::core::option::Option::None;));
+        }
+        let names = std::iter::once(key).chain(&field.attrs.aliases);
+        for (index, name) in names.enumerate() {
+            let bytes = byte_literal(name.as_bytes());
+            let settle_loser = if keeps_losers {
+                quote! {
+                    // The value read before, of a choice this one beats, is an extra key now
+                    // (the same key again just replaces it).
+                    if let ::core::option::Option::Some((__lost_key, mut __ahead, __at)) = #loser.take()
+                        && #choice != #index
+                    {
+                        let __lost_key: ::std::borrow::Cow<'_, [u8]> = __lost_key;
+                        #lose
+                    }
+                    if #index > 0 {
+                        #loser = #private::MapAccess::value_ahead(__map)
+                            .map(|__ahead| (__key.clone(), __ahead, #extra_place));
+                    }
+                }
+            } else {
+                TokenStream::new()
+            };
+            arms.push(spanned! {ty.span()=>
+                #bytes if #choice < #index => { #unknown }
+                #bytes => {
+                    #settle_loser
+                    __errors.settle(#rank);
+                    match #private::MapAccess::try_next_value::<#decode_ty>(__map, #strict, #check) {
+                        ::core::result::Result::Ok(__decoded) => #slot = ::core::option::Option::Some(#value),
+                        ::core::result::Result::Err(__error) => {
+                            #slot = ::core::option::Option::None;
+                            __errors.push(#rank, __error.at_field(#name))?;
+                        }
+                    }
+                    #choice = #index;
+                }
+            });
+        }
+    }
     // The shortest binary encoding: the map's header, then each required field's key and value.
     let required = wire
         .iter()
@@ -274,7 +348,11 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             #(#declare)*
             #declare_extra
             let mut __errors = #private::Errors::new();
+            #(#choice_state)*
+            // The entry being read (errors about extra keys are ranked by it).
+            let mut __entry: usize = 0;
             while let ::core::option::Option::Some(__key) = #private::MapAccess::next_field(__map)? {
+                __entry += 1;
                 match &*__key {
                     #(#arms)*
                     _ => { #unknown }

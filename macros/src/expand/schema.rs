@@ -116,6 +116,13 @@ fn struct_schema(
         let key = &field.read_key;
         let ty = field.ty;
         let field_description = option_str(field.attrs.description.as_ref());
+        let option_lit = |value: Option<&syn::LitStr>| match value {
+            Some(text) => quote!(::core::option::Option::Some(#text)),
+            None => quote!(::core::option::Option::None),
+        };
+        let field_title = option_lit(field.attrs.title.as_ref());
+        let examples = option_lit(field.attrs.examples.as_ref());
+        let json_schema_extra = option_lit(field.attrs.json_schema_extra.as_ref());
         let default_factory = matches!(field.attrs.default, Some(crate::internals::attr::Default::Factory(..)));
         let required = field.attrs.required.is_some();
         let default = match default_value(field).filter(|_| !default_factory) {
@@ -130,6 +137,9 @@ fn struct_schema(
             (#key, #private::field_schema::<#ty>(__generator, #private::FieldInfo {
                 key: #key,
                 description: #field_description,
+                title: #field_title,
+                examples: #examples,
+                json_schema_extra: #json_schema_extra,
                 default: #default,
                 constraints: #constraints,
                 items: #items,

@@ -93,11 +93,15 @@ impl<'a> Container<'a> {
                         || field_attrs.field_alias.is_some()
                         || field_attrs.required.is_some()
                         || field_attrs.strict
+                        || field_attrs.title.is_some()
+                        || field_attrs.examples.is_some()
+                        || field_attrs.json_schema_extra.is_some()
+                        || field_attrs.serialization_alias.is_some()
                     {
                         cx.error_spanned_by(
                             field,
-                            "a newtype struct is a RootModel: its value is the whole message and has no key, default, skip \
-                             or strictness of its own (constraints, `items(..)` and `validate` apply)",
+                            "a newtype struct is a RootModel: its value is the whole message and has no key, default, skip, \
+                             strictness or schema metadata of its own (constraints, `items(..)` and `validate` apply)",
                         );
                     }
                     Data::Root(&field.ty, Box::new(field_attrs))

@@ -423,6 +423,24 @@ impl Constraints {
     }
 }
 
+/// `examples = "[..]"` or `json_schema_extra = "{..}"`: JSON text, checked here to be an array
+/// or an object; the schema holds it as written.
+fn json_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>, object: bool) -> syn::Result<Option<LitStr>> {
+    let s = string_value(meta)?;
+    let what = if object { "an object" } else { "an array" };
+    match serde_json::from_str::<serde_json::Value>(&s.value()) {
+        Ok(value) if value.is_object() == object && value.is_array() != object => Ok(Some(s)),
+        Ok(_) => {
+            cx.error_spanned_by(&s, format!("`{}` must be JSON text holding {what}", path_name(meta)));
+            Ok(None)
+        }
+        Err(err) => {
+            cx.error_spanned_by(&s, format!("`{}` must be JSON text holding {what}: {err}", path_name(meta)));
+            Ok(None)
+        }
+    }
+}
+
 /// Attributes of a named field.
 pub struct Field {
     pub rename: Option<String>,
@@ -434,7 +452,17 @@ pub struct Field {
     /// `field_alias = ".."`: pydantic's `Field(alias=..)`, the only name read (besides
     /// `alias`es) and the schema's, while the field's own name is written.
     pub field_alias: Option<LitStr>,
+    /// `description = ".."` as given, else the doc comment cleaned as a docstring.
     pub description: Option<String>,
+    /// `title = ".."`: the schema's title for the field, pydantic's `Field(title=..)`.
+    pub title: Option<LitStr>,
+    /// `examples = "[..]"`: JSON text, pydantic's `Field(examples=[..])`.
+    pub examples: Option<LitStr>,
+    /// `json_schema_extra = "{..}"`: JSON text merged into the field's schema last.
+    pub json_schema_extra: Option<LitStr>,
+    /// `serialization_alias = ".."`: pydantic's name for `model_dump(by_alias=True)`, which
+    /// truss never makes: kept so a model ports as written.
+    pub serialization_alias: Option<LitStr>,
     pub constraints: Constraints,
     /// `required`: an `Option` field that must be given, pydantic's `x: Optional[int]` with no default.
     pub required: Option<syn::Path>,
@@ -462,11 +490,30 @@ impl Field {
         let mut strict = Once::new(cx, STRICT);
         let mut validate = Once::new(cx, VALIDATE);
         let mut items = Once::new(cx, "items`/`values");
+        let mut description = Once::new(cx, DESCRIPTION);
+        let mut title = Once::new(cx, TITLE);
+        let mut examples = Once::new(cx, EXAMPLES);
+        let mut json_schema_extra = Once::new(cx, JSON_SCHEMA_EXTRA);
+        let mut serialization_alias = Once::new(cx, SERIALIZATION_ALIAS);
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? || constraints.parse(cx, meta)? {
                 return Ok(());
             }
-            if meta.path.is_ident(ITEMS) || meta.path.is_ident(VALUES) {
+            if meta.path.is_ident(DESCRIPTION) {
+                description.set(&meta.path, string_value(meta)?.value());
+            } else if meta.path.is_ident(TITLE) {
+                title.set(&meta.path, string_value(meta)?);
+            } else if meta.path.is_ident(EXAMPLES) {
+                if let Some(text) = json_value(cx, meta, false)? {
+                    examples.set(&meta.path, text);
+                }
+            } else if meta.path.is_ident(JSON_SCHEMA_EXTRA) {
+                if let Some(text) = json_value(cx, meta, true)? {
+                    json_schema_extra.set(&meta.path, text);
+                }
+            } else if meta.path.is_ident(SERIALIZATION_ALIAS) {
+                serialization_alias.set(&meta.path, string_value(meta)?);
+            } else if meta.path.is_ident(ITEMS) || meta.path.is_ident(VALUES) {
                 items.set(&meta.path, (item_constraints(cx, meta)?, meta.path.span()));
             } else if meta.path.is_ident(STRICT) {
                 strict.set(&meta.path, ());
@@ -500,7 +547,8 @@ impl Field {
                     meta,
                     "a field",
                     "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
-                     `multiple_of`, `min_length`, `max_length`, `pattern`, `items`, `values`, `strict`, `validate`",
+                     `multiple_of`, `min_length`, `max_length`, `pattern`, `items`, `values`, `strict`, `validate`, \
+                     `description`, `title`, `examples`, `json_schema_extra`, `serialization_alias`",
                 ));
             }
             Ok(())
@@ -512,7 +560,11 @@ impl Field {
             skip: skip.get().is_some(),
             extra: extra.get(),
             field_alias: field_alias.get(),
-            description: docs(attrs),
+            description: description.get().or_else(|| docs(attrs)),
+            title: title.get(),
+            examples: examples.get(),
+            json_schema_extra: json_schema_extra.get(),
+            serialization_alias: serialization_alias.get(),
             constraints: constraints.finish(),
             required: required.get(),
             strict: strict.get().is_some(),

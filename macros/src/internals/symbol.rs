@@ -27,3 +27,7 @@ pub const STRICT: &str = "strict";
 pub const VALIDATE: &str = "validate";
 pub const ITEMS: &str = "items";
 pub const VALUES: &str = "values";
+pub const DESCRIPTION: &str = "description";
+pub const EXAMPLES: &str = "examples";
+pub const JSON_SCHEMA_EXTRA: &str = "json_schema_extra";
+pub const SERIALIZATION_ALIAS: &str = "serialization_alias";

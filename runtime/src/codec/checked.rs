@@ -169,6 +169,16 @@ pub fn refuse_extra<'de, M: MapAccess<'de>>(map: &mut M) -> Error {
     }
 }
 
+/// [`refuse_extra`] for a value read again from a look ahead (an alias choice that lost to a
+/// better one).
+#[cold]
+pub fn refuse_extra_at<'de, R: Reader<'de>>(reader: &mut R) -> Error {
+    match super::read::try_decode(reader, false, Refused::decode, |_| Ok(())) {
+        Ok(Refused) => Error::from(ErrorKind::UnknownField),
+        Err(error) => error,
+    }
+}
+
 /// A key as an error's location.
 #[cold]
 pub fn key_text(key: &[u8]) -> String {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
-use super::{Decode, Encode, MapAccess, MapWriter, Writer};
+use super::{Decode, Encode, MapAccess, MapWriter, Reader, Writer};
 use crate::error::Error;
 
 /// A map that can hold a model's unknown keys: `IndexMap<String, V>` (feature `indexmap`) or
@@ -25,6 +25,11 @@ pub trait ExtraFields: Default {
     /// Reads the value of the extra `key` from `map` and keeps it (a key given twice keeps
     /// its last value).
     fn read_extra<'de, M: MapAccess<'de>>(&mut self, key: &[u8], map: &mut M) -> Result<(), Error>;
+
+    /// Reads the value of the extra `key` from `reader` (a look ahead, see
+    /// [`MapAccess::value_ahead`]) and keeps it as the `at`-th extra key, where it came in
+    /// the input (a map without order puts it anywhere; a key already kept keeps its place).
+    fn read_extra_at<'de, R: Reader<'de>>(&mut self, key: &[u8], reader: &mut R, at: usize) -> Result<(), Error>;
 }
 
 fn key_text(key: &[u8]) -> Result<String, Error> {
@@ -32,7 +37,7 @@ fn key_text(key: &[u8]) -> Result<String, Error> {
 }
 
 macro_rules! extra_map {
-    ($($(#[$cfg:meta])* [$($generics:tt)*] $map:ty => $value:ty;)*) => {$(
+    ($($(#[$cfg:meta])* [$($generics:tt)*] $map:ty => $value:ty, $insert_at:expr;)*) => {$(
         $(#[$cfg])*
         #[diagnostic::do_not_recommend]
         impl<$($generics)*> ExtraFields for $map where $value: for<'de> Decode<'de> + Encode {
@@ -52,14 +57,38 @@ macro_rules! extra_map {
                 self.insert(key, value);
                 Ok(())
             }
+
+            fn read_extra_at<'de, R: Reader<'de>>(&mut self, key: &[u8], reader: &mut R, at: usize) -> Result<(), Error> {
+                let key = key_text(key)?;
+                let value = <$value>::decode(reader).map_err(|e| e.at_field(key.clone()))?;
+                let insert_at: fn(&mut Self, usize, String, $value) = $insert_at;
+                insert_at(self, at, key, value);
+                Ok(())
+            }
         }
     )*};
 }
 
 extra_map! {
     #[cfg(feature = "indexmap")]
-    [V, S: BuildHasher + Default] indexmap::IndexMap<String, V, S> => V;
-    [] serde_json::Map<String, serde_json::Value> => serde_json::Value;
-    [V, S: BuildHasher + Default] HashMap<String, V, S> => V;
-    [V] BTreeMap<String, V> => V;
+    [V, S: BuildHasher + Default] indexmap::IndexMap<String, V, S> => V, |map, at, key, value| {
+        if let Some(slot) = map.get_mut(&key) {
+            *slot = value;
+        } else {
+            map.shift_insert(at.min(map.len()), key, value);
+        }
+    };
+    [] serde_json::Map<String, serde_json::Value> => serde_json::Value, |map, at, key, value| {
+        if let Some(slot) = map.get_mut(&key) {
+            *slot = value;
+        } else {
+            map.shift_insert(at.min(map.len()), key, value);
+        }
+    };
+    [V, S: BuildHasher + Default] HashMap<String, V, S> => V, |map, _, key, value| {
+        map.insert(key, value);
+    };
+    [V] BTreeMap<String, V> => V, |map, _, key, value| {
+        map.insert(key, value);
+    };
 }

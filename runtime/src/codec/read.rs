@@ -400,6 +400,15 @@ pub trait MapAccess<'de> {
     /// How many entries to reserve room for, each taking at least `min_len` bytes in binary
     /// mode (as [`SeqAccess::capacity`]).
     fn capacity(&mut self, min_len: usize) -> usize;
+
+    /// The reader [`value_ahead`](Self::value_ahead) gives.
+    type Ahead: Reader<'de>;
+
+    /// A copy of the reader at the value of the key just read (before it is read), to read
+    /// that value once more later: an alias choice read before a better one turns up is then
+    /// kept as an extra key, or refused as one, as pydantic treats it. `None` if the reader
+    /// cannot look ahead.
+    fn value_ahead(&self) -> Option<Self::Ahead>;
 }
 
 /// An array as a reader found it: dtype, shape and payload, checked against each other when

@@ -100,6 +100,11 @@ macro_rules! map_values {
             self.pending_value = false;
             self.reader.skip_value()
         }
+
+        #[inline]
+        fn value_ahead(&self) -> Option<Self::Ahead> {
+            self.pending_value.then(|| self.reader.clone())
+        }
     };
 }
 

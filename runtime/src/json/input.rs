@@ -359,6 +359,8 @@ impl<'de> MapAccess<'de> for JsonMap<'_, 'de> {
         Ok(Some(key))
     }
 
+    type Ahead = JsonReader<'de>;
+
     map_values!('de);
 
     #[inline]

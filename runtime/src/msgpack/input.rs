@@ -337,6 +337,8 @@ impl<'de> MapAccess<'de> for MsgpackMap<'_, 'de> {
         self.reader.parse_key().map(|key| Some(Cow::Borrowed(key)))
     }
 
+    type Ahead = MsgpackReader<'de>;
+
     map_values!('de);
 
     #[inline]

@@ -24,8 +24,16 @@ pub fn defs_key(title: &str) -> String {
 pub struct FieldInfo<'a> {
     /// The field's key on the wire.
     pub key: &'a str,
-    /// The field's doc comment.
+    /// The field's description (`description = ".."`, else its doc comment).
     pub description: Option<&'a str>,
+    /// `title = ".."`: the field's title, in place of the one made from its key (also on a
+    /// reference, which has none of its own).
+    pub title: Option<&'a str>,
+    /// `examples = ".."`: a JSON array, as text (the derive checked it).
+    pub examples: Option<&'a str>,
+    /// `json_schema_extra = ".."`: a JSON object, as text (the derive checked it), merged
+    /// into the field's schema last, as pydantic merges it.
+    pub json_schema_extra: Option<&'a str>,
     /// The field's default, as JSON.
     pub default: Option<Value>,
     /// The field's constraints as schema keywords (`minimum`, `maxLength`, `pattern`, ...).
@@ -52,7 +60,9 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
         constrain(&mut schema, info.items, Some(["items", "additionalProperties"]));
     }
     if let Value::Object(map) = &mut schema {
-        if !T::is_reference() {
+        if let Some(title) = info.title {
+            map.insert("title".into(), title.into());
+        } else if !T::is_reference() {
             map.insert("title".into(), title_from_name(info.key).into());
         }
         if let Some(description) = info.description {
@@ -61,8 +71,20 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator, inf
         if let Some(default) = default {
             map.insert("default".into(), default);
         }
+        if let Some(examples) = info.examples.and_then(derive_checked_json) {
+            map.insert("examples".into(), examples);
+        }
+        if let Some(Value::Object(extra)) = info.json_schema_extra.and_then(derive_checked_json) {
+            map.extend(extra);
+        }
     }
     (schema, required)
+}
+
+/// JSON text the derive checked (`examples`, `json_schema_extra`); `None` only if it was
+/// changed by hand since, which leaves the schema without it rather than failing.
+fn derive_checked_json(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok()
 }
 
 /// A value's schema with its constraints and its items' (a RootModel's `Field(..)`), where

@@ -678,4 +678,13 @@ impl<'v> MapAccess<'v> for ValueMap<'_, 'v> {
     fn capacity(&mut self, _min_len: usize) -> usize {
         self.entries.len() + usize::from(self.value.is_some())
     }
+
+    type Ahead = ValueReader<'v>;
+
+    fn value_ahead(&self) -> Option<ValueReader<'v>> {
+        let mut ahead = self.reader.clone();
+        ahead.next = Some(self.value.clone()?);
+        ahead.place = child_place(self.parent, 2 * self.entry);
+        Some(ahead)
+    }
 }
