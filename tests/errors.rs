@@ -192,7 +192,8 @@ fn validators_and_strict_fields() {
     assert_eq!(Range::from_json(r#"{"lo": "1", "hi": 2}"#).unwrap().lo, 1);
 }
 
-/// A union's members are each tried with errors collected; the union reports each member's.
+/// A union's members are each tried with errors collected; the union reports each member's,
+/// each error with its own input, as pydantic does.
 #[test]
 fn union_members_report_their_errors() {
     #[derive(ChainModel, Debug)]
@@ -210,8 +211,8 @@ fn union_members_report_their_errors() {
     assert_eq!(
         err.to_pydantic_errors(),
         json!([
-            {"type": "int_parsing", "loc": ["value", "Point", "x"], "msg": "Input should be a valid integer, unable to parse string as an integer"},
-            {"type": "missing", "loc": ["value", "Point", "y"], "msg": "Field required"},
+            {"type": "int_parsing", "loc": ["value", "Point", "x"], "msg": "Input should be a valid integer, unable to parse string as an integer", "input": "a"},
+            {"type": "missing", "loc": ["value", "Point", "y"], "msg": "Field required", "input": {"x": "a"}},
             {"type": "int_type", "loc": ["value", "int"], "msg": "Input should be a valid integer", "input": {"x": "a"}},
         ])
     );

@@ -386,6 +386,70 @@ struct Blob {
     n: i64,
 }
 
+// Plain unions, their members located by pydantic-core's labels, with no `rename`.
+#[derive(ChainModel, Debug)]
+#[chain(literal)]
+enum AutoMode {
+    #[chain(rename = "none")]
+    Off,
+    #[chain(rename = "auto")]
+    Auto,
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(literal)]
+enum Small {
+    One = 1,
+    Two = 2,
+}
+
+#[derive(ChainModel, Debug)]
+enum Level {
+    Low = 0,
+    High = 2,
+}
+
+#[derive(ChainModel, Debug)]
+enum LabelA {
+    Mode(AutoMode),
+    Small(Small),
+    Counts(BTreeMap<String, i64>),
+    Ids(std::collections::BTreeSet<i64>),
+    Anything(Vec<Value>),
+    Number(f64),
+}
+
+#[derive(ChainModel, Debug)]
+enum LabelB {
+    Parts(Vec<Part>),
+    Map(serde_json::Map<String, Value>),
+    Maybe(Vec<Option<i64>>),
+    Kind(Kind),
+    Level(Level),
+}
+
+#[derive(ChainModel, Debug)]
+enum IntOrText {
+    Int(i64),
+    Text(TextPart),
+}
+
+#[derive(ChainModel, Debug)]
+enum LabelC {
+    Pair((i64, String)),
+    Grid(Vec<Vec<i64>>),
+    ByInt(BTreeMap<i64, String>),
+    Part(Part),
+    Mixed(Vec<IntOrText>),
+}
+
+#[derive(ChainModel, Debug)]
+struct Labeled {
+    a: LabelA,
+    b: LabelB,
+    c: LabelC,
+}
+
 // pydantic's `Field(validation_alias=AliasChoices("a", "b", "c"))`: the first choice given is read,
 // the others are extra keys.
 #[derive(ChainModel, Debug)]
@@ -416,7 +480,7 @@ macro_rules! binary_decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 15] = [
+    let decoders: [(&'static str, Decoder); 16] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -432,6 +496,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("Quotes", decoder!(Quotes)),
         ("Blob", binary_decoder!(Blob)),
         ("AliasPick", decoder!(AliasPick)),
+        ("Labeled", decoder!(Labeled)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

@@ -702,6 +702,9 @@ struct PagedResults {
     embeddings: Page<EmbeddingItem>,
     prompts: Page<Vec<String>>,
     ids: Page<i64>,
+    counts: Option<Page<IndexMap<String, i64>>>,
+    tags: Option<Page<BTreeSet<String>>>,
+    times: Option<Page<chainmodel::chrono::NaiveDateTime>>,
 }
 
 // Two models named `Message` from two modules: both `$defs` keys are qualified, as pydantic's.

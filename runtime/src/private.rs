@@ -12,8 +12,8 @@ pub use crate::codec::checked::{
     refuse_extra_at, run_validator,
 };
 pub use crate::codec::choice::{
-    UnionMember, decode_union, python_choices, read_choice_int, read_enum_str, read_literal_str, read_tag,
-    union_tag_invalid, unknown_choice,
+    UnionMember, decode_union, python_choices, python_reprs, read_choice_int, read_enum_str, read_literal_str,
+    read_tag, union_tag_invalid, unknown_choice,
 };
 pub use crate::codec::{Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, Writer};
 pub use crate::constraint::{

@@ -12,8 +12,8 @@ import datetime as dt
 import json
 import sys
 import uuid
-from enum import Enum
-from typing import Annotated, Literal, Optional, Union
+from enum import Enum, IntEnum
+from typing import Annotated, Any, Literal, Optional, Union
 
 import pydantic
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -213,8 +213,22 @@ class AliasPick(BaseModel):
     y: int = 0
 
 
+# Plain unions name each member in their errors' locations as pydantic-core labels it
+# (`literal['none','auto']`, `dict[str,int]`, `list[any]`, `tagged-union[TextPart,ImagePart]`,
+# `str-enum[Kind]`, `int-enum[Level]`, `nullable[int]`, `tuple[int, str]`).
+class Level(IntEnum):
+    LOW = 0
+    HIGH = 2
+
+
+class Labeled(BaseModel):
+    a: Union[Literal["none", "auto"], Literal[1, 2], dict[str, int], set[int], list[Any], float]
+    b: Union[list[Part], dict[str, Any], list[Optional[int]], Kind, Level]
+    c: Union[tuple[int, str], list[list[int]], dict[int, str], Part, list[Union[int, TextPart]]]
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -243,6 +257,12 @@ UUID = "12345678-1234-5678-1234-567812345678"
 
 CASES = {
     "Blob": [],
+    "Labeled": [
+        {"a": None, "b": None, "c": None},
+        {"a": {"k": "x"}, "b": [{"type": "video"}, None], "c": [1, "x"]},
+        {"a": "nonE", "b": "x", "c": {"z": 1}},
+        {"a": [1], "b": {"k": 1}, "c": [[1, "x"]]},
+    ],
     "AliasPick": [
         {"a": 1}, {"b": 2}, {"c": 3}, {"b": "q"}, {"b": 2, "a": 1}, {"a": 1, "b": 2}, {"c": 3, "b": 2, "a": 1},
         {"b": "q", "y": "z", "a": 1}, {"b": 1, "a": "q"}, {"c": "q", "b": "r"}, {"x": 1, "b": 2}, {"x": 3}, {},

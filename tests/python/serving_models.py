@@ -345,6 +345,10 @@ class PagedResults(BaseModel):
     embeddings: Page[EmbeddingItem]
     prompts: Page[list[str]]
     ids: Page[int]
+    # Generic titles name dicts, sets and datetimes as Python does: `Page[dict[str, int]]`.
+    counts: Optional[Page[dict[str, int]]] = None
+    tags: Optional[Page[set[str]]] = None
+    times: Optional[Page[dt.datetime]] = None
 
 
 def _module(name: str, source: str) -> types.ModuleType:
@@ -483,7 +487,9 @@ SAMPLES = {
     # pydantic cannot read what it writes for this one (the alias is required): see ACCEPT.
     "StructuredOutputFormat": [],
     "PagedResults": [{"embeddings": {"data": [_embedding]}, "prompts": {"data": [["a"], []], "has_more": True},
-                      "ids": {"data": [1, 2]}}],
+                      "ids": {"data": [1, 2]}},
+                     {"embeddings": {"data": []}, "prompts": {"data": []}, "ids": {"data": []},
+                      "counts": {"data": [{"a": 1}]}, "times": {"data": ["2024-01-02T03:04:05"]}}],
     "Conversation": [{"chat": {"text": "hi"}, "audio": [{"seconds": 1.5}]}],
     "TranscriptionJob": [
         {"id": "j", "created_at": dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=dt.timezone(dt.timedelta(hours=1))),

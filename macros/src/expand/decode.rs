@@ -554,10 +554,10 @@ pub fn decode_enum(
             let members = variants.iter().map(|variant| {
                 let name = variant.ident;
                 let ty = variant.ty.expect("a union member");
-                // pydantic's label: the member's type name, unless the variant is renamed.
+                // pydantic-core's label of the member's type, unless the variant is renamed.
                 let label = match &variant.attrs.rename {
                     Some(rename) => quote!(|| ::std::borrow::Cow::Borrowed(#rename)),
-                    None => quote!(<#ty as #private::JsonSchema>::type_name),
+                    None => quote!(<#ty as #private::JsonSchema>::union_label),
                 };
                 spanned! {ty.span()=>
                     (#label, |__r: &mut __R| <#ty as #private::Decode<'__de>>::decode(__r).map(#ident::#name))

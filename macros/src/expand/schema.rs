@@ -47,6 +47,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         &container.data,
         Data::Enum(EnumKind::StrLiteral | EnumKind::IntLiteral | EnumKind::Tagged(_) | EnumKind::Untagged, _)
     );
+    let label = union_label(container, private);
     if inline {
         // Literals and unions have no name in Python: their schema is written where they are used.
         return quote! {
@@ -62,6 +63,8 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
                 fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
                     <Self as #private::ModelSchema>::model_schema(__generator)
                 }
+
+                #label
             }
         };
     }
@@ -92,6 +95,55 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
             fn type_name() -> ::std::borrow::Cow<'static, str> {
                 #title_value
             }
+
+            #label
+        }
+    }
+}
+
+/// `union_label` where pydantic-core's label of the type is not its Python name: an enum's
+/// (`str-enum[Kind]`, `int-enum[Level]`), a `Literal`'s (`literal['a','b']`, `literal[1,2]`),
+/// a union's (`tagged-union[TextPart,ImagePart]`, `union[int,TextPart]`).
+fn union_label(container: &Container<'_>, private: &TokenStream) -> TokenStream {
+    let Data::Enum(kind, variants) = &container.data else { return TokenStream::new() };
+    let members = |variants: &[Variant<'_>]| -> Vec<TokenStream> {
+        variants
+            .iter()
+            .map(|variant| {
+                let ty = variant.ty.expect("a union member");
+                spanned!(ty.span()=> <#ty as #private::JsonSchema>::union_label())
+            })
+            .collect()
+    };
+    let body = match kind {
+        EnumKind::Str | EnumKind::Int => {
+            let prefix = if *kind == EnumKind::Str { "str-enum" } else { "int-enum" };
+            quote!(::std::format!("{}[{}]", #prefix, <Self as #private::JsonSchema>::type_name()))
+        }
+        EnumKind::StrLiteral => {
+            let values = variants.iter().map(|v| &v.value);
+            quote! {
+                let __values: &[&str] = &[#(#values),*];
+                ::std::format!("literal[{}]", #private::python_reprs(__values).join(","))
+            }
+        }
+        EnumKind::IntLiteral => {
+            let values: Vec<String> = variants.iter().map(|v| v.int.to_string()).collect();
+            let text = format!("literal[{}]", values.join(","));
+            quote!(::std::string::String::from(#text))
+        }
+        EnumKind::Tagged(_) | EnumKind::Untagged => {
+            let prefix = if matches!(kind, EnumKind::Untagged) { "union" } else { "tagged-union" };
+            let members = members(variants);
+            quote! {
+                let __members: ::std::vec::Vec<::std::borrow::Cow<'static, str>> = ::std::vec![#(#members),*];
+                ::std::format!("{}[{}]", #prefix, __members.join(","))
+            }
+        }
+    };
+    quote! {
+        fn union_label() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Owned({ #body })
         }
     }
 }

@@ -253,6 +253,12 @@ fn lookahead<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {
     reader.lookahead().ok_or_else(|| Error::invalid_value("this reader cannot look ahead to try a union's members"))
 }
 
+/// Python's repr of each value (a `Literal`'s label, `literal['none','auto']`).
+#[cold]
+pub fn python_reprs(values: &[&str]) -> Vec<String> {
+    values.iter().map(|value| crate::value::python_repr(value)).collect()
+}
+
 /// pydantic's words for a choice's string values: each as Python's repr, `, `-separated, the
 /// last after `last` (`'a', 'b' or 'c'` for an enum's or a `Literal`'s, `'a', 'b'` for a
 /// discriminated union's tags).

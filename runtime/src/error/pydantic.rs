@@ -45,9 +45,12 @@ fn pydantic_errors(
         return;
     }
     if let ErrorKind::NoUnionMember(members) = kind {
-        // A member's own error is about the union's input; deeper ones keep none.
-        for (inner, kind) in members.members() {
-            pydantic_errors(&[location, inner].concat(), kind, input.filter(|_| inner.len() == 1), out);
+        // A member's own error is about the union's input; deeper ones keep their own, or
+        // else are about the member's whole value too (a tuple's missing item).
+        for (index, (inner, kind)) in members.members().iter().enumerate() {
+            let own = || members.input(index).and_then(|kept| kept.show());
+            let input = if inner.len() == 1 { input.cloned().or_else(own) } else { own().or_else(|| input.cloned()) };
+            pydantic_errors(&[location, inner].concat(), kind, input.as_ref(), out);
         }
         return;
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::input::Kept;
 use super::{Error, ErrorKind, PathSegment};
 
 /// The errors of a plain union's members, each located inside its member's name (outermost
@@ -11,13 +12,18 @@ use super::{Error, ErrorKind, PathSegment};
 /// `Debug`) stops after [`Error::MAX_ERRORS`] errors, as pydantic's list would be endless
 /// for a deep recursive union.
 #[derive(Clone)]
-pub struct UnionMembers(std::sync::Arc<[(Vec<PathSegment>, ErrorKind)]>);
+pub struct UnionMembers(std::sync::Arc<[(Vec<PathSegment>, ErrorKind)]>, std::sync::Arc<[Option<Kept>]>);
 
 impl UnionMembers {
     /// The members' errors, as listed: each a location inside the union and a kind (which may
     /// itself be a nested union's).
     pub fn members(&self) -> &[(Vec<PathSegment>, ErrorKind)] {
         &self.0
+    }
+
+    /// The input the `index`th member error kept, if it kept one (as pydantic shows it).
+    pub(super) fn input(&self, index: usize) -> Option<&Kept> {
+        self.1.get(index).and_then(Option::as_ref)
     }
 
     /// The errors pydantic would list, nested unions flattened: each error's location inside
@@ -54,6 +60,7 @@ impl UnionMembers {
 
 impl PartialEq for UnionMembers {
     fn eq(&self, other: &Self) -> bool {
+        // Errors are equal by kind and place; the inputs they kept are not compared.
         std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
     }
 }
@@ -87,12 +94,14 @@ impl Error {
     #[cold]
     pub(crate) fn no_union_member(errors: Vec<Error>) -> Self {
         let mut members = Vec::new();
-        for error in errors {
-            for (kind, location) in error.iter() {
+        let mut inputs = Vec::new();
+        for error in &errors {
+            for error in std::iter::once(error).chain(&error.inner.more) {
                 // A nested union's errors are shared, not copied.
-                members.push((location, kind.clone()));
+                members.push((error.location(), error.inner.kind.clone()));
+                inputs.push(error.inner.input.clone());
             }
         }
-        ErrorKind::NoUnionMember(UnionMembers(members.into())).into()
+        ErrorKind::NoUnionMember(UnionMembers(members.into(), inputs.into())).into()
     }
 }

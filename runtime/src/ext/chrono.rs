@@ -330,6 +330,11 @@ macro_rules! text_type {
             fn schema(_: &mut SchemaGenerator) -> Value {
                 json!({"format": $schema, "type": "string"})
             }
+
+            /// `date`, `time`: Python's class name, and pydantic-core's label.
+            fn type_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($schema)
+            }
         }
     };
 }
@@ -351,6 +356,10 @@ macro_rules! datetime_type {
         impl JsonSchema for $ty {
             fn schema(_: &mut SchemaGenerator) -> Value {
                 json!({"format": "date-time", "type": "string"})
+            }
+
+            fn type_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed("datetime")
             }
         }
     };
@@ -416,6 +425,10 @@ impl<'de> Decode<'de> for TimeDelta {
 impl JsonSchema for TimeDelta {
     fn schema(_: &mut SchemaGenerator) -> Value {
         json!({"format": "duration", "type": "string"})
+    }
+
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("timedelta")
     }
 }
 

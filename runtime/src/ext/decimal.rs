@@ -72,6 +72,14 @@ impl JsonSchema for Decimal {
     fn schema(_: &mut SchemaGenerator) -> Value {
         json!({"anyOf": [{"type": "number"}, {"type": "string"}]})
     }
+
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Decimal")
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("decimal")
+    }
 }
 
 #[cfg(test)]

@@ -57,4 +57,12 @@ impl JsonSchema for Uuid {
     fn schema(_: &mut SchemaGenerator) -> Value {
         json!({"format": "uuid", "type": "string"})
     }
+
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("UUID")
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("uuid")
+    }
 }

@@ -37,6 +37,14 @@ pub trait JsonSchema {
     fn type_name() -> Cow<'static, str> {
         Cow::Borrowed("Any")
     }
+
+    /// The type's label as a member of a plain union, which locates the member's errors:
+    /// pydantic-core's name of its schema (`int`, `list[any]`, `dict[str,int]`,
+    /// `literal['none','auto']`, `tagged-union[TextPart,ImagePart]`, `str-enum[Kind]`, a
+    /// model's title).
+    fn union_label() -> Cow<'static, str> {
+        Self::type_name()
+    }
 }
 
 /// Collects the named definitions (`$defs`) of a schema being built.
@@ -175,7 +183,7 @@ pub trait ModelSchema {
 }
 
 macro_rules! simple_schema {
-    ($($ty:ty as $name:literal => $schema:tt;)*) => {$(
+    ($($ty:ty as $name:literal $(label $label:literal)? => $schema:tt;)*) => {$(
         impl JsonSchema for $ty {
             fn schema(_: &mut SchemaGenerator) -> Value {
                 json!($schema)
@@ -184,6 +192,12 @@ macro_rules! simple_schema {
             fn type_name() -> Cow<'static, str> {
                 Cow::Borrowed($name)
             }
+
+            $(
+                fn union_label() -> Cow<'static, str> {
+                    Cow::Borrowed($label)
+                }
+            )?
         }
     )*};
 }
@@ -205,7 +219,7 @@ simple_schema! {
     str as "str" => {"type": "string"};
     String as "str" => {"type": "string"};
     Cow<'_, str> as "str" => {"type": "string"};
-    serde_json::Value as "Any" => {};
+    serde_json::Value as "Any" label "any" => {};
     Bytes as "bytes" => {"format": "binary", "type": "string"};
     () as "NoneType" => {"type": "null"};
     [u8] as "bytes" => {"format": "binary", "type": "string"};
@@ -220,6 +234,10 @@ impl<T: JsonSchema + ?Sized> JsonSchema for &T {
         T::type_name()
     }
 
+    fn union_label() -> Cow<'static, str> {
+        T::union_label()
+    }
+
     fn is_reference() -> bool {
         T::is_reference()
     }
@@ -232,6 +250,10 @@ impl<T: JsonSchema + ?Sized> JsonSchema for Box<T> {
 
     fn type_name() -> Cow<'static, str> {
         T::type_name()
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        T::union_label()
     }
 
     fn is_reference() -> bool {
@@ -268,6 +290,10 @@ impl<T: JsonSchema> JsonSchema for Option<T> {
     fn type_name() -> Cow<'static, str> {
         Cow::Owned(format!("Optional[{}]", T::type_name()))
     }
+
+    fn union_label() -> Cow<'static, str> {
+        Cow::Owned(format!("nullable[{}]", T::union_label()))
+    }
 }
 
 impl<T: JsonSchema> JsonSchema for Vec<T> {
@@ -277,6 +303,10 @@ impl<T: JsonSchema> JsonSchema for Vec<T> {
 
     fn type_name() -> Cow<'static, str> {
         Cow::Owned(format!("list[{}]", T::type_name()))
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        Cow::Owned(format!("list[{}]", T::union_label()))
     }
 }
 
@@ -288,22 +318,46 @@ fn map_schema<V: JsonSchema + ?Sized>(generator: &mut SchemaGenerator) -> Value 
 }
 
 /// `dict[int, X]` has the schema of `dict[str, X]`: JSON keys are strings.
-impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for HashMap<K, V, S> {
+impl<K: crate::codec::MapKey + JsonSchema, V: JsonSchema, S> JsonSchema for HashMap<K, V, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
     }
+
+    fn type_name() -> Cow<'static, str> {
+        map_name::<K, V>()
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        map_label::<K, V>()
+    }
 }
 
-impl<K: crate::codec::MapKey, V: JsonSchema> JsonSchema for BTreeMap<K, V> {
+impl<K: crate::codec::MapKey + JsonSchema, V: JsonSchema> JsonSchema for BTreeMap<K, V> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        map_name::<K, V>()
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        map_label::<K, V>()
     }
 }
 
 #[cfg(feature = "indexmap")]
-impl<K: crate::codec::MapKey, V: JsonSchema, S> JsonSchema for indexmap::IndexMap<K, V, S> {
+impl<K: crate::codec::MapKey + JsonSchema, V: JsonSchema, S> JsonSchema for indexmap::IndexMap<K, V, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<V>(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        map_name::<K, V>()
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        map_label::<K, V>()
     }
 }
 
@@ -311,6 +365,24 @@ impl JsonSchema for serde_json::Map<String, Value> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         map_schema::<Value>(generator)
     }
+
+    fn type_name() -> Cow<'static, str> {
+        map_name::<String, Value>()
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        map_label::<String, Value>()
+    }
+}
+
+/// `dict[str, int]`, as Python writes the type (a generic model's title).
+fn map_name<K: JsonSchema + ?Sized, V: JsonSchema + ?Sized>() -> Cow<'static, str> {
+    Cow::Owned(format!("dict[{}, {}]", K::type_name(), V::type_name()))
+}
+
+/// `dict[str,int]`, as pydantic-core labels the type (a union member).
+fn map_label<K: JsonSchema + ?Sized, V: JsonSchema + ?Sized>() -> Cow<'static, str> {
+    Cow::Owned(format!("dict[{},{}]", K::union_label(), V::union_label()))
 }
 
 fn set_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
@@ -321,11 +393,27 @@ impl<T: JsonSchema, S> JsonSchema for std::collections::HashSet<T, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         set_schema::<T>(generator)
     }
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::type_name()))
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::union_label()))
+    }
 }
 
 impl<T: JsonSchema> JsonSchema for std::collections::BTreeSet<T> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         set_schema::<T>(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::type_name()))
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::union_label()))
     }
 }
 
@@ -333,6 +421,14 @@ impl<T: JsonSchema> JsonSchema for std::collections::BTreeSet<T> {
 impl<T: JsonSchema, S> JsonSchema for indexmap::IndexSet<T, S> {
     fn schema(generator: &mut SchemaGenerator) -> Value {
         set_schema::<T>(generator)
+    }
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::type_name()))
+    }
+
+    fn union_label() -> Cow<'static, str> {
+        Cow::Owned(format!("set[{}]", T::union_label()))
     }
 }
 
@@ -348,6 +444,11 @@ macro_rules! tuple_schema {
             fn type_name() -> Cow<'static, str> {
                 let names: Vec<Cow<'static, str>> = vec![$($name::type_name()),+];
                 Cow::Owned(format!("tuple[{}]", names.join(", ")))
+            }
+
+            fn union_label() -> Cow<'static, str> {
+                let labels: Vec<Cow<'static, str>> = vec![$($name::union_label()),+];
+                Cow::Owned(format!("tuple[{}]", labels.join(", ")))
             }
         }
     };

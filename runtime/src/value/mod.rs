@@ -591,6 +591,10 @@ impl JsonSchema for Value {
     fn schema(_: &mut SchemaGenerator) -> serde_json::Value {
         serde_json::json!({})
     }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("any")
+    }
 }
 
 /// Reads a `T` (a model, or any field type) from a value as pydantic's `model_validate(dict)`
