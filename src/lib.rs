@@ -104,6 +104,6 @@ pub mod prelude {
     #[cfg(all(feature = "server", feature = "client"))]
     pub use chainmodel_macros::{chainlet, stub};
     pub use chainmodel_runtime::{
-        AnyArray, Bytes, ChainModel, Complex, DType, Element, NdArray, NdArrayView, Value, f16,
+        AnyArray, Bytes, ChainModel, Complex, DType, Decimal, Element, NdArray, NdArrayView, Value, f16,
     };
 }

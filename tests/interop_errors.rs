@@ -450,6 +450,18 @@ struct Labeled {
     c: LabelC,
 }
 
+// pydantic's `Decimal`, with `max_digits` and `decimal_places`.
+#[derive(ChainModel, Debug)]
+struct Money {
+    amount: chainmodel::Decimal,
+    #[chain(default, max_digits = 5, decimal_places = 2)]
+    price: chainmodel::Decimal,
+    #[chain(max_digits = 3)]
+    rate: Option<chainmodel::Decimal>,
+    #[chain(default, decimal_places = 1)]
+    places: chainmodel::Decimal,
+}
+
 // pydantic's `Field(validation_alias=AliasChoices("a", "b", "c"))`: the first choice given is read,
 // the others are extra keys.
 #[derive(ChainModel, Debug)]
@@ -480,7 +492,7 @@ macro_rules! binary_decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 16] = [
+    let decoders: [(&'static str, Decoder); 17] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -497,6 +509,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("Blob", binary_decoder!(Blob)),
         ("AliasPick", decoder!(AliasPick)),
         ("Labeled", decoder!(Labeled)),
+        ("Money", decoder!(Money)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

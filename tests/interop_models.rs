@@ -424,6 +424,36 @@ struct LaxU8 {
     v: u8,
 }
 
+#[derive(ChainModel)]
+struct LaxDecimal {
+    v: chainmodel::Decimal,
+}
+
+// Binary-only (a model with bytes has no JSON form).
+#[derive(ChainModel)]
+struct LaxBytes {
+    v: chainmodel::Bytes,
+}
+
+/// Python's `repr` of bytes (`b'12'`, `b'it\'s'`, `b'\xff'`).
+fn bytes_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { '"' } else { '\'' };
+    let mut text = format!("b{quote}");
+    for &b in bytes {
+        match b {
+            b'\\' => text.push_str("\\\\"),
+            b'\t' => text.push_str("\\t"),
+            b'\n' => text.push_str("\\n"),
+            b'\r' => text.push_str("\\r"),
+            b if char::from(b) == quote => text.extend(['\\', quote]),
+            0x20..=0x7e => text.push(char::from(b)),
+            b => text.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    text.push(quote);
+    text
+}
+
 /// Decodes the message in the case's mode: JSON text, or msgpack given in hex (mode
 /// `value`: msgpack read as a dict, then the model read from the dict with `from_value`).
 fn decode<M>(mode: &str, message: &str) -> Result<M, chainmodel::Error>
@@ -447,6 +477,22 @@ where
     chainmodel::msgpack::from_slice(&bytes)
 }
 
+/// Decodes a binary-only model's msgpack (given in hex) in `mode` (`msgpack` or `value`).
+fn decode_binary<M>(mode: &str, message: &str) -> Result<M, chainmodel::Error>
+where
+    M: ChainModel + for<'de> chainmodel::msgpack::MsgpackDecode<'de> + for<'de> chainmodel::codec::Decode<'de>,
+{
+    let bytes: Vec<u8> = (0..message.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&message[i..i + 2], 16).expect("hex from the script"))
+        .collect();
+    match mode {
+        "msgpack" => chainmodel::msgpack::from_slice(&bytes),
+        "value" => M::from_value(&chainmodel::msgpack::from_slice(&bytes)?),
+        other => panic!("a binary-only model has no {other} mode"),
+    }
+}
+
 /// The value Rust reads for `{"v": input}` in `mode`, as Python's `repr`, or the error.
 fn rust_lax(ty: &str, mode: &str, message: &str) -> Result<String, chainmodel::Error> {
     Ok(match ty {
@@ -458,6 +504,8 @@ fn rust_lax(ty: &str, mode: &str, message: &str) -> Result<String, chainmodel::E
         }
         "bool" => if decode::<LaxBool>(mode, message)?.v { "True" } else { "False" }.into(),
         "str" => format!("'{}'", decode::<LaxStr>(mode, message)?.v),
+        "decimal" => format!("Decimal('{}')", decode::<LaxDecimal>(mode, message)?.v),
+        "bytes" => bytes_repr(&decode_binary::<LaxBytes>(mode, message)?.v),
         other => panic!("unknown type {other}"),
     })
 }

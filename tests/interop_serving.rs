@@ -785,6 +785,15 @@ struct LooseRequest {
     extra: IndexMap<String, Value>,
 }
 
+// Decimals kept exactly as given.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Invoice {
+    total: chainmodel::Decimal,
+    tax: Option<chainmodel::Decimal>,
+    #[chain(default)]
+    lines: Vec<chainmodel::Decimal>,
+}
+
 /// A message in both binary encodings: (compact, aligned).
 type Encodings = (Vec<u8>, Vec<u8>);
 
@@ -840,7 +849,7 @@ fn all_cases() -> Vec<Case> {
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
         MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
         CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults,
-        Conversation, TranscriptionJob, ModelCard, LooseRequest,
+        Conversation, TranscriptionJob, ModelCard, LooseRequest, Invoice,
     ]
 }
 

@@ -649,3 +649,71 @@ pub fn length_keys<T: Length + ?Sized>() -> (&'static str, &'static str) {
 fn constraint(kind: &'static str, message: String, ctx: serde_json::Value) -> Error {
     Error::validation(kind, message, Some(ctx))
 }
+
+/// A value `max_digits` and `decimal_places` apply to: a [`Decimal`](crate::Decimal).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is no decimal, so `max_digits` and `decimal_places` do not apply to it",
+    label = "a digits constraint on a field that is not a `Decimal`",
+    note = "pydantic's `max_digits`/`decimal_places` apply to `Decimal` fields: use `chainmodel::Decimal`"
+)]
+pub trait Digits {
+    /// The decimal, `None` for an absent `Option`.
+    fn decimal(&self) -> Option<&crate::Decimal>;
+}
+
+impl Digits for crate::Decimal {
+    fn decimal(&self) -> Option<&crate::Decimal> {
+        Some(self)
+    }
+}
+
+impl<T: Digits> Digits for Option<T> {
+    fn decimal(&self) -> Option<&crate::Decimal> {
+        self.as_ref().and_then(Digits::decimal)
+    }
+}
+
+/// Checks a decimal's digits as pydantic does: `max_digits` (all digits), `decimal_places`,
+/// then with both the digits before the point; a limit is broken only when the decimal breaks
+/// it both as given and with its trailing zeros stripped (`1.200` has 1 decimal place).
+pub fn check_digits<T: Digits + ?Sized>(
+    value: &T,
+    max_digits: Option<u64>,
+    decimal_places: Option<u64>,
+) -> Result<(), Error> {
+    let Some(decimal) = value.decimal() else { return Ok(()) };
+    let ((places, digits), (normalized_places, normalized_digits)) = decimal.digit_counts();
+    if let Some(max) = max_digits
+        && digits > max
+        && normalized_digits > max
+    {
+        let unit = if max == 1 { "digit" } else { "digits" };
+        return Err(constraint(
+            "decimal_max_digits",
+            format!("Decimal input should have no more than {max} {unit} in total"),
+            json!({ "max_digits": max }),
+        ));
+    }
+    if let Some(max) = decimal_places {
+        if places > max && normalized_places > max {
+            let unit = if max == 1 { "decimal place" } else { "decimal places" };
+            return Err(constraint(
+                "decimal_max_places",
+                format!("Decimal input should have no more than {max} {unit}"),
+                json!({ "decimal_places": max }),
+            ));
+        }
+        if let Some(max_digits) = max_digits {
+            let whole = max_digits.saturating_sub(max);
+            if digits - places > whole && normalized_digits - normalized_places > whole {
+                let unit = if whole == 1 { "digit" } else { "digits" };
+                return Err(constraint(
+                    "decimal_whole_digits",
+                    format!("Decimal input should have no more than {whole} {unit} before the decimal point"),
+                    json!({ "whole_digits": whole }),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -113,11 +113,19 @@ pub(crate) fn int_from_float<I: Integer>(value: f64) -> Result<I, Error> {
     int_in_range(value as i128)
 }
 
-/// A float from a string Python's `float()` reads (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`).
+/// A float from a string as pydantic-core reads one (`"1.5"`, `" 2 "`, `"nan"`, `"-inf"`):
+/// trimmed, or else with its underscores dropped (none first or last, no two in a row:
+/// `"1_000"`, also `"1_e5"`), untrimmed.
 pub(crate) fn float_from_str(text: &str) -> Result<f64, Error> {
     // Rust's parser reads `inf`, `infinity` and `nan` in any case, as Python's does.
     text.trim()
         .parse::<f64>()
+        .or_else(|error| {
+            if text.starts_with('_') || text.ends_with('_') || text.contains("__") || !text.contains('_') {
+                return Err(error);
+            }
+            text.replace('_', "").parse::<f64>()
+        })
         .map_err(|_| invalid("float_parsing", "Input should be a valid number, unable to parse string as a number"))
 }
 

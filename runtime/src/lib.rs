@@ -10,6 +10,7 @@ mod array;
 mod bytes;
 pub mod codec;
 mod constraint;
+mod decimal;
 mod dtype;
 mod element;
 mod error;
@@ -32,6 +33,7 @@ pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdAr
 pub use bytes::Bytes;
 #[cfg(feature = "chrono")]
 pub use chrono;
+pub use decimal::{Decimal, ParseDecimalError};
 pub use dtype::{ByteOrder, DType, ScalarType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, PathSegment, UnionMembers};

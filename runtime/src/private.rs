@@ -17,8 +17,9 @@ pub use crate::codec::choice::{
 };
 pub use crate::codec::{Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, Writer};
 pub use crate::constraint::{
-    Bound, Length as ConstrainedLength, Number as ConstrainedNumber, NumberBounds, NumberLimits,
-    Text as ConstrainedText, Within, check_length, check_number, check_pattern, length_keys,
+    Bound, Digits as ConstrainedDigits, Length as ConstrainedLength, Number as ConstrainedNumber, NumberBounds,
+    NumberLimits, Text as ConstrainedText, Within, check_digits, check_length, check_number, check_pattern,
+    length_keys,
 };
 pub use crate::error::{Error, Errors};
 pub use crate::json::unchecked::{from_slice_unchecked_with, from_truss_body_unchecked, to_string_unchecked};

@@ -9,6 +9,7 @@ if it accepts it, else its full error list as `json.loads(e.json(include_url=Fal
 """
 
 import datetime as dt
+import decimal
 import json
 import sys
 import uuid
@@ -227,8 +228,17 @@ class Labeled(BaseModel):
     c: Union[tuple[int, str], list[list[int]], dict[int, str], Part, list[Union[int, TextPart]]]
 
 
+# Decimals as pydantic reads them: strings, integers exactly, floats through their text; NaN and
+# infinities refused; max_digits and decimal_places counted as given and without trailing zeros.
+class Money(BaseModel):
+    amount: decimal.Decimal
+    price: decimal.Decimal = Field(decimal.Decimal("0"), max_digits=5, decimal_places=2)
+    rate: Optional[decimal.Decimal] = Field(None, max_digits=3)
+    places: decimal.Decimal = Field(decimal.Decimal("0"), decimal_places=1)
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled, Money]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -262,6 +272,17 @@ CASES = {
         {"a": {"k": "x"}, "b": [{"type": "video"}, None], "c": [1, "x"]},
         {"a": "nonE", "b": "x", "c": {"z": 1}},
         {"a": [1], "b": {"k": 1}, "c": [[1, "x"]]},
+    ],
+    "Money": [
+        {"amount": "1.50"}, {"amount": 10}, {"amount": 0.1}, {"amount": "1e30"}, {"amount": 1e30}, {"amount": 1.0},
+        {"amount": "abc"}, {"amount": True}, {"amount": None}, {"amount": []}, {"amount": {}}, {"amount": "NaN"},
+        {"amount": "-Infinity"}, {"amount": "sNaN"}, {"amount": " 1_000.5 "}, {"amount": "1e"}, {"amount": "0x10"},
+        {"amount": "1", "price": "1.234"}, {"amount": "1", "price": "123456"}, {"amount": "1", "price": "1000"},
+        {"amount": "1", "price": "1.200"}, {"amount": "1", "price": "999.99"}, {"amount": "1", "price": 1.5},
+        {"amount": "1", "price": "-0.001"}, {"amount": "1", "price": "0E-7"}, {"amount": "1", "price": "1E+5"},
+        {"amount": "1", "rate": "12.30"}, {"amount": "1", "rate": "1234"}, {"amount": "1", "rate": "0.0001"},
+        {"amount": "1", "places": "0.05"}, {"amount": "1", "places": "7.50"}, {"amount": "1", "places": 2.25},
+        {"amount": "x", "price": "1.234", "rate": "1234", "places": "nan"},
     ],
     "AliasPick": [
         {"a": 1}, {"b": 2}, {"c": 3}, {"b": "q"}, {"b": 2, "a": 1}, {"a": 1, "b": 2}, {"c": 3, "b": 2, "a": 1},

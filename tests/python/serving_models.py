@@ -9,6 +9,7 @@ REFUSE: JSON inputs pydantic refuses.
 """
 
 import datetime as dt
+import decimal
 import enum
 import sys
 import types
@@ -400,6 +401,14 @@ class LooseRequest(BaseModel):
     max_tokens: int = Field(16, validation_alias=AliasChoices("max_tokens", "max_new_tokens"))
 
 
+# Decimals kept exactly as given (`1.50`, `1E+30`), read from strings, integers and floats as
+# pydantic reads them, written as Python's str(Decimal) (truss's `__decimal__` map in msgpack).
+class Invoice(BaseModel):
+    total: decimal.Decimal
+    tax: Optional[decimal.Decimal] = None
+    lines: list[decimal.Decimal] = []
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -408,7 +417,7 @@ MODELS = [
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
-    TranscriptionJob, ModelCard, LooseRequest,
+    TranscriptionJob, ModelCard, LooseRequest, Invoice,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -511,12 +520,19 @@ SAMPLES = {
                        {"max_tokens": 5, "top_p": 0.9, "logit_bias": {"50256": -100}, "seed": None}],
     "ModelCard": [{"downloads": 3, "sample": {"text": "t"}}, {"downloads": 0, "sample": {"text": ""}, "license": "mit",
                                                             "homepage": "https://x"}],
+    "Invoice": [{"total": decimal.Decimal("1.50")},
+                {"total": decimal.Decimal("-0"), "tax": decimal.Decimal("1E+30"),
+                 "lines": [decimal.Decimal("0E-7"), decimal.Decimal("1.001E+11"), decimal.Decimal("-0.00150"),
+                           decimal.Decimal("123456789012345678901234567890.123456789")]}],
     "LooseRequest": [{"prompt": "p"}, {"prompt": "p", "max_tokens": 3, "input": "i", "z": [1]}],
     "ModerationRequest": [{"input": "x"}, {"input": ["x", "y"]}, {"input": [{"type": "text", "text": "t"}]},
                           {"input": [], "model": "m"}],
 }
 
 ACCEPT = {
+    "Invoice": ['{"total":10}', '{"total":0.1}', '{"total":"1e30"}', '{"total":1e30}', '{"total":1.00}',
+                '{"total":1E2}', '{"total":123456789012345678901234567890.5}', '{"total":-0.0}',
+                '{"total":" 1_000 ","lines":[1e-7,"+.5e-3",12345678901234567,2.5e-300,"1.5E+3"]}'],
     "ModelCard": ['{"downloads":"7","sample":{"text":"t"},"licence":"x"}'],
     "LooseRequest": ['{"input":"i"}', '{"text":"t","input":"i","z":1}', '{"z":0,"text":"t","a":2,"prompt":"p","input":"i"}',
                      '{"max_new_tokens":5,"prompt":"p","max_tokens":"6"}', '{"max_new_tokens":5,"prompt":"p"}',
@@ -542,6 +558,8 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "Invoice": ['{"total":"abc"}', '{"total":true}', '{"total":"NaN"}', '{"total":"-inf"}', '{"total":null}',
+                '{"total":1,"lines":["1e","x",[]]}'],
     "LooseRequest": ['{}', '{"prompt":1,"input":"i"}', '{"input":"i","max_new_tokens":"x"}'],
     "ModelCard": ['{"sample":{"text":"t"}}'],
     "TranscriptionJob": ['{"id":"j","created_at":"soon","local_start":"2024-01-02T03:04:05"}',

@@ -400,6 +400,15 @@ fn constraint_checks(constraints: &attr::Constraints, value: &str, private: &Tok
         let value = value(span);
         checks.extend(spanned!(span=> #private::check_length(#value, #min, #max)?;));
     }
+    if let Some(span) = constraints.max_digits.or(constraints.decimal_places).map(|(_, span)| span) {
+        let limit = |l: Option<(u64, proc_macro2::Span)>| match l {
+            Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        };
+        let (max_digits, decimal_places) = (limit(constraints.max_digits), limit(constraints.decimal_places));
+        let value = value(span);
+        checks.extend(spanned!(span=> #private::check_digits(#value, #max_digits, #decimal_places)?;));
+    }
     if let Some(pattern) = &constraints.pattern {
         let value = value(pattern.span());
         checks.extend(spanned! {pattern.span()=>
@@ -447,6 +456,9 @@ fn constraint_bounds(constraints: &attr::Constraints, private: &TokenStream) -> 
     }
     if constraints.pattern.is_some() {
         bounds.extend(quote!(+ #private::ConstrainedText));
+    }
+    if constraints.max_digits.is_some() || constraints.decimal_places.is_some() {
+        bounds.extend(quote!(+ #private::ConstrainedDigits));
     }
     bounds
 }

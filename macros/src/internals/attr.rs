@@ -302,6 +302,9 @@ pub struct Constraints {
     pub min_length: Option<(u64, Span)>,
     pub max_length: Option<(u64, Span)>,
     pub pattern: Option<LitStr>,
+    /// `max_digits` and `decimal_places`, on a `Decimal`.
+    pub max_digits: Option<(u64, Span)>,
+    pub decimal_places: Option<(u64, Span)>,
 }
 
 /// The constraints of one value being parsed: a field's, or its items' (`items(..)`,
@@ -315,6 +318,8 @@ struct ConstraintSlots<'c> {
     min_length: Once<'c, (u64, Span)>,
     max_length: Once<'c, (u64, Span)>,
     pattern: Once<'c, LitStr>,
+    max_digits: Once<'c, (u64, Span)>,
+    decimal_places: Once<'c, (u64, Span)>,
 }
 
 impl<'c> ConstraintSlots<'c> {
@@ -328,6 +333,8 @@ impl<'c> ConstraintSlots<'c> {
             min_length: Once::new(cx, MIN_LENGTH),
             max_length: Once::new(cx, MAX_LENGTH),
             pattern: Once::new(cx, PATTERN),
+            max_digits: Once::new(cx, MAX_DIGITS),
+            decimal_places: Once::new(cx, DECIMAL_PLACES),
         }
     }
 
@@ -354,6 +361,10 @@ impl<'c> ConstraintSlots<'c> {
             self.min_length.set(&meta.path, length_value(meta)?);
         } else if meta.path.is_ident(MAX_LENGTH) {
             self.max_length.set(&meta.path, length_value(meta)?);
+        } else if meta.path.is_ident(MAX_DIGITS) {
+            self.max_digits.set(&meta.path, length_value(meta)?);
+        } else if meta.path.is_ident(DECIMAL_PLACES) {
+            self.decimal_places.set(&meta.path, length_value(meta)?);
         } else if meta.path.is_ident(PATTERN) {
             let s = string_value(meta)?;
             match regex::Regex::new(&s.value()) {
@@ -376,6 +387,8 @@ impl<'c> ConstraintSlots<'c> {
             min_length: self.min_length.get(),
             max_length: self.max_length.get(),
             pattern: self.pattern.get(),
+            max_digits: self.max_digits.get(),
+            decimal_places: self.decimal_places.get(),
         }
     }
 }
@@ -387,7 +400,7 @@ fn item_constraints(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Constr
         if !slots.parse(cx, &inner)? {
             cx.syn_error(inner.error(format!(
                 "unknown constraint `{}` in `{}(..)`; expected one of `ge`, `gt`, `le`, `lt`, `multiple_of`, \
-                 `min_length`, `max_length`, `pattern`",
+                 `min_length`, `max_length`, `pattern`, `max_digits`, `decimal_places`",
                 path_name(&inner),
                 path_name(meta)
             )));
@@ -407,6 +420,8 @@ impl Constraints {
             && self.min_length.is_none()
             && self.max_length.is_none()
             && self.pattern.is_none()
+            && self.max_digits.is_none()
+            && self.decimal_places.is_none()
     }
 
     /// The number constraints given, with their schema keywords.
@@ -547,8 +562,8 @@ impl Field {
                     meta,
                     "a field",
                     "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
-                     `multiple_of`, `min_length`, `max_length`, `pattern`, `items`, `values`, `strict`, `validate`, \
-                     `description`, `title`, `examples`, `json_schema_extra`, `serialization_alias`",
+                     `multiple_of`, `min_length`, `max_length`, `pattern`, `max_digits`, `decimal_places`, `items`, \
+                     `values`, `strict`, `validate`, `description`, `title`, `examples`, `json_schema_extra`, `serialization_alias`",
                 ));
             }
             Ok(())

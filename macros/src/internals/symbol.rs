@@ -31,3 +31,5 @@ pub const DESCRIPTION: &str = "description";
 pub const EXAMPLES: &str = "examples";
 pub const JSON_SCHEMA_EXTRA: &str = "json_schema_extra";
 pub const SERIALIZATION_ALIAS: &str = "serialization_alias";
+pub const MAX_DIGITS: &str = "max_digits";
+pub const DECIMAL_PLACES: &str = "decimal_places";

@@ -1,12 +1,10 @@
 //! `rust_decimal::Decimal`: truss's `{b"__decimal__": True, b"data": str}`, pydantic's `Decimal`
-//! (a string in JSON), written as Python's `str(Decimal)`.
-
-use std::str::FromStr;
+//! (a string in JSON), written as Python's `str(Decimal)`, read as [`crate::Decimal`] reads it.
 
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::codec::{Decode, Encode, Exactness, Kind, Reader, Source, Writer};
+use crate::codec::{Decode, Encode, Reader, Writer};
 use crate::error::Error;
 use crate::schema::{JsonSchema, SchemaGenerator};
 
@@ -35,11 +33,30 @@ pub(crate) fn python_str(value: &Decimal) -> String {
     format!("{sign}{lead}{point}{rest}E{adjusted:+}")
 }
 
+#[cfg(test)]
 fn parse(text: &str) -> Result<Decimal, Error> {
-    let trimmed = text.trim();
-    Decimal::from_str(trimmed)
-        .or_else(|_| Decimal::from_scientific(trimmed))
-        .map_err(|e| Error::invalid_value(format!("expected a decimal, got {text:?} ({e})")))
+    let exact: crate::Decimal = text.parse()?;
+    Decimal::try_from(&exact)
+}
+
+/// `rust_decimal` holds 28 digits after the point at most and no positive exponent: a
+/// `chainmodel::Decimal` beyond that is refused (`1E+2` becomes `100`).
+impl TryFrom<&crate::Decimal> for Decimal {
+    type Error = Error;
+
+    fn try_from(value: &crate::Decimal) -> Result<Self, Error> {
+        let sign = if value.is_sign_negative() { "-" } else { "" };
+        Decimal::from_scientific(&format!("{sign}{}e{}", value.digits(), value.exponent())).map_err(|e| {
+            Error::invalid_value(format!("{value} does not fit a rust_decimal::Decimal ({e}): use chainmodel::Decimal"))
+        })
+    }
+}
+
+/// Exact: the digits and scale as they are.
+impl From<Decimal> for crate::Decimal {
+    fn from(value: Decimal) -> Self {
+        python_str(&value).parse().unwrap_or_default()
+    }
 }
 
 impl Encode for Decimal {
@@ -49,22 +66,11 @@ impl Encode for Decimal {
 }
 
 impl<'de> Decode<'de> for Decimal {
-    /// A string, or in JSON a number too (read from its exact text), as pydantic reads a
-    /// `Decimal`.
+    /// What pydantic's `Decimal` reads, as [`chainmodel::Decimal`](crate::Decimal) reads it,
+    /// then held by `rust_decimal` (refused beyond its range).
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        // pydantic-core's Decimal from JSON is a strict match, from a Python str, int or float
-        // a lax one; truss's map holds a `Decimal` itself (exact).
-        if !R::BINARY {
-            reader.floor_exactness(if reader.python_mode() { Exactness::Lax } else { Exactness::Strict });
-        }
-        reader.read_tagged(TAG, |r| {
-            if r.peek()? == Kind::Number
-                && let Source::Json(json) = r.source()
-            {
-                return parse(json.parse_number()?.text);
-            }
-            parse(&super::text(r)?)
-        })
+        let exact = crate::Decimal::decode(reader)?;
+        Decimal::try_from(&exact)
     }
 }
 

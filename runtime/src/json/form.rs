@@ -48,7 +48,7 @@ macro_rules! leaves {
     )*};
 }
 leaves!(bool, u8, i8, u16, i16, u32, i32, u64, i64, usize, isize, f32, f64, str, String, AnyArray);
-leaves!(serde_json::Value, crate::Value, ());
+leaves!(serde_json::Value, crate::Value, crate::Decimal, ());
 #[cfg(feature = "chrono")]
 leaves!(
     chrono::DateTime<chrono::Utc>,

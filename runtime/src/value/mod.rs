@@ -93,7 +93,7 @@ pub enum Value {
     TimeDelta(chrono::TimeDelta),
     /// A `Decimal` (truss's `__decimal__` map).
     #[cfg(feature = "decimal")]
-    Decimal(rust_decimal::Decimal),
+    Decimal(crate::Decimal),
     /// A `UUID` (truss's `__uuid__` map).
     #[cfg(feature = "uuid")]
     Uuid(uuid::Uuid),
