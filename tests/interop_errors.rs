@@ -450,6 +450,19 @@ struct Labeled {
     c: LabelC,
 }
 
+// Integers: i64 and u8 within their ranges, BigInt unbounded.
+#[derive(ChainModel, Debug)]
+struct Ints {
+    #[chain(default)]
+    n: i64,
+    #[chain(default)]
+    small: u8,
+    #[chain(default)]
+    big: chainmodel::BigInt,
+    #[chain(default)]
+    counts: Vec<chainmodel::BigInt>,
+}
+
 // pydantic's `Decimal`, with `max_digits` and `decimal_places`.
 #[derive(ChainModel, Debug)]
 struct Money {
@@ -492,7 +505,7 @@ macro_rules! binary_decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 17] = [
+    let decoders: [(&'static str, Decoder); 18] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -510,6 +523,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("AliasPick", decoder!(AliasPick)),
         ("Labeled", decoder!(Labeled)),
         ("Money", decoder!(Money)),
+        ("Ints", decoder!(Ints)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

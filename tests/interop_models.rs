@@ -425,6 +425,11 @@ struct LaxU8 {
 }
 
 #[derive(ChainModel)]
+struct LaxBigInt {
+    v: chainmodel::BigInt,
+}
+
+#[derive(ChainModel)]
 struct LaxDecimal {
     v: chainmodel::Decimal,
 }
@@ -505,6 +510,7 @@ fn rust_lax(ty: &str, mode: &str, message: &str) -> Result<String, chainmodel::E
         "bool" => if decode::<LaxBool>(mode, message)?.v { "True" } else { "False" }.into(),
         "str" => format!("'{}'", decode::<LaxStr>(mode, message)?.v),
         "decimal" => format!("Decimal('{}')", decode::<LaxDecimal>(mode, message)?.v),
+        "bigint" => decode::<LaxBigInt>(mode, message)?.v.to_string(),
         "bytes" => bytes_repr(&decode_binary::<LaxBytes>(mode, message)?.v),
         other => panic!("unknown type {other}"),
     })

@@ -36,7 +36,7 @@ pub enum NumberValue {
 
 /// An integer however large: pydantic's `int` has no range, so a value beyond the field's Rust
 /// type is still compared with the field's bounds (and named by the one it breaks).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WideInt {
     /// Within 128 bits.
     Int(i128),

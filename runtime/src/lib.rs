@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod array;
+mod bigint;
 mod bytes;
 pub mod codec;
 mod constraint;
@@ -30,6 +31,7 @@ mod serde_impls;
 pub mod value;
 
 pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};
+pub use bigint::BigInt;
 pub use bytes::Bytes;
 #[cfg(feature = "chrono")]
 pub use chrono;

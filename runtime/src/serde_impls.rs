@@ -235,7 +235,9 @@ impl Serialize for Value {
                 (_, Ok(u)) => serializer.serialize_u64(u),
                 // msgpack holds 64 bits: beyond them, an error, as Python's msgpack and
                 // chainmodel's writer refuse such integers.
-                _ if !human => Err(serde::ser::Error::custom(crate::error::ErrorKind::IntTooLargeForMsgpack(*i))),
+                _ if !human => {
+                    Err(serde::ser::Error::custom(crate::error::ErrorKind::IntTooLargeForMsgpack(i.to_string())))
+                }
                 _ => serializer.serialize_i128(*i),
             },
             Value::Float(x) => serializer.serialize_f64(*x),

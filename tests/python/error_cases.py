@@ -237,8 +237,17 @@ class Money(BaseModel):
     places: decimal.Decimal = Field(decimal.Decimal("0"), decimal_places=1)
 
 
+# Integers: Rust's i64 and u8 are pydantic's int within their range (the bound named is the
+# type's), BigInt is pydantic's unbounded int; a float past 2^63 is int_parsing_size for each.
+class Ints(BaseModel):
+    n: Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] = 0
+    small: Annotated[int, Field(ge=0, le=255)] = 0
+    big: int = 0
+    counts: list[int] = []
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled, Money]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled, Money, Ints]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -272,6 +281,12 @@ CASES = {
         {"a": {"k": "x"}, "b": [{"type": "video"}, None], "c": [1, "x"]},
         {"a": "nonE", "b": "x", "c": {"z": 1}},
         {"a": [1], "b": {"k": 1}, "c": [[1, "x"]]},
+    ],
+    "Ints": [
+        {"n": 1e20}, {"n": 9.3e18}, {"n": -9.3e18}, {"n": "1e20"}, {"n": 1.5}, {"n": "9223372036854775808"},
+        {"n": 9223372036854775808}, {"small": 300}, {"small": -1}, {"small": 1e20}, {"small": "256"},
+        {"big": 1e20}, {"big": 12345678901234567890}, {"big": "x"}, {"big": 5.5}, {"big": True}, {"big": None},
+        {"counts": [1, 1e19, "2_0", "x", 2.5]},
     ],
     "Money": [
         {"amount": "1.50"}, {"amount": 10}, {"amount": 0.1}, {"amount": "1e30"}, {"amount": 1e30}, {"amount": 1.0},
@@ -476,6 +491,11 @@ BINARY = {
 
 # Broken JSON texts: JSON mode only.
 RAW = {
+    # Integers msgpack cannot carry (truss's packer refuses them): JSON only.
+    "Ints": ['{"n": 170141183460469231731687303715884105733}', '{"n": -9223372036854775809}',
+             '{"small": 99999999999999999999999999999999999999999}',
+             '{"big": 170141183460469231731687303715884105733, "n": 1e19}',
+             '{"counts": [99999999999999999999999999999999999999999, -1e19, "x"]}'],
     "Scalars": ['{"zeta": 1, "alpha": ', '{"zeta": 1,, "alpha": 2}', "[1, 2", '{"zeta" 1}', "", "nul",
                 '{"zeta": 1} trailing', '{"name": "unterminated}'],
     "Scene": ['{"origin": {"x": 1, "y": }}', '{"origin": {"x": 1, "y": 2}, "points": [{"x": 1,]}'],

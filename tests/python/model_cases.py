@@ -96,7 +96,8 @@ LAX_BINARY_ONLY = [b"12", b"abc", b"", b"true", b"1.5"]
 
 
 def lax() -> None:
-    """pydantic's verdict on each scalar input for int, float, bool, str, Decimal and bytes fields, in JSON
+    """pydantic's verdict on each scalar input for int (bounded as Rust's i64 and u8, and unbounded as
+    BigInt), float, bool, str, Decimal and bytes fields, in JSON
     mode (`model_validate_json` of the text) and in binary mode (`model_validate` of what
     `truss_msgpack_deserialize` makes of the msgpack, as truss's server does)."""
     from typing import Annotated
@@ -108,7 +109,7 @@ def lax() -> None:
     u8 = Annotated[int, pydantic.Field(ge=0, le=255)]  # Rust's u8
     out = []
     for name, tp in [("int", i64), ("u8", u8), ("float", float), ("bool", bool), ("str", str),
-                     ("decimal", decimal.Decimal), ("bytes", bytes)]:
+                     ("decimal", decimal.Decimal), ("bytes", bytes), ("bigint", int)]:
         model = pydantic.create_model(f"Lax_{name}", v=(tp, ...))
 
         def verdict(validate, mode, raw, message):

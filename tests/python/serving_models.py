@@ -409,6 +409,15 @@ class Invoice(BaseModel):
     lines: list[decimal.Decimal] = []
 
 
+# Python's unbounded int: BigInt holds any (JSON only past 64 bits, which truss cannot pack);
+# i128 and u128 hold 128 bits (u128 is `Annotated[int, Field(ge=0)]`).
+class TokenCounts(BaseModel):
+    total: int
+    signed: int = 0
+    unsigned: Annotated[int, Field(ge=0)] = 0
+    history: list[int] = []
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -417,7 +426,7 @@ MODELS = [
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
-    TranscriptionJob, ModelCard, LooseRequest, Invoice,
+    TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -520,6 +529,9 @@ SAMPLES = {
                        {"max_tokens": 5, "top_p": 0.9, "logit_bias": {"50256": -100}, "seed": None}],
     "ModelCard": [{"downloads": 3, "sample": {"text": "t"}}, {"downloads": 0, "sample": {"text": ""}, "license": "mit",
                                                             "homepage": "https://x"}],
+    "TokenCounts": [{"total": 5}, {"total": 2**127 + 5, "signed": -(2**127), "unsigned": 2**128 - 1,
+                                   "history": [10**40, -(10**40), 0, 18446744073709551615]},
+                    {"total": -9223372036854775808, "signed": 2**64, "unsigned": 18446744073709551615}],
     "Invoice": [{"total": decimal.Decimal("1.50")},
                 {"total": decimal.Decimal("-0"), "tax": decimal.Decimal("1E+30"),
                  "lines": [decimal.Decimal("0E-7"), decimal.Decimal("1.001E+11"), decimal.Decimal("-0.00150"),
@@ -530,6 +542,9 @@ SAMPLES = {
 }
 
 ACCEPT = {
+    "TokenCounts": ['{"total":"170141183460469231731687303715884105733","signed":"-5","unsigned":3.0}',
+                    '{"total":" 1_000 ","history":[true,"0001",1e18,"-99999999999999999999999999999999999999999"]}',
+                    '{"total":-0,"unsigned":"340282366920938463463374607431768211455"}'],
     "Invoice": ['{"total":10}', '{"total":0.1}', '{"total":"1e30"}', '{"total":1e30}', '{"total":1.00}',
                 '{"total":1E2}', '{"total":123456789012345678901234567890.5}', '{"total":-0.0}',
                 '{"total":" 1_000 ","lines":[1e-7,"+.5e-3",12345678901234567,2.5e-300,"1.5E+3"]}'],
@@ -558,6 +573,7 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "TokenCounts": ['{"total":1e20}', '{"total":1.5}', '{"total":"1e3"}', '{"total":1,"unsigned":-1}'],
     "Invoice": ['{"total":"abc"}', '{"total":true}', '{"total":"NaN"}', '{"total":"-inf"}', '{"total":null}',
                 '{"total":1,"lines":["1e","x",[]]}'],
     "LooseRequest": ['{}', '{"prompt":1,"input":"i"}', '{"input":"i","max_new_tokens":"x"}'],

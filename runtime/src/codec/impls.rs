@@ -71,8 +71,38 @@ impl_integer!(
     i32 => write_int as i64, Some((i32::MIN as i128, i32::MAX as i128)),
     // pydantic's `int` has no range: the schemas of `i64` and `isize` write none.
     i64 => write_int as i64, None,
-    isize => write_int as i64, None
+    isize => write_int as i64, None,
+    i128 => write_int128 as i128, None
 );
+
+impl<'de> Decode<'de> for u128 {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        reader.read_int()
+    }
+
+    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
+        if bounds.is_empty() {
+            return reader.read_int();
+        }
+        let value: WideInt = reader.read_int()?;
+        let fits = match &value {
+            WideInt::Int(int) => u128::try_from(*int).ok(),
+            WideInt::Huge(text) => text.parse().ok(),
+        };
+        fits.ok_or_else(|| beyond_range(&value, bounds, None, "u128"))
+    }
+}
+
+impl Encode for u128 {
+    #[inline]
+    fn encode<W: Writer>(&self, writer: &mut W) {
+        match i128::try_from(*self) {
+            Ok(value) => writer.write_int128(value),
+            Err(_) => writer.write_int_text(&self.to_string()),
+        }
+    }
+}
 
 impl<'de> Decode<'de> for f64 {
     #[inline]

@@ -55,7 +55,8 @@ pub(crate) mod sealed {
     }
 }
 
-/// The integer types a reader reads: `u8` to `u64`, `i8` to `i64`, `usize`, `isize`.
+/// The integer types a reader reads: `u8` to `u128`, `i8` to `i128`, `usize`, `isize`, and
+/// [`BigInt`](crate::BigInt).
 pub trait Integer: Sized + sealed::Sealed {
     /// The type's name in range errors: `u8`.
     const NAME: &'static str;
@@ -78,7 +79,23 @@ macro_rules! impl_integer {
     )*};
 }
 
-impl_integer!(u8, i8, u16, i16, u32, i32, u64, i64, usize, isize);
+impl_integer!(u8, i8, u16, i16, u32, i32, u64, i64, usize, isize, i128);
+
+/// `u128`: beyond `i128::MAX` read from its digits.
+impl sealed::Sealed for u128 {
+    fn from_digits(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl Integer for u128 {
+    const NAME: &'static str = "u128";
+
+    #[inline]
+    fn from_i128(value: i128) -> Option<Self> {
+        u128::try_from(value).ok()
+    }
+}
 
 /// The input of the decoders: [`JsonReader`] (pydantic's `model_validate_json` rules) or
 /// [`MsgpackReader`] (truss's binary mode, read as pydantic's `model_validate` reads what

@@ -33,6 +33,11 @@ pub trait Writer: Sized {
     /// writes a float beyond them).
     fn write_int128(&mut self, value: i128);
 
+    /// An integer of any size as its text (`-` then ASCII digits, no leading zeros): JSON
+    /// writes it as it is; msgpack holds 64 bits and stops the message beyond them, as
+    /// Python's msgpack does (`OverflowError`).
+    fn write_int_text(&mut self, text: &str);
+
     /// A float (a Python float: a double). JSON writes NaN and ±inf as `null`, as pydantic does.
     fn write_float(&mut self, value: f64);
 

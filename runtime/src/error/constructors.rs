@@ -100,6 +100,7 @@ impl Error {
             "i16" => (i16::MIN.into(), i16::MAX as u128),
             "i32" => (i32::MIN.into(), i32::MAX as u128),
             "i64" | "isize" => (i64::MIN.into(), i64::MAX as u128),
+            "u128" => (0, u128::MAX),
             _ => (i128::MIN, i128::MAX as u128),
         };
         if negative {

@@ -112,7 +112,7 @@ pub enum ErrorKind {
     /// An integer beyond msgpack's 64 bits (-2^63 to 2^64-1), which Python's msgpack refuses
     /// to write too (`OverflowError`).
     #[error("integer {0} does not fit in msgpack's 64 bits")]
-    IntTooLargeForMsgpack(i128),
+    IntTooLargeForMsgpack(String),
     /// Writing to an `io::Write` failed.
     #[error("write failed: {0}")]
     Io(String),

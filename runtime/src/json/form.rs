@@ -47,7 +47,8 @@ macro_rules! leaves {
         impl<N> JsonForm<N> for $ty {}
     )*};
 }
-leaves!(bool, u8, i8, u16, i16, u32, i32, u64, i64, usize, isize, f32, f64, str, String, AnyArray);
+leaves!(bool, u8, i8, u16, i16, u32, i32, u64, i64, i128, u128, usize, isize, f32, f64, str, String, AnyArray);
+leaves!(crate::BigInt);
 leaves!(serde_json::Value, crate::Value, crate::Decimal, ());
 #[cfg(feature = "chrono")]
 leaves!(

@@ -124,6 +124,10 @@ impl Writer for JsonWriter {
         self.int(value);
     }
 
+    fn write_int_text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
     #[inline]
     fn write_float(&mut self, value: f64) {
         self.float(value);

@@ -375,7 +375,14 @@ impl Writer for MsgpackWriter<'_> {
         match (u64::try_from(value), i64::try_from(value)) {
             (Ok(u), _) => self.uint(u),
             (_, Ok(i)) => self.int(i),
-            _ => self.fail_with(Error::new(crate::error::ErrorKind::IntTooLargeForMsgpack(value))),
+            _ => self.fail_with(Error::new(crate::error::ErrorKind::IntTooLargeForMsgpack(value.to_string()))),
+        }
+    }
+
+    fn write_int_text(&mut self, text: &str) {
+        match text.parse::<i128>() {
+            Ok(value) => self.write_int128(value),
+            Err(_) => self.fail_with(Error::new(crate::error::ErrorKind::IntTooLargeForMsgpack(text.to_owned()))),
         }
     }
 

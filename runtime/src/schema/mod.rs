@@ -214,6 +214,10 @@ simple_schema! {
     i32 as "int" => {"maximum": i32::MAX, "minimum": i32::MIN, "type": "integer"};
     i64 as "int" => {"type": "integer"};
     isize as "int" => {"type": "integer"};
+    // Past 64 bits the schema writes no `maximum` (JSON numbers hold 64-bit integers only):
+    // `i128` is pydantic's `int`, `u128` its `Annotated[int, Field(ge=0)]`.
+    i128 as "int" => {"type": "integer"};
+    u128 as "int" => {"minimum": 0, "type": "integer"};
     f32 as "float" => {"type": "number"};
     f64 as "float" => {"type": "number"};
     str as "str" => {"type": "string"};

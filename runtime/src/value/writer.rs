@@ -91,6 +91,19 @@ impl Writer for ValueWriter {
         self.push(Value::Int(value));
     }
 
+    /// Beyond 128 bits, which a [`Value`] does not hold (nor msgpack), the value stops.
+    fn write_int_text(&mut self, text: &str) {
+        match text.parse::<i128>() {
+            Ok(value) => self.push(Value::Int(value)),
+            Err(_) => {
+                if self.error.is_none() {
+                    self.error = Some(Error::new(crate::error::ErrorKind::IntTooLargeForMsgpack(text.to_owned())));
+                }
+                self.push(Value::Nil);
+            }
+        }
+    }
+
     fn write_float(&mut self, value: f64) {
         self.push(Value::Float(value));
     }
