@@ -450,6 +450,93 @@ struct Labeled {
     c: LabelC,
 }
 
+// Validators that return the value: `transform` (pydantic's mode "after") on a field and on the
+// model, `before` (mode "before") on a field, over the raw value.
+fn normalize_email(value: String) -> Result<String, String> {
+    let value = value.trim().to_lowercase();
+    if !value.contains('@') {
+        return Err("not an email".into());
+    }
+    Ok(value)
+}
+
+fn split_tags(value: chainmodel::Value) -> Result<chainmodel::Value, String> {
+    Ok(match value {
+        chainmodel::Value::Str(text) => chainmodel::Value::List(
+            text.split(',').filter(|tag| !tag.is_empty()).map(|tag| chainmodel::Value::Str(tag.into())).collect(),
+        ),
+        other => other,
+    })
+}
+
+fn name_from_email(mut signup: Signup) -> Result<Signup, String> {
+    if signup.name.is_empty() {
+        signup.name = signup.email.split('@').next().unwrap_or_default().to_owned();
+    }
+    Ok(signup)
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(transform = "name_from_email")]
+struct Signup {
+    #[chain(transform = "normalize_email")]
+    email: String,
+    #[chain(default, before = "split_tags")]
+    tags: Vec<String>,
+    #[chain(default)]
+    name: String,
+}
+
+// A union discriminated by a function (`Discriminator(get_version)`), "v1" when the tag is absent.
+#[derive(ChainModel, Debug)]
+#[chain(literal)]
+enum V1Tag {
+    #[chain(rename = "v1")]
+    V1,
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(literal)]
+enum V2Tag {
+    #[chain(rename = "v2")]
+    V2,
+}
+
+fn v1() -> V1Tag {
+    V1Tag::V1
+}
+
+#[derive(ChainModel, Debug)]
+struct ConfigV1 {
+    #[chain(default = "v1")]
+    version: V1Tag,
+    #[chain(default)]
+    a: i64,
+}
+
+#[derive(ChainModel, Debug)]
+struct ConfigV2 {
+    version: V2Tag,
+    #[chain(default)]
+    b: i64,
+}
+
+#[derive(ChainModel, Debug)]
+#[chain(tag = "version", discriminator = "get_version", default_tag = "v1")]
+enum VersionedConfig {
+    #[chain(rename = "v1")]
+    V1(ConfigV1),
+    #[chain(rename = "v2")]
+    V2(ConfigV2),
+}
+
+#[derive(ChainModel, Debug)]
+struct Versioned {
+    cfg: VersionedConfig,
+    #[chain(default)]
+    more: Vec<VersionedConfig>,
+}
+
 // Integers: i64 and u8 within their ranges, BigInt unbounded.
 #[derive(ChainModel, Debug)]
 struct Ints {
@@ -505,7 +592,7 @@ macro_rules! binary_decoder {
 }
 
 fn decoders() -> Vec<(&'static str, Decoder)> {
-    let decoders: [(&'static str, Decoder); 18] = [
+    let decoders: [(&'static str, Decoder); 20] = [
         ("Scalars", decoder!(Scalars)),
         ("Scene", decoder!(Scene)),
         ("Choices", decoder!(Choices)),
@@ -524,6 +611,8 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("Labeled", decoder!(Labeled)),
         ("Money", decoder!(Money)),
         ("Ints", decoder!(Ints)),
+        ("Versioned", decoder!(Versioned)),
+        ("Signup", decoder!(Signup)),
     ];
     #[allow(unused_mut)]
     let mut decoders = Vec::from(decoders);

@@ -425,6 +425,11 @@ struct LaxU8 {
 }
 
 #[derive(ChainModel)]
+struct LaxDateTime {
+    v: chainmodel::AnyDateTime,
+}
+
+#[derive(ChainModel)]
 struct LaxBigInt {
     v: chainmodel::BigInt,
 }
@@ -511,6 +516,11 @@ fn rust_lax(ty: &str, mode: &str, message: &str) -> Result<String, chainmodel::E
         "str" => format!("'{}'", decode::<LaxStr>(mode, message)?.v),
         "decimal" => format!("Decimal('{}')", decode::<LaxDecimal>(mode, message)?.v),
         "bigint" => decode::<LaxBigInt>(mode, message)?.v.to_string(),
+        "datetime" => {
+            let text =
+                chainmodel::json::to_string(&decode::<LaxDateTime>(mode, message)?.v).expect("a datetime writes");
+            text.trim_matches('"').to_owned()
+        }
         "bytes" => bytes_repr(&decode_binary::<LaxBytes>(mode, message)?.v),
         other => panic!("unknown type {other}"),
     })

@@ -785,6 +785,120 @@ struct LooseRequest {
     extra: IndexMap<String, Value>,
 }
 
+// Defaults written as given: `default = 0` on a float is written `0` while the field holds it.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct GenerationDefaults {
+    #[chain(default = 0)]
+    temperature: Option<f64>,
+    #[chain(default = 1)]
+    top_p: f64,
+    #[chain(default = 0.5)]
+    penalty: f64,
+    seed: Option<i64>,
+}
+
+// Validators that return the value.
+fn normalize_email(value: String) -> Result<String, String> {
+    let value = value.trim().to_lowercase();
+    if !value.contains('@') {
+        return Err("not an email".into());
+    }
+    Ok(value)
+}
+
+fn split_topics(value: chainmodel::Value) -> Result<chainmodel::Value, std::convert::Infallible> {
+    Ok(match value {
+        chainmodel::Value::Str(text) => chainmodel::Value::List(
+            text.split(',')
+                .map(str::trim)
+                .filter(|topic| !topic.is_empty())
+                .map(|topic| chainmodel::Value::Str(topic.into()))
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
+fn name_from_email(mut subscriber: Subscriber) -> Result<Subscriber, String> {
+    if subscriber.display_name.is_empty() {
+        subscriber.display_name = subscriber.email.split('@').next().unwrap_or_default().to_owned();
+    }
+    Ok(subscriber)
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(transform = "name_from_email")]
+struct Subscriber {
+    #[chain(transform = "normalize_email")]
+    email: String,
+    #[chain(default, before = "split_topics")]
+    topics: Vec<String>,
+    #[chain(default)]
+    display_name: String,
+}
+
+// TensorRT-LLM's config style: a union discriminated by a function that defaults the version.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(literal)]
+enum EngineV1Tag {
+    #[chain(rename = "v1")]
+    V1,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(literal)]
+enum EngineV2Tag {
+    #[chain(rename = "v2")]
+    V2,
+}
+
+fn engine_v1() -> EngineV1Tag {
+    EngineV1Tag::V1
+}
+
+fn eight() -> i64 {
+    8
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EngineV1 {
+    #[chain(default = "engine_v1")]
+    version: EngineV1Tag,
+    #[chain(default = "eight")]
+    max_batch_size: i64,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EngineV2 {
+    version: EngineV2Tag,
+    #[chain(default = "eight")]
+    max_batch_size: i64,
+    max_num_tokens: Option<i64>,
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+#[chain(tag = "version", discriminator = "_engine_version", default_tag = "v1")]
+enum EngineBuild {
+    #[chain(rename = "v1")]
+    V1(EngineV1),
+    #[chain(rename = "v2")]
+    V2(EngineV2),
+}
+
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct EngineConfig {
+    build: EngineBuild,
+}
+
+// A datetime naive or aware, as it came.
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Event {
+    at: chainmodel::AnyDateTime,
+    #[chain(default)]
+    seen: Vec<chainmodel::AnyDateTime>,
+    until: Option<chainmodel::AnyDateTime>,
+}
+
 // Python's unbounded int, and 128-bit integers.
 #[derive(ChainModel, Debug, Clone, PartialEq)]
 struct TokenCounts {
@@ -861,7 +975,8 @@ fn all_cases() -> Vec<Case> {
         StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
         MaybeTextOutput, ChainInput as "Input", EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest,
         CompletionUsage, ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults,
-        Conversation, TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts,
+        Conversation, TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts, Event, EngineV1, EngineV2,
+        EngineConfig, Subscriber, GenerationDefaults,
     ]
 }
 

@@ -39,6 +39,8 @@ pub use decimal::{Decimal, ParseDecimalError};
 pub use dtype::{ByteOrder, DType, ScalarType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, PathSegment, UnionMembers};
+#[cfg(feature = "chrono")]
+pub use ext::chrono::AnyDateTime;
 pub use half::f16;
 #[cfg(feature = "indexmap")]
 pub use indexmap;

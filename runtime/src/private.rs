@@ -7,13 +7,15 @@
 pub use regex::Regex;
 pub use serde_json::Value;
 
+pub use crate::Value as RawValue;
+
 pub use crate::codec::checked::{
-    Bounded, Checked, Collection, DecodeChecked, ItemCheck, key_text, model_errors, model_type_error, refuse_extra,
-    refuse_extra_at, run_validator,
+    Before, BeforeHook, Bounded, Checked, Collection, DecodeChecked, ItemCheck, LiteralDefault, Transform, Transformed,
+    key_text, model_errors, model_type_error, refuse_extra, refuse_extra_at, run_transform, run_validator,
 };
 pub use crate::codec::choice::{
-    UnionMember, decode_union, python_choices, python_reprs, read_choice_int, read_enum_str, read_literal_str,
-    read_tag, union_tag_invalid, unknown_choice,
+    UnionMember, decode_member, decode_union, python_choices, python_reprs, read_choice_int, read_enum_str,
+    read_literal_str, read_tag, read_tag_by, union_tag_invalid, union_tag_invalid_by, unknown_choice,
 };
 pub use crate::codec::{Decode, Encode, ExtraFields, FieldKey, MapAccess, Reader, Writer};
 pub use crate::constraint::{
@@ -26,8 +28,8 @@ pub use crate::json::unchecked::{from_slice_unchecked_with, from_truss_body_unch
 pub use crate::json::{JsonForm, S, Z};
 pub use crate::model::ChainModel;
 pub use crate::schema::derive::{
-    FieldInfo, SchemaDefault, constrained, defs_key, enum_schema, field_schema, generic_title, int_enum_schema,
-    literal_schema, object_schema, root_schema, tagged_union_schema, union_schema,
+    FieldInfo, SchemaDefault, callable_union_schema, constrained, defs_key, enum_schema, field_schema, generic_title,
+    int_enum_schema, literal_schema, object_schema, root_schema, tagged_union_schema, union_schema,
 };
 pub use crate::schema::{JsonSchema, ModelSchema, SchemaGenerator};
 pub use crate::value::literal::literal_dict;

@@ -17,7 +17,7 @@ from enum import Enum, IntEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
 import pydantic
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 import anchors
 
@@ -246,8 +246,65 @@ class Ints(BaseModel):
     counts: list[int] = []
 
 
+# A union discriminated by a function, as TensorRT-LLM's configs version theirs: the tag field,
+# or "v1" when it is absent (or the value is no dict); None is no tag.
+def get_version(value):
+    if isinstance(value, dict):
+        return value.get("version", "v1")
+    return getattr(value, "version", "v1")
+
+
+class ConfigV1(BaseModel):
+    version: Literal["v1"] = "v1"
+    a: int = 0
+
+
+class ConfigV2(BaseModel):
+    version: Literal["v2"]
+    b: int = 0
+
+
+VersionedConfig = Annotated[Union[Annotated[ConfigV1, Tag("v1")], Annotated[ConfigV2, Tag("v2")]],
+                            Discriminator(get_version)]
+
+
+class Versioned(BaseModel):
+    cfg: VersionedConfig
+    more: list[VersionedConfig] = []
+
+
+# Validators that return the value: a field's in mode "after" (strip, lowercase, refuse), a field's
+# in mode "before" (a comma-separated string as a list), and the model's in mode "after".
+class Signup(BaseModel):
+    email: str
+    tags: list[str] = []
+    name: str = ""
+
+    @field_validator("email")
+    @classmethod
+    def normalize_email(cls, value):
+        value = value.strip().lower()
+        if "@" not in value:
+            raise ValueError("not an email")
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def split_tags(cls, value):
+        if isinstance(value, str):
+            return [tag for tag in value.split(",") if tag]
+        return value
+
+    @model_validator(mode="after")
+    def name_from_email(self):
+        if not self.name:
+            self.name = self.email.split("@")[0]
+        return self
+
+
 MODELS = [Scalars, Scene, Choices, Message, Bounded, Many, Temporal, StrictFields, StrictModel, Validated,
-          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled, Money, Ints]
+          ValidatedHolder, ItemRules, Keys, Quotes, Blob, AliasPick, Labeled, Money, Ints, Versioned,
+          Signup]
 
 GOOD_SCALARS = {"zeta": 1, "alpha": 1.5, "mid": True, "name": "n", "tags": ["a"], "meta": {"a": 1}}
 
@@ -281,6 +338,17 @@ CASES = {
         {"a": {"k": "x"}, "b": [{"type": "video"}, None], "c": [1, "x"]},
         {"a": "nonE", "b": "x", "c": {"z": 1}},
         {"a": [1], "b": {"k": 1}, "c": [[1, "x"]]},
+    ],
+    "Signup": [
+        {"email": " Ann@X.org ", "tags": "a,,b"}, {"email": "nope"}, {"email": "a@b", "tags": 5},
+        {"email": 5, "tags": [1, "x"]}, {"email": "NOPE", "tags": "x", "name": 3}, {"tags": ["a"]},
+        {"email": "a@b", "tags": ["x", None]},
+    ],
+    "Versioned": [
+        {"cfg": {}}, {"cfg": {"a": 3}}, {"cfg": {"version": "v2", "b": 1}}, {"cfg": {"version": "v3"}},
+        {"cfg": {"version": "v2", "b": "x"}}, {"cfg": 5}, {"cfg": {"version": 5}}, {"cfg": {"version": "v1", "a": "x"}},
+        {"cfg": None}, {"cfg": []}, {"cfg": {"version": None}}, {"cfg": {"a": "x", "version": "v1"}},
+        {"cfg": {}, "more": [{"b": 2}, {"version": "v2"}, "x", {"version": "v2", "a": 1}]},
     ],
     "Ints": [
         {"n": 1e20}, {"n": 9.3e18}, {"n": -9.3e18}, {"n": "1e20"}, {"n": 1.5}, {"n": "9223372036854775808"},

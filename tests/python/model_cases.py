@@ -8,6 +8,7 @@
                               schema, and pydantic reads each text back to the same text.
 """
 
+import datetime as dt
 import decimal
 import json
 import sys
@@ -88,7 +89,8 @@ LAX_INPUTS = ['1', '1.0', '1.5', '-0', '0', '2', '1e3', '"12"', '" 12 "', '"1.0"
               '"yes"', '"OFF"', '"t"', '"1"', '""', 'true', 'false', 'null', '[1]', '{}', 'NaN', 'Infinity',
               '-Infinity', '99999999999999999999', '1E400', '"1e2"', '" -7 "', '0.1', '1e30', '-0.0', '1.00',
               '"1_000"', '"+1.5"', '"1.50"', '"-0"', '"1e30"', '"sNaN"', '12345678901234567.5', '"1_e5"', '"_1"',
-              '" 1_0 "', '"in_f"', '"1__0"']
+              '" 1_0 "', '"in_f"', '"1__0"', '"2024-05-01T12:00:00"', '"2024-05-01T12:00:00Z"', '"2024-05-01"',
+              '"2024-05-01 12:00:00.5+01:00"', '"2024-05-01T12:00"', '1700000000', '"1700000000.25"', '"2024-13-01"']
 
 
 # Binary mode adds what msgpack carries and JSON does not: bytes.
@@ -109,14 +111,16 @@ def lax() -> None:
     u8 = Annotated[int, pydantic.Field(ge=0, le=255)]  # Rust's u8
     out = []
     for name, tp in [("int", i64), ("u8", u8), ("float", float), ("bool", bool), ("str", str),
-                     ("decimal", decimal.Decimal), ("bytes", bytes), ("bigint", int)]:
+                     ("decimal", decimal.Decimal), ("bytes", bytes), ("bigint", int), ("datetime", dt.datetime)]:
         model = pydantic.create_model(f"Lax_{name}", v=(tp, ...))
 
         def verdict(validate, mode, raw, message):
             try:
                 value = validate().v
+                # A datetime as pydantic's JSON writes it (`Z` for UTC), naive or aware.
+                shown = value.isoformat().replace("+00:00", "Z") if isinstance(value, dt.datetime) else repr(value)
                 out.append({"type": name, "mode": mode, "input": raw, "message": message, "ok": True,
-                            "value": repr(value)})
+                            "value": shown})
             except pydantic.ValidationError:
                 out.append({"type": name, "mode": mode, "input": raw, "message": message, "ok": False})
 

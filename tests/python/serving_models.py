@@ -16,7 +16,8 @@ import types
 from typing import Annotated, Generic, Literal, Optional, TypeVar, Union
 
 import pydantic
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel
+from pydantic import (AliasChoices, BaseModel, ConfigDict, Discriminator, Field, RootModel, Tag, field_validator,
+                      model_validator)
 
 
 # Chat completions: messages whose content is a discriminated union of parts.
@@ -418,6 +419,74 @@ class TokenCounts(BaseModel):
     history: list[int] = []
 
 
+# A datetime field holding naive and aware values alike, each written back as it came.
+class Event(BaseModel):
+    at: dt.datetime
+    seen: list[dt.datetime] = []
+    until: Optional[dt.datetime] = None
+
+
+# TensorRT-LLM's config style: a union discriminated by a function that defaults the version.
+def _engine_version(value):
+    if isinstance(value, dict):
+        return value.get("version", "v1")
+    return getattr(value, "version", "v1")
+
+
+class EngineV1(BaseModel):
+    version: Literal["v1"] = "v1"
+    max_batch_size: int = 8
+
+
+class EngineV2(BaseModel):
+    version: Literal["v2"]
+    max_batch_size: int = 8
+    max_num_tokens: Optional[int] = None
+
+
+class EngineConfig(BaseModel):
+    build: Annotated[Union[Annotated[EngineV1, Tag("v1")], Annotated[EngineV2, Tag("v2")]],
+                     Discriminator(_engine_version)]
+
+
+# Validators that return the value (strip and lowercase, split a string into a list, fill a field
+# from another), as serving code writes them.
+class Subscriber(BaseModel):
+    email: str
+    topics: list[str] = []
+    display_name: str = ""
+
+    @field_validator("email")
+    @classmethod
+    def normalize_email(cls, value):
+        value = value.strip().lower()
+        if "@" not in value:
+            raise ValueError("not an email")
+        return value
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def split_topics(cls, value):
+        if isinstance(value, str):
+            return [topic.strip() for topic in value.split(",") if topic.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def name_from_email(self):
+        if not self.display_name:
+            self.display_name = self.email.split("@")[0]
+        return self
+
+
+# Defaults written as given: an int default of a float field stays an int in the schema and on
+# the wire (pydantic does not validate defaults).
+class GenerationDefaults(BaseModel):
+    temperature: Optional[float] = 0
+    top_p: float = 1
+    penalty: float = 0.5
+    seed: Optional[int] = None
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -426,7 +495,8 @@ MODELS = [
     StreamChunk, PromptBatch, SplitTextInput, SplitTextOutput, GenerateInput, GenerateOutput, EmbedOutput,
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
-    TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts,
+    TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts, Event, EngineV1, EngineV2, EngineConfig,
+    Subscriber, GenerationDefaults,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -532,6 +602,16 @@ SAMPLES = {
     "TokenCounts": [{"total": 5}, {"total": 2**127 + 5, "signed": -(2**127), "unsigned": 2**128 - 1,
                                    "history": [10**40, -(10**40), 0, 18446744073709551615]},
                     {"total": -9223372036854775808, "signed": 2**64, "unsigned": 18446744073709551615}],
+    "GenerationDefaults": [{}, {"temperature": 0.7, "top_p": 0.9, "penalty": 0.0, "seed": 3}],
+    "Subscriber": [{"email": "a@b.c"}, {"email": "x@y", "topics": ["news", "ml"], "display_name": "X"}],
+    "EngineV1": [{}],
+    "EngineV2": [{"version": "v2"}],
+    "EngineConfig": [{"build": {}}, {"build": {"version": "v2", "max_num_tokens": 4096}}],
+    "Event": [{"at": dt.datetime(2024, 5, 1, 12)},
+              {"at": dt.datetime(2024, 5, 1, 12, 0, 0, 250000, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+               "seen": [dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc), dt.datetime(1999, 12, 31, 23, 59, 59),
+                        dt.datetime(2024, 2, 29, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5, minutes=-30)))],
+               "until": dt.datetime(2030, 1, 1)}],
     "Invoice": [{"total": decimal.Decimal("1.50")},
                 {"total": decimal.Decimal("-0"), "tax": decimal.Decimal("1E+30"),
                  "lines": [decimal.Decimal("0E-7"), decimal.Decimal("1.001E+11"), decimal.Decimal("-0.00150"),
@@ -542,6 +622,12 @@ SAMPLES = {
 }
 
 ACCEPT = {
+    "GenerationDefaults": ['{"seed":3}', '{"temperature":null,"top_p":"0.25"}'],
+    "Subscriber": ['{"email":"  Ann@X.org ","topics":"news, ml,,"}', '{"email":"B@Y","topics":[],"display_name":""}'],
+    "EngineConfig": ['{"build":{"max_batch_size":"16"}}', '{"build":{"version":"v1"}}'],
+    "Event": ['{"at":"2024-05-01"}', '{"at":1700000000}', '{"at":"2024-05-01T12:00:00Z"}',
+              '{"at":"2024-05-01 12:00:00+00:00","seen":["2024-05-01T12:00","2024-05-01t12:00:00-01:00",1700000000123]}',
+              '{"at":"1700000000.5","until":"2024-05-01T12:00:00.123456789"}'],
     "TokenCounts": ['{"total":"170141183460469231731687303715884105733","signed":"-5","unsigned":3.0}',
                     '{"total":" 1_000 ","history":[true,"0001",1e18,"-99999999999999999999999999999999999999999"]}',
                     '{"total":-0,"unsigned":"340282366920938463463374607431768211455"}'],
@@ -573,6 +659,10 @@ ACCEPT = {
 }
 
 REFUSE = {
+    "Subscriber": ['{"email":"nope"}', '{"email":"a@b","topics":5}', '{"email":5}', '{"topics":"a"}'],
+    "EngineConfig": ['{"build":{"version":"v3"}}', '{"build":5}', '{"build":{"version":null}}', '{}'],
+    "Event": ['{"at":"soon"}', '{"at":"2024-13-01T00:00:00"}', '{"at":true}', '{"at":null}',
+              '{"at":"2024-05-01T12:00:00","seen":["x",5e20]}'],
     "TokenCounts": ['{"total":1e20}', '{"total":1.5}', '{"total":"1e3"}', '{"total":1,"unsigned":-1}'],
     "Invoice": ['{"total":"abc"}', '{"total":true}', '{"total":"NaN"}', '{"total":"-inf"}', '{"total":null}',
                 '{"total":1,"lines":["1e","x",[]]}'],

@@ -26,10 +26,18 @@ pub fn decode_generics(container: &Container<'_>) -> syn::Generics {
 
 /// The value of a field given no key: its `default`, or `Default::default()` for a skipped
 /// field; `None` when the type decides (an `Option` reads as `None`, anything else is an error).
-pub fn default_value(field: &Field<'_>) -> Option<TokenStream> {
+pub fn default_value(field: &Field<'_>, private: &TokenStream) -> Option<TokenStream> {
     match &field.attrs.default {
         Some(attr::Default::Trait) => Some(quote!(::core::default::Default::default())),
         Some(attr::Default::Path(path, span) | attr::Default::Factory(path, span)) => Some(spanned!(*span=> #path())),
+        Some(attr::Default::Literal(literal, span)) => {
+            let ty = field.ty;
+            let value = match literal {
+                attr::NumberLiteral::Int(int) => proc_macro2::Literal::f64_suffixed(*int as f64),
+                attr::NumberLiteral::Float(float) => proc_macro2::Literal::f64_suffixed(*float),
+            };
+            Some(spanned!(*span=> <#ty as #private::LiteralDefault>::from_literal(#value)))
+        }
         None if field.attrs.skip => Some(quote!(::core::default::Default::default())),
         None => None,
     }
@@ -112,6 +120,8 @@ struct ReadAs {
     decode_ty: TokenStream,
     value: TokenStream,
     check: TokenStream,
+    /// The types the wrappers name (a `transform`'s, a `before`'s).
+    items: TokenStream,
 }
 
 fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStream) -> ReadAs {
@@ -121,6 +131,22 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
         checks.extend(spanned!(*span=> #private::run_validator(#path(__value))?;));
     }
     let (mut decode_ty, mut value, mut access) = (quote!(#ty), quote!(__decoded), quote!(__decoded));
+    let mut items = TokenStream::new();
+    if let Some((path, span)) = &attrs.before {
+        // Outermost on the input: the raw value, changed, then read as the field's type.
+        let name = format_ident!("__Before{}", rank);
+        items.extend(spanned! {*span=>
+            struct #name;
+            impl #private::BeforeHook for #name {
+                fn apply(__raw: #private::RawValue) -> ::core::result::Result<#private::RawValue, #private::Error> {
+                    #private::run_transform(#path(__raw))
+                }
+            }
+        });
+        decode_ty = quote!(#private::Before<#decode_ty, #name>);
+        value = quote!(#value.0);
+        access = quote!(&#value);
+    }
     if attrs.constraints.numbers().next().is_some() {
         // Read within its bounds (`number_limits`): a value beyond the type is named by the
         // bound it breaks.
@@ -141,6 +167,29 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
         value = quote!(#value.0);
         access = quote!(&#value);
     }
+    if let Some((path, span)) = &attrs.transform {
+        // The checks first (constraints, `validate`), then the new value, all as the value is
+        // read, so that an error keeps the input.
+        let name = format_ident!("__Transform{}", rank);
+        items.extend(spanned! {*span=>
+            struct #name;
+            impl #private::Transform<#decode_ty> for #name {
+                type Output = #ty;
+                fn apply(__decoded: #decode_ty) -> ::core::result::Result<#ty, #private::Error> {
+                    {
+                        let __decoded = &__decoded;
+                        let __value: &#ty = #access;
+                        #checks
+                    }
+                    let __value: #ty = #value;
+                    #private::run_transform(#path(__value))
+                }
+            }
+        });
+        let decode_ty = quote!(#private::Transformed<#decode_ty, #name>);
+        let check = quote!(|_: &#decode_ty| ::core::result::Result::<(), #private::Error>::Ok(()));
+        return ReadAs { decode_ty, value: quote!(__decoded.0), check, items };
+    }
     let check = if checks.is_empty() {
         quote!(|_: &#decode_ty| ::core::result::Result::<(), #private::Error>::Ok(()))
     } else {
@@ -152,7 +201,7 @@ fn read_as(attrs: &attr::Field, ty: &syn::Type, rank: usize, private: &TokenStre
             }
         }
     };
-    ReadAs { decode_ty, value, check }
+    ReadAs { decode_ty, value, check, items }
 }
 
 pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &TokenStream) -> TokenStream {
@@ -213,7 +262,8 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let key = &field.read_key;
         let ty = field.ty;
         let strict = strict_model || field.attrs.strict;
-        let ReadAs { decode_ty, value, check } = read_as(&field.attrs, ty, rank, private);
+        let ReadAs { decode_ty, value, check, items } = read_as(&field.attrs, ty, rank, private);
+        item_checks.push(items);
         if field.attrs.aliases.is_empty() {
             // Keys are matched as bytes: msgpack_numpy and truss write bin keys, models str keys.
             let name = byte_literal(key.as_bytes());
@@ -288,7 +338,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
     let fills = wire.iter().zip(&slots).enumerate().map(|(rank, (field, slot))| {
         let key = &field.read_key;
         let ty = field.ty;
-        let missing = match default_value(field) {
+        let missing = match default_value(field, private) {
             Some(value) => quote!(::core::result::Result::<#ty, #private::Error>::Ok(#value)),
             // Required but nullable: pydantic's `x: Optional[int]` with no default.
             None if field.attrs.required.is_some() => quote!(::core::result::Result::Err(#private::missing_field())),
@@ -312,7 +362,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             return quote!(#member: __extra);
         }
         if field.attrs.skip {
-            let value = default_value(field);
+            let value = default_value(field, private);
             return quote!(#member: #value);
         }
         let slot = wire_slots.next().expect("one slot per wire field");
@@ -334,6 +384,15 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
             let __value = __value.and_then(|__model| {
                 let __validate: fn(&Self) -> ::core::result::Result<(), _> = #path;
                 #private::run_validator(__validate(&__model)).map(|()| __model)
+            });
+        },
+        None => TokenStream::new(),
+    };
+    let transform = match &container.attrs.transform {
+        Some((path, span)) => spanned! {*span=>
+            let __value = __value.and_then(|__model| {
+                let __transform: fn(Self) -> ::core::result::Result<Self, _> = #path;
+                #private::run_transform(__transform(__model))
             });
         },
         None => TokenStream::new(),
@@ -369,6 +428,7 @@ pub fn decode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         .map_err(|__error| #private::model_type_error(__error, #title, #private::Reader::python_mode(__reader)))?;
         #private::Reader::note_fields_set(__reader, __fields_set);
         #validate
+        #transform
         __value.map_err(|__error| #private::model_errors(__reader, __mark, __error))
     };
     decode_impl(container, private, min_len, body)
@@ -483,10 +543,11 @@ pub fn decode_root(
     let min_len = quote!(const MIN_LEN: usize = <#ty as #private::Decode<'__de>>::MIN_LEN;);
     let item_check = item_check(attrs, 0, private);
     let number_limits = number_limits(attrs, 0, private);
-    let ReadAs { decode_ty, value, check } = read_as(attrs, ty, 0, private);
+    let ReadAs { decode_ty, value, check, items } = read_as(attrs, ty, 0, private);
     let body = spanned! {ty.span()=>
         #item_check
         #number_limits
+        #items
         let __decoded = <#decode_ty as #private::Decode<'__de>>::decode(__reader)?;
         (#check)(&__decoded)?;
         ::core::result::Result::Ok(#ident(#value))
@@ -548,18 +609,37 @@ pub fn decode_enum(
                 let value = &variant.value;
                 let ty = variant.ty.expect("a union member");
                 spanned! {ty.span()=>
-                    #value => <#ty as #private::Decode<'__de>>::decode(__reader).map(#ident::#name).map_err(|e| e.at_field(#value)),
+                    #value => #private::decode_member(__reader, <#ty as #private::Decode<'__de>>::decode)
+                        .map(#ident::#name)
+                        .map_err(|e| e.at_field(#value)),
                 }
             });
             // pydantic's words for the tags: each as Python's repr, `'a', 'b'`.
             let values = variants.iter().map(|v| &v.value);
             let expected = quote!(&#private::python_choices(&[#(#values),*], ", "));
-            quote! {
-                let __tag = #private::read_tag(__reader, #tag)?;
-                match &*__tag {
-                    #(#arms)*
-                    __other => ::core::result::Result::Err(#private::union_tag_invalid(__other, #tag, #expected)),
+            match &container.attrs.discriminator {
+                // pydantic's `Discriminator(fn)`: the function finds the tag, or the default.
+                Some(function) => {
+                    let function = format!("{}()", function.value());
+                    let default = match &container.attrs.default_tag {
+                        Some(default) => quote!(::core::option::Option::Some(#default)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    quote! {
+                        let __tag = #private::read_tag_by(__reader, #tag, #function, #default)?;
+                        match &*__tag {
+                            #(#arms)*
+                            __other => ::core::result::Result::Err(#private::union_tag_invalid_by(__other, #function, #expected)),
+                        }
+                    }
                 }
+                None => quote! {
+                    let __tag = #private::read_tag(__reader, #tag)?;
+                    match &*__tag {
+                        #(#arms)*
+                        __other => ::core::result::Result::Err(#private::union_tag_invalid(__other, #tag, #expected)),
+                    }
+                },
             }
         }
         EnumKind::Untagged => {

@@ -41,6 +41,22 @@ pub fn encode_struct(container: &Container<'_>, fields: &[Field<'_>], private: &
         let json = format!("{}:", json_string_literal(&field.key));
         let msgpack = byte_literal(&msgpack_str(&field.key));
         let member = field.ident;
+        // A default written as an int (`default = 0` on a float) is packed so in binary mode
+        // while the field holds it, as truss packs pydantic's unvalidated default
+        // (`model_dump(mode="python")` keeps the int; JSON writes the float).
+        if let Some(crate::internals::attr::Default::Literal(crate::internals::attr::NumberLiteral::Int(int), _)) =
+            &field.attrs.default
+        {
+            let int = i64::try_from(*int).unwrap_or_default();
+            let ty = field.ty;
+            return spanned! {field.ty.span()=>
+                if <__W as #private::Writer>::BINARY && <#ty as #private::LiteralDefault>::is_literal(&self.#member, #int as f64) {
+                    __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &#int);
+                } else {
+                    __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &self.#member);
+                }
+            };
+        }
         spanned! {field.ty.span()=>
             __map.field(&#private::FieldKey { name: #name, json: #json, msgpack: #msgpack }, &self.#member);
         }

@@ -177,11 +177,25 @@ fn struct_schema(
         let json_schema_extra = option_lit(field.attrs.json_schema_extra.as_ref());
         let default_factory = matches!(field.attrs.default, Some(crate::internals::attr::Default::Factory(..)));
         let required = field.attrs.required.is_some();
-        let default = match default_value(field).filter(|_| !default_factory) {
-            Some(value) => spanned! {ty.span()=>
+        let default = match (&field.attrs.default, default_value(field, private).filter(|_| !default_factory)) {
+            // As written: `0` stays an int, as pydantic writes an unvalidated default.
+            (Some(crate::internals::attr::Default::Literal(literal, _)), _) => {
+                let value = match literal {
+                    attr::NumberLiteral::Int(int) => {
+                        let int = i64::try_from(*int).unwrap_or_default();
+                        quote!(#private::Value::from(#int))
+                    }
+                    attr::NumberLiteral::Float(float) => {
+                        let float = proc_macro2::Literal::f64_suffixed(*float);
+                        quote!(#private::Value::from(#float))
+                    }
+                };
+                quote!(::core::option::Option::Some(#value))
+            }
+            (_, Some(value)) => spanned! {ty.span()=>
                 ::core::option::Option::Some(#private::SchemaDefault::default_value(&{ let __default: #ty = #value; __default }))
             },
-            None => quote!(::core::option::Option::None),
+            (_, None) => quote!(::core::option::Option::None),
         };
         let constraints = constraint_schema(&field.attrs.constraints, &quote!(#ty), private);
         let items = items_schema(&field.attrs, ty, private);
@@ -281,6 +295,13 @@ fn enum_schema(
         EnumKind::IntLiteral => {
             let values = variants.iter().map(|v| v.int);
             quote!(#private::literal_schema(::std::vec![#(#private::Value::from(#values)),*]))
+        }
+        EnumKind::Tagged(_) if container.attrs.discriminator.is_some() => {
+            let members = variants.iter().map(|variant| {
+                let ty = variant.ty.expect("a union member");
+                spanned!(ty.span()=> <#ty as #private::JsonSchema>::schema(__generator))
+            });
+            quote!(#private::callable_union_schema(::std::vec![#(#members),*]))
         }
         EnumKind::Tagged(tag) => {
             let members = variants.iter().map(|variant| {

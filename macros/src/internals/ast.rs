@@ -163,6 +163,23 @@ fn enum_kind(cx: &Ctxt, attrs: &attr::Container, variants: &[Variant<'_>]) -> Op
         );
         return None;
     }
+    if let Some(default) = &attrs.default_tag {
+        if attrs.discriminator.is_none() {
+            cx.error_spanned_by(
+                default,
+                "a union whose tag may be absent is discriminated by a function in pydantic (`Discriminator(fn)`): \
+                 name it, `discriminator = \"get_version\"`, as its errors name it",
+            );
+        } else if unions != 0 && !variants.iter().any(|v| v.value == default.value()) {
+            cx.error_spanned_by(default, "`default_tag` must be the tag of one of the members");
+        }
+    }
+    if let Some(discriminator) = attrs.discriminator.as_ref().filter(|_| attrs.tag.is_none()) {
+        cx.error_spanned_by(
+            discriminator,
+            "`discriminator` finds the tag in the field `tag` names: add `tag = \"..\"`",
+        );
+    }
     let explicit = variants.iter().any(|v| v.explicit);
     match (unions != 0, &attrs.tag, &attrs.literal) {
         (true, Some(tag), None) => Some(EnumKind::Tagged(tag.value())),

@@ -120,6 +120,11 @@ pub struct Container {
     pub title: Option<LitStr>,
     /// `tag = ".."`: a discriminated union on this field of its members.
     pub tag: Option<LitStr>,
+    /// `discriminator = "fn_name"`: the tag is found by a function (pydantic's
+    /// `Discriminator(fn)`) reading field `tag`; errors name the function.
+    pub discriminator: Option<LitStr>,
+    /// `default_tag = ".."`: the member the function picks when the tag is absent.
+    pub default_tag: Option<LitStr>,
     /// `literal`: a unit enum that is a `Literal[..]`, not an `Enum`.
     pub literal: Option<syn::Path>,
     /// `strict`: every field in strict mode, pydantic's `ConfigDict(strict=True)`.
@@ -127,6 +132,9 @@ pub struct Container {
     /// `validate = ".."`: a function that checks the decoded model, pydantic's
     /// `model_validator(mode="after")`.
     pub validate: Option<(syn::ExprPath, Span)>,
+    /// `transform = ".."`: a function that returns the model changed, pydantic's
+    /// `model_validator(mode="after")` that returns a new value.
+    pub transform: Option<(syn::ExprPath, Span)>,
 }
 
 impl Container {
@@ -136,9 +144,12 @@ impl Container {
         let mut crate_path = Once::new(cx, CRATE);
         let mut title = Once::new(cx, TITLE);
         let mut tag = Once::new(cx, TAG);
+        let mut discriminator = Once::new(cx, DISCRIMINATOR);
+        let mut default_tag = Once::new(cx, DEFAULT_TAG);
         let mut literal = Once::new(cx, LITERAL);
         let mut strict = Once::new(cx, STRICT);
         let mut validate = Once::new(cx, VALIDATE);
+        let mut transform = Once::new(cx, TRANSFORM);
         for_each_chain_meta(cx, attrs, |meta| {
             if meta.path.is_ident(RENAME_ALL) {
                 let s = string_value(meta)?;
@@ -167,6 +178,17 @@ impl Container {
                     cx.error_spanned_by(&s, "`tag` names the members' tag field: it must not be empty");
                 }
                 tag.set(&meta.path, s);
+            } else if meta.path.is_ident(DISCRIMINATOR) {
+                let s = string_value(meta)?;
+                if syn::parse_str::<syn::Ident>(&s.value()).is_err() {
+                    cx.error_spanned_by(
+                        &s,
+                        "`discriminator` names the Python function that finds the tag: an identifier",
+                    );
+                }
+                discriminator.set(&meta.path, s);
+            } else if meta.path.is_ident(DEFAULT_TAG) {
+                default_tag.set(&meta.path, string_value(meta)?);
             } else if meta.path.is_ident(LITERAL) {
                 literal.set(&meta.path, meta.path.clone());
             } else if meta.path.is_ident(STRICT) {
@@ -175,11 +197,16 @@ impl Container {
                 if let Some(path) = default_path(cx, meta)? {
                     validate.set(&meta.path, path);
                 }
+            } else if meta.path.is_ident(TRANSFORM) {
+                if let Some(path) = default_path(cx, meta)? {
+                    transform.set(&meta.path, path);
+                }
             } else {
                 return Err(unknown(
                     meta,
                     "a container",
-                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `literal`, `strict`, `validate`",
+                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `discriminator`, `default_tag`, \
+                     `literal`, `strict`, `validate`, `transform`",
                 ));
             }
             Ok(())
@@ -191,9 +218,12 @@ impl Container {
             description: docs(attrs),
             title: title.get(),
             tag: tag.get(),
+            discriminator: discriminator.get(),
+            default_tag: default_tag.get(),
             literal: literal.get(),
             strict: strict.get().is_some(),
             validate: validate.get(),
+            transform: transform.get(),
         }
     }
 }
@@ -204,6 +234,9 @@ pub enum Default {
     Trait,
     Path(syn::ExprPath, Span),
     Factory(syn::ExprPath, Span),
+    /// `default = 0`, `default = 0.5` on a float field: pydantic's `x: float = 0`, whose
+    /// default keeps its JSON type (an int) in the schema and on the wire.
+    Literal(NumberLiteral, Span),
 }
 
 /// A function named by `default = ".."` or `default_factory = ".."`.
@@ -486,6 +519,12 @@ pub struct Field {
     /// `validate = ".."`: a function that checks the decoded value, pydantic's
     /// `field_validator` (mode "after").
     pub validate: Option<(syn::ExprPath, Span)>,
+    /// `transform = ".."`: a function that returns the value changed, pydantic's
+    /// `field_validator` (mode "after") that returns a new value.
+    pub transform: Option<(syn::ExprPath, Span)>,
+    /// `before = ".."`: a function that changes the raw input (a `chainmodel::Value`) before
+    /// the field reads it, pydantic's `field_validator` (mode "before").
+    pub before: Option<(syn::ExprPath, Span)>,
     /// `items(..)` / `values(..)`: constraints on a list's items or a dict's values, pydantic's
     /// `list[Annotated[str, Field(min_length=1)]]`, with the attribute's span.
     pub items: Option<(Constraints, Span)>,
@@ -510,6 +549,8 @@ impl Field {
         let mut examples = Once::new(cx, EXAMPLES);
         let mut json_schema_extra = Once::new(cx, JSON_SCHEMA_EXTRA);
         let mut serialization_alias = Once::new(cx, SERIALIZATION_ALIAS);
+        let mut transform = Once::new(cx, TRANSFORM);
+        let mut before = Once::new(cx, BEFORE);
         for_each_chain_meta(cx, attrs, |meta| {
             if names(meta, &mut rename, &mut aliases)? || constraints.parse(cx, meta)? {
                 return Ok(());
@@ -528,6 +569,14 @@ impl Field {
                 }
             } else if meta.path.is_ident(SERIALIZATION_ALIAS) {
                 serialization_alias.set(&meta.path, string_value(meta)?);
+            } else if meta.path.is_ident(TRANSFORM) {
+                if let Some(path) = default_path(cx, meta)? {
+                    transform.set(&meta.path, path);
+                }
+            } else if meta.path.is_ident(BEFORE) {
+                if let Some(path) = default_path(cx, meta)? {
+                    before.set(&meta.path, path);
+                }
             } else if meta.path.is_ident(ITEMS) || meta.path.is_ident(VALUES) {
                 items.set(&meta.path, (item_constraints(cx, meta)?, meta.path.span()));
             } else if meta.path.is_ident(STRICT) {
@@ -544,7 +593,20 @@ impl Field {
                     default.set(&meta.path, Default::Factory(path, span));
                 }
             } else if meta.path.is_ident(DEFAULT) {
-                if meta.input.peek(syn::Token![=]) {
+                let literal = meta.input.peek(syn::Token![=]) && {
+                    let ahead = meta.input.fork();
+                    ahead.parse::<syn::Token![=]>()?;
+                    !ahead.peek(LitStr)
+                };
+                if literal {
+                    let bound = number_value(meta)?;
+                    if let NumberLiteral::Int(int) = bound.value
+                        && i64::try_from(int).is_err()
+                    {
+                        cx.error_spanned_by(&meta.path, "a number default must fit an i64");
+                    }
+                    default.set(&meta.path, Default::Literal(bound.value, bound.span));
+                } else if meta.input.peek(syn::Token![=]) {
                     if let Some((path, span)) = default_path(cx, meta)? {
                         default.set(&meta.path, Default::Path(path, span));
                     }
@@ -563,7 +625,7 @@ impl Field {
                     "a field",
                     "`rename`, `alias`, `field_alias`, `default`, `default_factory`, `required`, `skip`, `extra`, `ge`, `gt`, `le`, `lt`, \
                      `multiple_of`, `min_length`, `max_length`, `pattern`, `max_digits`, `decimal_places`, `items`, \
-                     `values`, `strict`, `validate`, `description`, `title`, `examples`, `json_schema_extra`, `serialization_alias`",
+                     `values`, `strict`, `validate`, `transform`, `before`, `description`, `title`, `examples`, `json_schema_extra`, `serialization_alias`",
                 ));
             }
             Ok(())
@@ -584,6 +646,8 @@ impl Field {
             required: required.get(),
             strict: strict.get().is_some(),
             validate: validate.get(),
+            transform: transform.get(),
+            before: before.get(),
             items: items.get(),
         }
     }

@@ -54,12 +54,14 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
                     && (!f.attrs.constraints.is_empty()
                         || f.attrs.items.is_some()
                         || f.attrs.strict
-                        || f.attrs.validate.is_some())
+                        || f.attrs.validate.is_some()
+                        || f.attrs.transform.is_some()
+                        || f.attrs.before.is_some())
             }) {
                 cx.error_spanned_by(
                     field.ident,
-                    "constraints, `items`, `strict` and `validate` apply to a value read from the input: a skipped or \
-                     `extra` field has none",
+                    "constraints, `items`, `strict`, `validate`, `transform` and `before` apply to a value read from the \
+                     input: a skipped or `extra` field has none",
                 );
             }
             for field in fields.iter() {
@@ -149,11 +151,13 @@ pub fn check(cx: &Ctxt, container: &Container<'_>) {
             }
         }
     }
-    if !matches!(container.data, Data::Struct(_)) && (container.attrs.strict || container.attrs.validate.is_some()) {
+    if !matches!(container.data, Data::Struct(_))
+        && (container.attrs.strict || container.attrs.validate.is_some() || container.attrs.transform.is_some())
+    {
         cx.error_spanned_by(
             container.ident,
-            "`strict` and `validate` on a container apply to models with fields (pydantic's `ConfigDict(strict=True)` \
-             and `model_validator`), not to a RootModel or an enum",
+            "`strict`, `validate` and `transform` on a container apply to models with fields (pydantic's \
+             `ConfigDict(strict=True)` and `model_validator`), not to a RootModel or an enum",
         );
     }
 }

@@ -135,6 +135,75 @@ checked_map! {
     IndexMap<K, V, S> where Eq, Hash;
 }
 
+/// What a field's `transform` does to the value read (`D`, the field's type in the wrappers its
+/// constraints need): checks it, then returns the new value, pydantic's `field_validator` in
+/// mode "after". Implemented by the derive.
+pub trait Transform<D> {
+    /// The field's type.
+    type Output;
+
+    /// The checked, changed value, or the validator's error.
+    fn apply(decoded: D) -> Result<Self::Output, Error>;
+}
+
+/// A value read as `D`, then checked and changed by `F` (see [`Transform`]).
+pub struct Transformed<D, F: Transform<D>>(pub F::Output, PhantomData<fn() -> (D, F)>);
+
+impl<'de, D: Decode<'de>, F: Transform<D>> Decode<'de> for Transformed<D, F> {
+    #[inline]
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let decoded = D::decode(reader)?;
+        F::apply(decoded).map(|value| Transformed(value, PhantomData))
+    }
+}
+
+/// What a field's `before` does to the raw input, as a Python value, before the field reads
+/// it: pydantic's `field_validator` in mode "before". Implemented by the derive.
+pub trait BeforeHook {
+    /// The value to read instead, or the validator's error.
+    fn apply(raw: crate::Value) -> Result<crate::Value, Error>;
+}
+
+/// A value read through `F` (see [`BeforeHook`]): the input as a [`Value`](crate::Value), changed
+/// by `F`, then read as `D` from that value, as pydantic validates what a "before" validator
+/// returns (a Python object, so with python mode's lax rules in both modes).
+pub struct Before<D, F>(pub D, PhantomData<fn() -> F>);
+
+impl<'de, D: for<'v> Decode<'v>, F: BeforeHook> Decode<'de> for Before<D, F> {
+    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
+        let raw = <crate::Value as Decode<'de>>::decode(reader)?;
+        let changed = F::apply(raw)?;
+        if !reader.python_mode() {
+            // pydantic goes on in JSON mode (its words, `valid array`): the value as JSON text.
+            let text = crate::json::to_string(&changed)?;
+            let mut inner = crate::json::JsonReader::new(text.as_bytes());
+            inner.set_validation(reader.validation());
+            let value = D::decode(&mut inner)?;
+            reader.set_validation(inner.validation());
+            return Ok(Before(value, PhantomData));
+        }
+        let mut inner = crate::value::ValueReader::new(&changed);
+        inner.set_validation(reader.validation());
+        let value = D::decode(&mut inner)?;
+        // As if read from the input itself: the exactness and fields found, for a union.
+        reader.set_validation(inner.validation());
+        Ok(Before(value, PhantomData))
+    }
+}
+
+/// A `transform`'s verdict: the new value, or its error as pydantic reports a `ValueError`
+/// raised in a validator.
+#[inline]
+pub fn run_transform<T, E: Display>(verdict: Result<T, E>) -> Result<T, Error> {
+    verdict.map_err(validator_error)
+}
+
+#[cold]
+fn validator_error<E: Display>(error: E) -> Error {
+    let message = error.to_string();
+    Error::validation("value_error", format!("Value error, {message}"), Some(serde_json::json!({ "error": message })))
+}
+
 /// A validator's verdict as pydantic reports a `ValueError` raised in a validator:
 /// `value_error`, "Value error, {message}".
 #[inline]
@@ -271,5 +340,53 @@ impl<C: Length, K> Length for Checked<C, K> {
 
     fn length(&self) -> Option<usize> {
         self.0.length()
+    }
+}
+
+/// A field a number default applies to (`#[chain(default = 0)]`, pydantic's `x: float = 0`): a
+/// float, or an `Option` of one. The default stays as written (an int) in the schema, and is
+/// packed so in binary mode while the field holds it, as truss packs pydantic's unvalidated
+/// default.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is no float, so a number default (`default = 0`) does not apply to it",
+    label = "a number default on a field that is not a float",
+    note = "a number default is pydantic's `x: float = 0`; for another type, name a function: `default = \"path::to_fn\"`"
+)]
+pub trait LiteralDefault {
+    /// The field's value for the default `value`.
+    fn from_literal(value: f64) -> Self;
+
+    /// Whether the field holds the default `value` (the same float, sign included).
+    fn is_literal(&self, value: f64) -> bool;
+}
+
+impl LiteralDefault for f64 {
+    fn from_literal(value: f64) -> Self {
+        value
+    }
+
+    fn is_literal(&self, value: f64) -> bool {
+        self.to_bits() == value.to_bits()
+    }
+}
+
+impl LiteralDefault for f32 {
+    #[allow(clippy::cast_possible_truncation)]
+    fn from_literal(value: f64) -> Self {
+        value as f32
+    }
+
+    fn is_literal(&self, value: f64) -> bool {
+        f64::from(*self).to_bits() == value.to_bits()
+    }
+}
+
+impl<T: LiteralDefault> LiteralDefault for Option<T> {
+    fn from_literal(value: f64) -> Self {
+        Some(T::from_literal(value))
+    }
+
+    fn is_literal(&self, value: f64) -> bool {
+        self.as_ref().is_some_and(|inner| inner.is_literal(value))
     }
 }

@@ -105,6 +105,63 @@ pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Co
     })
 }
 
+/// The tag of a discriminated union whose discriminator is a function (pydantic's
+/// `Discriminator(fn)`) that reads field `key` of a dict, as TensorRT-LLM's configs write it:
+/// `default` when the key is absent or the value is no dict (the function's fallback), the
+/// key's value otherwise (its text, as [`read_tag`]); `null` is no tag. Errors name the
+/// function (`function` is its text, `get_version()`), as pydantic's do.
+pub fn read_tag_by<'de, R: Reader<'de>>(
+    reader: &R,
+    key: &'static str,
+    function: &str,
+    default: Option<&'static str>,
+) -> Result<Cow<'de, str>, Error> {
+    let Some(mut ahead) = reader.lookahead() else {
+        return Err(Error::invalid_value("this reader cannot look ahead for a discriminated union's tag"));
+    };
+    if let Some(default) = default
+        && ahead.peek()? != Kind::Map
+    {
+        return Ok(Cow::Borrowed(default));
+    }
+    let found = ahead
+        .read_map(|map| {
+            while let Some(name) = map.next_field()? {
+                if *name == *key.as_bytes() {
+                    return map.next_value::<Option<TagText<'de>>>().map(|tag| Some(tag.map(|tag| tag.0)));
+                }
+                map.skip_value()?;
+            }
+            Ok(None)
+        })
+        .map_err(|error| {
+            if !reader.python_mode() {
+                return error;
+            }
+            let message = "Input should be a valid dictionary or object to extract fields from";
+            error.retyped("dict_type", "model_attributes_type", Some(message.into()), None)
+        })?;
+    match (found, default) {
+        (Some(Some(tag)), _) => Ok(tag),
+        (None, Some(default)) => Ok(Cow::Borrowed(default)),
+        _ => Err(Error::validation(
+            "union_tag_not_found",
+            format!("Unable to extract tag using discriminator {function}"),
+            Some(serde_json::json!({ "discriminator": function })),
+        )),
+    }
+}
+
+/// A discriminated union's member read with `decode`, an error about the value itself keeping
+/// the value as its input (a function discriminator's default member given no dict).
+#[inline]
+pub fn decode_member<'de, R: Reader<'de>, T>(
+    reader: &mut R,
+    decode: impl FnOnce(&mut R) -> Result<T, Error>,
+) -> Result<T, Error> {
+    super::read::try_decode(reader, false, decode, |_| Ok(()))
+}
+
 /// A tag's text, as pydantic writes it (Python's `str()` of the value): a string as it is,
 /// anything else as its Python repr (`1e+20`, `-0.0`, `True`, `None`, bytes as `b'text'`, which
 /// no member's tag matches, a list or dict with its items' reprs).
@@ -122,10 +179,17 @@ impl<'de> super::Decode<'de> for TagText<'de> {
 /// pydantic's `union_tag_invalid`.
 #[cold]
 pub fn union_tag_invalid(tag: &str, key: &str, expected: &str) -> Error {
+    union_tag_invalid_by(tag, &format!("'{key}'"), expected)
+}
+
+/// pydantic's `union_tag_invalid`, the discriminator named as its errors name it (`'type'`
+/// for a field, `get_version()` for a function).
+#[cold]
+pub fn union_tag_invalid_by(tag: &str, discriminator: &str, expected: &str) -> Error {
     Error::validation(
         "union_tag_invalid",
-        format!("Input tag '{tag}' found using '{key}' does not match any of the expected tags: {expected}"),
-        Some(serde_json::json!({ "discriminator": format!("'{key}'"), "tag": tag, "expected_tags": expected })),
+        format!("Input tag '{tag}' found using {discriminator} does not match any of the expected tags: {expected}"),
+        Some(serde_json::json!({ "discriminator": discriminator, "tag": tag, "expected_tags": expected })),
     )
 }
 

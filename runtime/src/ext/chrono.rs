@@ -221,10 +221,48 @@ fn from_timestamp(value: f64) -> Result<DateTime<Utc>, Error> {
     DateTime::from_timestamp_micros((seconds * 1e6).round() as i64).ok_or_else(|| out_of_range(seconds > 0.0))
 }
 
+/// pydantic's error for a string that is no datetime, with speedate's reason.
+#[cold]
+fn date_parsing_error(error: &'static str) -> Error {
+    Error::validation(
+        "datetime_from_date_parsing",
+        format!("Input should be a valid datetime or date, {error}"),
+        Some(json!({ "error": error })),
+    )
+}
+
+/// A Unix timestamp written as a string, as speedate reads one: a sign, digits and a fraction
+/// (`12`, `+12`, `12.`, `.5`), an exponent only after a fraction (`12.5e1`); no spaces.
+fn timestamp_text(text: &str) -> Option<f64> {
+    let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (int, fraction) = match rest.split_once('.') {
+        Some((int, fraction)) => (int, Some(fraction)),
+        None => (rest, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let valid = match fraction {
+        None => !int.is_empty() && digits(int),
+        Some(fraction) => {
+            let (fraction, exponent) = match fraction.split_once(['e', 'E']) {
+                Some((fraction, exponent)) => (fraction, Some(exponent)),
+                None => (fraction, None),
+            };
+            let exponent_ok = exponent.is_none_or(|e| {
+                let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+                !e.is_empty() && digits(e)
+            });
+            (!int.is_empty() || !fraction.is_empty()) && digits(int) && digits(fraction) && exponent_ok
+        }
+    };
+    if !valid {
+        return None;
+    }
+    text.parse().ok().or_else(|| format!("{text}0").parse().ok())
+}
+
 /// Why speedate (pydantic's parser) refuses `text` as a date, which is what pydantic reports
 /// for a string that is no datetime (`datetime_from_date_parsing`): `None` for a valid date.
-fn date_error(text: &str) -> Option<&'static str> {
-    let bytes = text.as_bytes();
+fn date_error(bytes: &[u8]) -> Option<&'static str> {
     if bytes.len() < 10 {
         return Some("input is too short");
     }
@@ -288,7 +326,17 @@ fn read_datetime<'de, R: Reader<'de>, T>(
             Kind::Str | Kind::Bytes => {}
             _ => return Err(Error::validation("datetime_type", "Input should be a valid datetime", None)),
         }
-        let text = super::text(r)?;
+        // In binary mode bytes too, as their text (pydantic reads `b"12"` as a timestamp).
+        let text = if R::BINARY && r.peek()? == Kind::Bytes {
+            r.floor_exactness(Exactness::Lax);
+            let bytes = r.read_bytes()?;
+            match std::str::from_utf8(&bytes) {
+                Ok(text) => std::borrow::Cow::Owned(text.to_owned()),
+                Err(_) => return Err(date_parsing_error(date_error(&bytes).unwrap_or("invalid character in year"))),
+            }
+        } else {
+            super::text(r)?
+        };
         if let Some(value) = parse(&text) {
             // A date alone is pydantic-core's lax fallback for a datetime.
             if text.trim().len() <= 10 {
@@ -296,16 +344,12 @@ fn read_datetime<'de, R: Reader<'de>, T>(
             }
             return Ok(value);
         }
-        if let Ok(value) = text.trim().parse::<f64>() {
+        if let Some(value) = timestamp_text(&text) {
             r.floor_exactness(Exactness::Lax);
             return from_timestamp(value);
         }
-        match date_error(&text) {
-            Some(error) => Err(Error::validation(
-                "datetime_from_date_parsing",
-                format!("Input should be a valid datetime or date, {error}"),
-                Some(json!({ "error": error })),
-            )),
+        match date_error(text.as_bytes()) {
+            Some(error) => Err(date_parsing_error(error)),
             None => Err(Error::invalid_value(format!("expected {what}, got {text:?}"))),
         }
     };
@@ -380,6 +424,74 @@ datetime_type!(
     parse_naive_datetime,
     None
 );
+datetime_type!(
+    AnyDateTime,
+    "an ISO 8601 datetime",
+    any_datetime_iso,
+    parse_any_datetime,
+    Some(|d: DateTime<Utc>| AnyDateTime::Aware(d.fixed_offset()))
+);
+
+/// A Python `datetime`, naive or aware, as pydantic's `datetime` field holds either: text with
+/// an offset (or `Z`) is aware, its offset kept as given; text without one (or a date alone,
+/// midnight) is naive; a Unix timestamp is aware, in UTC. Each is written back as it came
+/// (`2024-05-01T12:00:00`, `2024-05-01T12:00:00Z`, `2024-05-01T12:00:00+01:00`), as JSON text
+/// or truss's `__dt_datetime_iso__` map.
+///
+/// ```
+/// use chainmodel::AnyDateTime;
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel, Debug)]
+/// struct Event {
+///     at: AnyDateTime,
+/// }
+///
+/// let naive = Event::from_json(r#"{"at": "2024-05-01T12:00:00"}"#)?;
+/// assert!(matches!(naive.at, AnyDateTime::Naive(_)));
+/// assert_eq!(naive.to_json()?, r#"{"at":"2024-05-01T12:00:00"}"#);
+/// let aware = Event::from_json(r#"{"at": "2024-05-01 12:00:00+01:00"}"#)?;
+/// assert_eq!(aware.to_json()?, r#"{"at":"2024-05-01T12:00:00+01:00"}"#);
+/// assert_eq!(Event::from_json(r#"{"at": "2024-05-01"}"#)?.to_json()?, r#"{"at":"2024-05-01T00:00:00"}"#);
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyDateTime {
+    /// No timezone: Python's naive `datetime`.
+    Naive(NaiveDateTime),
+    /// With its offset as given (`+00:00` for `Z`): Python's aware `datetime`.
+    Aware(DateTime<FixedOffset>),
+}
+
+impl AnyDateTime {
+    /// Whether it is aware (has an offset).
+    pub fn is_aware(&self) -> bool {
+        matches!(self, AnyDateTime::Aware(_))
+    }
+}
+
+impl From<NaiveDateTime> for AnyDateTime {
+    fn from(value: NaiveDateTime) -> Self {
+        AnyDateTime::Naive(value)
+    }
+}
+
+impl<Tz: chrono::TimeZone> From<DateTime<Tz>> for AnyDateTime {
+    fn from(value: DateTime<Tz>) -> Self {
+        AnyDateTime::Aware(value.fixed_offset())
+    }
+}
+
+fn any_datetime_iso(datetime: &AnyDateTime) -> String {
+    match datetime {
+        AnyDateTime::Naive(naive) => naive_datetime_iso(naive),
+        AnyDateTime::Aware(aware) => offset_datetime_iso(aware),
+    }
+}
+
+fn parse_any_datetime(text: &str) -> Option<AnyDateTime> {
+    parse_offset_datetime(text).map(AnyDateTime::Aware).or_else(|| parse_naive_datetime(text).map(AnyDateTime::Naive))
+}
 text_type!(NaiveDate, DATE, "an ISO 8601 date", date_iso, parse_date, "date");
 text_type!(NaiveTime, TIME, "an ISO 8601 time", time_iso, parse_time, "time");
 

@@ -5,7 +5,7 @@
 //! ([`Reader::read_tagged`], [`Writer::write_tagged`](crate::codec::Writer::write_tagged)).
 
 #[cfg(feature = "chrono")]
-mod chrono;
+pub(crate) mod chrono;
 #[cfg(feature = "decimal")]
 mod decimal;
 #[cfg(feature = "uuid")]

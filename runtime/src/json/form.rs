@@ -55,6 +55,7 @@ leaves!(
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::FixedOffset>,
     chrono::NaiveDateTime,
+    crate::AnyDateTime,
     chrono::NaiveDate,
     chrono::NaiveTime,
     chrono::TimeDelta,

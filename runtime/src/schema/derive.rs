@@ -218,6 +218,12 @@ pub fn tagged_union_schema(tag: &str, members: Vec<(&str, Value)>) -> Value {
     json!({"discriminator": {"mapping": mapping, "propertyName": tag}, "oneOf": one_of})
 }
 
+/// A union discriminated by a function (pydantic's `Discriminator(fn)`): `oneOf` its members',
+/// with no `discriminator` (no field names the tag).
+pub fn callable_union_schema(members: Vec<Value>) -> Value {
+    json!({ "oneOf": members })
+}
+
 /// A plain union's inline schema: `anyOf` its members'.
 pub fn union_schema(members: Vec<Value>) -> Value {
     json!({ "anyOf": members })
