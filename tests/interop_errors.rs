@@ -417,12 +417,13 @@ enum LabelA {
     Ids(std::collections::BTreeSet<i64>),
     Anything(Vec<Value>),
     Number(f64),
+    Bare(serde_json::Map<String, Value>),
 }
 
 #[derive(ChainModel, Debug)]
 enum LabelB {
     Parts(Vec<Part>),
-    Map(serde_json::Map<String, Value>),
+    Map(BTreeMap<String, Value>),
     Maybe(Vec<Option<i64>>),
     Kind(Kind),
     Level(Level),

@@ -215,7 +215,7 @@ class AliasPick(BaseModel):
 
 
 # Plain unions name each member in their errors' locations as pydantic-core labels it
-# (`literal['none','auto']`, `dict[str,int]`, `list[any]`, `tagged-union[TextPart,ImagePart]`,
+# (`literal['none','auto']`, `dict[str,int]`, `dict[any,any]`, `list[any]`, `tagged-union[TextPart,ImagePart]`,
 # `str-enum[Kind]`, `int-enum[Level]`, `nullable[int]`, `tuple[int, str]`).
 class Level(IntEnum):
     LOW = 0
@@ -223,7 +223,7 @@ class Level(IntEnum):
 
 
 class Labeled(BaseModel):
-    a: Union[Literal["none", "auto"], Literal[1, 2], dict[str, int], set[int], list[Any], float]
+    a: Union[Literal["none", "auto"], Literal[1, 2], dict[str, int], set[int], list[Any], float, dict]
     b: Union[list[Part], dict[str, Any], list[Optional[int]], Kind, Level]
     c: Union[tuple[int, str], list[list[int]], dict[int, str], Part, list[Union[int, TextPart]]]
 

@@ -370,12 +370,14 @@ impl JsonSchema for serde_json::Map<String, Value> {
         map_schema::<Value>(generator)
     }
 
+    /// A bare `dict` (any JSON object): `IndexMap<String, Value>` is `dict[str, Any]`, which
+    /// has the same schema.
     fn type_name() -> Cow<'static, str> {
-        map_name::<String, Value>()
+        Cow::Borrowed("dict")
     }
 
     fn union_label() -> Cow<'static, str> {
-        map_label::<String, Value>()
+        Cow::Borrowed("dict[any,any]")
     }
 }
 
