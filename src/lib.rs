@@ -43,6 +43,8 @@ pub use chainmodel_runtime::*;
 pub mod chains;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 #[cfg(feature = "server")]
 pub mod server;
 
