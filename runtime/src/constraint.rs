@@ -541,8 +541,9 @@ fn broken(le: Option<Bound>, lt: Option<Bound>, ge: Option<Bound>, gt: Option<Bo
     Ok(())
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+fn plural<N: fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let unit = if n == N::from(1) { one } else { many };
+    format!("{n} {unit}")
 }
 
 /// Checks `value`'s length against `min` and `max`, with pydantic's type and message.
@@ -687,29 +688,29 @@ pub fn check_digits<T: Digits + ?Sized>(
         && digits > max
         && normalized_digits > max
     {
-        let unit = if max == 1 { "digit" } else { "digits" };
         return Err(constraint(
             "decimal_max_digits",
-            format!("Decimal input should have no more than {max} {unit} in total"),
+            format!("Decimal input should have no more than {} in total", plural(max, "digit", "digits")),
             json!({ "max_digits": max }),
         ));
     }
     if let Some(max) = decimal_places {
         if places > max && normalized_places > max {
-            let unit = if max == 1 { "decimal place" } else { "decimal places" };
             return Err(constraint(
                 "decimal_max_places",
-                format!("Decimal input should have no more than {max} {unit}"),
+                format!("Decimal input should have no more than {}", plural(max, "decimal place", "decimal places")),
                 json!({ "decimal_places": max }),
             ));
         }
         if let Some(max_digits) = max_digits {
             let whole = max_digits.saturating_sub(max);
             if digits - places > whole && normalized_digits - normalized_places > whole {
-                let unit = if whole == 1 { "digit" } else { "digits" };
                 return Err(constraint(
                     "decimal_whole_digits",
-                    format!("Decimal input should have no more than {whole} {unit} before the decimal point"),
+                    format!(
+                        "Decimal input should have no more than {} before the decimal point",
+                        plural(whole, "digit", "digits")
+                    ),
                     json!({ "whole_digits": whole }),
                 ));
             }

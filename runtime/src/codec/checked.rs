@@ -208,14 +208,7 @@ fn validator_error<E: Display>(error: E) -> Error {
 /// `value_error`, "Value error, {message}".
 #[inline]
 pub fn run_validator<E: Display>(verdict: Result<(), E>) -> Result<(), Error> {
-    verdict.map_err(|error| {
-        let message = error.to_string();
-        Error::validation(
-            "value_error",
-            format!("Value error, {message}"),
-            Some(serde_json::json!({ "error": message })),
-        )
-    })
+    verdict.map_err(validator_error)
 }
 
 /// A value that is refused, once skipped: the value of a key `deny_unknown_fields` refuses.

@@ -74,35 +74,54 @@ pub fn read_choice_int<'de, R: Reader<'de>>(reader: &mut R, lax: bool) -> Result
 /// Errors: pydantic's `union_tag_not_found` when the map has no such key, and a type error
 /// when the value is no map.
 pub fn read_tag<'de, R: Reader<'de>>(reader: &R, key: &'static str) -> Result<Cow<'de, str>, Error> {
-    let Some(mut ahead) = reader.lookahead() else {
-        return Err(Error::invalid_value("this reader cannot look ahead for a discriminated union's tag"));
-    };
-    let found = ahead
+    let mut ahead = lookahead_for_tag(reader)?;
+    let found: Option<TagText<'de>> = find_tag(reader, &mut ahead, key)?;
+    found.map(|tag| tag.0).ok_or_else(|| tag_not_found(&format!("'{key}'")))
+}
+
+/// A copy of `reader` to find a tag in the map that comes next.
+fn lookahead_for_tag<'de, R: Reader<'de>>(reader: &R) -> Result<R, Error> {
+    reader
+        .lookahead()
+        .ok_or_else(|| Error::invalid_value("this reader cannot look ahead for a discriminated union's tag"))
+}
+
+/// The value of `key` in the map `ahead` holds next, read as a `T`, or `None` when the map has
+/// no such key; pydantic's words for a value that is no dict: JSON's `dict_type`, and in python
+/// mode (a Python object) `model_attributes_type`.
+fn find_tag<'de, R: Reader<'de>, T: super::Decode<'de>>(
+    reader: &R,
+    ahead: &mut R,
+    key: &'static str,
+) -> Result<Option<T>, Error> {
+    ahead
         .read_map(|map| {
             while let Some(name) = map.next_field()? {
                 if *name == *key.as_bytes() {
-                    return map.next_value::<TagText<'de>>().map(|tag| Some(tag.0));
+                    return map.next_value::<T>().map(Some);
                 }
                 map.skip_value()?;
             }
             Ok(None)
         })
-        // pydantic's words for a value that is no dict: JSON's `dict_type`, and in python mode
-        // (a Python object) `model_attributes_type`.
         .map_err(|error| {
             if !reader.python_mode() {
                 return error;
             }
             let message = "Input should be a valid dictionary or object to extract fields from";
             error.retyped("dict_type", "model_attributes_type", Some(message.into()), None)
-        })?;
-    found.ok_or_else(|| {
-        Error::validation(
-            "union_tag_not_found",
-            format!("Unable to extract tag using discriminator '{key}'"),
-            Some(serde_json::json!({ "discriminator": format!("'{key}'") })),
-        )
-    })
+        })
+}
+
+/// pydantic's `union_tag_not_found`, the discriminator named as its errors name it (`'type'`
+/// for a field, `get_version()` for a function).
+#[cold]
+fn tag_not_found(discriminator: &str) -> Error {
+    Error::validation(
+        "union_tag_not_found",
+        format!("Unable to extract tag using discriminator {discriminator}"),
+        Some(serde_json::json!({ "discriminator": discriminator })),
+    )
 }
 
 /// The tag of a discriminated union whose discriminator is a function (pydantic's
@@ -116,39 +135,18 @@ pub fn read_tag_by<'de, R: Reader<'de>>(
     function: &str,
     default: Option<&'static str>,
 ) -> Result<Cow<'de, str>, Error> {
-    let Some(mut ahead) = reader.lookahead() else {
-        return Err(Error::invalid_value("this reader cannot look ahead for a discriminated union's tag"));
-    };
+    let mut ahead = lookahead_for_tag(reader)?;
     if let Some(default) = default
         && ahead.peek()? != Kind::Map
     {
         return Ok(Cow::Borrowed(default));
     }
-    let found = ahead
-        .read_map(|map| {
-            while let Some(name) = map.next_field()? {
-                if *name == *key.as_bytes() {
-                    return map.next_value::<Option<TagText<'de>>>().map(|tag| Some(tag.map(|tag| tag.0)));
-                }
-                map.skip_value()?;
-            }
-            Ok(None)
-        })
-        .map_err(|error| {
-            if !reader.python_mode() {
-                return error;
-            }
-            let message = "Input should be a valid dictionary or object to extract fields from";
-            error.retyped("dict_type", "model_attributes_type", Some(message.into()), None)
-        })?;
+    // `null` is no tag: read as `None`.
+    let found: Option<Option<TagText<'de>>> = find_tag(reader, &mut ahead, key)?;
     match (found, default) {
-        (Some(Some(tag)), _) => Ok(tag),
+        (Some(Some(tag)), _) => Ok(tag.0),
         (None, Some(default)) => Ok(Cow::Borrowed(default)),
-        _ => Err(Error::validation(
-            "union_tag_not_found",
-            format!("Unable to extract tag using discriminator {function}"),
-            Some(serde_json::json!({ "discriminator": function })),
-        )),
+        _ => Err(tag_not_found(function)),
     }
 }
 

@@ -24,8 +24,9 @@ impl Encode for bool {
     }
 }
 
-macro_rules! impl_integer {
-    ($($ty:ty => $write:ident as $wide:ty, $range:expr),*) => {$(
+/// An integer type's `Decode`, its range as its schema writes it (`None`: none).
+macro_rules! decode_integer {
+    ($ty:ty, $range:expr) => {
         impl<'de> Decode<'de> for $ty {
             #[inline]
             fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
@@ -40,15 +41,20 @@ macro_rules! impl_integer {
                     return reader.read_int();
                 }
                 let value: WideInt = reader.read_int()?;
-                match &value {
-                    WideInt::Int(int) => match <$ty>::try_from(*int) {
-                        Ok(value) => Ok(value),
-                        Err(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
-                    },
-                    WideInt::Huge(_) => Err(beyond_range(&value, bounds, $range, stringify!($ty))),
-                }
+                let fits = match &value {
+                    WideInt::Int(int) => <$ty>::try_from(*int).ok(),
+                    // Past 128 bits: only a `u128` holds some.
+                    WideInt::Huge(text) => text.parse().ok(),
+                };
+                fits.ok_or_else(|| beyond_range(&value, bounds, $range, stringify!($ty)))
             }
         }
+    };
+}
+
+macro_rules! impl_integer {
+    ($($ty:ty => $write:ident as $wide:ty, $range:expr),*) => {$(
+        decode_integer!($ty, $range);
 
         impl Encode for $ty {
             #[inline]
@@ -75,24 +81,8 @@ impl_integer!(
     i128 => write_int128 as i128, None
 );
 
-impl<'de> Decode<'de> for u128 {
-    #[inline]
-    fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        reader.read_int()
-    }
-
-    fn decode_within<R: Reader<'de>>(reader: &mut R, bounds: &NumberBounds) -> Result<Self, Error> {
-        if bounds.is_empty() {
-            return reader.read_int();
-        }
-        let value: WideInt = reader.read_int()?;
-        let fits = match &value {
-            WideInt::Int(int) => u128::try_from(*int).ok(),
-            WideInt::Huge(text) => text.parse().ok(),
-        };
-        fits.ok_or_else(|| beyond_range(&value, bounds, None, "u128"))
-    }
-}
+// The schema of a `u128` writes no `maximum` (JSON numbers hold 64 bits).
+decode_integer!(u128, None);
 
 impl Encode for u128 {
     #[inline]

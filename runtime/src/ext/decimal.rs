@@ -2,7 +2,7 @@
 //! (a string in JSON), written as Python's `str(Decimal)`, read as [`crate::Decimal`] reads it.
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::codec::{Decode, Encode, Reader, Writer};
 use crate::error::Error;
@@ -74,17 +74,18 @@ impl<'de> Decode<'de> for Decimal {
     }
 }
 
+/// pydantic's `Decimal`, as [`chainmodel::Decimal`](crate::Decimal)'s.
 impl JsonSchema for Decimal {
-    fn schema(_: &mut SchemaGenerator) -> Value {
-        json!({"anyOf": [{"type": "number"}, {"type": "string"}]})
+    fn schema(generator: &mut SchemaGenerator) -> Value {
+        <crate::Decimal as JsonSchema>::schema(generator)
     }
 
     fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("Decimal")
+        <crate::Decimal as JsonSchema>::type_name()
     }
 
     fn union_label() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("decimal")
+        <crate::Decimal as JsonSchema>::union_label()
     }
 }
 
