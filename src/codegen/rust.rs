@@ -370,7 +370,7 @@ impl Generator<'_> {
             }
             attrs.extend(field.constraints);
             for note in notes {
-                let _ = writeln!(fields, "    // {note}");
+                comment(&mut fields, "    ", &note);
             }
             if !attrs.is_empty() {
                 let _ = writeln!(fields, "    #[chain({})]", attrs.join(", "));
@@ -380,6 +380,9 @@ impl Generator<'_> {
         let mut container = Vec::new();
         if name != title {
             container.push(format!("title = {}", literal(title)));
+        }
+        if let Some(module) = python_module(at, title) {
+            container.push(format!("python_module = {}", literal(&module)));
         }
         match map.get("additionalProperties") {
             Some(Value::Bool(false)) => container.push("deny_unknown_fields".into()),
@@ -511,10 +514,14 @@ impl Generator<'_> {
         }
         if let Some(Value::Array(members)) = map.get("oneOf") {
             let Some(Value::Object(discriminator)) = map.get("discriminator") else {
-                return Err(error(
-                    at,
-                    "a `oneOf` without `discriminator` (pydantic's `Discriminator(fn)`) names no tag field: not generated yet",
-                ));
+                let mut field = plain(&self.function_union(members, at, context)?);
+                field.notes.push(
+                    "a `oneOf` without `discriminator` is pydantic's `Discriminator(fn)`: the schema names neither \
+                     the function nor what it does; here the tag is the key every member fixes (`const`), and a \
+                     member whose tag has that default is taken when the key is absent"
+                        .into(),
+                );
+                return Ok(field);
             };
             let tag = discriminator
                 .get("propertyName")
@@ -630,6 +637,61 @@ impl Generator<'_> {
         Ok(name)
     }
 
+    /// A union discriminated by a function (a `oneOf` without `discriminator`): the tag is the
+    /// key whose value every member fixes (`const`); the member whose tag has a default is the
+    /// one taken when the key is absent.
+    fn function_union(&mut self, members: &[Value], at: &str, context: &str) -> Result<String, CodegenError> {
+        let mut resolved = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/oneOf/{i}");
+            let reference = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .ok_or_else(|| error(&member_at, "a discriminated union's member must be a `$ref` to a model"))?;
+            let key = reference.strip_prefix("#/$defs/").unwrap_or(reference);
+            let properties = self.defs.get(key).and_then(|d| d.get("properties")).and_then(Value::as_object);
+            resolved.push((member_at, reference, properties));
+        }
+        let tag_of = |properties: Option<&Map<String, Value>>, key: &str| {
+            properties.and_then(|p| p.get(key)).and_then(|p| p.get("const")).and_then(Value::as_str).map(str::to_owned)
+        };
+        let first = resolved.first().and_then(|(_, _, p)| *p);
+        let tag = first
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .find(|key| resolved.iter().all(|(_, _, p)| tag_of(*p, key).is_some()))
+            .cloned()
+            .ok_or_else(|| {
+                error(
+                    at,
+                    "a `oneOf` without `discriminator`: no key is fixed (`const`) in every member to read the tag from",
+                )
+            })?;
+        let name = self.claim(context);
+        let mut variants = String::new();
+        let mut default_tag = None;
+        for (member_at, reference, properties) in &resolved {
+            let rust = self.reference(reference, member_at)?;
+            let value = tag_of(*properties, &tag).unwrap_or_default();
+            if properties.and_then(|p| p.get(&tag)).and_then(|p| p.get("default"))
+                == Some(&Value::String(value.clone()))
+            {
+                default_tag = Some(value.clone());
+            }
+            let _ =
+                writeln!(variants, "    #[chain(rename = {})]\n    {}({rust}),", literal(&value), type_name(&value));
+        }
+        let function = format!("{}_discriminator", tag.to_lowercase());
+        let mut attrs = format!("tag = {}, discriminator = {}", literal(&tag), literal(&function));
+        if let Some(default) = default_tag {
+            let _ = write!(attrs, ", default_tag = {}", literal(&default));
+        }
+        self.items.push(format!(
+            "#[derive(ChainModel, Debug, Clone)]\n#[chain({attrs})]\npub enum {name} {{\n{variants}}}\n"
+        ));
+        Ok(name)
+    }
+
     /// A discriminated union: an enum of its members, each variant named by its tag.
     fn tagged_union(
         &mut self,
@@ -686,6 +748,32 @@ fn variants(item: &mut String, values: &[Value], at: &str) -> Result<(), Codegen
         }
     }
     Ok(())
+}
+
+/// The Python module in a definition's key qualified by module (`pkg__mod__Message`, when two
+/// models of one title meet in a schema): `pkg.mod`.
+fn python_module(at: &str, title: &str) -> Option<String> {
+    let key = at.strip_prefix("/$defs/")?;
+    let module = key.strip_suffix(&chainmodel_runtime::__private::defs_key(title))?.strip_suffix("__")?;
+    (!module.is_empty()).then(|| module.replace("__", "."))
+}
+
+/// `text` as `//` comment lines of at most 100 columns, indented by `indent`.
+fn comment(out: &mut String, indent: &str, text: &str) {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + 3 + line.len() + 1 + word.len() > 100 {
+            let _ = writeln!(out, "{indent}// {line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}// {line}");
+    }
 }
 
 /// A doc comment of `text`.

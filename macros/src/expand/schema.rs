@@ -25,6 +25,14 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
         }
     };
     let title = quote!(&*__title);
+    // The module that qualifies the `$defs` key: the Python one given, as Rust writes paths.
+    let module = match &container.attrs.python_module {
+        Some(module) => {
+            let path = module.value().replace('.', "::");
+            quote!(#path)
+        }
+        None => quote!(::core::module_path!()),
+    };
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let where_clause = codec_bounds(container, &quote!(#private::JsonSchema));
     let body = match &container.data {
@@ -82,7 +90,7 @@ pub fn expand(container: &Container<'_>, private: &TokenStream) -> TokenStream {
             fn schema(__generator: &mut #private::SchemaGenerator) -> #private::Value {
                 let __title = #title_value;
                 __generator.reference_in(
-                    ::core::module_path!(),
+                    #module,
                     &#private::defs_key(&__title),
                     <Self as #private::ModelSchema>::model_schema,
                 )

@@ -118,6 +118,10 @@ pub struct Container {
     pub description: Option<String>,
     /// `title = ".."`: the Python class's name, when it differs from the Rust type's.
     pub title: Option<LitStr>,
+    /// `python_module = "pkg.module"`: the Python module of the class, which qualifies its
+    /// `$defs` key (`pkg__module__Name`) when two models of one title meet in a schema; the
+    /// Rust module's path otherwise.
+    pub python_module: Option<LitStr>,
     /// `tag = ".."`: a discriminated union on this field of its members.
     pub tag: Option<LitStr>,
     /// `discriminator = "fn_name"`: the tag is found by a function (pydantic's
@@ -143,6 +147,7 @@ impl Container {
         let mut deny = Once::new(cx, DENY_UNKNOWN_FIELDS);
         let mut crate_path = Once::new(cx, CRATE);
         let mut title = Once::new(cx, TITLE);
+        let mut python_module = Once::new(cx, PYTHON_MODULE);
         let mut tag = Once::new(cx, TAG);
         let mut discriminator = Once::new(cx, DISCRIMINATOR);
         let mut default_tag = Once::new(cx, DEFAULT_TAG);
@@ -171,6 +176,13 @@ impl Container {
                     cx.error_spanned_by(&s, "`title` must not be empty");
                 } else {
                     title.set(&meta.path, s);
+                }
+            } else if meta.path.is_ident(PYTHON_MODULE) {
+                let s = string_value(meta)?;
+                if s.value().split('.').all(|part| syn::parse_str::<syn::Ident>(part).is_ok()) {
+                    python_module.set(&meta.path, s);
+                } else {
+                    cx.error_spanned_by(&s, "`python_module` is a dotted Python module name, as `pkg.module`");
                 }
             } else if meta.path.is_ident(TAG) {
                 let s = string_value(meta)?;
@@ -205,7 +217,7 @@ impl Container {
                 return Err(unknown(
                     meta,
                     "a container",
-                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `tag`, `discriminator`, `default_tag`, \
+                    "`rename_all`, `deny_unknown_fields`, `crate`, `title`, `python_module`, `tag`, `discriminator`, `default_tag`, \
                      `literal`, `strict`, `validate`, `transform`",
                 ));
             }
@@ -217,6 +229,7 @@ impl Container {
             crate_path: crate_path.get(),
             description: docs(attrs),
             title: title.get(),
+            python_module: python_module.get(),
             tag: tag.get(),
             discriminator: discriminator.get(),
             default_tag: default_tag.get(),

@@ -11,6 +11,7 @@ pub const SKIP: &str = "skip";
 pub const LITERAL: &str = "literal";
 pub const TAG: &str = "tag";
 pub const TITLE: &str = "title";
+pub const PYTHON_MODULE: &str = "python_module";
 pub const EXTRA: &str = "extra";
 pub const FIELD_ALIAS: &str = "field_alias";
 pub const GE: &str = "ge";
