@@ -1,14 +1,116 @@
 //! Code generation from pydantic's JSON Schema (`chainmodel codegen`): Rust models that read
-//! and write what the schema's pydantic models read and write.
+//! and write what the schema's pydantic models read and write, and pydantic models (with
+//! truss-chains stubs) from the schemas Rust models and chainlets publish.
 //!
 //! [`rust_module`] turns one schema (a model with its `$defs`, as `model_json_schema()` writes
-//! it) into a Rust module of `#[derive(ChainModel)]` types named after the schema's titles.
+//! it) into a Rust module of `#[derive(ChainModel)]` types named after the schema's titles;
+//! given a chainlet's `/schema` answer (`{"input_schema", "output_schema", "supports_streaming"}`),
+//! also the chainlet's `#[stub]` trait.
 //! Where the schema cannot say what the wire holds, the generated code picks a documented
 //! reading and says so in a comment.
 
+mod python;
 mod rust;
 
+pub use python::python_module;
 pub use rust::rust_module;
+
+use std::collections::{BTreeSet, HashMap};
+
+use chainmodel_runtime::serde_json::{Map, Value};
+
+fn error(at: &str, message: impl Into<String>) -> CodegenError {
+    CodegenError { at: at.to_owned(), message: message.into() }
+}
+
+/// Whether `schema` is NumpyArrayField's object: `data` (pydantic's published form) or
+/// `data_b64` (chainmodel's), `shape`, `dtype`.
+fn is_numpy_array(schema: &Map<String, Value>) -> bool {
+    let Some(Value::Object(properties)) = schema.get("properties") else { return false };
+    let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+    keys == BTreeSet::from(["data", "shape", "dtype"]) || keys == BTreeSet::from(["data_b64", "shape", "dtype"])
+}
+
+/// Every definition of the schema (of a chainlet's input and output schemas, which must agree),
+/// and where each is (a JSON pointer, for errors).
+fn merged_defs(
+    schema: &Value,
+    chainlet: Option<&Chainlet<'_>>,
+) -> Result<(Map<String, Value>, HashMap<String, String>), CodegenError> {
+    let mut defs = Map::new();
+    let mut defs_at = HashMap::new();
+    let documents: Vec<(&Value, &str)> = match chainlet {
+        Some(chainlet) => {
+            let mut documents = vec![(chainlet.input, "/input_schema")];
+            documents.extend(chainlet.output.map(|output| (output, "/output_schema")));
+            documents
+        }
+        None => vec![(schema, "")],
+    };
+    for (document, at) in documents {
+        match document.get("$defs") {
+            None => {}
+            Some(Value::Object(more)) => {
+                for (key, def) in more {
+                    match defs.get(key) {
+                        Some(known) if known != def => {
+                            return Err(error(
+                                &format!("{at}/$defs/{key}"),
+                                "differs from the input schema's definition of the same key",
+                            ));
+                        }
+                        Some(_) => {}
+                        None => {
+                            defs.insert(key.clone(), def.clone());
+                            defs_at.insert(key.clone(), format!("{at}/$defs/{key}"));
+                        }
+                    }
+                }
+            }
+            Some(_) => return Err(error(&format!("{at}/$defs"), "`$defs` must be an object")),
+        }
+    }
+    Ok((defs, defs_at))
+}
+
+/// A chainlet's `/schema` answer: `{"input_schema", "output_schema", "supports_streaming"}`.
+struct Chainlet<'s> {
+    /// The chainlet's name: its input model's title without `Input`.
+    name: String,
+    /// The `{Name}Input` model's schema.
+    input: &'s Value,
+    /// The `RootModel[..]`'s schema; `None` for a stream.
+    output: Option<&'s Value>,
+}
+
+impl<'s> Chainlet<'s> {
+    /// The chainlet `answer` describes, or `None` when it is no `/schema` answer (a model's schema).
+    fn from_answer(answer: &'s Value) -> Result<Option<Self>, CodegenError> {
+        let Some(input) = answer.get("input_schema") else { return Ok(None) };
+        let at = |key: &str| CodegenError { at: format!("/{key}"), message: String::new() };
+        let name = input
+            .get("title")
+            .and_then(Value::as_str)
+            .and_then(|title| title.strip_suffix("Input"))
+            .filter(|name| !name.is_empty())
+            .ok_or_else(|| CodegenError {
+                message: "a chainlet's input schema is titled `{Name}Input`, as truss-chains names it".into(),
+                ..at("input_schema/title")
+            })?;
+        let streaming = answer.get("supports_streaming") == Some(&Value::Bool(true));
+        let output = match answer.get("output_schema") {
+            Some(Value::Null) | None if streaming => None,
+            Some(output @ Value::Object(_)) if !streaming => Some(output),
+            _ => {
+                return Err(CodegenError {
+                    message: "an object, or null with `supports_streaming: true`".into(),
+                    ..at("output_schema")
+                });
+            }
+        };
+        Ok(Some(Chainlet { name: name.to_owned(), input, output }))
+    }
+}
 
 /// A schema the generator cannot turn into code: where in the schema (a JSON pointer) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,3 +128,45 @@ impl std::fmt::Display for CodegenError {
 }
 
 impl std::error::Error for CodegenError {}
+
+/// The `/schema` answer of the chainlet (or truss model) served at `url`: its base URL
+/// (`http://127.0.0.1:8000`, `GET /v1/models/model/schema` is asked), its predict URL
+/// (`.../v1/models/model:predict`), or the schema's URL itself (`.../schema`).
+///
+/// Errors (unreachable, a status other than 200, not JSON, over 64 MiB, 30 s) name the URL
+/// asked.
+#[cfg(feature = "client")]
+pub async fn fetch_schema(url: &str) -> Result<Value, CodegenError> {
+    use futures_util::StreamExt as _;
+
+    const LIMIT: usize = 64 << 20;
+    let trimmed = url.trim_end_matches('/');
+    let url = if trimmed.ends_with("/schema") {
+        trimmed.to_owned()
+    } else if let Some(base) = trimmed.strip_suffix(":predict") {
+        format!("{base}/schema")
+    } else {
+        format!("{trimmed}/v1/models/model/schema")
+    };
+    let failed = |message: String| CodegenError { at: url.clone(), message };
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .map_err(|e| failed(e.to_string()))?;
+    let response = client.get(&url).send().await.map_err(|e| failed(format!("cannot reach it: {e}")))?;
+    let status = response.status();
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| failed(format!("the answer broke off: {e}")))?;
+        if body.len() + chunk.len() > LIMIT {
+            return Err(failed(format!("the answer is over {} MiB", LIMIT >> 20)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if status != reqwest::StatusCode::OK {
+        let text = String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+        return Err(failed(format!("HTTP status {status}: {text}")));
+    }
+    chainmodel_runtime::serde_json::from_slice(&body).map_err(|e| failed(format!("the answer is not JSON: {e}")))
+}
