@@ -50,6 +50,8 @@ macro_rules! generated {
     };
 }
 
+// As the generator writes it, not as rustfmt would.
+#[rustfmt::skip]
 #[path = "codegen/serving_models.rs"]
 mod serving_models;
 
