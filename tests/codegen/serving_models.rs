@@ -1793,19 +1793,9 @@ pub mod model_card {
     /// A model card, as a registry lists it.
     #[derive(ChainModel, Debug, Clone)]
     pub struct ModelCard {
-        #[chain(
-            title = "Downloads (30 d)",
-            description = "  Downloads, last 30 days.",
-            examples = "[0,1200]",
-            json_schema_extra = "{\"x-unit\":\"count\"}"
-        )]
+        #[chain(title = "Downloads (30 d)", description = "  Downloads, last 30 days.", examples = "[0,1200]", json_schema_extra = "{\"x-unit\":\"count\"}")]
         pub downloads: i64,
-        #[chain(
-            title = "Sample",
-            description = "A sample prompt.",
-            examples = "[{\"text\":\"hi\"}]",
-            json_schema_extra = "{\"deprecated\":true}"
-        )]
+        #[chain(title = "Sample", description = "A sample prompt.", examples = "[{\"text\":\"hi\"}]", json_schema_extra = "{\"deprecated\":true}")]
         pub sample: TextPart,
         #[chain(examples = "[\"mit\"]", default = "default_modelcard_license")]
         pub license: String,
