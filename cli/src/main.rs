@@ -24,7 +24,10 @@ Examples:
   # A streaming chainlet, one JSON line per frame of its typed stream:
   echo '{\"prompt\": \"p\", \"n\": 3}' | chainmodel call http://127.0.0.1:8003/predict --stream --typed
   chainmodel inspect response.msgpack
-  chainmodel convert --to msgpack input.json -o input.msgpack";
+  chainmodel convert --to msgpack input.json -o input.msgpack
+  # Rust models and the #[stub] of a running chainlet; pydantic models from a schema file:
+  chainmodel codegen rust http://127.0.0.1:8000 -o src/worker.rs
+  chainmodel codegen python schema.json -o models.py";
 
 /// Call truss models and chains (Python or Rust) in JSON or binary mode, and read and convert
 /// their binary (msgpack) payloads.
@@ -102,6 +105,35 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write code from a pydantic JSON Schema: Rust `#[derive(ChainModel)]` models, or a pydantic
+    /// v2 module; from a chainlet's `/schema`, also its stub (Rust `#[stub]` trait, or
+    /// `truss_chains` stub class).
+    ///
+    /// Exits 2 with one line naming where in the schema (a JSON pointer) when it cannot;
+    /// nothing is written then.
+    #[command(after_help = "Examples:\n  chainmodel codegen rust http://127.0.0.1:8000 -o src/worker.rs\n  \
+                            chainmodel codegen python schema.json -o models.py")]
+    Codegen {
+        /// The language to write.
+        #[arg(value_enum)]
+        language: Language,
+        /// A JSON Schema file (as `model_json_schema()` writes it), a chainlet's `/schema`
+        /// answer saved to a file, `-` for stdin, or a chainlet's base URL (`http://host:port`,
+        /// whose `/v1/models/model/schema` is fetched).
+        input: String,
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// What `codegen` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Language {
+    /// A Rust module of `#[derive(ChainModel)]` types (and a chainlet's `#[stub]` trait).
+    Rust,
+    /// A pydantic v2 module (and a chainlet's `truss_chains` stub class).
+    Python,
 }
 
 /// Why the tool stopped: bad input or usage (exit 2), or a call that failed (exit 1).
@@ -151,7 +183,30 @@ fn run(command: Command) -> Result<(), Failure> {
             .map_err(Failure::Input)?;
             write_output(&converted, output.as_deref(), to == Format::Msgpack)
         }
+        Command::Codegen { language, input, output } => {
+            let schema = read_schema(&input)?;
+            let code = match language {
+                Language::Rust => chainmodel::codegen::rust_module(&schema),
+                Language::Python => chainmodel::codegen::python_module(&schema),
+            }
+            .map_err(|e| Failure::Input(format!("{input}: {e}")))?;
+            write_output(code.as_bytes(), output.as_deref(), false)
+        }
     }
+}
+
+/// The schema `codegen` reads: fetched from a URL, or read from a file or stdin.
+fn read_schema(input: &str) -> Result<chainmodel::serde_json::Value, Failure> {
+    if input.starts_with("http://") || input.starts_with("https://") {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::Input(format!("cannot start the runtime: {e}")))?;
+        return runtime.block_on(chainmodel::codegen::fetch_schema(input)).map_err(|e| Failure::Input(e.to_string()));
+    }
+    let path = (input != "-").then(|| Path::new(input));
+    let bytes = payload::read(path).map_err(Failure::Input)?;
+    chainmodel::serde_json::from_slice(&bytes).map_err(|e| Failure::Input(format!("{input}: not JSON: {e}")))
 }
 
 /// How `call` calls.

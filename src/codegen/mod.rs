@@ -31,12 +31,26 @@ fn is_numpy_array(schema: &Map<String, Value>) -> bool {
     keys == BTreeSet::from(["data", "shape", "dtype"]) || keys == BTreeSet::from(["data_b64", "shape", "dtype"])
 }
 
+/// Whether `schema` is NumpyArrayField's object as pydantic publishes it (`data`), which is
+/// not what travels (`data_b64`).
+fn published_numpy_array(schema: &Map<String, Value>) -> bool {
+    is_numpy_array(schema) && schema.get("properties").is_some_and(|p| p.get("data").is_some())
+}
+
+/// Whether a NumpyArrayField as pydantic publishes it is anywhere in `schema`.
+fn contains_published_numpy_array(schema: &Value) -> bool {
+    match schema {
+        Value::Object(map) => published_numpy_array(map) || map.values().any(contains_published_numpy_array),
+        Value::Array(items) => items.iter().any(contains_published_numpy_array),
+        _ => false,
+    }
+}
+
 /// Every definition of the schema (of a chainlet's input and output schemas, which must agree),
-/// and where each is (a JSON pointer, for errors).
-fn merged_defs(
-    schema: &Value,
-    chainlet: Option<&Chainlet<'_>>,
-) -> Result<(Map<String, Value>, HashMap<String, String>), CodegenError> {
+/// where each is (a JSON pointer, for errors), and the `$ref` of a chainlet's output when the
+/// output schema is a model's own (a `server::Chainlet`'s answer) rather than truss's
+/// `RootModel[..]` (then the model is among the definitions).
+fn merged_defs(schema: &Value, chainlet: Option<&Chainlet<'_>>) -> Result<Definitions, CodegenError> {
     let mut defs = Map::new();
     let mut defs_at = HashMap::new();
     let documents: Vec<(&Value, &str)> = match chainlet {
@@ -70,7 +84,36 @@ fn merged_defs(
             Some(_) => return Err(error(&format!("{at}/$defs"), "`$defs` must be an object")),
         }
     }
-    Ok((defs, defs_at))
+    let mut output_ref = None;
+    if let Some(Value::Object(output)) = chainlet.and_then(|c| c.output) {
+        let title = output.get("title").and_then(Value::as_str).unwrap_or("");
+        if output.contains_key("properties") && !title.starts_with("RootModel[") {
+            let mut model = output.clone();
+            model.remove("$defs");
+            let model = Value::Object(model);
+            let key = match defs.iter().find(|(_, def)| **def == model) {
+                Some((key, _)) => key.clone(),
+                None => {
+                    let key = chainmodel_runtime::__private::defs_key(title);
+                    if defs.contains_key(&key) {
+                        return Err(error("/output_schema", format!("a second model keyed {key:?}")));
+                    }
+                    defs.insert(key.clone(), model);
+                    defs_at.insert(key.clone(), "/output_schema".to_owned());
+                    key
+                }
+            };
+            output_ref = Some(format!("#/$defs/{key}"));
+        }
+    }
+    Ok(Definitions { defs, defs_at, output_ref })
+}
+
+/// What [`merged_defs`] finds.
+struct Definitions {
+    defs: Map<String, Value>,
+    defs_at: HashMap<String, String>,
+    output_ref: Option<String>,
 }
 
 /// A chainlet's `/schema` answer: `{"input_schema", "output_schema", "supports_streaming"}`.

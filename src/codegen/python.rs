@@ -7,7 +7,7 @@ use std::fmt::Write;
 use chainmodel_runtime::schema::title_from_name;
 use chainmodel_runtime::serde_json::{Map, Value};
 
-use super::{Chainlet, CodegenError, error, is_numpy_array, merged_defs};
+use super::{Chainlet, CodegenError, error, is_numpy_array, merged_defs, published_numpy_array};
 
 /// A pydantic v2 module for `schema` (a model as `model_json_schema()` writes it, its `$defs`
 /// included, or a chainlet's `/schema` answer): one class per model, enum and RootModel, named
@@ -29,7 +29,7 @@ use super::{Chainlet, CodegenError, error, is_numpy_array, merged_defs};
 /// ```
 pub fn python_module(schema: &Value) -> Result<String, CodegenError> {
     let chainlet = Chainlet::from_answer(schema)?;
-    let (defs, defs_at) = merged_defs(schema, chainlet.as_ref())?;
+    let super::Definitions { defs, defs_at, output_ref } = merged_defs(schema, chainlet.as_ref())?;
     let mut generator = Generator {
         defs: &defs,
         defs_at,
@@ -40,7 +40,7 @@ pub fn python_module(schema: &Value) -> Result<String, CodegenError> {
     };
     let origin = match &chainlet {
         Some(chainlet) => {
-            generator.stub(chainlet)?;
+            generator.stub(chainlet, output_ref.as_deref())?;
             format!("the `{}` chainlet's schema", chainlet.name)
         }
         None => {
@@ -427,7 +427,7 @@ impl Generator<'_> {
                 );
             let extra: Map<String, Value> = prop
                 .iter()
-                .filter(|(k, _)| !KNOWN_KEYWORDS.contains(&k.as_str()) && !(k.as_str() == "format" && consumed_format))
+                .filter(|(k, _)| !(KNOWN_KEYWORDS.contains(&k.as_str()) || k.as_str() == "format" && consumed_format))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             if !extra.is_empty() {
@@ -574,7 +574,19 @@ impl Generator<'_> {
             }
             Some("object") if is_numpy_array(map) => {
                 self.import("from truss_chains import pydantic_numpy");
-                PyType::plain("pydantic_numpy.NumpyArrayField")
+                if published_numpy_array(map) {
+                    return Ok(PyType::plain("pydantic_numpy.NumpyArrayField"));
+                }
+                // chainmodel's schema of the wire (`data_b64`), which NumpyArrayField's does not
+                // describe: published as given.
+                self.import("from typing import Annotated");
+                let mut published = map.clone();
+                published.remove("title");
+                published.remove("description");
+                return Ok(PyType::plain(format!(
+                    "Annotated[pydantic_numpy.NumpyArrayField, pydantic.WithJsonSchema({})]",
+                    python_literal(&Value::Object(published))
+                )));
             }
             Some("object") => match map.get("additionalProperties") {
                 Some(Value::Object(values)) if !values.is_empty() => {
@@ -676,7 +688,7 @@ impl Generator<'_> {
 
     /// A chainlet's `{Name}Input` model, `{Name}Output` RootModel and stub class, as
     /// truss-chains' code generation writes them for a dependency.
-    fn stub(&mut self, chainlet: &Chainlet<'_>) -> Result<(), CodegenError> {
+    fn stub(&mut self, chainlet: &Chainlet<'_>, output_ref: Option<&str>) -> Result<(), CodegenError> {
         let name = class_name(&chainlet.name);
         let input = object(chainlet.input, "/input_schema")?;
         let input_name = format!("{name}Input");
@@ -701,8 +713,18 @@ impl Generator<'_> {
         let inputs = if passed.is_empty() { "{}".to_owned() } else { format!("{input_name}({})", passed.join(", ")) };
         self.import("from truss_chains.remote_chainlet import stub");
         let mut item = String::new();
-        let (output, body) = match chainlet.output {
-            Some(output) => {
+        let (output, body, sync) = match (chainlet.output, output_ref) {
+            (Some(_), Some(reference)) => {
+                // The output schema is the model's own: the model, not a RootModel of it.
+                let model = self.reference(reference, "/output_schema")?;
+                let sync = format!(
+                    "\n    def run_remote_sync({}) -> {model}:\n        \
+                     return self.predict_sync({inputs}, {model})\n",
+                    arguments.join(", ")
+                );
+                (model.clone(), format!("return await self.predict_async({inputs}, {model})"), sync)
+            }
+            (Some(output), None) => {
                 let map = object(output, "/output_schema")?;
                 let title = map.get("title").and_then(Value::as_str).unwrap_or("");
                 let mut inner = map.clone();
@@ -716,9 +738,14 @@ impl Generator<'_> {
                     Value::String(title.to_owned())
                 );
                 item.push_str("\n\n");
-                (expression, format!("return (await self.predict_async({inputs}, {name}Output)).root"))
+                let sync = format!(
+                    "\n    def run_remote_sync({}) -> {expression}:\n        \
+                     return self.predict_sync({inputs}, {name}Output).root\n",
+                    arguments.join(", ")
+                );
+                (expression, format!("return (await self.predict_async({inputs}, {name}Output)).root"), sync)
             }
-            None => {
+            (None, _) => {
                 self.import("from typing import AsyncIterator");
                 (
                     "AsyncIterator[bytes]".to_owned(),
@@ -726,6 +753,7 @@ impl Generator<'_> {
                         "# A stream: the schema does not say of what (`str`, `bytes` or frames); raw bytes here.\n        \
                          async for data in await self.predict_async_stream({inputs}):\n            yield data"
                     ),
+                    String::new(),
                 )
             }
         };
@@ -733,7 +761,7 @@ impl Generator<'_> {
             item,
             "class {name}(stub.StubBase):\n    \
              \"\"\"Calls the `{}` chainlet (`chains.depends`-like: `{name}.from_url(predict_url, context, options)`).\"\"\"\n\n    \
-             async def run_remote({}) -> {output}:\n        {body}\n",
+             async def run_remote({}) -> {output}:\n        {body}\n{sync}",
             chainlet.name,
             arguments.join(", ")
         );

@@ -2,14 +2,17 @@
 truss-chains stub (JSON and binary, async and sync), and the Binary IO docs' client steps
 (`requests` + `msgpack` + `msgpack_numpy`). Checks every value; prints one line per check.
 
-Usage: chain_stub.py BASE_URL [--no-error-cases]
+Usage: chain_stub.py BASE_URL [--no-error-cases] [--generated FILE]
 
 `--no-error-cases` leaves out the stub's re-raising checks, which need the test Worker of
 tests/server_support (`other_field` "fail" and "parse"): the Binary IO docs' Worker of
-examples/chain.rs only adds 10.
+examples/chain.rs only adds 10. `--generated FILE` calls with the stub, input and data models
+that `chainmodel codegen python` wrote from the chainlet's `/schema` (`Worker`, `WorkerInput`,
+`DataModel`) in place of the ones written here by hand.
 """
 
 import asyncio
+import importlib.util
 import sys
 
 import msgpack
@@ -132,8 +135,21 @@ def binary_io_docs_client(base: str) -> None:
     print("ok binary io docs bad input")
 
 
+def use_generated(path: str) -> None:
+    """The generated module's `Worker`, `WorkerInput` and `DataModel` in place of this file's."""
+    spec = importlib.util.spec_from_file_location("generated_worker", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    assert issubclass(module.Worker, StubBase), module.Worker
+    globals().update(Worker=module.Worker, WorkerInput=module.WorkerInput, DataModel=module.DataModel)
+    print(f"ok generated stub {path}")
+
+
 if __name__ == "__main__":
     base = sys.argv[1].rstrip("/")
+    if "--generated" in sys.argv:
+        use_generated(sys.argv[sys.argv.index("--generated") + 1])
     stub_calls(base)
     if "--no-error-cases" not in sys.argv[2:]:
         stub_errors(base)

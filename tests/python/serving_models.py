@@ -15,6 +15,9 @@ import sys
 import types
 from typing import Annotated, Generic, Literal, Optional, TypeVar, Union
 
+import anchors
+
+import numpy as np
 import pydantic
 from pydantic import (AliasChoices, BaseModel, ConfigDict, Discriminator, Field, RootModel, Tag, field_validator,
                       model_validator)
@@ -487,6 +490,30 @@ class GenerationDefaults(BaseModel):
     seed: Optional[int] = None
 
 
+# Arrays and bytes (tests/codegen.rs): truss-chains' NumpyArrayField in a field, an Optional, a
+# list and a dict, and raw bytes (a binary-only model in Rust).
+NumpyArrayField = anchors.pydantic_numpy().NumpyArrayField
+
+
+class EmbeddingVectors(BaseModel):
+    """Embeddings as arrays, as an embedder chainlet answers."""
+    model: str
+    vectors: NumpyArrayField
+    norms: Optional[NumpyArrayField] = None
+
+
+class AudioClip(BaseModel):
+    samples: NumpyArrayField
+    sample_rate: int = 16000
+    wav: bytes
+    channels: list[NumpyArrayField] = []
+
+
+class MaskSet(BaseModel):
+    masks: dict[str, NumpyArrayField]
+    labels: list[str]
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -496,7 +523,7 @@ MODELS = [
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
     TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts, Event, EngineV1, EngineV2, EngineConfig,
-    Subscriber, GenerationDefaults,
+    Subscriber, GenerationDefaults, EmbeddingVectors, AudioClip, MaskSet,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -511,6 +538,20 @@ _segment = {"id": 0, "start": 0.0, "end": 2.48, "text": " Hello.", "tokens": [50
             "avg_logprob": -0.25, "no_speech_prob": 0.0125}
 
 SAMPLES = {
+    "EmbeddingVectors": [
+        {"model": "e5", "vectors": np.arange(6, dtype=np.float32).reshape(2, 3) / 4},
+        {"model": "m", "vectors": np.zeros((0, 4)), "norms": np.array([1.5, -2.0])},
+    ],
+    "AudioClip": [
+        {"samples": np.array([0, -1, 32767], dtype=np.int16), "wav": b"RIFF\x00\x01",
+         "channels": [np.array([1.0, 0.5]), np.array(2.5, dtype=np.float32)]},
+        {"samples": np.zeros((0,), dtype=np.uint8), "sample_rate": 8000, "wav": b""},
+    ],
+    "MaskSet": [
+        {"masks": {"cat": np.array([[True, False], [False, True]]), "dog": np.array(3, dtype=np.uint8)},
+         "labels": ["cat", "dog"]},
+        {"masks": {}, "labels": []},
+    ],
     "TextPart": [_text, {"text": ""}],
     "ImageUrl": [{"url": "u"}, {"url": "u", "detail": "high"}],
     "ImagePart": [_image],
