@@ -85,6 +85,24 @@ pub mod guide {
     )]
     pub mod chains {}
 
+    #[cfg_attr(
+        all(feature = "codegen", feature = "server", feature = "client", feature = "chrono", feature = "uuid", feature = "indexmap"),
+        doc = include_str!("../docs/codegen.md")
+    )]
+    #[cfg_attr(
+        not(all(
+            feature = "codegen",
+            feature = "server",
+            feature = "client",
+            feature = "chrono",
+            feature = "uuid",
+            feature = "indexmap"
+        )),
+        doc = "Code generation both ways. This page's examples need the features `codegen`, `server`, `client`, \
+               `chrono`, `uuid` and `indexmap`: build the docs with `--all-features`."
+    )]
+    pub mod codegen {}
+
     #[doc = include_str!("../docs/speed.md")]
     pub mod speed {}
 

@@ -343,10 +343,11 @@ fn help_shows_examples() {
     let output = chainmodel().arg("--help").output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("chainmodel call http://127.0.0.1:8000/predict --binary"), "{text}");
-    for command in ["call", "inspect", "convert"] {
+    for command in ["call", "inspect", "convert", "codegen"] {
         let output = chainmodel().args([command, "--help"]).output().unwrap();
         assert!(output.status.success());
-        assert!(String::from_utf8(output.stdout).unwrap().contains("Example:\n  chainmodel "), "{command}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains("Example:\n  chainmodel ") || text.contains("Examples:\n  chainmodel "), "{command}");
     }
 }
 
@@ -450,4 +451,139 @@ fn call_prints_streams_as_they_arrive() {
     // `--typed` is for streams only.
     let output = chainmodel().args(["call", &streamer, "--typed"]).write_stdin("{}").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+// ---- `codegen`
+
+/// A pydantic JSON Schema, as `model_json_schema()` writes it.
+fn item_schema() -> Json {
+    json!({
+        "$defs": {"Kind": {"enum": ["a", "b"], "title": "Kind", "type": "string"}},
+        "properties": {
+            "name": {"maxLength": 8, "title": "Name", "type": "string"},
+            "kind": {"$ref": "#/$defs/Kind", "default": "a"},
+            "scores": {"items": {"type": "number"}, "title": "Scores", "type": "array"},
+        },
+        "required": ["name", "scores"],
+        "title": "Item",
+        "type": "object",
+    })
+}
+
+#[test]
+fn codegen_writes_what_the_library_writes_from_a_file_stdin_or_a_url() {
+    let file = scratch("item_schema.json");
+    std::fs::write(&file, item_schema().to_string()).unwrap();
+    let rust = chainmodel::codegen::rust_module(&item_schema()).unwrap();
+    let python = chainmodel::codegen::python_module(&item_schema()).unwrap();
+    let output = chainmodel().args(["codegen", "rust", file.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), rust);
+    assert!(rust.contains("#[chain(max_length = 8)]\n    pub name: String,"), "{rust}");
+    let output = chainmodel().args(["codegen", "python", "-"]).write_stdin(item_schema().to_string()).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), python);
+    // A running chainlet's base URL: its `/schema`, models and stub.
+    let out = scratch("worker_stub.rs");
+    let output = chainmodel().args(["codegen", "rust", &url(""), "-o", out.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written
+            .contains("#[stub]\npub trait Worker {\n    async fn run_remote(&self, data: DataModel) -> DataModel;\n}"),
+        "{written}"
+    );
+    assert!(written.contains("pub some_numbers: chainmodel::AnyArray,"), "{written}");
+}
+
+#[test]
+fn codegen_refuses_bad_schemas_in_one_located_line_and_writes_nothing() {
+    let dangling = json!({"title": "M", "type": "object", "properties": {"x": {"$ref": "#/$defs/Gone"}}}).to_string();
+    let odd = json!({"title": "M", "type": "object", "properties": {"x": {"type": "frob"}}}).to_string();
+    let cases: Vec<(Vec<&str>, String, &str)> = vec![
+        (vec!["codegen", "rust", "-"], "{\"title\": ".into(), "chainmodel: error: -: not JSON: EOF while parsing"),
+        (
+            vec!["codegen", "rust", "-"],
+            dangling.clone(),
+            "chainmodel: error: -: /properties/x: `$ref` \"#/$defs/Gone\" points nowhere",
+        ),
+        (
+            vec!["codegen", "python", "-"],
+            dangling,
+            "chainmodel: error: -: /properties/x: `$ref` \"#/$defs/Gone\" points nowhere",
+        ),
+        (
+            vec!["codegen", "rust", "-"],
+            odd,
+            "chainmodel: error: -: /properties/x: the type \"frob\" has no Rust spelling",
+        ),
+        (vec!["codegen", "rust", "-"], "[1]".into(), "chainmodel: error: -: /: expected a schema (a JSON object)"),
+        (
+            vec!["codegen", "rust", "http://127.0.0.1:9"],
+            String::new(),
+            "chainmodel: error: http://127.0.0.1:9/v1/models/model/schema: cannot reach it: ",
+        ),
+        (
+            vec!["codegen", "rust", "/definitely/not/here.json"],
+            String::new(),
+            "chainmodel: error: cannot read `/definitely/not/here.json`",
+        ),
+        (vec!["codegen", "go", "-"], String::new(), "error: invalid value 'go' for '<LANGUAGE>'"),
+    ];
+    let out = scratch("never_written.rs");
+    for (args, stdin, expected) in cases {
+        let _ = std::fs::remove_file(&out);
+        let output = chainmodel().args(&args).args(["-o", out.to_str().unwrap()]).write_stdin(stdin).output().unwrap();
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.starts_with(expected), "{args:?}: {text}");
+        if expected.starts_with("chainmodel:") {
+            assert_eq!(text.lines().count(), 1, "{args:?}: {text}");
+        }
+        assert!(!out.exists(), "{args:?}: a file was written");
+    }
+    // A URL that answers, but not a schema: the status, located at the URL asked.
+    let output = chainmodel().args(["codegen", "rust", &url("/nowhere/schema")]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with(&format!("chainmodel: error: {}: HTTP status 404", url("/nowhere/schema"))));
+}
+
+/// `chainmodel codegen rust` against the Binary IO docs' Worker written in Python, on truss's
+/// real server, writes the module that tests/chains_python.rs compiles and calls that Worker
+/// with (tests/codegen/truss_chainlets.rs, module `worker`).
+#[test]
+fn codegen_rust_against_the_python_worker_on_truss_writes_the_stub_that_calls_it() {
+    let Some(worker) = truss_support::truss_chainlet("Worker") else { return };
+    let output = chainmodel().args(["codegen", "rust", &worker.url]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let checked_in =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/codegen/truss_chainlets.rs")).unwrap();
+    let module = checked_in.split("pub mod worker {\n").nth(1).unwrap().split("\n}\n").next().unwrap();
+    let unindented: Vec<&str> = module.lines().map(|line| line.strip_prefix("    ").unwrap_or(line)).collect();
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim_end(), unindented.join("\n"));
+}
+
+/// `chainmodel codegen python` against the Rust Worker writes the pydantic models and the
+/// `truss_chains` stub with which truss-chains calls it (tests/python/chain_stub.py's checks,
+/// with the generated stub in place of the hand-written one).
+#[test]
+fn codegen_python_against_the_rust_worker_writes_the_stub_truss_chains_calls_it_with() {
+    let Some(python) = std::env::var_os(truss_support::PYTHON_VAR) else {
+        eprintln!("codegen python e2e did not run: {} is not set (scripts/test sets it)", truss_support::PYTHON_VAR);
+        return;
+    };
+    let out = scratch("rust_worker_stub.py");
+    let output = chainmodel().args(["codegen", "python", &url(""), "-o", out.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = truss_support::run_script(
+        std::path::Path::new(&python),
+        "chain_stub.py",
+        &[&url(""), "--generated", out.to_str().unwrap()],
+        b"",
+        Duration::from_secs(180),
+    )
+    .success("chain_stub.py --generated");
+    let checks = stdout.lines().filter(|line| line.starts_with("ok ")).count();
+    assert_eq!(checks, 1 + 24 + 2 + 5, "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("done"), "{stdout}");
 }
