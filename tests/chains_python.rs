@@ -146,6 +146,38 @@ fn truss_chains_generated_stubs_call_rust_chainlets_in_both_modes() {
     );
 }
 
+/// The same checks with the stubs `chainmodel codegen python` writes from each Rust chainlet's
+/// `/schema` (pydantic models, `{Name}Input`, `{Name}Output`, the `StubBase` class) in place of
+/// those truss-chains' code generation writes from the Python source: the same answers in both
+/// modes, tuples, `None`, bytes and re-raised errors included.
+#[cfg(feature = "codegen")]
+#[test]
+fn stubs_generated_from_rust_chainlet_schemas_call_them_as_truss_chains_stubs_do() {
+    let Some(python) = python("stubs_generated_from_rust_chainlet_schemas_call_them_as_truss_chains_stubs_do") else {
+        return;
+    };
+    let servers = rust_servers();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen_python_chainlets");
+    std::fs::create_dir_all(&dir).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    for name in NAMES {
+        let schema = {
+            let _serial = serial();
+            runtime.block_on(chainmodel::codegen::fetch_schema(servers.url(name))).unwrap()
+        };
+        let code = chainmodel::codegen::python_module(&schema).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(code.contains(&format!("class {name}(stub.StubBase):")), "{code}");
+        std::fs::write(dir.join(format!("{name}.py")), code).unwrap();
+    }
+    let mut args: Vec<String> = NAMES.iter().map(|name| format!("{name}={}", servers.predict_url(name))).collect();
+    args.extend(["--generated".to_owned(), dir.display().to_string()]);
+    let stdout = {
+        let _serial = serial();
+        run_script(&python, "chains_stub_client.py", &args, b"")
+    };
+    assert_eq!(ok_lines(&stdout), expected_stub_checks(false), "{stdout}");
+}
+
 /// The same script against the same chainlets written in Python (chains/signatures.py) on
 /// truss's real server: what the Rust chainlets answer is what truss answers, except `bytes`
 /// in binary mode, which truss answers raw and its own stub cannot read.

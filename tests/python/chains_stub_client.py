@@ -2,7 +2,7 @@
 tests/chains_support (NoArg, ThreeArgs, TupleOut, BytesArg, NoneOut), or, with `--truss`, the same
 chainlets written in Python (chains/signatures.py) on truss's real server.
 
-Usage: chains_stub_client.py [--truss] NoArg=URL ThreeArgs=URL TupleOut=URL BytesArg=URL NoneOut=URL
+Usage: chains_stub_client.py [--truss] [--generated DIR] NoArg=URL ThreeArgs=URL TupleOut=URL BytesArg=URL NoneOut=URL
 
 Each URL is a predict URL (`http://127.0.0.1:PORT/v1/models/model:predict`), what a chain's
 dynamic config gives a stub. The stub classes are not written by hand: truss_chains' code
@@ -10,7 +10,8 @@ generation writes them (`code_gen._gen_stub_src`, the text `truss chains push` p
 depending chainlet's model.py: `{Name}Input`, `{Name}Output = pydantic.RootModel[..]` and
 `class {Name}(stub.StubBase)` whose `run_remote` sends every argument, null for None) from the
 Python chainlets of chains/signatures.py, and each is made with `StubBase.from_url`, in JSON
-and in binary mode (`RPCOptions(use_binary=..)`).
+and in binary mode (`RPCOptions(use_binary=..)`). With `--generated DIR`, the stubs (and their
+models) are those `chainmodel codegen python` wrote from each chainlet's `/schema`, `DIR/{Name}.py`.
 
 Checks every value returned, and that a chainlet's `ValueError` is re-raised by the stub as a
 `ValueError` carrying the chained remote traceback, as truss-chains re-raises remote errors.
@@ -26,6 +27,7 @@ string), bytes that are not UTF-8 fail in the stub before anything is sent
 
 import asyncio
 import faulthandler
+import importlib.util
 import pathlib
 import sys
 import types
@@ -58,6 +60,16 @@ def generated_stub_class(name: str) -> type:
     return getattr(module, name)
 
 
+def chainmodel_generated_module(directory: str, name: str) -> types.ModuleType:
+    """The module `chainmodel codegen python` wrote for chainlet `name`."""
+    spec = importlib.util.spec_from_file_location(f"_chainmodel_generated_{name}", f"{directory}/{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    print(f"--- chainmodel's generated stub of {name}:\n{pathlib.Path(spec.origin).read_text()}", file=sys.stderr)
+    return module
+
+
 def call(coroutine):
     return LOOP.run_until_complete(coroutine)
 
@@ -86,9 +98,17 @@ def expect_remote_error(coroutine, chainlet: str, exception: type, message: str)
 def main() -> None:
     args = sys.argv[1:]
     truss = "--truss" in args
-    urls = dict(arg.split("=", 1) for arg in args if arg != "--truss")
+    generated = args[args.index("--generated") + 1] if "--generated" in args else None
+    urls = dict(arg.split("=", 1) for arg in args if "=" in arg)
     assert sorted(urls) == sorted(NAMES), urls
-    stubs = {name: generated_stub_class(name) for name in NAMES}
+    if generated:
+        modules = {name: chainmodel_generated_module(generated, name) for name in NAMES}
+        stubs = {name: getattr(modules[name], name) for name in NAMES}
+        # Each generated module has its own `DataModel`.
+        data_models = {name: getattr(modules[name], "DataModel", None) for name in NAMES}
+    else:
+        stubs = {name: generated_stub_class(name) for name in NAMES}
+        data_models = {name: signatures.DataModel for name in NAMES}
     for use_binary in (False, True):
         mode = "binary" if use_binary else "json"
         options = public_types.RPCOptions(use_binary=use_binary, timeout_sec=30)
@@ -98,22 +118,23 @@ def main() -> None:
         assert got == "no arguments" and type(got) is str, repr(got)
         print(f"ok {mode} NoArg")
 
-        data = signatures.DataModel(some_numbers=[1.0, 2.5], other_field="x")
+        DataModel = data_models["ThreeArgs"]  # noqa: N806
+        data = DataModel(some_numbers=[1.0, 2.5], other_field="x")
         got = call(stub["ThreeArgs"].run_remote(2, data, "!"))
-        assert type(got) is signatures.DataModel, type(got)
-        assert got == signatures.DataModel(some_numbers=[3.0, 4.5], other_field="x!"), repr(got)
+        assert type(got) is DataModel, type(got)
+        assert got == DataModel(some_numbers=[3.0, 4.5], other_field="x!"), repr(got)
         print(f"ok {mode} ThreeArgs b given")
         # code_gen's stub sends the key, null: the chainlet's `None` is its default "-".
         got = call(stub["ThreeArgs"].run_remote(0, data, None))
-        assert got == signatures.DataModel(some_numbers=[1.0, 2.5], other_field="x-"), repr(got)
+        assert got == DataModel(some_numbers=[1.0, 2.5], other_field="x-"), repr(got)
         print(f"ok {mode} ThreeArgs b=None")
         text = expect_remote_error(stub["ThreeArgs"].run_remote(-1, data, None), "ThreeArgs", ValueError, "a is negative: -1")
         print(f"ok {mode} ThreeArgs ValueError re-raised")
 
         got = call(stub["TupleOut"].run_remote(7))
         assert type(got) is tuple, type(got)
-        assert got == (7, "7", signatures.DataModel(some_numbers=[7.0], other_field="tuple")), repr(got)
-        assert type(got[2]) is signatures.DataModel, type(got[2])
+        assert got == (7, "7", data_models["TupleOut"](some_numbers=[7.0], other_field="tuple")), repr(got)
+        assert type(got[2]) is data_models["TupleOut"], type(got[2])
         print(f"ok {mode} TupleOut")
 
         got = call(stub["NoneOut"].run_remote(1))
