@@ -33,7 +33,7 @@ fn a_stub_generated_from_the_rust_workers_schema_calls_it() {
     let addr = serve_forever(|| worker().into_router());
     let url = format!("http://{addr}");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let schema = runtime.block_on(chainmodel::codegen::fetch_schema(&url)).unwrap();
+    let schema = runtime.block_on(chainmodel::codegen::fetch_schema(&url, None)).unwrap();
     let code = chainmodel::codegen::python_module(&schema).unwrap();
     assert!(code.contains("class Worker(stub.StubBase):"), "{code}");
     // `NdArray` publishes the `data_b64` that travels, which NumpyArrayField's schema does not say.

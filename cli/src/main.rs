@@ -124,6 +124,9 @@ enum Command {
         /// Write to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Baseten API key, sent as `Authorization: Api-Key KEY` when INPUT is a URL.
+        #[arg(long, env = "BASETEN_API_KEY", hide_env_values = true)]
+        api_key: Option<String>,
     },
 }
 
@@ -183,8 +186,8 @@ fn run(command: Command) -> Result<(), Failure> {
             .map_err(Failure::Input)?;
             write_output(&converted, output.as_deref(), to == Format::Msgpack)
         }
-        Command::Codegen { language, input, output } => {
-            let schema = read_schema(&input)?;
+        Command::Codegen { language, input, output, api_key } => {
+            let schema = read_schema(&input, api_key.as_deref().filter(|k| !k.is_empty()))?;
             let code = match language {
                 Language::Rust => chainmodel::codegen::rust_module(&schema),
                 Language::Python => chainmodel::codegen::python_module(&schema),
@@ -196,13 +199,15 @@ fn run(command: Command) -> Result<(), Failure> {
 }
 
 /// The schema `codegen` reads: fetched from a URL, or read from a file or stdin.
-fn read_schema(input: &str) -> Result<chainmodel::serde_json::Value, Failure> {
+fn read_schema(input: &str, api_key: Option<&str>) -> Result<chainmodel::serde_json::Value, Failure> {
     if input.starts_with("http://") || input.starts_with("https://") {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Failure::Input(format!("cannot start the runtime: {e}")))?;
-        return runtime.block_on(chainmodel::codegen::fetch_schema(input)).map_err(|e| Failure::Input(e.to_string()));
+        return runtime
+            .block_on(chainmodel::codegen::fetch_schema(input, api_key))
+            .map_err(|e| Failure::Input(e.to_string()));
     }
     let path = (input != "-").then(|| Path::new(input));
     let bytes = payload::read(path).map_err(Failure::Input)?;

@@ -40,7 +40,18 @@ fn server() -> SocketAddr {
                 tokio::time::sleep(Duration::from_secs(5)).await;
                 Reply::new(mode, Seen { authorization: None })
             };
-            worker().into_router().route("/seen", post(seen)).route("/slow", post(slow))
+            // A schema only for the API key `k` (as a deployment asks for one).
+            let keyed = |headers: HeaderMap| async move {
+                match headers.get("authorization").map(|v| v.to_str().unwrap().to_owned()) {
+                    Some(key) if key == "Api-Key k" => (axum::http::StatusCode::OK, item_schema().to_string()),
+                    _ => (axum::http::StatusCode::UNAUTHORIZED, "no key".to_owned()),
+                }
+            };
+            worker()
+                .into_router()
+                .route("/seen", post(seen))
+                .route("/slow", post(slow))
+                .route("/keyed/v1/models/model/schema", axum::routing::get(keyed))
         })
     })
 }
@@ -542,6 +553,13 @@ fn codegen_refuses_bad_schemas_in_one_located_line_and_writes_nothing() {
         }
         assert!(!out.exists(), "{args:?}: a file was written");
     }
+    // The API key, when the deployment asks for one.
+    let output = chainmodel().args(["codegen", "python", &url("/keyed"), "--api-key", "k"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8(output.stdout).unwrap().contains("class Item(pydantic.BaseModel):"));
+    let output = chainmodel().args(["codegen", "python", &url("/keyed")]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("HTTP status 401 Unauthorized: no key"), "{}", stderr(&output));
     // A URL that answers, but not a schema: the status, located at the URL asked.
     let output = chainmodel().args(["codegen", "rust", &url("/nowhere/schema")]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));

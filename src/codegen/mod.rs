@@ -109,6 +109,14 @@ fn merged_defs(schema: &Value, chainlet: Option<&Chainlet<'_>>) -> Result<Defini
     Ok(Definitions { defs, defs_at, output_ref })
 }
 
+/// What no schema says, at the top of every generated module (`comment` is the comment's start).
+fn unsaid(comment: &str) -> String {
+    format!(
+        "{comment} What a schema does not say (validators, strict mode, `default_factory` values, the field\n\
+         {comment} names behind aliases) is not here; where a reading was chosen, a comment on the field says so.\n"
+    )
+}
+
 /// What [`merged_defs`] finds.
 struct Definitions {
     defs: Map<String, Value>,
@@ -118,8 +126,9 @@ struct Definitions {
 
 /// A chainlet's `/schema` answer: `{"input_schema", "output_schema", "supports_streaming"}`.
 struct Chainlet<'s> {
-    /// The chainlet's name: its input model's title without `Input`.
-    name: String,
+    /// The chainlet's name: its input model's title without `Input`; `None` for a truss
+    /// model's answer (its input model named otherwise), which has models and no stub.
+    name: Option<String>,
     /// The `{Name}Input` model's schema.
     input: &'s Value,
     /// The `RootModel[..]`'s schema; `None` for a stream.
@@ -131,15 +140,12 @@ impl<'s> Chainlet<'s> {
     fn from_answer(answer: &'s Value) -> Result<Option<Self>, CodegenError> {
         let Some(input) = answer.get("input_schema") else { return Ok(None) };
         let at = |key: &str| CodegenError { at: format!("/{key}"), message: String::new() };
-        let name = input
+        let title = input
             .get("title")
             .and_then(Value::as_str)
-            .and_then(|title| title.strip_suffix("Input"))
-            .filter(|name| !name.is_empty())
-            .ok_or_else(|| CodegenError {
-                message: "a chainlet's input schema is titled `{Name}Input`, as truss-chains names it".into(),
-                ..at("input_schema/title")
-            })?;
+            .ok_or_else(|| CodegenError { message: "the input schema has no `title`".into(), ..at("input_schema") })?;
+        // truss-chains names a chainlet's input model `{Name}Input`.
+        let name = title.strip_suffix("Input").filter(|name| !name.is_empty()).map(str::to_owned);
         let streaming = answer.get("supports_streaming") == Some(&Value::Bool(true));
         let output = match answer.get("output_schema") {
             Some(Value::Null) | None if streaming => None,
@@ -151,7 +157,7 @@ impl<'s> Chainlet<'s> {
                 });
             }
         };
-        Ok(Some(Chainlet { name: name.to_owned(), input, output }))
+        Ok(Some(Chainlet { name, input, output }))
     }
 }
 
@@ -176,10 +182,10 @@ impl std::error::Error for CodegenError {}
 /// (`http://127.0.0.1:8000`, `GET /v1/models/model/schema` is asked), its predict URL
 /// (`.../v1/models/model:predict`), or the schema's URL itself (`.../schema`).
 ///
-/// Errors (unreachable, a status other than 200, not JSON, over 64 MiB, 30 s) name the URL
-/// asked.
+/// `api_key`, when given, is sent as Baseten's `Authorization: Api-Key ..`. Errors
+/// (unreachable, a status other than 200, not JSON, over 64 MiB, 30 s) name the URL asked.
 #[cfg(feature = "client")]
-pub async fn fetch_schema(url: &str) -> Result<Value, CodegenError> {
+pub async fn fetch_schema(url: &str, api_key: Option<&str>) -> Result<Value, CodegenError> {
     use futures_util::StreamExt as _;
 
     const LIMIT: usize = 64 << 20;
@@ -196,7 +202,11 @@ pub async fn fetch_schema(url: &str) -> Result<Value, CodegenError> {
         .timeout(std::time::Duration::from_secs(30))
         .build()
         .map_err(|e| failed(e.to_string()))?;
-    let response = client.get(&url).send().await.map_err(|e| failed(format!("cannot reach it: {e}")))?;
+    let mut request = client.get(&url);
+    if let Some(key) = api_key {
+        request = request.header(reqwest::header::AUTHORIZATION, format!("Api-Key {key}"));
+    }
+    let response = request.send().await.map_err(|e| failed(format!("cannot reach it: {e}")))?;
     let status = response.status();
     let mut body = Vec::new();
     let mut chunks = response.bytes_stream();
