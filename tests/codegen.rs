@@ -108,7 +108,15 @@ fn generate(emitted: &Value) -> String {
         file.push_str("}\n\n");
         // A model with bytes has no JSON codec (a compile error): msgpack only.
         let kind = if entry["schema"].to_string().contains(r#""format":"binary""#) { "binary" } else { "json" };
-        let title = entry["schema"]["title"].as_str().unwrap();
+        // A model that holds itself is a `$ref` to its own definition.
+        let schema = &entry["schema"];
+        let title = match (schema["title"].as_str(), schema["$ref"].as_str()) {
+            (Some(title), _) => title,
+            (None, Some(reference)) => {
+                schema["$defs"][reference.trim_start_matches("#/$defs/")]["title"].as_str().unwrap()
+            }
+            (None, None) => panic!("{name}: no title"),
+        };
         cases.push(format!("    {kind} {module}::{} as {name:?},\n", type_name(title)));
     }
     assert!(skipped.is_empty(), "schemas not generated: {skipped:#?}");

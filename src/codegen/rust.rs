@@ -34,6 +34,7 @@ pub fn rust_module(schema: &Value) -> Result<String, CodegenError> {
         taken: BTreeSet::new(),
         items: Vec::new(),
         unions: HashMap::new(),
+        in_progress: BTreeSet::new(),
     };
     let origin = match &chainlet {
         Some(chainlet @ super::Chainlet { name: Some(name), .. }) => {
@@ -79,6 +80,8 @@ struct Generator<'s> {
     items: Vec<String>,
     /// Each plain union generated: its variants and their Rust types.
     unions: HashMap<String, Vec<(String, String)>>,
+    /// The definitions being generated: a reference to one of them is a cycle.
+    in_progress: BTreeSet<String>,
 }
 
 /// A Rust type name from a title: `Page[int]` is `PageInt`.
@@ -224,6 +227,10 @@ impl Generator<'_> {
     /// The root schema: a model, or a RootModel (any other schema with a title).
     fn top(&mut self, schema: &Value, at: &str) -> Result<(), CodegenError> {
         let map = object(schema, at)?;
+        // A model that holds itself: pydantic's schema is a `$ref` to its own definition.
+        if let (Some(Value::String(reference)), None) = (map.get("$ref"), map.get("title")) {
+            return self.reference(reference, &format!("{at}/$ref")).map(drop);
+        }
         let title =
             map.get("title").and_then(Value::as_str).ok_or_else(|| error(at, "the root schema has no `title`"))?;
         if map.get("properties").is_some() {
@@ -370,6 +377,7 @@ impl Generator<'_> {
         let title = map.get("title").and_then(Value::as_str).unwrap_or(key);
         let name = self.claim(title);
         self.names.insert(key.to_owned(), name.clone());
+        self.in_progress.insert(name.clone());
         if map.contains_key("enum") {
             self.named_enum(map, &name, title, &def_at)?;
         } else if map.get("properties").is_some() || map.get("type").and_then(Value::as_str) == Some("object") {
@@ -378,6 +386,7 @@ impl Generator<'_> {
             // A RootModel's own definition: its inner value's schema, titled.
             self.root_model(map, &name, title, &def_at)?;
         }
+        self.in_progress.remove(&name);
         Ok(name)
     }
 
@@ -603,7 +612,13 @@ impl Generator<'_> {
             optional: false,
         };
         if let Some(Value::String(reference)) = map.get("$ref") {
-            return Ok(plain(&self.reference(reference, at)?));
+            let name = self.reference(reference, at)?;
+            // A model that holds itself (through other models, or an `Option`) is boxed, so
+            // that it has a size; a list or a dict of it needs no box.
+            if self.in_progress.contains(&name) {
+                return Ok(plain(&format!("Box<{name}>")));
+            }
+            return Ok(plain(&name));
         }
         if let Some(Value::Array(members)) = map.get("anyOf") {
             let (nulls, others): (Vec<&Value>, Vec<&Value>) =
@@ -685,10 +700,11 @@ impl Generator<'_> {
                         .collect();
                     return Ok(field);
                 }
-                let item = match map.get("items") {
+                let mut item = match map.get("items") {
                     Some(items) => self.field_type(items, &format!("{at}/items"), context)?,
                     None => plain("chainmodel::serde_json::Value"),
                 };
+                item.rust = unboxed(&item.rust);
                 let collection = if map.get("uniqueItems") == Some(&Value::Bool(true)) {
                     format!("chainmodel::indexmap::IndexSet<{}>", item.rust)
                 } else {
@@ -709,7 +725,7 @@ impl Generator<'_> {
                         &format!("{at}/additionalProperties"),
                         context,
                     )?;
-                    let mut field = plain(&format!("chainmodel::indexmap::IndexMap<String, {}>", value.rust));
+                    let mut field = plain(&format!("chainmodel::indexmap::IndexMap<String, {}>", unboxed(&value.rust)));
                     if !value.constraints.is_empty() {
                         field.constraints.push(format!("values({})", value.constraints.join(", ")));
                     }
@@ -837,6 +853,11 @@ impl Generator<'_> {
         ));
         Ok(name)
     }
+}
+
+/// `ty` without the `Box` a cycle put on it (a list or a dict has its items on the heap).
+fn unboxed(ty: &str) -> String {
+    ty.strip_prefix("Box<").and_then(|inner| inner.strip_suffix('>')).unwrap_or(ty).to_owned()
 }
 
 /// The variants of an enum of `values`: strings (renamed where the name differs) or integers

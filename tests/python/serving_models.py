@@ -514,6 +514,30 @@ class MaskSet(BaseModel):
     labels: list[str]
 
 
+# Recursive models: a model that holds itself through an Optional and a list, and two models
+# that hold each other.
+class TreeNode(BaseModel):
+    """A parse tree."""
+    label: str
+    next: Optional["TreeNode"] = None
+    children: list["TreeNode"] = []
+
+
+class Section(BaseModel):
+    title: str
+    subsections: list["Section"] = []
+    appendix: Optional["Appendix"] = None
+
+
+class Appendix(BaseModel):
+    note: str
+    section: Optional[Section] = None
+
+
+class Document(BaseModel):
+    body: Section
+
+
 MODELS = [
     TextPart, ImageUrl, ImagePart, ChatMessage, ChatCompletionRequest, FunctionCall, ToolCall, AssistantMessage,
     Usage, ChatChoice, ChatCompletionResponse, EmbeddingItem, EmbeddingUsage, EmbeddingResponse, WhisperSegment,
@@ -523,7 +547,7 @@ MODELS = [
     MaybeTextOutput, Input, EmbeddingRequest, CompletionRequest, Threshold, ModerationRequest, CompletionUsage,
     ResponsesResult, TokenLogprobs, SamplingParams, StructuredOutputFormat, PagedResults, Conversation,
     TranscriptionJob, ModelCard, LooseRequest, Invoice, TokenCounts, Event, EngineV1, EngineV2, EngineConfig,
-    Subscriber, GenerationDefaults, EmbeddingVectors, AudioClip, MaskSet,
+    Subscriber, GenerationDefaults, EmbeddingVectors, AudioClip, MaskSet, TreeNode, Document,
 ]
 
 _text = {"type": "text", "text": "What is in this image? é 😀"}
@@ -538,6 +562,15 @@ _segment = {"id": 0, "start": 0.0, "end": 2.48, "text": " Hello.", "tokens": [50
             "avg_logprob": -0.25, "no_speech_prob": 0.0125}
 
 SAMPLES = {
+    "TreeNode": [
+        {"label": "S", "children": [{"label": "NP", "next": {"label": "VP"}}, {"label": "VP", "children": []}]},
+        {"label": "leaf"},
+    ],
+    "Document": [
+        {"body": {"title": "1", "subsections": [{"title": "1.1"}],
+                  "appendix": {"note": "A", "section": {"title": "A.1", "appendix": {"note": "A.1.a"}}}}},
+        {"body": {"title": "empty"}},
+    ],
     "EmbeddingVectors": [
         {"model": "e5", "vectors": np.arange(6, dtype=np.float32).reshape(2, 3) / 4},
         {"model": "m", "vectors": np.zeros((0, 4)), "norms": np.array([1.5, -2.0])},
