@@ -23,6 +23,155 @@ fn error(at: &str, message: impl Into<String>) -> CodegenError {
     CodegenError { at: at.to_owned(), message: message.into() }
 }
 
+/// The keywords the generated types and attributes write; any other is `json_schema_extra`.
+const KNOWN_KEYWORDS: &[&str] = &[
+    "type",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "$ref",
+    "anyOf",
+    "oneOf",
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "pattern",
+    "uniqueItems",
+    "discriminator",
+    "properties",
+    "required",
+];
+
+/// Whether `key` of the field schema `prop` is written by the generated code (a keyword it
+/// spells, or a `format` its type stands for), so that it is no `json_schema_extra`.
+fn is_spelled(key: &str, prop: &Map<String, Value>) -> bool {
+    let spelled_format = prop.get("type").and_then(Value::as_str) == Some("string")
+        && matches!(
+            prop.get("format").and_then(Value::as_str),
+            Some("date-time" | "date" | "time" | "duration" | "uuid" | "binary")
+        );
+    KNOWN_KEYWORDS.contains(&key) || key == "format" && spelled_format
+}
+
+/// A model schema's `properties` (none is an empty map) and `required` keys.
+fn properties<'v>(
+    map: &'v Map<String, Value>,
+    empty: &'v Map<String, Value>,
+    at: &str,
+) -> Result<(&'v Map<String, Value>, BTreeSet<&'v str>), CodegenError> {
+    let properties = match map.get("properties") {
+        None => empty,
+        Some(Value::Object(properties)) => properties,
+        Some(_) => return Err(error(&format!("{at}/properties"), "`properties` must be an object")),
+    };
+    let required =
+        map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    Ok((properties, required))
+}
+
+/// The constraints of a schema node, as (the argument's name, its value): `ge`, `gt`, `le`,
+/// `lt`, `multiple_of`, `min_length`, `max_length` (of a string, a list or a dict), `pattern`;
+/// but those named in `skip` (schema keywords).
+fn constraint_values<'v>(schema: &'v Map<String, Value>, skip: &[&str]) -> Vec<(&'static str, &'v Value)> {
+    const PAIRS: [(&str, &str); 12] = [
+        ("minimum", "ge"),
+        ("exclusiveMinimum", "gt"),
+        ("maximum", "le"),
+        ("exclusiveMaximum", "lt"),
+        ("multipleOf", "multiple_of"),
+        ("minLength", "min_length"),
+        ("minItems", "min_length"),
+        ("minProperties", "min_length"),
+        ("maxLength", "max_length"),
+        ("maxItems", "max_length"),
+        ("maxProperties", "max_length"),
+        ("pattern", "pattern"),
+    ];
+    PAIRS
+        .iter()
+        .filter(|(key, _)| !skip.contains(key))
+        .filter_map(|(key, name)| match schema.get(*key) {
+            Some(value @ (Value::Number(_) | Value::String(_))) => Some((*name, value)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `$ref` of each member of a `oneOf`, with where it is; a member that is no `$ref` is an
+/// error.
+fn union_references<'v>(members: &'v [Value], at: &str) -> Result<Vec<(String, &'v str)>, CodegenError> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
+            let member_at = format!("{at}/oneOf/{i}");
+            match member.get("$ref").and_then(Value::as_str) {
+                Some(reference) => Ok((member_at, reference)),
+                None => Err(error(&member_at, "a discriminated union's member must be a `$ref` to a model")),
+            }
+        })
+        .collect()
+}
+
+/// How a `oneOf` without `discriminator` (pydantic's `Discriminator(fn)`, which the schema does
+/// not describe) is read here: by the key whose value every member fixes (`const`).
+struct FunctionTag {
+    /// The key.
+    key: String,
+    /// Each member's tag, in order.
+    tags: Vec<String>,
+    /// The tag of the member whose key defaults to it: taken when the key is absent.
+    default: Option<String>,
+}
+
+impl FunctionTag {
+    fn find(defs: &Map<String, Value>, references: &[(String, &str)], at: &str) -> Result<Self, CodegenError> {
+        let properties = |reference: &str| {
+            let key = reference.strip_prefix("#/$defs/").unwrap_or(reference);
+            defs.get(key).and_then(|d| d.get("properties")).and_then(Value::as_object)
+        };
+        let tag_of =
+            |reference: &str, key: &str| properties(reference)?.get(key)?.get("const")?.as_str().map(str::to_owned);
+        let first = references.first().and_then(|(_, reference)| properties(reference));
+        let key = first
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .find(|key| references.iter().all(|(_, reference)| tag_of(reference, key).is_some()))
+            .cloned()
+            .ok_or_else(|| {
+                error(
+                    at,
+                    "a `oneOf` without `discriminator`: no key is fixed (`const`) in every member to read the tag from",
+                )
+            })?;
+        let mut tags = Vec::new();
+        let mut default = None;
+        for (_, reference) in references {
+            let tag = tag_of(reference, &key).unwrap_or_default();
+            let property = properties(reference).and_then(|p| p.get(&key));
+            if property.and_then(|p| p.get("default")) == Some(&Value::String(tag.clone())) {
+                default = Some(tag.clone());
+            }
+            tags.push(tag);
+        }
+        Ok(FunctionTag { key, tags, default })
+    }
+}
+
 /// Whether `schema` is NumpyArrayField's object: `data` (pydantic's published form) or
 /// `data_b64` (chainmodel's), `shape`, `dtype`.
 fn is_numpy_array(schema: &Map<String, Value>) -> bool {

@@ -169,67 +169,10 @@ fn python_literal(value: &Value) -> String {
     }
 }
 
-/// The keywords a field's `Field(..)` or its type write; any other is `json_schema_extra`.
-const KNOWN_KEYWORDS: &[&str] = &[
-    "type",
-    "title",
-    "description",
-    "default",
-    "examples",
-    "$ref",
-    "anyOf",
-    "oneOf",
-    "items",
-    "prefixItems",
-    "additionalProperties",
-    "enum",
-    "const",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "pattern",
-    "uniqueItems",
-    "discriminator",
-    "properties",
-    "required",
-];
-
-/// The constraints a schema node carries, as `Field(..)` arguments.
-fn constraints(schema: &Map<String, Value>, tuple: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let pairs = [
-        ("minimum", "ge"),
-        ("exclusiveMinimum", "gt"),
-        ("maximum", "le"),
-        ("exclusiveMaximum", "lt"),
-        ("multipleOf", "multiple_of"),
-        ("minLength", "min_length"),
-        ("maxLength", "max_length"),
-        ("minItems", "min_length"),
-        ("maxItems", "max_length"),
-        ("minProperties", "min_length"),
-        ("maxProperties", "max_length"),
-    ];
-    for (key, argument) in pairs {
-        if tuple && (key == "minItems" || key == "maxItems") {
-            continue;
-        }
-        if let Some(Value::Number(n)) = schema.get(key) {
-            out.push(format!("{argument}={n}"));
-        }
-    }
-    if let Some(Value::String(pattern)) = schema.get("pattern") {
-        out.push(format!("pattern={}", Value::String(pattern.clone())));
-    }
-    out
+/// The constraints a schema node carries (but the keywords in `skip`), as `Field(..)` arguments.
+fn constraints(schema: &Map<String, Value>, skip: &[&str]) -> Vec<String> {
+    // JSON's numbers and string escapes are Python's.
+    super::constraint_values(schema, skip).into_iter().map(|(name, value)| format!("{name}={value}")).collect()
 }
 
 /// A type and the `Field(..)` arguments of its own node (constraints), kept apart so that a
@@ -383,13 +326,7 @@ impl Generator<'_> {
     /// A model: a `BaseModel` of its properties.
     fn model(&mut self, map: &Map<String, Value>, name: &str, title: &str, at: &str) -> Result<(), CodegenError> {
         let empty = Map::new();
-        let properties = match map.get("properties") {
-            None => &empty,
-            Some(Value::Object(properties)) => properties,
-            Some(_) => return Err(error(&format!("{at}/properties"), "`properties` must be an object")),
-        };
-        let required: BTreeSet<&str> =
-            map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let (properties, required) = super::properties(map, &empty, at)?;
         let mut item = format!("class {name}(pydantic.BaseModel):\n");
         docstring(&mut item, map.get("description").and_then(Value::as_str));
         let mut config = Vec::new();
@@ -442,17 +379,8 @@ impl Generator<'_> {
             if let Some(examples) = prop.get("examples") {
                 arguments.push(format!("examples={}", python_literal(examples)));
             }
-            // A format the type writes (`datetime.date`'s `date`) is no extra.
-            let consumed_format = prop.get("type").and_then(Value::as_str) == Some("string")
-                && matches!(
-                    prop.get("format").and_then(Value::as_str),
-                    Some("date-time" | "date" | "time" | "duration" | "uuid" | "binary")
-                );
-            let extra: Map<String, Value> = prop
-                .iter()
-                .filter(|(k, _)| !(KNOWN_KEYWORDS.contains(&k.as_str()) || k.as_str() == "format" && consumed_format))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let extra: Map<String, Value> =
+                prop.iter().filter(|(k, _)| !super::is_spelled(k, prop)).map(|(k, v)| (k.clone(), v.clone())).collect();
             if !extra.is_empty() {
                 arguments.push(format!("json_schema_extra={}", python_literal(&Value::Object(extra))));
             }
@@ -580,7 +508,7 @@ impl Generator<'_> {
                     }
                     let mut ty = PyType::plain(format!("tuple[{}]", parts.join(", ")));
                     ty.notes = notes;
-                    ty.constraints = constraints(map, true);
+                    ty.constraints = constraints(map, &["minItems", "maxItems"]);
                     return Ok(ty);
                 }
                 let (item, notes) = match map.get("items") {
@@ -627,7 +555,7 @@ impl Generator<'_> {
             },
             Some(other) => return Err(error(at, format!("the type {other:?} has no Python spelling"))),
         };
-        ty.constraints.extend(constraints(map, false));
+        ty.constraints.extend(constraints(map, &[]));
         Ok(ty)
     }
 
@@ -639,19 +567,13 @@ impl Generator<'_> {
         at: &str,
         context: &str,
     ) -> Result<PyType, CodegenError> {
-        let mut classes = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/oneOf/{i}");
-            let reference = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .ok_or_else(|| error(&member_at, "a discriminated union's member must be a `$ref` to a model"))?;
-            let key = reference.strip_prefix("#/$defs/").unwrap_or(reference).to_owned();
-            classes.push((self.reference(reference, &member_at)?, key));
+        let references = super::union_references(members, at)?;
+        let mut names = Vec::new();
+        for (member_at, reference) in &references {
+            names.push(self.reference(reference, member_at)?);
         }
         self.import("from typing import Annotated");
         self.import("from typing import Union");
-        let names: Vec<&str> = classes.iter().map(|(name, _)| name.as_str()).collect();
         if let Some(Value::Object(discriminator)) = map.get("discriminator") {
             let tag = discriminator
                 .get("propertyName")
@@ -664,38 +586,15 @@ impl Generator<'_> {
             )));
         }
         // `Discriminator(fn)`: the tag is the key every member fixes (`const`).
-        let tag_of = |key: &str, field: &str| {
-            self.defs.get(key)?.get("properties")?.get(field)?.get("const")?.as_str().map(str::to_owned)
-        };
-        let first_fields: Vec<String> = classes
-            .first()
-            .and_then(|(_, key)| self.defs.get(key))
-            .and_then(|d| d.get("properties"))
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let field = first_fields
-            .into_iter()
-            .find(|field| classes.iter().all(|(_, key)| tag_of(key, field).is_some()))
-            .ok_or_else(|| {
-                error(
-                    at,
-                    "a `oneOf` without `discriminator`: no key is fixed (`const`) in every member to read the tag from",
-                )
-            })?;
-        let mut default_tag = None;
-        let mut tagged = Vec::new();
-        for (name, key) in &classes {
-            let tag = tag_of(key, &field).unwrap_or_default();
-            let property = self.defs.get(key).and_then(|d| d.get("properties")).and_then(|p| p.get(&field));
-            if property.and_then(|p| p.get("default")) == Some(&Value::String(tag.clone())) {
-                default_tag = Some(tag.clone());
-            }
-            tagged.push(format!("Annotated[{name}, pydantic.Tag({})]", Value::String(tag)));
-        }
+        let tag = super::FunctionTag::find(self.defs, &references, at)?;
+        let tagged: Vec<String> = names
+            .iter()
+            .zip(&tag.tags)
+            .map(|(name, value)| format!("Annotated[{name}, pydantic.Tag({})]", Value::String(value.clone())))
+            .collect();
         let function = format!("_{}_discriminator", context.to_lowercase());
-        let fallback = default_tag.map_or("None".to_owned(), |tag| Value::String(tag).to_string());
-        let key = Value::String(field.clone());
+        let fallback = tag.default.map_or("None".to_owned(), |default| Value::String(default).to_string());
+        let key = Value::String(tag.key);
         self.items.push(format!(
             "def {function}(value):\n    \
              # `Discriminator(fn)`: the schema names neither the function nor what it does; here the tag\n    \

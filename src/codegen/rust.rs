@@ -100,39 +100,6 @@ fn type_name(title: &str) -> String {
     name
 }
 
-/// The keywords a field's spellings write; any other is `json_schema_extra`.
-const KNOWN_KEYWORDS: &[&str] = &[
-    "type",
-    "title",
-    "description",
-    "default",
-    "examples",
-    "$ref",
-    "anyOf",
-    "oneOf",
-    "items",
-    "prefixItems",
-    "additionalProperties",
-    "enum",
-    "const",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "pattern",
-    "uniqueItems",
-    "discriminator",
-    "properties",
-    "required",
-];
-
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
     "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
@@ -183,36 +150,15 @@ fn integer_type(schema: &Map<String, Value>) -> Option<&'static str> {
     types.iter().find(|(_, lo, hi)| *lo == min && *hi == max).map(|(name, ..)| *name)
 }
 
-/// The constraints a schema node carries, as `#[chain(..)]` items.
-fn constraints(schema: &Map<String, Value>, skip_range: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let numbers = [
-        ("minimum", "ge"),
-        ("exclusiveMinimum", "gt"),
-        ("maximum", "le"),
-        ("exclusiveMaximum", "lt"),
-        ("multipleOf", "multiple_of"),
-    ];
-    for (key, attr) in numbers {
-        if skip_range && (key == "minimum" || key == "maximum") {
-            continue;
-        }
-        if let Some(Value::Number(n)) = schema.get(key) {
-            out.push(format!("{attr} = {n}"));
-        }
-    }
-    for (keys, attr) in [
-        (["minLength", "minItems", "minProperties"], "min_length"),
-        (["maxLength", "maxItems", "maxProperties"], "max_length"),
-    ] {
-        if let Some(n) = keys.iter().find_map(|key| schema.get(*key).and_then(Value::as_u64)) {
-            out.push(format!("{attr} = {n}"));
-        }
-    }
-    if let Some(Value::String(pattern)) = schema.get("pattern") {
-        out.push(format!("pattern = {}", literal(pattern)));
-    }
-    out
+/// The constraints a schema node carries (but the keywords in `skip`), as `#[chain(..)]` items.
+fn constraints(schema: &Map<String, Value>, skip: &[&str]) -> Vec<String> {
+    super::constraint_values(schema, skip)
+        .into_iter()
+        .map(|(name, value)| match value {
+            Value::String(text) => format!("{name} = {}", literal(text)),
+            other => format!("{name} = {other}"),
+        })
+        .collect()
 }
 
 /// A field's type, with the constraints that go on the field and the notes for its comment.
@@ -277,13 +223,7 @@ impl Generator<'_> {
             self.taken.insert(taken);
         }
         let empty = Map::new();
-        let properties = match input.get("properties") {
-            None => &empty,
-            Some(Value::Object(properties)) => properties,
-            Some(_) => return Err(error("/input_schema/properties", "`properties` must be an object")),
-        };
-        let required: BTreeSet<&str> =
-            input.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let (properties, required) = super::properties(input, &empty, "/input_schema")?;
         let mut notes = Vec::new();
         let mut arguments = String::from("&self");
         for (key, schema) in properties {
@@ -412,13 +352,7 @@ impl Generator<'_> {
     fn model(&mut self, map: &Map<String, Value>, name: &str, at: &str) -> Result<(), CodegenError> {
         let title = map.get("title").and_then(Value::as_str).unwrap_or(name);
         let empty = Map::new();
-        let properties = match map.get("properties") {
-            None => &empty,
-            Some(Value::Object(properties)) => properties,
-            Some(_) => return Err(error(&format!("{at}/properties"), "`properties` must be an object")),
-        };
-        let required: BTreeSet<&str> =
-            map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let (properties, required) = super::properties(map, &empty, at)?;
         let mut fields = String::new();
         for (key, schema) in properties {
             let field_at = format!("{at}/properties/{key}");
@@ -443,17 +377,12 @@ impl Generator<'_> {
                 attrs.push(format!("examples = {}", literal(&examples.to_string())));
             }
             // What no spelling says (`json_schema_extra`): the keywords left over.
-            let consumed_format = prop.get("type").and_then(Value::as_str) == Some("string")
-                && matches!(
-                    prop.get("format").and_then(Value::as_str),
-                    Some("date-time" | "date" | "time" | "duration" | "uuid" | "binary")
-                );
             // NumpyArrayField's schema as pydantic publishes it (`data`, not the `data_b64` that
             // travels): `AnyArray` publishes the wire's, so the keys holding it are given as they are.
             let extra: Map<String, Value> = prop
                 .iter()
                 .filter(|(k, v)| {
-                    !(KNOWN_KEYWORDS.contains(&k.as_str()) || k.as_str() == "format" && consumed_format)
+                    !super::is_spelled(k, prop)
                         || super::contains_published_numpy_array(v)
                         || super::published_numpy_array(prop) && ["properties", "required"].contains(&k.as_str())
                 })
@@ -678,7 +607,7 @@ impl Generator<'_> {
             Some("integer") => match integer_type(map) {
                 Some(rust) => {
                     let mut field = plain(rust);
-                    field.constraints = constraints(map, true);
+                    field.constraints = constraints(map, &["minimum", "maximum"]);
                     return Ok(field);
                 }
                 None => plain("i64"),
@@ -694,10 +623,7 @@ impl Generator<'_> {
                     }
                     let trailing = if types.len() == 1 { "," } else { "" };
                     let mut field = plain(&format!("({}{trailing})", types.join(", ")));
-                    field.constraints = constraints(map, false)
-                        .into_iter()
-                        .filter(|c| !c.starts_with("min_length") && !c.starts_with("max_length"))
-                        .collect();
+                    field.constraints = constraints(map, &["minItems", "maxItems"]);
                     return Ok(field);
                 }
                 let mut item = match map.get("items") {
@@ -736,7 +662,7 @@ impl Generator<'_> {
             },
             Some(other) => return Err(error(at, format!("the type {other:?} has no Rust spelling"))),
         };
-        field.constraints.extend(constraints(map, false));
+        field.constraints.extend(constraints(map, &[]));
         Ok(field)
     }
 
@@ -770,50 +696,18 @@ impl Generator<'_> {
     /// key whose value every member fixes (`const`); the member whose tag has a default is the
     /// one taken when the key is absent.
     fn function_union(&mut self, members: &[Value], at: &str, context: &str) -> Result<String, CodegenError> {
-        let mut resolved = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/oneOf/{i}");
-            let reference = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .ok_or_else(|| error(&member_at, "a discriminated union's member must be a `$ref` to a model"))?;
-            let key = reference.strip_prefix("#/$defs/").unwrap_or(reference);
-            let properties = self.defs.get(key).and_then(|d| d.get("properties")).and_then(Value::as_object);
-            resolved.push((member_at, reference, properties));
-        }
-        let tag_of = |properties: Option<&Map<String, Value>>, key: &str| {
-            properties.and_then(|p| p.get(key)).and_then(|p| p.get("const")).and_then(Value::as_str).map(str::to_owned)
-        };
-        let first = resolved.first().and_then(|(_, _, p)| *p);
-        let tag = first
-            .into_iter()
-            .flat_map(|p| p.keys())
-            .find(|key| resolved.iter().all(|(_, _, p)| tag_of(*p, key).is_some()))
-            .cloned()
-            .ok_or_else(|| {
-                error(
-                    at,
-                    "a `oneOf` without `discriminator`: no key is fixed (`const`) in every member to read the tag from",
-                )
-            })?;
+        let references = super::union_references(members, at)?;
+        let tag = super::FunctionTag::find(self.defs, &references, at)?;
         let name = self.claim(context);
         let mut variants = String::new();
-        let mut default_tag = None;
-        for (member_at, reference, properties) in &resolved {
+        for ((member_at, reference), value) in references.iter().zip(&tag.tags) {
             let rust = self.reference(reference, member_at)?;
-            let value = tag_of(*properties, &tag).unwrap_or_default();
-            if properties.and_then(|p| p.get(&tag)).and_then(|p| p.get("default"))
-                == Some(&Value::String(value.clone()))
-            {
-                default_tag = Some(value.clone());
-            }
-            let _ =
-                writeln!(variants, "    #[chain(rename = {})]\n    {}({rust}),", literal(&value), type_name(&value));
+            let _ = writeln!(variants, "    #[chain(rename = {})]\n    {}({rust}),", literal(value), type_name(value));
         }
-        let function = format!("{}_discriminator", tag.to_lowercase());
-        let mut attrs = format!("tag = {}, discriminator = {}", literal(&tag), literal(&function));
-        if let Some(default) = default_tag {
-            let _ = write!(attrs, ", default_tag = {}", literal(&default));
+        let function = format!("{}_discriminator", tag.key.to_lowercase());
+        let mut attrs = format!("tag = {}, discriminator = {}", literal(&tag.key), literal(&function));
+        if let Some(default) = &tag.default {
+            let _ = write!(attrs, ", default_tag = {}", literal(default));
         }
         self.items.push(format!(
             "#[derive(ChainModel, Debug, Clone)]\n#[chain({attrs})]\npub enum {name} {{\n{variants}}}\n"
@@ -833,12 +727,7 @@ impl Generator<'_> {
         let name = self.claim(context);
         let mapping = discriminator.get("mapping").and_then(Value::as_object);
         let mut variants = String::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/oneOf/{i}");
-            let reference = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .ok_or_else(|| error(&member_at, "a discriminated union's member must be a `$ref` to a model"))?;
+        for (member_at, reference) in super::union_references(members, at)? {
             let rust = self.reference(reference, &member_at)?;
             let value = mapping
                 .and_then(|mapping| mapping.iter().find(|(_, target)| target.as_str() == Some(reference)))
