@@ -273,6 +273,77 @@ struct Definitions {
     output_ref: Option<String>,
 }
 
+/// The `$defs` key a `$ref` names; a `$ref` elsewhere is an error.
+fn definition_key<'r>(reference: &'r str, at: &str) -> Result<&'r str, CodegenError> {
+    reference.strip_prefix("#/$defs/").ok_or_else(|| error(at, format!("`$ref` {reference:?} points outside `$defs`")))
+}
+
+/// The definition `key` (the `$ref` that named it, for the error): its schema, where it is,
+/// and its title (the key when it has none).
+fn definition<'d>(
+    defs: &'d Map<String, Value>,
+    defs_at: &HashMap<String, String>,
+    key: &'d str,
+    reference: &str,
+    at: &str,
+) -> Result<(&'d Map<String, Value>, String, &'d str), CodegenError> {
+    let schema = defs.get(key).ok_or_else(|| error(at, format!("`$ref` {reference:?} points nowhere")))?;
+    let def_at = defs_at.get(key).cloned().unwrap_or_else(|| format!("/$defs/{key}"));
+    let map = schema.as_object().ok_or_else(|| error(&def_at, "expected a schema (a JSON object)"))?;
+    Ok((map, def_at, map.get("title").and_then(Value::as_str).unwrap_or(key)))
+}
+
+/// What both generators do with a schema's parts; [`generate`] walks a schema over them.
+trait Target {
+    /// A root schema with its title: a model, enum or RootModel named after it.
+    fn titled(&mut self, map: &Map<String, Value>, title: &str, at: &str) -> Result<(), CodegenError>;
+    /// The definition `reference` points to, generated the first time; its type's name.
+    fn reference(&mut self, reference: &str, at: &str) -> Result<String, CodegenError>;
+    /// A chainlet's stub, named `name`, its models with it.
+    fn stub(&mut self, chainlet: &Chainlet<'_>, name: &str, output_ref: Option<&str>) -> Result<(), CodegenError>;
+}
+
+/// A root schema: its own model (a model that holds itself is a `$ref` to its own
+/// definition), or what [`Target::titled`] makes of it.
+fn top(target: &mut impl Target, schema: &Value, at: &str) -> Result<(), CodegenError> {
+    let map = schema.as_object().ok_or_else(|| error(at, "expected a schema (a JSON object)"))?;
+    if let (Some(Value::String(reference)), None) = (map.get("$ref"), map.get("title")) {
+        return target.reference(reference, &format!("{at}/$ref")).map(drop);
+    }
+    let title = map.get("title").and_then(Value::as_str).ok_or_else(|| error(at, "the root schema has no `title`"))?;
+    target.titled(map, title, at)
+}
+
+/// Generates what `schema` (a model's schema, or a chainlet's or a truss model's `/schema`
+/// answer) holds into `target`; where the module comes from, for its first line.
+fn generate(
+    target: &mut impl Target,
+    schema: &Value,
+    chainlet: Option<&Chainlet<'_>>,
+    output_ref: Option<&str>,
+) -> Result<String, CodegenError> {
+    Ok(match chainlet {
+        Some(chainlet @ Chainlet { name: Some(name), .. }) => {
+            target.stub(chainlet, name, output_ref)?;
+            format!("the `{name}` chainlet's schema")
+        }
+        // A truss model's answer: its input and output models, no stub.
+        Some(model) => {
+            top(target, model.input, "/input_schema")?;
+            match (model.output, output_ref) {
+                (Some(_), Some(reference)) => drop(target.reference(reference, "/output_schema")?),
+                (Some(output), None) => top(target, output, "/output_schema")?,
+                (None, _) => {}
+            }
+            "a truss model's schema".to_owned()
+        }
+        None => {
+            top(target, schema, "")?;
+            "a pydantic JSON Schema".to_owned()
+        }
+    })
+}
+
 /// A chainlet's `/schema` answer: `{"input_schema", "output_schema", "supports_streaming"}`.
 struct Chainlet<'s> {
     /// The chainlet's name: its input model's title without `Input`; `None` for a truss
