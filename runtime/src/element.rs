@@ -24,6 +24,18 @@ pub(crate) mod private {
         /// The elements' bytes, writable, for types whose every bit pattern is valid (not
         /// `bool`).
         fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]>;
+
+        /// Whether an owned array of this type may keep a received message's bytes as its
+        /// elements: every bit pattern is a valid element (not `bool`, whose bytes would be
+        /// checked at each read).
+        const SHARES_BYTES: bool;
+
+        /// `bytes` as elements; they are aligned for the type and a whole number of elements
+        /// (the caller made sure of it when it took them).
+        fn slice_from_bytes(bytes: &[u8]) -> &[Self];
+
+        /// As `slice_from_bytes`, writable.
+        fn slice_from_bytes_mut(bytes: &mut [u8]) -> &mut [Self];
     }
 }
 
@@ -87,6 +99,18 @@ macro_rules! impl_pod_element {
             fn as_bytes_mut(elements: &mut [Self]) -> Option<&mut [u8]> {
                 Some(bytemuck::cast_slice_mut(elements))
             }
+
+            const SHARES_BYTES: bool = true;
+
+            #[inline]
+            fn slice_from_bytes(bytes: &[u8]) -> &[Self] {
+                bytemuck::cast_slice(bytes)
+            }
+
+            #[inline]
+            fn slice_from_bytes_mut(bytes: &mut [u8]) -> &mut [Self] {
+                bytemuck::cast_slice_mut(bytes)
+            }
         }
     )*};
 }
@@ -127,6 +151,17 @@ impl private::Sealed for bool {
 
     fn as_bytes_mut(_: &mut [Self]) -> Option<&mut [u8]> {
         None
+    }
+
+    // Never shared: bool arrays own their (checked) elements.
+    const SHARES_BYTES: bool = false;
+
+    fn slice_from_bytes(bytes: &[u8]) -> &[Self] {
+        bytemuck::checked::cast_slice(bytes)
+    }
+
+    fn slice_from_bytes_mut(bytes: &mut [u8]) -> &mut [Self] {
+        bytemuck::checked::cast_slice_mut(bytes)
     }
 }
 

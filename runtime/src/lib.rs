@@ -30,7 +30,9 @@ pub mod schema;
 mod serde_impls;
 pub mod value;
 
-pub use array::{AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, Storage, element_count};
+pub use array::{
+    AnyArray, ArrayBase, FromElements, MAX_DIMENSIONS, NdArray, NdArrayView, OwnedData, Storage, element_count,
+};
 pub use bigint::BigInt;
 pub use bytes::Bytes;
 #[cfg(feature = "chrono")]

@@ -50,7 +50,7 @@ impl<T: Element, D: Dimension> From<Array<T, D>> for NdArray<T> {
         } else {
             array.iter().copied().collect()
         };
-        NdArray::from_parts_unchecked(shape, data)
+        NdArray::from_shape_vec_unchecked(shape, data)
     }
 }
 

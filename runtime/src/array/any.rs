@@ -89,7 +89,7 @@ impl AnyArray {
     /// Errors if `T` is not the array's element type, naming both dtypes.
     pub fn to_typed<T: Element>(&self) -> Result<NdArray<T>, Error> {
         let elements = elements_from_bytes::<T>(self.dtype, &self.shape, &self.data)?;
-        Ok(NdArray::from_parts_unchecked(self.shape.clone(), elements.into_owned()))
+        Ok(NdArray::from_shape_vec_unchecked(self.shape.clone(), elements.into_owned()))
     }
 }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+use std::sync::Arc;
 
 use crate::array::{Shape, byte_size, check_element_len, element_count, elements_from_bytes};
 use crate::codec::{Decode, Encode, Reader, Writer};
@@ -11,12 +12,15 @@ use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::Error;
 use crate::format;
+use crate::msgpack::{AlignedBytes, Piece};
+
+pub use super::owned::OwnedData;
 
 mod sealed {
     pub trait Sealed {}
 }
 
-/// Where an array's elements live: `Vec<T>` ([`NdArray`]) or `Cow<'a, [T]>`
+/// Where an array's elements live: [`OwnedData<T>`] ([`NdArray`]) or `Cow<'a, [T]>`
 /// ([`NdArrayView`]). Sealed; it exists so that both kinds share [`ArrayBase`]'s methods.
 pub trait Storage: sealed::Sealed {
     /// The element type.
@@ -37,42 +41,80 @@ pub trait Storage: sealed::Sealed {
     /// Whether the elements are borrowed.
     #[doc(hidden)]
     fn borrowed(&self) -> bool;
+
+    /// The elements as owned storage, copying only borrowed ones.
+    #[doc(hidden)]
+    fn into_owned_data(self) -> OwnedData<Self::Elem>;
+
+    /// The elements' memory as a piece of an encoded message, if they own it.
+    #[doc(hidden)]
+    #[inline]
+    fn share(&self) -> Option<Piece> {
+        None
+    }
 }
 
 /// Storage that can hold elements read from bytes that live for `'a`: owned storage copies
 /// them, borrowed storage keeps them borrowed.
-pub trait FromElements<'a>: Storage {
+pub trait FromElements<'a>: Storage + Sized {
     /// Takes `elements`, borrowed from the input or already converted.
     #[doc(hidden)]
     fn from_elements(elements: Cow<'a, [Self::Elem]>) -> Self;
+
+    /// As `from_elements`, for elements read from `body` when it is a shared buffer: owned
+    /// storage keeps a part of it rather than copying.
+    #[doc(hidden)]
+    #[inline]
+    fn from_elements_in(elements: Cow<'a, [Self::Elem]>, body: Option<&'a Arc<AlignedBytes>>) -> Self {
+        let _ = body;
+        Self::from_elements(elements)
+    }
 }
 
-impl<T: Element> sealed::Sealed for Vec<T> {}
+impl<T: Element> sealed::Sealed for OwnedData<T> {}
 
-impl<T: Element> Storage for Vec<T> {
+impl<T: Element> Storage for OwnedData<T> {
     type Elem = T;
     const NAME: &'static str = "NdArray";
 
     #[inline]
     fn slice(&self) -> &[T] {
-        self
+        self.as_slice()
     }
 
     #[inline]
     fn into_elements(self) -> Vec<T> {
-        self
+        self.into_vec()
     }
 
     #[inline]
     fn borrowed(&self) -> bool {
         false
     }
+
+    #[inline]
+    fn into_owned_data(self) -> OwnedData<T> {
+        self
+    }
+
+    #[inline]
+    fn share(&self) -> Option<Piece> {
+        OwnedData::share(self)
+    }
 }
 
-impl<T: Element> FromElements<'_> for Vec<T> {
+impl<'a, T: Element> FromElements<'a> for OwnedData<T> {
     #[inline]
     fn from_elements(elements: Cow<'_, [T]>) -> Self {
-        elements.into_owned()
+        OwnedData::from_vec(elements.into_owned())
+    }
+
+    #[inline]
+    fn from_elements_in(elements: Cow<'a, [T]>, body: Option<&'a Arc<AlignedBytes>>) -> Self {
+        match body {
+            Some(body) => OwnedData::in_body(elements, body),
+            None => Self::from_elements(elements),
+        }
     }
 }
 
@@ -95,6 +137,11 @@ impl<T: Element> Storage for Cow<'_, [T]> {
     #[inline]
     fn borrowed(&self) -> bool {
         matches!(self, Cow::Borrowed(_))
+    }
+
+    #[inline]
+    fn into_owned_data(self) -> OwnedData<T> {
+        OwnedData::from_vec(self.into_owned())
     }
 }
 
@@ -121,6 +168,12 @@ pub struct ArrayBase<S> {
 /// An owned n-dimensional array of `T` in C (row-major) order: a numpy array whose dtype
 /// is known at compile time.
 ///
+/// Its elements ([`OwnedData`]) are a vector of its own, or, when it was decoded from a
+/// received message in a shared buffer (what the chainlet server and the client do,
+/// [`msgpack::from_shared`](crate::msgpack::from_shared)), a part of that buffer, not copied;
+/// [`is_shared`](ArrayBase::is_shared) tells which. Writing to a shared array copies it first
+/// unless nothing else holds the buffer; `Clone` shares the elements the same way.
+///
 /// ```
 /// use chainmodel::NdArray;
 ///
@@ -133,7 +186,7 @@ pub struct ArrayBase<S> {
 /// assert_eq!(a.dtype().to_string(), "float64");
 /// # Ok::<(), chainmodel::Error>(())
 /// ```
-pub type NdArray<T> = ArrayBase<Vec<T>>;
+pub type NdArray<T> = ArrayBase<OwnedData<T>>;
 
 /// An n-dimensional array of `T` read from a message: it borrows the message's bytes when
 /// they are aligned for `T` and in native byte order, and otherwise owns a converted copy.
@@ -216,7 +269,7 @@ impl<S: Storage> ArrayBase<S> {
 
     /// An owned array with the same shape and elements (copies borrowed data).
     pub fn into_owned(self) -> NdArray<S::Elem> {
-        ArrayBase { shape: self.shape, data: self.data.into_elements() }
+        ArrayBase { shape: self.shape, data: self.data.into_owned_data() }
     }
 
     /// Gives up the shape and returns the elements in C order (copies borrowed data).
@@ -243,23 +296,28 @@ impl<'a, S: FromElements<'a>> ArrayBase<S> {
     }
 }
 
-impl<T: Element> ArrayBase<Vec<T>> {
+impl<T: Element> NdArray<T> {
     /// An array of `shape` holding `data` in C order.
     ///
     /// Errors if the product of `shape` overflows or differs from `data.len()`.
     pub fn from_shape_vec(shape: Vec<usize>, data: Vec<T>) -> Result<Self, Error> {
         check_element_len::<T>(&shape, data.len())?;
-        Ok(ArrayBase { shape: shape.into(), data })
+        Ok(ArrayBase { shape: shape.into(), data: OwnedData::from_vec(data) })
     }
 
     /// A one-dimensional array of `data`.
     pub fn from_vec(data: Vec<T>) -> Self {
-        ArrayBase { shape: Shape::from(&[data.len()][..]), data }
+        ArrayBase { shape: Shape::from(&[data.len()][..]), data: OwnedData::from_vec(data) }
     }
 
     /// A 0-d array (shape `[]`) holding one value.
     pub fn from_scalar(value: T) -> Self {
-        ArrayBase { shape: Shape::scalar(), data: vec![value] }
+        ArrayBase { shape: Shape::scalar(), data: OwnedData::from_vec(vec![value]) }
+    }
+
+    /// An array of `shape` holding `data`.
+    pub(crate) fn from_shape_vec_unchecked(shape: impl Into<Shape>, data: Vec<T>) -> Self {
+        ArrayBase::from_parts_unchecked(shape, OwnedData::from_vec(data))
     }
 
     /// An array of `shape` filled with `T::default()` (zero, `false`).
@@ -267,17 +325,25 @@ impl<T: Element> ArrayBase<Vec<T>> {
         // A shape whose byte size overflows cannot be allocated; refuse it before trying.
         byte_size(&shape, T::dtype())?;
         let count = element_count(&shape)?;
-        Ok(ArrayBase { data: vec![T::default(); count], shape: shape.into() })
+        Ok(ArrayBase { data: OwnedData::from_vec(vec![T::default(); count]), shape: shape.into() })
     }
 
-    /// The elements in C order, mutably.
+    /// The elements in C order, mutably. A shared array ([`is_shared`](Self::is_shared)) is
+    /// copied first unless it is its buffer's only holder, and then holds its own elements.
     pub fn as_mut_slice(&mut self) -> &mut [T] {
-        &mut self.data
+        self.data.as_mut_slice()
     }
 
-    /// The element at a multi-dimensional index, mutably.
+    /// The element at a multi-dimensional index, mutably (see [`as_mut_slice`](Self::as_mut_slice)).
     pub fn get_mut(&mut self, index: &[usize]) -> Option<&mut T> {
-        flat_index(&self.shape, index).map(|i| &mut self.data[i])
+        let at = flat_index(&self.shape, index)?;
+        self.as_mut_slice().get_mut(at)
+    }
+
+    /// Whether the elements are a part of the received message it was decoded from, shared
+    /// rather than copied ([`msgpack::from_shared`](crate::msgpack::from_shared)).
+    pub fn is_shared(&self) -> bool {
+        self.data.is_shared_body()
     }
 }
 
@@ -305,14 +371,14 @@ fn flat_index(shape: &[usize], index: &[usize]) -> Option<usize> {
     index.iter().zip(shape).try_fold(0usize, |flat, (&i, &dim)| (i < dim).then(|| flat * dim + i))
 }
 
-impl<T: Element> Default for ArrayBase<Vec<T>> {
+impl<T: Element> Default for NdArray<T> {
     /// An empty one-dimensional array, like `np.array([])`.
     fn default() -> Self {
         NdArray::from_vec(Vec::new())
     }
 }
 
-impl<T: Element> From<Vec<T>> for ArrayBase<Vec<T>> {
+impl<T: Element> From<Vec<T>> for NdArray<T> {
     fn from(data: Vec<T>) -> Self {
         NdArray::from_vec(data)
     }
@@ -345,14 +411,17 @@ impl<'de, S: FromElements<'de>> Decode<'de> for ArrayBase<S> {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         let parts = reader.read_array()?;
         let elements = parts.elements::<S::Elem>()?;
-        Ok(ArrayBase::from_parts_unchecked(parts.into_shape(), S::from_elements(elements)))
+        let body = parts.body;
+        Ok(ArrayBase::from_parts_unchecked(parts.into_shape(), S::from_elements_in(elements, body)))
     }
 }
 
 impl<S: Storage> Encode for ArrayBase<S> {
     #[inline]
     fn encode<W: Writer>(&self, writer: &mut W) {
-        writer.write_array(self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()));
+        writer.write_shared_array(self.dtype(), self.shape(), bytemuck::cast_slice(self.as_slice()), || {
+            self.data.share()
+        });
     }
 
     fn size_hint(&self) -> usize {
@@ -363,9 +432,9 @@ impl<S: Storage> Encode for ArrayBase<S> {
 macro_rules! impl_scalar_assign {
     ($($op:ident :: $method:ident),*) => {$(
         /// Applies the operation with a scalar to every element, as numpy's in-place operators do.
-        impl<T: Element + $op> $op<T> for ArrayBase<Vec<T>> {
+        impl<T: Element + $op> $op<T> for NdArray<T> {
             fn $method(&mut self, rhs: T) {
-                self.data.iter_mut().for_each(|x| x.$method(rhs));
+                self.as_mut_slice().iter_mut().for_each(|x| x.$method(rhs));
             }
         }
     )*};

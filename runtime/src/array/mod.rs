@@ -5,10 +5,11 @@
 mod any;
 mod base;
 pub(crate) mod map;
+mod owned;
 mod shape;
 
 pub use any::AnyArray;
-pub use base::{ArrayBase, FromElements, NdArray, NdArrayView, Storage};
+pub use base::{ArrayBase, FromElements, NdArray, NdArrayView, OwnedData, Storage};
 pub(crate) use shape::Shape;
 
 use std::borrow::Cow;

@@ -52,6 +52,22 @@ pub trait Writer: Sized {
     /// base64 object in JSON, msgpack_numpy's map in msgpack.
     fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]);
 
+    /// As [`write_array`](Self::write_array), for an owned array whose memory `share` hands
+    /// over: a writer of [`Pieces`](crate::msgpack::Pieces) sends a large payload from that
+    /// memory instead of copying it; every other writer writes `data`.
+    #[doc(hidden)]
+    #[inline]
+    fn write_shared_array(
+        &mut self,
+        dtype: DType,
+        shape: &[usize],
+        data: &[u8],
+        share: impl FnOnce() -> Option<crate::msgpack::Piece>,
+    ) {
+        let _ = share;
+        self.write_array(dtype, shape, data);
+    }
+
     /// A truss extension value: in msgpack, truss's map `{tag: True, b"data": …}` whose data
     /// `data` writes; in JSON, the value itself.
     fn write_tagged(&mut self, tag: &'static str, data: impl FnOnce(&mut Self));

@@ -174,7 +174,7 @@ impl AlignedBytes {
         self.len = len;
     }
 
-    fn as_mut_bytes(&mut self) -> &mut [u8] {
+    pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8] {
         &mut bytemuck::cast_slice_mut::<u64, u8>(&mut self.words)[..self.len]
     }
 }

@@ -35,8 +35,10 @@ fn uint_len(value: usize) -> usize {
     }
 }
 
-pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &[usize], data: &[u8]) {
-    writer.reserve(data.len() + 64);
+/// Writes an array's map up to its payload of `len` bytes, which the caller writes next; `false`
+/// if the message stopped (a length msgpack cannot hold).
+pub(crate) fn write_array_head(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &[usize], len: usize) -> bool {
+    writer.reserve(len + 64);
     // {b"nd": True, b"type": dtype.str, b"kind": b"", b"shape": [..], b"data": bin}
     writer.raw(b"\x85\xc4\x02nd\xc3\xc4\x04type");
     let (protocol, protocol_len) = dtype.array_protocol_bytes();
@@ -50,7 +52,7 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
         } + shape.iter().map(|&dim| uint_len(dim)).sum::<usize>();
         // kind key (6) + kind value (2) + shape key (7) + shape + data key (6) + data header,
         // then the payload.
-        let payload_at = writer.position() + 6 + 2 + 7 + shape_len + 6 + bin_header_len(data.len());
+        let payload_at = writer.position() + 6 + 2 + 7 + shape_len + 6 + bin_header_len(len);
         WIDENINGS[(ARRAY_ALIGNMENT - payload_at % ARRAY_ALIGNMENT) % ARRAY_ALIGNMENT]
     } else {
         [0; 3]
@@ -63,12 +65,9 @@ pub(crate) fn write_array(writer: &mut MsgpackWriter<'_>, dtype: DType, shape: &
         writer.uint(dim as u64);
     }
     writer.bin_widened(b"data", widen[2]);
-    writer.bin_header(data.len());
-    if writer.failed() {
-        return;
-    }
-    debug_assert!(!writer.is_aligned() || writer.position().is_multiple_of(ARRAY_ALIGNMENT));
-    writer.raw(data);
+    writer.bin_header(len);
+    debug_assert!(writer.failed() || !writer.is_aligned() || writer.position().is_multiple_of(ARRAY_ALIGNMENT));
+    !writer.failed()
 }
 
 /// The shortest msgpack_numpy map: `nd`, `type` (3 characters), `shape` and `data` with their
@@ -139,7 +138,9 @@ pub(crate) fn read_array<'de>(reader: &mut MsgpackReader<'de>) -> Result<ArrayPa
         }
     }
     reader.leave();
-    found.finish()
+    let mut parts = found.finish()?;
+    parts.body = reader.body;
+    Ok(parts)
 }
 
 fn invalid(message: impl Into<String>) -> Error {

@@ -23,6 +23,7 @@
 mod aligned;
 mod array;
 mod input;
+mod pieces;
 mod read;
 mod unpack_error;
 mod write;
@@ -30,8 +31,13 @@ mod write;
 pub use aligned::AlignedBytes;
 pub(crate) use array::{MIN_ARRAY_LEN, NumpyScalar, scalar_from_bytes};
 pub use input::{MsgpackMap, MsgpackSeq};
+#[doc(hidden)]
+pub use pieces::ByteOwner;
+pub use pieces::{Piece, Pieces};
 pub use read::{DEFAULT_MAX_DEPTH, MsgpackReader};
 pub use write::{ARRAY_ALIGNMENT, MAX_LENGTH, MsgpackWriter};
+
+use std::sync::Arc;
 
 use crate::codec::{Decode, Encode};
 use crate::error::Error;
@@ -89,6 +95,29 @@ pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, E
     writer.into_result()
 }
 
+/// The aligned encoding as [`Pieces`], for a vectored write (an HTTP body of several chunks):
+/// the payload of every owned array ([`NdArray`](crate::NdArray)) of 64 KiB or more is a
+/// piece of its own that holds the array's memory, shared rather than copied; everything else
+/// is written into buffers. The pieces together are exactly [`to_vec`]'s bytes.
+///
+/// ```
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel)]
+/// struct Tensor { name: String, values: NdArray<f32> }
+///
+/// let tensor = Tensor { name: "x".into(), values: NdArray::from_vec(vec![0.5; 1 << 16]) };
+/// let pieces = chainmodel::msgpack::to_pieces(&tensor)?;
+/// let shared: Vec<bool> = pieces.into_pieces().iter().map(|piece| piece.is_shared()).collect();
+/// assert_eq!(shared, [false, true, false]); // the map's head, the payload, the rest
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+pub fn to_pieces<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Pieces, Error> {
+    let mut writer = MsgpackWriter::pieces(true);
+    value.encode(&mut writer);
+    writer.into_pieces()
+}
+
 /// Streams the aligned encoding to `out`; large array payloads are written straight from the
 /// array's memory, never copied into a buffer.
 pub fn to_writer<T: MsgpackEncode + ?Sized>(out: &mut impl std::io::Write, value: &T) -> Result<(), Error> {
@@ -106,15 +135,56 @@ pub fn from_slice<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8]) -> Result<T, Err
 
 /// As [`from_slice`], with the given limits of nesting and message size.
 pub fn from_slice_with<'de, T: MsgpackDecode<'de>>(bytes: &'de [u8], limits: &crate::Limits) -> Result<T, Error> {
-    limits.check_size(bytes.len())?;
-    let mut reader = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
+    decode_with(MsgpackReader::new(bytes), limits)
+}
+
+fn decode_with<'de, T: MsgpackDecode<'de>>(reader: MsgpackReader<'de>, limits: &crate::Limits) -> Result<T, Error> {
+    let input = reader.input();
+    limits.check_size(input.len())?;
+    let mut reader = reader.with_max_depth(limits.max_depth);
     let value = T::decode(&mut reader).map_err(|error| {
         // truss's deserializer reads the whole message before any validation.
-        let again = MsgpackReader::new(bytes).with_max_depth(limits.max_depth);
+        let again = MsgpackReader::new(input).with_max_depth(limits.max_depth);
         crate::codec::whole_message_error(again, |again| again.finish(), error)
     })?;
     reader.finish()?;
     Ok(value)
+}
+
+/// Reads a `T` from a received message in a shared aligned buffer (an HTTP body), as
+/// [`from_slice`] does, except that owned arrays ([`NdArray`](crate::NdArray)) whose payload is
+/// aligned and in native byte order are not copied: they share `body`'s memory, which lives
+/// until the last of them is dropped. An array written to is copied first, unless it is the
+/// buffer's only holder (then it is written in place); payloads that are not aligned (as
+/// Python's msgpack writes them) are copied, once.
+///
+/// ```
+/// use std::sync::Arc;
+/// use chainmodel::msgpack::{self, AlignedBytes};
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel)]
+/// struct Tensor { values: NdArray<f32> }
+///
+/// let message = Tensor { values: NdArray::from_vec(vec![1.0, 2.0, 3.0]) }.to_msgpack()?;
+/// let body = Arc::new(AlignedBytes::from(&message[..]));
+/// let mut tensor: Tensor = msgpack::from_shared(&body)?;
+/// assert!(tensor.values.is_shared());
+/// drop(body); // the array is now the buffer's only holder: written in place
+/// tensor.values += 10.0;
+/// assert_eq!(tensor.values.as_slice(), &[11.0, 12.0, 13.0]);
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+pub fn from_shared<'de, T: MsgpackDecode<'de>>(body: &'de Arc<AlignedBytes>) -> Result<T, Error> {
+    from_shared_with(body, &crate::Limits::DEFAULT)
+}
+
+/// As [`from_shared`], with the given limits of nesting and message size.
+pub fn from_shared_with<'de, T: MsgpackDecode<'de>>(
+    body: &'de Arc<AlignedBytes>,
+    limits: &crate::Limits,
+) -> Result<T, Error> {
+    decode_with(MsgpackReader::new(body).sharing(body), limits)
 }
 
 /// The text of the exception truss's server gets when `msgpack.unpackb` refuses a binary

@@ -64,6 +64,8 @@ pub struct MsgpackReader<'de> {
     pub(crate) validation: crate::codec::Validation,
     /// The outcomes of union members tried on this input (see `Reader::union_memo`).
     pub(crate) unions: crate::codec::LazyMemo,
+    /// The shared buffer `input` is, whose memory owned arrays keep rather than copy.
+    pub(crate) body: Option<&'de std::sync::Arc<super::AlignedBytes>>,
 }
 
 impl<'de> MsgpackReader<'de> {
@@ -78,7 +80,17 @@ impl<'de> MsgpackReader<'de> {
             unclaimed: input.len(),
             validation: crate::codec::Validation { strict: false, exactness: None, fields_set: None },
             unions: crate::codec::LazyMemo::default(),
+            body: None,
         }
+    }
+
+    /// Owned arrays read by this reader share `body`, which must be its input, rather than
+    /// copy it ([`from_shared`](super::from_shared)).
+    #[inline]
+    pub(crate) fn sharing(mut self, body: &'de std::sync::Arc<super::AlignedBytes>) -> Self {
+        debug_assert!(std::ptr::eq(self.input, &body[..]));
+        self.body = Some(body);
+        self
     }
 
     /// Sets the nesting limit of arrays and maps.

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::{Piece, Pieces};
 use crate::codec::{FieldKey, Writer};
 use crate::dtype::DType;
 use crate::error::{Error, PathSegment};
@@ -15,10 +16,11 @@ pub const MAX_LENGTH: usize = u32::MAX as usize;
 /// The alignment `to_vec` gives every array payload, counted from the start of the message.
 pub const ARRAY_ALIGNMENT: usize = 8;
 
-/// Where the bytes go: a vector, or an `io::Write` fed in chunks.
+/// Where the bytes go: a vector, an `io::Write` fed in chunks, or pieces.
 enum Sink<'w> {
     Vec,
     Stream { out: &'w mut dyn Write, flushed: usize, error: Option<io::Error> },
+    Pieces(Pieces),
 }
 
 impl Sink<'_> {
@@ -48,7 +50,8 @@ pub struct MsgpackWriter<'w> {
     error: Option<Error>,
 }
 
-/// Payloads at least this large are written straight from the array's memory when streaming.
+/// Payloads at least this large are written straight from the array's memory when streaming,
+/// and are pieces of their own when writing pieces.
 const STREAM_DIRECT: usize = 64 * 1024;
 
 impl MsgpackWriter<'static> {
@@ -78,6 +81,27 @@ impl MsgpackWriter<'static> {
             None => Ok(self.buffer),
             Some(error) => Err(error),
         }
+    }
+
+    /// A writer of [`Pieces`]: owned arrays' payloads of 64 KiB or more are pieces of their
+    /// own, shared with the array; the rest is written into buffers.
+    #[inline]
+    pub fn pieces(aligned: bool) -> Self {
+        MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Pieces(Pieces::default()), error: None }
+    }
+
+    /// The pieces written (for a writer made by [`pieces`](Self::pieces); otherwise the whole
+    /// message as one piece), or the error that stopped the message.
+    pub fn into_pieces(self) -> Result<Pieces, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut pieces = match self.sink {
+            Sink::Pieces(pieces) => pieces,
+            _ => Pieces::default(),
+        };
+        pieces.push_buffer(self.buffer);
+        Ok(pieces)
     }
 }
 
@@ -158,6 +182,7 @@ impl<'w> MsgpackWriter<'w> {
         match &self.sink {
             Sink::Vec => self.buffer.len(),
             Sink::Stream { flushed, .. } => flushed + self.buffer.len(),
+            Sink::Pieces(pieces) => pieces.len() + self.buffer.len(),
         }
     }
 
@@ -172,6 +197,26 @@ impl<'w> MsgpackWriter<'w> {
     pub fn reserve(&mut self, additional: usize) {
         if matches!(self.sink, Sink::Vec) {
             self.buffer.reserve(additional);
+        }
+    }
+
+    /// Appends an owned array's payload: a piece of its own when writing large pieces, else its
+    /// bytes.
+    #[inline]
+    fn payload(&mut self, bytes: &[u8], share: impl FnOnce() -> Option<Piece>) {
+        if bytes.len() >= STREAM_DIRECT
+            && let Sink::Pieces(pieces) = &mut self.sink
+            && let Some(piece) = share()
+        {
+            debug_assert_eq!(piece.as_ref().len(), bytes.len());
+            pieces.push_buffer(std::mem::take(&mut self.buffer));
+            pieces.push_shared(piece);
+        } else {
+            if matches!(self.sink, Sink::Pieces(_)) {
+                // A borrowed payload is copied; the pieces' buffers are not reserved ahead.
+                self.buffer.reserve(bytes.len());
+            }
+            self.raw(bytes);
         }
     }
 
@@ -403,7 +448,22 @@ impl Writer for MsgpackWriter<'_> {
 
     #[inline]
     fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]) {
-        super::array::write_array(self, dtype, shape, data);
+        if super::array::write_array_head(self, dtype, shape, data.len()) {
+            self.raw(data);
+        }
+    }
+
+    #[inline]
+    fn write_shared_array(
+        &mut self,
+        dtype: DType,
+        shape: &[usize],
+        data: &[u8],
+        share: impl FnOnce() -> Option<Piece>,
+    ) {
+        if super::array::write_array_head(self, dtype, shape, data.len()) {
+            self.payload(data, share);
+        }
     }
 
     /// truss's map `{tag: True, b"data": …}`.
