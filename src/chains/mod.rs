@@ -61,6 +61,8 @@ pub mod streaming;
 mod stub;
 #[cfg(any(feature = "server", feature = "client"))]
 pub mod websocket;
+#[cfg(any(feature = "server", feature = "client"))]
+pub(crate) mod wire;
 
 #[cfg(feature = "client")]
 pub use crate::client::RpcOptions;

@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 
 use crate::chains::growth::room_for;
 use crate::chains::streaming::BINARY_FRAMES;
+use crate::chains::wire::Chunks;
 use crate::chains::{ChainContext, Mode};
 use crate::json::{JsonDecode, JsonEncode};
 use crate::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
@@ -156,7 +157,7 @@ impl Client {
         I: JsonEncode + MsgpackEncode + ?Sized,
         O: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
-        self.call(input).await?.decode()
+        self.call(input).await?.decode_owned()
     }
 
     /// Sends `input` and returns the response undecoded, in an 8-byte aligned buffer:
@@ -166,15 +167,16 @@ impl Client {
         I: JsonEncode + MsgpackEncode + ?Sized,
     {
         let (mode, body) = self.encode(input)?;
-        self.call_raw(mode, body).await
+        self.call_chunks(mode, body).await
     }
 
-    /// `input` in the client's mode: pydantic's JSON text, or msgpack.
-    fn encode<I: JsonEncode + MsgpackEncode + ?Sized>(&self, input: &I) -> Result<(Mode, Vec<u8>), Error> {
+    /// `input` in the client's mode: pydantic's JSON text, or msgpack in pieces (every large
+    /// owned array sent from its own memory, not copied: [`msgpack::to_pieces`]).
+    fn encode<I: JsonEncode + MsgpackEncode + ?Sized>(&self, input: &I) -> Result<(Mode, Chunks), Error> {
         let mode = self.mode();
         let body = match mode {
-            Mode::Json => crate::__private::to_string_unchecked(input).map(String::into_bytes),
-            Mode::Binary => msgpack::to_vec(input),
+            Mode::Json => crate::__private::to_string_unchecked(input).map(|text| Chunks::from(text.into_bytes())),
+            Mode::Binary => msgpack::to_pieces(input).map(Chunks::from_pieces),
         };
         Ok((mode, body.map_err(Error::Input)?))
     }
@@ -182,7 +184,11 @@ impl Client {
     /// Sends a body already encoded in `mode` (JSON text or msgpack), whatever the client's
     /// own mode.
     pub async fn call_raw(&self, mode: Mode, body: Vec<u8>) -> Result<Response, Error> {
-        let body = &Bytes::from(body);
+        self.call_chunks(mode, Chunks::from(body)).await
+    }
+
+    async fn call_chunks(&self, mode: Mode, body: Chunks) -> Result<Response, Error> {
+        let body = &body;
         self.with_retries(|context, trace_parent, _| async move {
             let (response, headers) = self.send(mode, body, &context, &trace_parent, None).await?;
             let status = response.status();
@@ -206,12 +212,16 @@ impl Client {
         I: JsonEncode + MsgpackEncode + ?Sized,
     {
         let (mode, body) = self.encode(input)?;
-        self.stream_raw(mode, body).await
+        self.stream_chunks(mode, body).await
     }
 
     /// [`stream`](Self::stream) with a body already encoded in `mode`.
     pub async fn stream_raw(&self, mode: Mode, body: Vec<u8>) -> Result<ChunkStream, Error> {
-        let body = &Bytes::from(body);
+        self.stream_chunks(mode, Chunks::from(body)).await
+    }
+
+    async fn stream_chunks(&self, mode: Mode, body: Chunks) -> Result<ChunkStream, Error> {
+        let body = &body;
         // In binary mode a Rust chainlet's typed frames come as msgpack (Python ignores it).
         let accept = (mode == Mode::Binary).then_some(BINARY_FRAMES);
         self.with_retries(|context, trace_parent, deadline| async move {
@@ -314,7 +324,7 @@ impl Client {
     async fn send(
         &self,
         mode: Mode,
-        body: &Bytes,
+        body: &Chunks,
         context: &ChainContext,
         trace_parent: &Option<String>,
         accept: Option<&'static str>,
@@ -329,7 +339,7 @@ impl Client {
         let mut request = inner.http.post(inner.url.clone()).headers(headers);
         request = match &inner.progress {
             Some(progress) => request.header(CONTENT_LENGTH, body.len()).body(upload(body.clone(), progress.clone())),
-            None => request.body(body.clone()),
+            None => request.body(reqwest::Body::wrap(body.body())),
         };
         let response = request.send().await.map_err(|source| self.connection(source))?;
         if response.status().as_u16() >= 400 {
@@ -419,15 +429,25 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// The body as a stream of 1 MiB chunks that reports each one as it is taken to be sent.
-fn upload(body: Bytes, progress: ProgressFn) -> reqwest::Body {
+/// The body as a stream of chunks of at most 1 MiB (slices of its own, not copies) that
+/// reports each one as it is taken to be sent.
+fn upload(body: Chunks, progress: ProgressFn) -> reqwest::Body {
     const CHUNK: usize = 1 << 20;
     let total = body.len() as u64;
-    let chunks = (0..body.len().div_ceil(CHUNK).max(1)).map(move |i| {
-        let end = ((i + 1) * CHUNK).min(body.len());
-        let chunk = body.slice((i * CHUNK).min(end)..end);
-        progress(Transfer { direction: Direction::Upload, done: end as u64, total: Some(total) });
-        Ok::<_, std::io::Error>(chunk)
+    let slices: Vec<Bytes> = body
+        .iter()
+        .flat_map(|chunk| {
+            (0..chunk.len().div_ceil(CHUNK)).map(move |i| chunk.slice(i * CHUNK..((i + 1) * CHUNK).min(chunk.len())))
+        })
+        .collect();
+    if slices.is_empty() {
+        progress(Transfer { direction: Direction::Upload, done: 0, total: Some(total) });
+    }
+    let mut done = 0u64;
+    let chunks = slices.into_iter().map(move |slice| {
+        done += slice.len() as u64;
+        progress(Transfer { direction: Direction::Upload, done, total: Some(total) });
+        Ok::<_, std::io::Error>(slice)
     });
     reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
 }

@@ -62,6 +62,22 @@ impl Response {
         };
         decoded.map_err(|source| Error::Output { chainlet: self.chainlet.clone(), source })
     }
+
+    /// Reads an owned value from the body in its mode, as [`decode`](Self::decode) does,
+    /// except that in binary mode its owned arrays ([`NdArray`](crate::NdArray)) keep the
+    /// body's memory rather than copy it ([`msgpack::from_shared`]): what
+    /// [`Client::predict`](super::Client::predict) does.
+    pub fn decode_owned<T>(self) -> Result<T, Error>
+    where
+        T: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
+    {
+        if self.mode == Mode::Json {
+            return self.decode();
+        }
+        let limits = Limits { max_message_size: self.body.len(), ..Limits::DEFAULT };
+        let body = std::sync::Arc::new(self.body);
+        msgpack::from_shared_with(&body, &limits).map_err(|source| Error::Output { chainlet: self.chainlet, source })
+    }
 }
 
 impl std::fmt::Debug for Response {

@@ -600,11 +600,11 @@ where
         return websocket::predict(&body);
     }
     let mode: Mode = body.mode();
-    let input: I = match body.decode() {
+    // Owned arrays keep the body's memory: the input is its only holder from here.
+    let input: I = match body.decode_owned() {
         Ok(input) => input,
         Err(rejection) => return rejection.into_response(),
     };
-    drop(body);
     // A semaphore that is never closed: `acquire` cannot fail.
     let permit = match &shared.permits {
         Some(permits) => Arc::clone(permits).acquire_owned().await.ok(),

@@ -10,6 +10,8 @@ use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use super::body::{AlignedBody, limit_of};
 use super::error::{ModelRejection, RemoteError, UNHANDLED_ERROR_CODE, truss_error_response};
 use crate::chains::Mode;
+use crate::chains::wire::Chunks;
+use axum::body::Body;
 
 /// Extracts a model from the request body in the mode its `Content-Type` selects (see
 /// [`Mode`]), as axum's `Json<T>` extracts JSON; the rejection, [`ModelRejection`], answers in
@@ -49,7 +51,7 @@ where
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let limit = limit_of(&request);
         let body = AlignedBody::read(request, limit).await?;
-        body.decode().map(Model)
+        body.decode_owned().map(Model)
     }
 }
 
@@ -82,15 +84,16 @@ impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         let body = match self.mode {
             Mode::Json => match crate::__private::to_string_unchecked(&self.value) {
-                Ok(text) => Ok(Vec::from(text)),
+                Ok(text) => Ok(Chunks::from(Vec::from(text))),
                 // What truss answers when pydantic cannot write the output: bytes that are not
                 // UTF-8, in JSON mode.
                 Err(error) => return unserializable(&error),
             },
-            Mode::Binary => chainmodel_runtime::msgpack::to_vec(&self.value),
+            // The payloads of large owned arrays are sent from the arrays' memory.
+            Mode::Binary => chainmodel_runtime::msgpack::to_pieces(&self.value).map(Chunks::from_pieces),
         };
         match body {
-            Ok(body) => ([(CONTENT_TYPE, self.mode.content_type())], body).into_response(),
+            Ok(body) => ([(CONTENT_TYPE, self.mode.content_type())], Body::new(body.body())).into_response(),
             Err(error) => RemoteError::from(error).into_response(),
         }
     }
