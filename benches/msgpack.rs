@@ -107,6 +107,12 @@ fn small(c: &mut Criterion) {
     group.bench_function("decode", |b| {
         b.iter(|| chainmodel::msgpack::from_slice::<Vec<Embedding>>(black_box(&our_message)).unwrap())
     });
+    // Owned models from a body in a shared buffer, as the server and the client decode them:
+    // the embeddings share the buffer rather than copy it.
+    let shared_message = std::sync::Arc::new(our_message.clone());
+    group.bench_function("decode_shared", |b| {
+        b.iter(|| chainmodel::msgpack::from_shared::<Vec<Embedding>>(black_box(&shared_message)).unwrap())
+    });
     group.bench_function("peer_decode_borrowed", |b| {
         b.iter(|| rmp_serde::from_slice::<Vec<PeerEmbeddingView>>(black_box(&peer_message)).unwrap())
     });
@@ -140,6 +146,7 @@ fn main() {
             ("encode_into_warm_buffer", "memcpy_payloads"),
             ("peer_encode_into_warm_buffer", "memcpy_payloads"),
             ("decode", "peer_decode"),
+            ("decode_shared", "peer_decode"),
             ("decode_views", "peer_decode_borrowed"),
         ],
     );

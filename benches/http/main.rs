@@ -108,6 +108,7 @@ fn main() {
     let truss_small = truss_support::truss_chainlet("bench.py:SmallEcho");
     let truss_tensor = truss_support::truss_chainlet("bench.py:TensorEcho");
     let rust_small = Server::start(Role::SmallEcho, server_cpus);
+    let bare_small = Server::start(Role::BareHyper, server_cpus);
     if let Some((server, client)) = split {
         for truss in truss_small.iter().chain(truss_tensor.iter()) {
             pin(truss.pid(), server);
@@ -121,10 +122,10 @@ fn main() {
     let only = std::env::var("CHAINMODEL_HTTP_BENCH_ONLY").unwrap_or_default();
     let mut report = json!({ "connections": CONNECTIONS, "window_seconds": window().as_secs_f64() });
     if only != "large" {
-        report["small"] = small_messages(&rust_small, truss_small);
+        report["small"] = small_messages(&rust_small, &bare_small, truss_small);
         report["stub"] = stub_overhead(&rust_small);
     }
-    drop(rust_small);
+    drop((rust_small, bare_small));
     if only != "small" {
         let (large, rss) = large_message(server_cpus, truss_tensor);
         report["large"] = large;
@@ -166,7 +167,7 @@ fn check_small_echo(url: &str, binary: bool, input: &SmallInput) {
     );
 }
 
-fn small_messages(rust: &Server, truss: Option<&truss_support::TrussServer>) -> Value {
+fn small_messages(rust: &Server, bare: &Server, truss: Option<&truss_support::TrussServer>) -> Value {
     let input = small_input();
     let bodies = [
         ("binary", chainmodel::server::BINARY_CONTENT_TYPE, input.to_msgpack().unwrap()),
@@ -181,8 +182,12 @@ fn small_messages(rust: &Server, truss: Option<&truss_support::TrussServer>) -> 
     for (mode, content_type, body) in bodies {
         let mut servers = vec![("chainmodel", rust.addr, rust.pid())];
         servers.extend(truss.map(|t| ("truss", t.addr, t.pid())));
+        // The floor: hyper alone, answering the same bytes, on the same core.
+        servers.push(("bare-hyper", bare.addr, bare.pid()));
         for (server, addr, pid) in servers {
-            check_small_echo(&format!("http://{addr}{PREDICT}"), mode == "binary", &input);
+            if server != "bare-hyper" {
+                check_small_echo(&format!("http://{addr}{PREDICT}"), mode == "binary", &input);
+            }
             let target = Target { addr, path: PREDICT, content_type, body: Bytes::from(body.clone()) };
             // How busy the server and the load generator were: which of them set the pace.
             let cpu_before = (cpu_seconds(pid), cpu_seconds(std::process::id()));
@@ -197,6 +202,9 @@ fn small_messages(rust: &Server, truss: Option<&truss_support::TrussServer>) -> 
         let rps = |server: &str| results[format!("{server}/{mode}")]["requests_per_second"].as_f64();
         if let (Some(ours), Some(truss)) = (rps("chainmodel"), rps("truss")) {
             println!("ratio http small {mode}: chainmodel / truss requests per second = {:.1}", ours / truss);
+        }
+        if let (Some(ours), Some(bare)) = (rps("chainmodel"), rps("bare-hyper")) {
+            println!("ratio http small {mode}: chainmodel / bare hyper requests per second = {:.2}", ours / bare);
         }
     }
     results
@@ -322,7 +330,7 @@ fn large_message(server_cpus: Option<&str>, truss: Option<&truss_support::TrussS
         let label = if config.is_empty() { "mimalloc returning freed memory" } else { "mimalloc's defaults" };
         let echo = Server::start_with_env(Role::TensorEcho, server_cpus, env);
         let before = peak_rss(echo.pid());
-        round_trip::chainmodel_calls(&round_trip::client(&echo.url(PREDICT), "TensorEcho"), &input, 0);
+        round_trip::chainmodel_calls(&round_trip::client(&echo.url(PREDICT), "TensorEcho"), &input, 10.0, 0);
         let what = format!("Chainlet echo, {label}");
         rss[format!("chainmodel_echo{config}")] = rss_json(&what, before, peak_rss(echo.pid()), message);
         let view = Server::start_with_env(Role::TensorView, server_cpus, env);
@@ -342,9 +350,9 @@ fn large_message(server_cpus: Option<&str>, truss: Option<&truss_support::TrussS
     let ours = {
         let server = Server::start(Role::TensorEcho, server_cpus);
         let client = round_trip::client(&server.url(PREDICT), "TensorEcho");
-        median(&round_trip::chainmodel_calls(&client, &input, iterations))
+        median(&round_trip::chainmodel_calls(&client, &input, 10.0, iterations))
     };
-    print_trip("chainmodel client -> Chainlet echo", ours, bare);
+    print_trip("chainmodel client -> Chainlet adding 10, owned", ours, bare);
     times["chainmodel_ms"] = ms(ours).into();
     let views = {
         let server = Server::start(Role::TensorViewEcho, server_cpus);
@@ -362,7 +370,7 @@ fn large_message(server_cpus: Option<&str>, truss: Option<&truss_support::TrussS
         print_trip("truss stub -> truss server", stub, bare);
         times["truss_stub_ms"] = ms(stub).into();
         let client = round_trip::client(&truss.predict_url(), "TensorEcho");
-        let mixed = median(&round_trip::chainmodel_calls(&client, &input, iterations));
+        let mixed = median(&round_trip::chainmodel_calls(&client, &input, 0.0, iterations));
         print_trip("chainmodel client -> truss server", mixed, bare);
         times["chainmodel_to_truss_ms"] = ms(mixed).into();
         println!("ratio http 64mib: truss stub / chainmodel = {:.1}", stub.as_secs_f64() / ours.as_secs_f64());

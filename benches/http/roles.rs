@@ -50,7 +50,8 @@ pub struct TensorSummary {
 pub enum Role {
     /// A [`Chainlet`] answering the small model as it got it (truss's routes).
     SmallEcho,
-    /// A [`Chainlet`] answering the 64 MiB tensor as it got it (truss's routes).
+    /// A [`Chainlet`] answering the 64 MiB tensor it got with 10 added to every element, in
+    /// place (truss's routes): what an ordinary handler of owned values does.
     TensorEcho,
     /// `POST /predict`: reads the tensor through a view of the aligned body ([`AlignedBody`]),
     /// answers a [`TensorSummary`].
@@ -61,6 +62,9 @@ pub enum Role {
     /// Bare TCP, no HTTP: reads a little-endian u64 length and that many bytes into a warm
     /// buffer, writes them back; the physical floor of a round trip.
     TcpEcho,
+    /// hyper's HTTP/1.1 server alone, answering every request's body as it came: the floor of
+    /// the small messages under load.
+    BareHyper,
 }
 
 impl Role {
@@ -71,11 +75,12 @@ impl Role {
             Role::TensorView => "tensor-view",
             Role::TensorViewEcho => "tensor-view-echo",
             Role::TcpEcho => "tcp-echo",
+            Role::BareHyper => "bare-hyper",
         }
     }
 
     fn from_name(name: &str) -> Option<Role> {
-        [Role::SmallEcho, Role::TensorEcho, Role::TensorView, Role::TensorViewEcho, Role::TcpEcho]
+        [Role::SmallEcho, Role::TensorEcho, Role::TensorView, Role::TensorViewEcho, Role::TcpEcho, Role::BareHyper]
             .into_iter()
             .find(|r| r.name() == name)
     }
@@ -167,6 +172,7 @@ pub fn serve(name: &str) -> ! {
     });
     match role {
         Role::TcpEcho => tcp_echo(listener),
+        Role::BareHyper => bare_hyper(listener),
         Role::SmallEcho => http(listener, small_echo()),
         Role::TensorEcho => http(listener, tensor_echo()),
         Role::TensorView => http(listener, Router::new().route("/predict", post(tensor_view))),
@@ -184,7 +190,12 @@ fn small_echo() -> Router {
 }
 
 fn tensor_echo() -> Router {
-    Chainlet::new(|TensorInput { tensor }| async move { Ok::<_, RemoteError>(tensor) }).name("TensorEcho").into_router()
+    Chainlet::new(|TensorInput { mut tensor }| async move {
+        tensor.values += 10.0;
+        Ok::<_, RemoteError>(tensor)
+    })
+    .name("TensorEcho")
+    .into_router()
 }
 
 async fn tensor_view(body: AlignedBody) -> Result<Reply<TensorSummary>, ModelRejection> {
@@ -215,6 +226,34 @@ fn http(listener: TcpListener, app: Router) {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
         server::serve(listener, app).await.expect("the server runs");
+    });
+}
+
+/// hyper's server on the same runtime as [`http`]'s, one connection a task, answering the
+/// request's body (gathered) with `application/octet-stream`.
+fn bare_hyper(listener: TcpListener) {
+    use http_body_util::{BodyExt, Full};
+    listener.set_nonblocking(true).expect("a non-blocking listener");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let echo = hyper::service::service_fn(|request: hyper::Request<hyper::body::Incoming>| async move {
+                    let body = request.into_body().collect().await?.to_bytes();
+                    let mut response = hyper::Response::new(Full::new(body));
+                    response.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/octet-stream"),
+                    );
+                    Ok::<_, hyper::Error>(response)
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, echo).await;
+            });
+        }
     });
 }
 

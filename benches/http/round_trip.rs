@@ -49,7 +49,8 @@ pub fn client(url: &str, name: &str) -> Client {
 
 /// `client.predict::<_, Tensor>(input)` `iterations` times after an unmeasured first call:
 /// encode, send, the server's work, receive, decode into an owned array, as a caller has it.
-pub fn chainmodel_calls(client: &Client, input: &TensorInput, iterations: usize) -> Vec<Duration> {
+/// The server answers the tensor with `added` added to every element.
+pub fn chainmodel_calls(client: &Client, input: &TensorInput, added: f32, iterations: usize) -> Vec<Duration> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     runtime.block_on(async {
         let mut times = Vec::with_capacity(iterations);
@@ -59,7 +60,12 @@ pub fn chainmodel_calls(client: &Client, input: &TensorInput, iterations: usize)
             let elapsed = started.elapsed();
             if i == 0 {
                 assert_eq!(output.name, input.tensor.name);
-                assert!(output.values == input.tensor.values, "{} answered another array", client.name());
+                let expected = input.tensor.values.as_slice().iter().map(|x| x + added);
+                assert!(
+                    output.values.as_slice().iter().copied().eq(expected),
+                    "{} answered another array",
+                    client.name()
+                );
             } else {
                 times.push(elapsed);
             }
