@@ -15,6 +15,7 @@ use chainmodel::server::{self, Chainlet};
 
 mod common;
 mod counting_alloc;
+mod truss_support;
 
 use counting_alloc::{LARGE_AT, LARGE_BLOCKS};
 
@@ -193,6 +194,26 @@ fn bodies_written_by_python_are_read_with_one_copy() {
         assert_eq!(answer.values.as_slice()[7], 17.0);
     }
     assert!(unaligned > 0, "some of Python's payloads fall unaligned");
+}
+
+/// `TensorEcho.run_remote(tensor: Tensor) -> Tensor` (tests/python/chains/bench.py).
+#[derive(ChainModel)]
+struct TensorInput {
+    tensor: Tensor,
+}
+
+#[test]
+fn truss_reads_a_request_sent_in_pieces() {
+    let Some(echo) = truss_support::truss_chainlet("bench.py:TensorEcho") else { return };
+    let client = Client::builder(echo.predict_url()).use_binary(true).build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let len = 1 << 20; // 4 MiB of float32: a piece of its own
+    let tensor = Tensor { name: "pieces".into(), values: NdArray::from_vec((0..len).map(|i| i as f32 * 0.5).collect()) };
+    let input = TensorInput { tensor };
+    let pieces = msgpack::to_pieces(&input).unwrap().into_pieces();
+    assert!(pieces.iter().any(|piece| piece.is_shared()), "the payload goes as a piece of its own");
+    let answer: Tensor = runtime.block_on(client.predict(&input)).unwrap();
+    assert_eq!(answer, input.tensor);
 }
 
 /// One adder for the tests that need one.
