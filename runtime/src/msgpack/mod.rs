@@ -104,9 +104,9 @@ pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, E
 /// use chainmodel::prelude::*;
 ///
 /// #[derive(ChainModel)]
-/// struct Tensor { name: String, values: NdArray<f32> }
+/// struct Tensor { values: NdArray<f32>, name: String }
 ///
-/// let tensor = Tensor { name: "x".into(), values: NdArray::from_vec(vec![0.5; 1 << 16]) };
+/// let tensor = Tensor { values: NdArray::from_vec(vec![0.5; 1 << 16]), name: "x".into() };
 /// let pieces = chainmodel::msgpack::to_pieces(&tensor)?;
 /// let shared: Vec<bool> = pieces.into_pieces().iter().map(|piece| piece.is_shared()).collect();
 /// assert_eq!(shared, [false, true, false]); // the map's head, the payload, the rest
