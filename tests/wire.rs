@@ -11,7 +11,7 @@ use chainmodel::chains::Mode;
 use chainmodel::client::Client;
 use chainmodel::msgpack::{self, AlignedBytes};
 use chainmodel::prelude::*;
-use chainmodel::server::{self, Chainlet};
+use chainmodel::server::{self, AlignedBody, Chainlet};
 
 mod common;
 mod counting_alloc;
@@ -119,7 +119,20 @@ fn a_shared_array_written_to_does_not_change_the_body_or_other_holders() {
     assert_eq!(moved.as_ptr(), own);
 }
 
-/// Serves a chainlet that adds 10 to the array it gets and answers it, on a runtime of its own.
+#[derive(ChainModel)]
+struct TensorView<'a> {
+    name: &'a str,
+    values: NdArrayView<'a, f32>,
+}
+
+/// Answers the view of the request it read, from the request's memory.
+async fn view_echo(body: AlignedBody) -> Result<axum::response::Response, server::ModelRejection> {
+    let tensor: TensorView<'_> = body.decode()?;
+    assert!(tensor.values.is_borrowed());
+    Ok(body.answer(&tensor))
+}
+
+/// Serves a chainlet that adds 10 and, on `/view-echo`, [`view_echo`] to the array it gets and answers it, on a runtime of its own.
 fn start_adder() -> SocketAddr {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -131,9 +144,10 @@ fn start_adder() -> SocketAddr {
                 tensor.name = format!("{}: {}", tensor.name, if shared { "shared" } else { "copied" });
                 Ok::<_, server::RemoteError>(tensor)
             });
+            let app = adder.into_router().route("/view-echo", axum::routing::post(view_echo));
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender.send(listener.local_addr().unwrap()).unwrap();
-            server::serve(listener, adder.into_router()).await.unwrap();
+            server::serve(listener, app).await.unwrap();
         });
     });
     receiver.recv().unwrap()
@@ -158,6 +172,13 @@ fn the_owned_round_trip_allocates_one_payload_per_side() {
     // The server's request body and the client's response body; before, the client's encode,
     // the server's decode and encode and the client's decode copied the array four times more.
     assert_eq!(blocks, 2, "payload-sized blocks of the round trip, both sides");
+
+    // A handler answering a view of its request sends it from the request's memory.
+    let view_client = Client::builder(format!("http://{addr}/view-echo")).use_binary(true).build().unwrap();
+    let (blocks, response) = large_blocks(payload, || runtime.block_on(view_client.call(&input)).unwrap());
+    let echoed: TensorView<'_> = response.decode().unwrap();
+    assert!(echoed.values.is_borrowed() && echoed.values.as_slice() == input.values.as_slice());
+    assert_eq!(blocks, 2, "payload-sized blocks of the view echo: the two bodies");
 
     // The answer carries its length: a vectored body, not chunked transfer encoding.
     let response = runtime.block_on(client.call(&input)).unwrap();

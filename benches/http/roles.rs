@@ -56,8 +56,8 @@ pub enum Role {
     /// `POST /predict`: reads the tensor through a view of the aligned body ([`AlignedBody`]),
     /// answers a [`TensorSummary`].
     TensorView,
-    /// `POST /predict`: reads the tensor through a view of the aligned body, answers it (one
-    /// copy, into the response), the least an echo can do with chainmodel's codec.
+    /// `POST /predict`: reads the tensor through a view of the aligned body, answers it
+    /// ([`AlignedBody::answer`]: the view's payload is sent from the body, not copied).
     TensorViewEcho,
     /// Bare TCP, no HTTP: reads a little-endian u64 length and that many bytes into a warm
     /// buffer, writes them back; the physical floor of a round trip.
@@ -214,7 +214,7 @@ async fn tensor_view(body: AlignedBody) -> Result<Reply<TensorSummary>, ModelRej
 async fn tensor_view_echo(body: AlignedBody) -> Response {
     match body.decode::<TensorViewInput<'_>>() {
         // Encoded here, while the view still borrows the body.
-        Ok(input) => body.mode().reply(&input.tensor).into_response(),
+        Ok(input) => body.answer(&input.tensor),
         Err(rejection) => rejection.into_response(),
     }
 }

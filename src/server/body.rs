@@ -4,8 +4,10 @@
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use chainmodel_runtime::Limits;
-use chainmodel_runtime::json::JsonDecode;
-use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode};
+use std::sync::Arc;
+
+use chainmodel_runtime::json::{JsonDecode, JsonEncode};
+use chainmodel_runtime::msgpack::{self, AlignedBytes, MsgpackDecode, MsgpackEncode};
 use http_body_util::BodyExt;
 
 use super::budget::{BodyBudget, BudgetShare};
@@ -65,7 +67,7 @@ impl Default for BodyLimit {
 /// ```
 pub struct AlignedBody {
     mode: Mode,
-    bytes: AlignedBytes,
+    bytes: Arc<AlignedBytes>,
     /// What the body holds of its [`BodyBudget`], given back with it.
     _share: BudgetShare,
 }
@@ -81,10 +83,33 @@ impl AlignedBody {
         &self.bytes
     }
 
-    /// The aligned buffer. The body's share of its [`BodyBudget`] is given back: the bytes are
-    /// the caller's to account for from here.
+    /// The aligned buffer (a copy if an [`answer`](Self::answer) still holds it). The body's
+    /// share of its [`BodyBudget`] is given back: the bytes are the caller's to account for
+    /// from here.
     pub fn into_bytes(self) -> AlignedBytes {
-        self.bytes
+        Arc::try_unwrap(self.bytes).unwrap_or_else(|shared| shared.as_ref().clone())
+    }
+
+    /// Answers `value` in the request's mode, as [`Reply`](super::Reply) does, at once, while
+    /// `value` may still borrow from the body: in binary mode the arrays it borrows from the
+    /// body (views of the request) are sent from the body's memory, not copied
+    /// ([`msgpack::to_pieces_within`]); the response holds the body until it is sent.
+    ///
+    /// ```
+    /// use axum::response::Response;
+    /// use chainmodel::prelude::*;
+    /// use chainmodel::server::{AlignedBody, ModelRejection};
+    ///
+    /// #[derive(ChainModel)]
+    /// struct Frame<'a> { pixels: NdArrayView<'a, f32> }
+    ///
+    /// async fn echo(body: AlignedBody) -> Result<Response, ModelRejection> {
+    ///     let frame: Frame<'_> = body.decode()?;
+    ///     Ok(body.answer(&frame))
+    /// }
+    /// ```
+    pub fn answer<T: JsonEncode + MsgpackEncode + ?Sized>(&self, value: &T) -> axum::response::Response {
+        super::model::answer(self.mode, value, Some(&self.bytes))
     }
 
     /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
@@ -125,7 +150,7 @@ impl AlignedBody {
             return self.decode();
         }
         let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
-        let body = std::sync::Arc::new(self.bytes);
+        let body = self.bytes;
         msgpack::from_shared_with(&body, &limits).map_err(|error| match msgpack::truss_unpack_error_text(&body) {
             Some(text) => ModelRejection::Unpack(text),
             None => ModelRejection::Invalid(error),
@@ -174,7 +199,7 @@ impl AlignedBody {
             }
             bytes.extend_from_slice(&data);
         }
-        Ok(AlignedBody { mode, bytes, _share: share })
+        Ok(AlignedBody { mode, bytes: Arc::new(bytes), _share: share })
     }
 }
 

@@ -12,6 +12,7 @@ use super::error::{ModelRejection, RemoteError, UNHANDLED_ERROR_CODE, truss_erro
 use crate::chains::Mode;
 use crate::chains::wire::Chunks;
 use axum::body::Body;
+use chainmodel_runtime::msgpack::AlignedBytes;
 
 /// Extracts a model from the request body in the mode its `Content-Type` selects (see
 /// [`Mode`]), as axum's `Json<T>` extracts JSON; the rejection, [`ModelRejection`], answers in
@@ -82,20 +83,34 @@ impl Mode {
 
 impl<T: JsonEncode + MsgpackEncode> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
-        let body = match self.mode {
-            Mode::Json => match crate::__private::to_string_unchecked(&self.value) {
-                Ok(text) => Ok(Chunks::from(Vec::from(text))),
-                // What truss answers when pydantic cannot write the output: bytes that are not
-                // UTF-8, in JSON mode.
-                Err(error) => return unserializable(&error),
-            },
-            // The payloads of large owned arrays are sent from the arrays' memory.
-            Mode::Binary => chainmodel_runtime::msgpack::to_pieces(&self.value).map(Chunks::from_pieces),
-        };
-        match body {
-            Ok(body) => ([(CONTENT_TYPE, self.mode.content_type())], Body::new(body.body())).into_response(),
-            Err(error) => RemoteError::from(error).into_response(),
+        answer(self.mode, &self.value, None)
+    }
+}
+
+/// `value` answered in `mode`; in binary mode large owned arrays, and arrays borrowed from
+/// `within` (the request's body), are sent from their own memory.
+pub(crate) fn answer<T: JsonEncode + MsgpackEncode + ?Sized>(
+    mode: Mode,
+    value: &T,
+    within: Option<&std::sync::Arc<AlignedBytes>>,
+) -> Response {
+    let body = match mode {
+        Mode::Json => match crate::__private::to_string_unchecked(value) {
+            Ok(text) => Ok(Chunks::from(Vec::from(text))),
+            // What truss answers when pydantic cannot write the output: bytes that are not
+            // UTF-8, in JSON mode.
+            Err(error) => return unserializable(&error),
+        },
+        // The payloads of large owned arrays are sent from the arrays' memory.
+        Mode::Binary => match within {
+            Some(body) => chainmodel_runtime::msgpack::to_pieces_within(value, body),
+            None => chainmodel_runtime::msgpack::to_pieces(value),
         }
+        .map(Chunks::from_pieces),
+    };
+    match body {
+        Ok(body) => ([(CONTENT_TYPE, mode.content_type())], Body::new(body.body())).into_response(),
+        Err(error) => RemoteError::from(error).into_response(),
     }
 }
 

@@ -47,7 +47,7 @@ impl<T: Element> OwnedData<T> {
     pub(crate) fn in_body(elements: Cow<'_, [T]>, body: &Arc<AlignedBytes>) -> Self {
         if let Cow::Borrowed(slice) = elements
             && T::SHARES_BYTES
-            && let Some(start) = range_in(body, bytemuck::cast_slice(slice))
+            && let Some(start) = body.offset_of(bytemuck::cast_slice(slice))
         {
             return OwnedData { repr: Repr::Shared { body: Arc::clone(body), start, len: slice.len() } };
         }
@@ -111,13 +111,6 @@ impl<T: Element> OwnedData<T> {
             }
         })
     }
-}
-
-/// Where `part` starts in `body`, if it lies inside it.
-fn range_in(body: &AlignedBytes, part: &[u8]) -> Option<usize> {
-    let base = body.as_ptr() as usize;
-    let at = (part.as_ptr() as usize).checked_sub(base)?;
-    (at.checked_add(part.len())? <= body.len()).then_some(at)
 }
 
 impl<T: Element> PartialEq for OwnedData<T> {

@@ -174,6 +174,12 @@ impl AlignedBytes {
         self.len = len;
     }
 
+    /// Where `part` starts in these bytes, if it lies inside them.
+    pub(crate) fn offset_of(&self, part: &[u8]) -> Option<usize> {
+        let at = (part.as_ptr() as usize).checked_sub(self.as_ptr() as usize)?;
+        (at.checked_add(part.len())? <= self.len).then_some(at)
+    }
+
     pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8] {
         &mut bytemuck::cast_slice_mut::<u64, u8>(&mut self.words)[..self.len]
     }

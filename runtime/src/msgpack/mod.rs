@@ -118,6 +118,32 @@ pub fn to_pieces<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Pieces, Error> 
     writer.into_pieces()
 }
 
+/// As [`to_pieces`], and large payloads of arrays that borrow from `body` (the views of a
+/// received message, [`NdArrayView`](crate::NdArrayView)) are pieces of `body`'s memory too:
+/// a handler answering views of its request sends them without a copy.
+///
+/// ```
+/// use std::sync::Arc;
+/// use chainmodel::msgpack::{self, AlignedBytes};
+/// use chainmodel::prelude::*;
+///
+/// #[derive(ChainModel)]
+/// struct Frame<'a> { pixels: NdArrayView<'a, f32> }
+///
+/// let pixels = vec![0.5f32; 1 << 16];
+/// let message = Frame { pixels: NdArrayView::from_shape_slice(vec![1 << 16], &pixels)? }.to_msgpack()?;
+/// let body = Arc::new(AlignedBytes::from(&message[..]));
+/// let frame: Frame<'_> = msgpack::from_slice(&body)?;
+/// let pieces = msgpack::to_pieces_within(&frame, &body)?.into_pieces();
+/// assert!(pieces.iter().any(|piece| piece.is_shared()));
+/// # Ok::<(), chainmodel::Error>(())
+/// ```
+pub fn to_pieces_within<T: MsgpackEncode + ?Sized>(value: &T, body: &Arc<AlignedBytes>) -> Result<Pieces, Error> {
+    let mut writer = MsgpackWriter::pieces_within(true, Arc::clone(body));
+    value.encode(&mut writer);
+    writer.into_pieces()
+}
+
 /// Streams the aligned encoding to `out`; large array payloads are written straight from the
 /// array's memory, never copied into a buffer.
 pub fn to_writer<T: MsgpackEncode + ?Sized>(out: &mut impl std::io::Write, value: &T) -> Result<(), Error> {

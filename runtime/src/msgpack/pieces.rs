@@ -89,6 +89,8 @@ impl fmt::Debug for Piece {
 pub struct Pieces {
     pieces: Vec<Piece>,
     len: usize,
+    /// A received message whose borrowed payloads (views of it) are pieces too.
+    within: Option<Arc<AlignedBytes>>,
 }
 
 impl Pieces {
@@ -117,6 +119,18 @@ impl Pieces {
         let mut message = Vec::with_capacity(self.len);
         self.iter().for_each(|piece| message.extend_from_slice(piece));
         message
+    }
+
+    /// Pieces that may share `body`'s memory for payloads borrowed from it.
+    pub(crate) fn within(body: Arc<AlignedBytes>) -> Self {
+        Pieces { within: Some(body), ..Pieces::default() }
+    }
+
+    /// `payload` as a piece of the received message it lies in, if it does.
+    pub(crate) fn piece_of_body(&self, payload: &[u8]) -> Option<Piece> {
+        let body = self.within.as_ref()?;
+        let start = body.offset_of(payload)?;
+        Some(Piece::shared(Arc::clone(body) as Arc<dyn ByteOwner>, start..start + payload.len()))
     }
 
     /// Appends msgpack the encoder wrote.

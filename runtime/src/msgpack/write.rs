@@ -90,6 +90,13 @@ impl MsgpackWriter<'static> {
         MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Pieces(Pieces::default()), error: None }
     }
 
+    /// As [`pieces`](Self::pieces), and payloads borrowed from `body` (views of a received
+    /// message) are pieces of its memory too.
+    #[inline]
+    pub fn pieces_within(aligned: bool, body: std::sync::Arc<super::AlignedBytes>) -> Self {
+        MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Pieces(Pieces::within(body)), error: None }
+    }
+
     /// The pieces written (for a writer made by [`pieces`](Self::pieces); otherwise the whole
     /// message as one piece), or the error that stopped the message.
     pub fn into_pieces(self) -> Result<Pieces, Error> {
@@ -206,7 +213,7 @@ impl<'w> MsgpackWriter<'w> {
     fn payload(&mut self, bytes: &[u8], share: impl FnOnce() -> Option<Piece>) {
         if bytes.len() >= STREAM_DIRECT
             && let Sink::Pieces(pieces) = &mut self.sink
-            && let Some(piece) = share()
+            && let Some(piece) = share().or_else(|| pieces.piece_of_body(bytes))
         {
             debug_assert_eq!(piece.as_ref().len(), bytes.len());
             pieces.push_buffer(std::mem::take(&mut self.buffer));
