@@ -84,6 +84,42 @@ fn pieces_are_the_aligned_message_and_share_large_payloads() {
     }
 }
 
+#[derive(ChainModel, Debug, Clone, PartialEq)]
+struct Upload {
+    blob: Bytes,
+    label: String,
+}
+
+#[test]
+fn bytes_go_as_pieces_and_share_the_body_too() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    for len in [100, 1 << 16, 300_001] {
+        let upload = Upload { blob: Bytes::from(vec![7u8; len]), label: "audio".into() };
+        let whole = msgpack::to_vec(&upload).unwrap();
+        let pieces = msgpack::to_pieces(&upload).unwrap();
+        assert!(pieces.to_vec() == whole);
+        let shared: Vec<*const u8> =
+            pieces.into_pieces().iter().filter(|p| p.is_shared()).map(|p| p.as_ref().as_ptr()).collect();
+        let expected = if len >= 1 << 16 { vec![upload.blob.as_ptr()] } else { vec![] };
+        assert_eq!(shared, expected, "{len}");
+
+        let body = Arc::new(AlignedBytes::from(&whole[..]));
+        let mut received: Upload = msgpack::from_shared(&body).unwrap();
+        assert!(received.blob.is_shared());
+        assert_eq!(received, upload);
+        // Written while the body holds it: copied, the body unchanged.
+        let (blocks, ()) = large_blocks(len, || received.blob[0] = 1);
+        assert_eq!(blocks, 1, "one copy of the bytes");
+        assert!(!received.blob.is_shared() && body[..] == whole[..]);
+        // The only holder writes in place.
+        let mut alone: Upload = msgpack::from_shared(&body).unwrap();
+        drop(body);
+        let at = alone.blob.as_ptr();
+        alone.blob[1] = 2;
+        assert!(alone.blob.is_shared() && alone.blob.as_ptr() == at && alone.blob[..3] == [7, 2, 7]);
+    }
+}
+
 #[test]
 fn a_shared_array_written_to_does_not_change_the_body_or_other_holders() {
     let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
@@ -229,7 +265,8 @@ fn truss_reads_a_request_sent_in_pieces() {
     let client = Client::builder(echo.predict_url()).use_binary(true).build().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let len = 1 << 20; // 4 MiB of float32: a piece of its own
-    let tensor = Tensor { name: "pieces".into(), values: NdArray::from_vec((0..len).map(|i| i as f32 * 0.5).collect()) };
+    let tensor =
+        Tensor { name: "pieces".into(), values: NdArray::from_vec((0..len).map(|i| i as f32 * 0.5).collect()) };
     let input = TensorInput { tensor };
     let pieces = msgpack::to_pieces(&input).unwrap().into_pieces();
     assert!(pieces.iter().any(|piece| piece.is_shared()), "the payload goes as a piece of its own");

@@ -1,12 +1,21 @@
 //! Binary fields: Python's `bytes`.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut};
+
+use crate::array::OwnedData;
 
 /// An owned binary field, Python's `bytes` (msgpack bin).
 ///
 /// Use it (or a borrowed `&[u8]`) for binary data; a `Vec<u8>` field stays a list of integers,
 /// as pydantic's `list[int]`. `Debug` prints like Python's `repr(bytes)`, cut after 64 bytes.
+///
+/// Like an [`NdArray`](crate::NdArray)'s elements, its bytes are a vector of its own or, decoded
+/// from a message in a shared buffer ([`msgpack::from_shared`](crate::msgpack::from_shared)), a
+/// part of that buffer, copied on write ([`is_shared`](Self::is_shared) tells); a large one is
+/// sent as a piece of its own by [`msgpack::to_pieces`](crate::msgpack::to_pieces).
 ///
 /// ```
 /// use chainmodel::Bytes;
@@ -15,42 +24,57 @@ use std::ops::{Deref, DerefMut};
 /// assert_eq!(&b[1..3], b"hi");
 /// assert_eq!(format!("{b:?}"), r"b'\x00hi\xff'");
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Bytes(Vec<u8>);
+#[derive(Clone, Default)]
+pub struct Bytes(OwnedData<u8>);
 
 impl Bytes {
     /// Empty bytes.
     pub const fn new() -> Self {
-        Bytes(Vec::new())
+        Bytes(OwnedData::EMPTY)
     }
 
-    /// The bytes as a vector.
+    /// The bytes as a vector (moved out when it was given as one and nothing else holds it,
+    /// else copied).
     pub fn into_vec(self) -> Vec<u8> {
-        self.0
+        self.0.into_vec()
+    }
+
+    /// Whether the bytes are a part of the received message they were decoded from, shared
+    /// rather than copied.
+    pub fn is_shared(&self) -> bool {
+        self.0.is_shared_body()
+    }
+
+    pub(crate) fn from_data(data: OwnedData<u8>) -> Self {
+        Bytes(data)
+    }
+
+    pub(crate) fn data(&self) -> &OwnedData<u8> {
+        &self.0
     }
 }
 
 impl From<Vec<u8>> for Bytes {
     fn from(bytes: Vec<u8>) -> Self {
-        Bytes(bytes)
+        Bytes(OwnedData::from_vec(bytes))
     }
 }
 
 impl From<&[u8]> for Bytes {
     fn from(bytes: &[u8]) -> Self {
-        Bytes(bytes.to_vec())
+        Bytes::from(bytes.to_vec())
     }
 }
 
 impl<const N: usize> From<[u8; N]> for Bytes {
     fn from(bytes: [u8; N]) -> Self {
-        Bytes(bytes.to_vec())
+        Bytes::from(bytes.to_vec())
     }
 }
 
 impl From<Bytes> for Vec<u8> {
     fn from(bytes: Bytes) -> Self {
-        bytes.0
+        bytes.into_vec()
     }
 }
 
@@ -58,19 +82,46 @@ impl Deref for Bytes {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        &self.0
+        self.0.as_slice()
     }
 }
 
 impl DerefMut for Bytes {
+    /// The bytes, writable: copied first when shared with something else (copy on write).
     fn deref_mut(&mut self) -> &mut [u8] {
-        &mut self.0
+        self.0.as_mut_slice()
     }
 }
 
 impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Bytes {}
+
+impl PartialOrd for Bytes {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Bytes {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl Hash for Bytes {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
@@ -79,7 +130,7 @@ const DEBUG_LIMIT: usize = 64;
 
 impl fmt::Debug for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = &self.0[..self.0.len().min(DEBUG_LIMIT)];
+        let shown = &self[..self.len().min(DEBUG_LIMIT)];
         // Python's choice: double quotes when that spares escaping single ones.
         let quote = if shown.contains(&b'\'') && !shown.contains(&b'"') { b'"' } else { b'\'' };
         write!(f, "b{}", char::from(quote))?;
@@ -95,8 +146,8 @@ impl fmt::Debug for Bytes {
             }
         }
         write!(f, "{}", char::from(quote))?;
-        if self.0.len() > DEBUG_LIMIT {
-            write!(f, "... ({} bytes)", self.0.len())?;
+        if self.len() > DEBUG_LIMIT {
+            write!(f, "... ({} bytes)", self.len())?;
         }
         Ok(())
     }

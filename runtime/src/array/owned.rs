@@ -33,6 +33,17 @@ enum Repr<T> {
     Shared { body: Arc<AlignedBytes>, start: usize, len: usize },
 }
 
+impl<T> OwnedData<T> {
+    /// No elements.
+    pub(crate) const EMPTY: Self = OwnedData { repr: Repr::Vec(None) };
+}
+
+impl<T> Default for OwnedData<T> {
+    fn default() -> Self {
+        OwnedData::EMPTY
+    }
+}
+
 impl<T: Element> OwnedData<T> {
     /// Elements of its own.
     #[inline]

@@ -816,14 +816,18 @@ impl<'de> Decode<'de> for Bytes {
     /// bytes, what pydantic writes for bytes (past the JSON-form check: a server answering JSON
     /// for a binary-only model, as truss does).
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
-        reader.read_bytes().map(|bytes| Bytes::from(bytes.into_owned()))
+        let bytes = reader.read_bytes()?;
+        Ok(Bytes::from_data(match reader.shared_body() {
+            Some(body) => crate::array::OwnedData::in_body(bytes, body),
+            None => crate::array::OwnedData::from_vec(bytes.into_owned()),
+        }))
     }
 }
 
 impl Encode for Bytes {
     #[inline]
     fn encode<W: Writer>(&self, writer: &mut W) {
-        writer.write_bytes(self);
+        writer.write_shared_bytes(self, || self.data().share());
     }
 
     fn size_hint(&self) -> usize {

@@ -146,6 +146,14 @@ pub trait Reader<'de>: Sized {
     /// writes for bytes), which no model reaches past the JSON-form check.
     fn read_bytes(&mut self) -> Result<Cow<'de, [u8]>, Error>;
 
+    /// The shared buffer the input is, whose memory owned bytes may keep rather than copy
+    /// ([`msgpack::from_shared`](crate::msgpack::from_shared)); `None` for other readers.
+    #[doc(hidden)]
+    #[inline]
+    fn shared_body(&self) -> Option<&'de std::sync::Arc<crate::msgpack::AlignedBytes>> {
+        None
+    }
+
     /// A numpy array: `NumpyArrayField`'s base64 object in JSON, msgpack_numpy's map in
     /// msgpack (whose payload stays borrowed until the caller decides).
     fn read_array(&mut self) -> Result<ArrayParts<'de>, Error>;

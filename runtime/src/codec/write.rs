@@ -52,6 +52,15 @@ pub trait Writer: Sized {
     /// base64 object in JSON, msgpack_numpy's map in msgpack.
     fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]);
 
+    /// As [`write_bytes`](Self::write_bytes), for bytes whose memory `share` hands over (see
+    /// [`write_shared_array`](Self::write_shared_array)).
+    #[doc(hidden)]
+    #[inline]
+    fn write_shared_bytes(&mut self, value: &[u8], share: impl FnOnce() -> Option<crate::msgpack::Piece>) {
+        let _ = share;
+        self.write_bytes(value);
+    }
+
     /// As [`write_array`](Self::write_array), for an owned array whose memory `share` hands
     /// over: a writer of [`Pieces`](crate::msgpack::Pieces) sends a large payload from that
     /// memory instead of copying it; every other writer writes `data`.

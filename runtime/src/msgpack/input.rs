@@ -50,6 +50,11 @@ impl<'de> MsgpackReader<'de> {
 }
 
 impl<'de> Reader<'de> for MsgpackReader<'de> {
+    #[inline]
+    fn shared_body(&self) -> Option<&'de std::sync::Arc<super::AlignedBytes>> {
+        self.body
+    }
+
     const BINARY: bool = true;
     type Seq<'a>
         = MsgpackSeq<'a, 'de>

@@ -461,6 +461,14 @@ impl Writer for MsgpackWriter<'_> {
     }
 
     #[inline]
+    fn write_shared_bytes(&mut self, value: &[u8], share: impl FnOnce() -> Option<Piece>) {
+        self.bin_header(value.len());
+        if !self.failed() {
+            self.payload(value, share);
+        }
+    }
+
+    #[inline]
     fn write_shared_array(
         &mut self,
         dtype: DType,
