@@ -193,7 +193,13 @@ impl Client {
             let (response, headers) = self.send(mode, body, &context, &trace_parent, None).await?;
             let status = response.status();
             let bytes = self.read_body(response).await?;
-            Ok(Response { chainlet: self.inner.name.clone(), status, mode: Mode::of(&headers), headers, body: bytes })
+            Ok(Response {
+                chainlet: self.inner.name.clone(),
+                status,
+                mode: Mode::of(&headers),
+                headers,
+                body: Arc::new(bytes),
+            })
         })
         .await
     }

@@ -20,7 +20,7 @@ pub struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) mode: Mode,
-    pub(crate) body: AlignedBytes,
+    pub(crate) body: std::sync::Arc<AlignedBytes>,
 }
 
 impl Response {
@@ -44,12 +44,14 @@ impl Response {
         &self.body
     }
 
-    /// The body's aligned buffer.
+    /// The body's aligned buffer (a copy if owned values decoded from it still share it).
     pub fn into_bytes(self) -> AlignedBytes {
-        self.body
+        std::sync::Arc::try_unwrap(self.body).unwrap_or_else(|shared| shared.as_ref().clone())
     }
 
-    /// Reads a value from the body in its mode; borrowed fields borrow from `self`.
+    /// Reads a value from the body in its mode; borrowed fields borrow from `self`, and in
+    /// binary mode owned arrays ([`NdArray`](crate::NdArray)) and `Bytes` share the body rather
+    /// than copy it ([`msgpack::from_shared`]).
     pub fn decode<'a, T>(&'a self) -> Result<T, Error>
     where
         T: JsonDecode<'a> + MsgpackDecode<'a>,
@@ -58,25 +60,19 @@ impl Response {
         let limits = Limits { max_message_size: self.body.len(), ..Limits::DEFAULT };
         let decoded = match self.mode {
             Mode::Json => crate::__private::from_slice_unchecked_with(&self.body, &limits),
-            Mode::Binary => msgpack::from_slice_with(&self.body, &limits),
+            Mode::Binary => msgpack::from_shared_with(&self.body, &limits),
         };
         decoded.map_err(|source| Error::Output { chainlet: self.chainlet.clone(), source })
     }
 
-    /// Reads an owned value from the body in its mode, as [`decode`](Self::decode) does,
-    /// except that in binary mode its owned arrays ([`NdArray`](crate::NdArray)) keep the
-    /// body's memory rather than copy it ([`msgpack::from_shared`]): what
+    /// Reads an owned value from the body, as [`decode`](Self::decode) does, and lets the
+    /// response go: its owned arrays are then the body's only holders, written in place. What
     /// [`Client::predict`](super::Client::predict) does.
     pub fn decode_owned<T>(self) -> Result<T, Error>
     where
         T: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
-        if self.mode == Mode::Json {
-            return self.decode();
-        }
-        let limits = Limits { max_message_size: self.body.len(), ..Limits::DEFAULT };
-        let body = std::sync::Arc::new(self.body);
-        msgpack::from_shared_with(&body, &limits).map_err(|source| Error::Output { chainlet: self.chainlet, source })
+        self.decode()
     }
 }
 

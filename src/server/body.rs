@@ -113,7 +113,8 @@ impl AlignedBody {
     }
 
     /// Reads a model from the body in the request's mode, as truss reads it; borrowed fields
-    /// borrow from `self`. A JSON body is read as
+    /// borrow from `self`, and in binary mode owned arrays ([`NdArray`](crate::NdArray)) and
+    /// `Bytes` share the body rather than copy it ([`msgpack::from_shared`]). A JSON body is read as
     /// [`json::from_truss_body`](chainmodel_runtime::json::from_truss_body) reads it (binary-only
     /// models too: a JSON string for a bytes field is read as its UTF-8 bytes, as pydantic reads
     /// it); a binary body that msgpack itself refuses is a [`ModelRejection::Unpack`] in
@@ -128,33 +129,26 @@ impl AlignedBody {
             Mode::Json => Ok(crate::__private::from_truss_body_unchecked(&self.bytes, &limits)?),
             // truss unpacks the whole body before it validates: msgpack's own refusal comes
             // first, in its words.
-            Mode::Binary => msgpack::from_slice_with(&self.bytes, &limits).map_err(|error| {
-                match msgpack::truss_unpack_error_text(&self.bytes) {
+            Mode::Binary => {
+                msgpack::from_shared_with(&self.bytes, &limits).map_err(|error| match msgpack::truss_unpack_error_text(
+                    &self.bytes,
+                ) {
                     Some(text) => ModelRejection::Unpack(text),
                     None => ModelRejection::Invalid(error),
-                }
-            }),
+                })
+            }
         }
     }
 
-    /// Reads an owned model from the body in the request's mode, as [`decode`](Self::decode)
-    /// does, except that in binary mode its owned arrays ([`NdArray`](crate::NdArray)) keep the
-    /// body's memory rather than copy it ([`msgpack::from_shared`]): an array that is the body's
-    /// only holder is written in place, so `input.values += 1.0` costs one pass over the data.
-    /// What [`Model`](super::Model) and a [`Chainlet`](super::Chainlet) do.
+    /// Reads an owned model from the body, as [`decode`](Self::decode) does, and lets the body
+    /// go: the model's owned arrays are then the body's only holders, so `input.values += 1.0`
+    /// writes in place, one pass over the data. What [`Model`](super::Model) and a
+    /// [`Chainlet`](super::Chainlet) do.
     pub fn decode_owned<M>(self) -> Result<M, ModelRejection>
     where
         M: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
     {
-        if self.mode == Mode::Json {
-            return self.decode();
-        }
-        let limits = Limits { max_message_size: self.bytes.len(), ..Limits::DEFAULT };
-        let body = self.bytes;
-        msgpack::from_shared_with(&body, &limits).map_err(|error| match msgpack::truss_unpack_error_text(&body) {
-            Some(text) => ModelRejection::Unpack(text),
-            None => ModelRejection::Invalid(error),
-        })
+        self.decode()
     }
 
     /// Reads the body of `request`, refusing one over `limit` bytes before buffering it, under

@@ -411,8 +411,7 @@ impl<'de, S: FromElements<'de>> Decode<'de> for ArrayBase<S> {
     fn decode<R: Reader<'de>>(reader: &mut R) -> Result<Self, Error> {
         let parts = reader.read_array()?;
         let elements = parts.elements::<S::Elem>()?;
-        let body = parts.body;
-        Ok(ArrayBase::from_parts_unchecked(parts.into_shape(), S::from_elements_in(elements, body)))
+        Ok(ArrayBase::from_parts_unchecked(parts.into_shape(), S::from_elements_in(elements, reader.shared_body())))
     }
 }
 

@@ -113,7 +113,6 @@ impl<'a> FieldEntries<'a> {
             payload: Payload::Base64(self.data_b64.ok_or_else(|| missing(DATA_KEY))?),
             shape: self.shape.ok_or_else(|| missing(SHAPE_KEY))?,
             dtype: self.dtype.ok_or_else(|| missing(DTYPE_KEY))?,
-            body: None,
         })
     }
 }
@@ -139,7 +138,7 @@ impl<'a> ArrayEntries<'a> {
             return FieldEntries { data_b64, shape: numpy.shape, dtype }.finish();
         }
         let (dtype, shape, payload) = numpy.finish()?.array()?;
-        Ok(ArrayParts { dtype, shape, payload, body: None })
+        Ok(ArrayParts { dtype, shape, payload })
     }
 }
 

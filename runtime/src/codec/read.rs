@@ -442,8 +442,6 @@ pub struct ArrayParts<'de> {
     pub(crate) dtype: DType,
     pub(crate) shape: Shape,
     pub(crate) payload: Payload<'de>,
-    /// The shared buffer a raw payload lies in, which owned arrays keep rather than copy.
-    pub(crate) body: Option<&'de std::sync::Arc<crate::msgpack::AlignedBytes>>,
 }
 
 /// An array's payload: raw bytes in the input (msgpack), base64 text (JSON), or bytes moved

@@ -138,9 +138,7 @@ pub(crate) fn read_array<'de>(reader: &mut MsgpackReader<'de>) -> Result<ArrayPa
         }
     }
     reader.leave();
-    let mut parts = found.finish()?;
-    parts.body = reader.body;
-    Ok(parts)
+    found.finish()
 }
 
 fn invalid(message: impl Into<String>) -> Error {

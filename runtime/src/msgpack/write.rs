@@ -207,8 +207,9 @@ impl<'w> MsgpackWriter<'w> {
         }
     }
 
-    /// Appends an owned array's payload: a piece of its own when writing large pieces, else its
-    /// bytes.
+    /// Appends an array's or bytes' payload: when writing pieces, a large one is a piece of its
+    /// own (the memory `share` hands over, or a part of the received message it borrows from),
+    /// else its bytes are copied.
     #[inline]
     fn payload(&mut self, bytes: &[u8], share: impl FnOnce() -> Option<Piece>) {
         if bytes.len() >= STREAM_DIRECT
@@ -450,14 +451,12 @@ impl Writer for MsgpackWriter<'_> {
 
     #[inline]
     fn write_bytes(&mut self, value: &[u8]) {
-        self.bin(value);
+        self.write_shared_bytes(value, || None);
     }
 
     #[inline]
     fn write_array(&mut self, dtype: DType, shape: &[usize], data: &[u8]) {
-        if super::array::write_array_head(self, dtype, shape, data.len()) {
-            self.raw(data);
-        }
+        self.write_shared_array(dtype, shape, data, || None);
     }
 
     #[inline]

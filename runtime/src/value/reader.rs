@@ -438,16 +438,15 @@ impl<'v> Reader<'v> for ValueReader<'v> {
                 dtype: array.dtype(),
                 shape: Shape::from(array.shape()),
                 payload: Payload::Raw(array.as_bytes()),
-                body: None,
             }),
             Next::Owned(Value::Array(array)) => {
                 let (dtype, shape) = (array.dtype(), Shape::from(array.shape()));
-                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(array.into_bytes()), body: None })
+                Ok(ArrayParts { dtype, shape, payload: Payload::Owned(array.into_bytes()) })
             }
             Next::Borrowed(Value::Map(entries)) => array_from_map(entries),
             Next::Owned(Value::Map(entries)) => {
-                let ArrayParts { dtype, shape, payload, .. } = array_from_map(&entries)?;
-                Ok(ArrayParts { dtype, shape, payload: payload.into_owned(), body: None })
+                let ArrayParts { dtype, shape, payload } = array_from_map(&entries)?;
+                Ok(ArrayParts { dtype, shape, payload: payload.into_owned() })
             }
             other => Err(Error::unexpected_type("a numpy array (a msgpack_numpy map)", describe(other.get()))),
         }
