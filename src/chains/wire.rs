@@ -41,8 +41,14 @@ impl Chunks {
 
     /// An HTTP body sending the chunks, of exactly their length (a `Content-Length`, not
     /// chunked transfer encoding).
+    #[cfg_attr(not(feature = "client"), allow(dead_code))] // a request sent again on retry
     pub(crate) fn body(&self) -> ChunksBody {
-        ChunksBody { chunks: self.chunks.iter().cloned().collect(), remaining: self.len as u64 }
+        self.clone().into_body()
+    }
+
+    /// [`body`](Self::body), the chunks moved rather than shared.
+    pub(crate) fn into_body(self) -> ChunksBody {
+        ChunksBody { chunks: VecDeque::from(self.chunks), remaining: self.len as u64 }
     }
 }
 

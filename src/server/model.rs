@@ -109,7 +109,7 @@ pub(crate) fn answer<T: JsonEncode + MsgpackEncode + ?Sized>(
         .map(Chunks::from_pieces),
     };
     match body {
-        Ok(body) => ([(CONTENT_TYPE, mode.content_type())], Body::new(body.body())).into_response(),
+        Ok(body) => ([(CONTENT_TYPE, mode.content_type())], Body::new(body.into_body())).into_response(),
         Err(error) => RemoteError::from(error).into_response(),
     }
 }

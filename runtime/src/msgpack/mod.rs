@@ -114,6 +114,7 @@ pub fn to_vec_compact<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Vec<u8>, E
 /// ```
 pub fn to_pieces<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Pieces, Error> {
     let mut writer = MsgpackWriter::pieces(true);
+    writer.presize_pieces(value.size_hint());
     value.encode(&mut writer);
     writer.into_pieces()
 }
@@ -140,6 +141,7 @@ pub fn to_pieces<T: MsgpackEncode + ?Sized>(value: &T) -> Result<Pieces, Error> 
 /// ```
 pub fn to_pieces_within<T: MsgpackEncode + ?Sized>(value: &T, body: &Arc<AlignedBytes>) -> Result<Pieces, Error> {
     let mut writer = MsgpackWriter::pieces_within(true, Arc::clone(body));
+    writer.presize_pieces(value.size_hint());
     value.encode(&mut writer);
     writer.into_pieces()
 }

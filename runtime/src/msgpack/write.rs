@@ -90,6 +90,17 @@ impl MsgpackWriter<'static> {
         MsgpackWriter { buffer: Vec::new(), aligned, sink: Sink::Pieces(Pieces::default()), error: None }
     }
 
+    /// Room for a message of `size_hint` bytes (its [`size_hint`](crate::codec::Encode::size_hint))
+    /// when writing pieces and it is smaller than the smallest payload that becomes a piece:
+    /// such a message is one buffer, allocated once rather than grown. A larger one grows as
+    /// it is written, so that the payloads that become pieces take no room in it.
+    #[inline]
+    pub(crate) fn presize_pieces(&mut self, size_hint: usize) {
+        if size_hint < STREAM_DIRECT && matches!(self.sink, Sink::Pieces(_)) {
+            self.buffer.reserve_exact(size_hint);
+        }
+    }
+
     /// As [`pieces`](Self::pieces), and payloads borrowed from `body` (views of a received
     /// message) are pieces of its memory too.
     #[inline]
