@@ -65,14 +65,17 @@ pub trait Chainlet: Send + Sync + Sized + 'static {
 pub fn router<T: Chainlet>(chainlet: T) -> Router {
     let cell = Arc::new(OnceLock::new());
     let _ = cell.set(Arc::new(chainlet));
-    served::<T>(cell, None)
+    served::<T>(cell, None).into_router()
 }
 
 /// Serves `chainlet` on `listener` until SIGTERM or ctrl-c (finishing the requests in flight).
 /// Logs go to stderr when no `tracing` subscriber is installed (see [`log_to_stderr`]).
 pub async fn serve<T: Chainlet>(listener: TcpListener, chainlet: T) -> std::io::Result<()> {
     log_to_stderr();
-    server::serve(listener, router(chainlet)).with_graceful_shutdown(server::shutdown_signal()).await
+    let cell = Arc::new(OnceLock::new());
+    let _ = cell.set(Arc::new(chainlet));
+    let service = served::<T>(cell, None).into_service();
+    server::serve(listener, service).with_graceful_shutdown(server::shutdown_signal()).await
 }
 
 /// Builds the chainlet as truss loads a model and serves it until SIGTERM or ctrl-c: the
@@ -94,8 +97,8 @@ pub async fn load<T: Chainlet>(listener: TcpListener, context: Context) -> std::
         let _ = filled.set(Arc::new(chainlet));
         Ok::<(), RemoteError>(())
     };
-    let router = served::<T>(cell, Some(Box::pin(step)));
-    server::serve(listener, router).with_graceful_shutdown(server::shutdown_signal()).await
+    let service = served::<T>(cell, Some(Box::pin(step))).into_service();
+    server::serve(listener, service).with_graceful_shutdown(server::shutdown_signal()).await
 }
 
 /// Logs to stderr, as truss's server logs, unless a `tracing` subscriber is installed already:
@@ -113,8 +116,32 @@ pub fn log_to_stderr() {
 
 type Step = std::pin::Pin<Box<dyn Future<Output = Result<(), RemoteError>> + Send>>;
 
-/// The router of the chainlet in `cell`, filled by `load` (if any) before the server is ready.
-fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Router {
+/// The chainlet of a [`Chainlet`] type, configured, before it is made a router or a service.
+enum Served<T: Chainlet> {
+    WebSocket(server::Chainlet<server::WebSocketInput, ()>),
+    Predict(server::Chainlet<T::Input, T::Output>),
+}
+
+impl<T: Chainlet> Served<T> {
+    fn into_router(self) -> Router {
+        match self {
+            Served::WebSocket(chainlet) => chainlet.into_router(),
+            Served::Predict(chainlet) => chainlet.into_router(),
+        }
+    }
+
+    fn into_service(
+        self,
+    ) -> tower::util::Either<server::ChainletService<server::WebSocketInput>, server::ChainletService<T::Input>> {
+        match self {
+            Served::WebSocket(chainlet) => tower::util::Either::Left(chainlet.into_service()),
+            Served::Predict(chainlet) => tower::util::Either::Right(chainlet.into_service()),
+        }
+    }
+}
+
+/// The chainlet in `cell`, filled by `load` (if any) before the server is ready.
+fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Served<T> {
     // The server answers only once loaded.
     let not_loaded = || RemoteError::new("RuntimeError", "the chainlet is not loaded");
     let run = Arc::clone(&cell);
@@ -123,21 +150,21 @@ fn served<T: Chainlet>(cell: Arc<OnceLock<Arc<T>>>, load: Option<Step>) -> Route
             let chainlet = run.get().cloned();
             async move { chainlet.ok_or_else(not_loaded)?.websocket(websocket).await }
         });
-        return configured(chainlet, cell, load);
+        return Served::WebSocket(configured(chainlet, cell, load));
     }
     let chainlet = T::Output::chainlet(move |input: T::Input| {
         let chainlet = run.get().cloned();
         async move { chainlet.ok_or_else(not_loaded)?.run_remote(input).await }
     });
-    configured(chainlet, cell, load)
+    Served::Predict(configured(chainlet, cell, load))
 }
 
-/// `chainlet` named, its health check and load step added, as a router.
+/// `chainlet` named, its health check and load step added.
 fn configured<T: Chainlet, I, O>(
     chainlet: server::Chainlet<I, O>,
     cell: Arc<OnceLock<Arc<T>>>,
     load: Option<Step>,
-) -> Router
+) -> server::Chainlet<I, O>
 where
     I: for<'de> Decode<'de> + ModelSchema + Send + 'static,
 {
@@ -153,7 +180,7 @@ where
     if let Some(load) = load {
         chainlet = chainlet.load(load);
     }
-    chainlet.into_router()
+    chainlet
 }
 
 /// What a chainlet's `run_remote` may answer, and what its stub's `run_remote` then returns.

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 /// `x-baseten-request-id`: Baseten's id of the request.
 pub const REQUEST_ID_HEADER: &str = "x-baseten-request-id";
@@ -48,11 +48,18 @@ pub struct ChainContext {
 impl ChainContext {
     /// The context carried by these request headers (values that are not visible ASCII are left out).
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // Names made once: a lookup by `&str` would parse the name on every request.
+        const NAMES: [HeaderName; 3] = [
+            HeaderName::from_static(REQUEST_ID_HEADER),
+            HeaderName::from_static(CHAIN_REQUEST_ID_HEADER),
+            HeaderName::from_static(TRACEPARENT_HEADER),
+        ];
+        let [request_id, chain_request_id, traceparent] = &NAMES;
+        let get = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         ChainContext {
-            request_id: get(REQUEST_ID_HEADER),
-            chain_request_id: get(CHAIN_REQUEST_ID_HEADER),
-            traceparent: get(TRACEPARENT_HEADER),
+            request_id: get(request_id),
+            chain_request_id: get(chain_request_id),
+            traceparent: get(traceparent),
         }
     }
 
@@ -75,6 +82,11 @@ impl ChainContext {
 
     /// Runs `future` with this as the [`current`](Self::current) context.
     pub async fn scope<F: Future>(self, future: F) -> F::Output {
-        CURRENT.scope(self, future).await
+        self.scoped(future).await
+    }
+
+    /// [`scope`](Self::scope)'s future, a type that a tower service can name.
+    pub(crate) fn scoped<F: Future>(self, future: F) -> tokio::task::futures::TaskLocalFuture<ChainContext, F> {
+        CURRENT.scope(self, future)
     }
 }

@@ -211,7 +211,7 @@ pub(crate) fn limit_of(request: &Request) -> usize {
 fn body_error(error: axum::Error) -> ModelRejection {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
     while let Some(error) = source {
-        if error.is::<tower_http::timeout::TimeoutError>() {
+        if error.is::<super::timeout::BodyReadTimeout>() {
             return ModelRejection::Timeout;
         }
         source = error.source();

@@ -17,17 +17,17 @@ use chainmodel_runtime::msgpack::{MsgpackDecode, MsgpackEncode};
 use chainmodel_runtime::schema::{ModelSchema, schema_for};
 use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::Semaphore;
-use tower_http::trace::TraceLayer;
 
 use super::body::{AlignedBody, BodyLimit};
 use super::error::{DOWNSTREAM_ERROR_CODE, RemoteError, truss_error_response};
-use super::extract::with_chain_context;
+use super::request::{ChainContextLayer, ChainContextService};
 use super::stream::{self, ByteStream};
 use super::websocket::{self, WebSocketInput};
 use crate::chains::streaming::{Chunk, Streamed};
 use crate::chains::websocket::{PING_INTERVAL, PING_TIMEOUT, WebSocket};
-use crate::chains::{ChainContext, JSON_CONTENT_TYPE, Mode};
+use crate::chains::{JSON_CONTENT_TYPE, Mode};
 use std::time::Duration;
+use tower::Layer;
 
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// `run_remote`, given the input and whether the caller asked for binary frames.
@@ -61,7 +61,7 @@ enum Answer {
 /// the Python stub re-raises. A panic in `run_remote` is answered too, as pyo3 raises a Rust
 /// panic in Python: `500`, code 600, `PanicException` (module `pyo3_runtime`) with the
 /// panic's message; the server goes on. Each request runs in a `tracing` span carrying its request id,
-/// with its [`ChainContext`] current.
+/// with its [`ChainContext`](crate::chains::ChainContext) current.
 ///
 /// ```
 /// use chainmodel::prelude::*;
@@ -392,6 +392,35 @@ where
     /// The router with truss's routes. A load step starts here, on the current tokio runtime
     /// (so call it inside one: it panics otherwise).
     pub fn into_router(self) -> Router {
+        self.routes().1.layer(ChainContextLayer)
+    }
+
+    /// The chainlet as a tower service, for [`serve`](super::serve): the routes of
+    /// [`into_router`](Self::into_router), answered the same way, and predict calls taken
+    /// straight to `run_remote`, without the router's matching (what
+    /// [`chains::serve`](crate::chains::serve) and [`chains::load`](crate::chains::load)
+    /// serve). A load step starts here, as in `into_router`.
+    ///
+    /// ```no_run
+    /// use chainmodel::prelude::*;
+    /// use chainmodel::server::{self, Chainlet, RemoteError};
+    ///
+    /// #[derive(ChainModel)]
+    /// struct Input { text: String }
+    ///
+    /// # async fn run() -> std::io::Result<()> {
+    /// let chainlet = Chainlet::new(|input: Input| async move { Ok::<_, RemoteError>(input) });
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    /// server::serve(listener, chainlet.into_service()).await
+    /// # }
+    /// ```
+    pub fn into_service(self) -> ChainletService<I> {
+        let (shared, routes) = self.routes();
+        ChainletService(ChainContextLayer.layer(Predict { shared, routes }))
+    }
+
+    /// The shared state and the routes (without the chain context); starts the load step.
+    fn routes(self) -> (Arc<Shared<I>>, Router) {
         let shared = Arc::new(Shared {
             name: self.name,
             run_remote: self.run_remote,
@@ -429,7 +458,7 @@ where
         // readiness's `GET`, `:predict` included.
         let get_only = || async { method_not_allowed("GET") };
         let post_only = || async { method_not_allowed("POST") };
-        Router::new()
+        let routes = Router::new()
             .route("/", get(live).head(get_only).fallback(get_only))
             .route("/v1/models/{target}", get(healthy::<I>).post(predict_target::<I>).head(get_only).fallback(get_only))
             .route("/v1/models/{name}/loaded", get(ready::<I>).head(get_only).fallback(get_only))
@@ -439,9 +468,97 @@ where
             .route("/run_remote", post(predict::<I>).fallback(post_only))
             .route(crate::chains::websocket::WEBSOCKET_ROUTE, any(websocket::websocket::<I>))
             .fallback(not_found)
-            .with_state(shared)
-            .layer(axum::middleware::from_fn(with_chain_context))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .with_state(Arc::clone(&shared));
+        (shared, routes)
+    }
+}
+
+/// A [`Chainlet`] as a tower service ([`Chainlet::into_service`]): serve it with
+/// [`serve`](super::serve).
+pub struct ChainletService<I>(ChainContextService<Predict<I>>);
+
+impl<I> Clone for ChainletService<I> {
+    fn clone(&self) -> Self {
+        ChainletService(self.0.clone())
+    }
+}
+
+impl<I> std::fmt::Debug for ChainletService<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChainletService").field("name", &self.0.inner().shared.name).finish_non_exhaustive()
+    }
+}
+
+impl<I> tower::Service<Request> for ChainletService<I>
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + Send + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = <ChainContextService<Predict<I>> as tower::Service<Request>>::Future;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        self.0.call(request)
+    }
+}
+
+/// The chainlet's routes, with a shortcut for the calls to `run_remote`: a `POST` to
+/// `/v1/models/{name}:predict` (or `:predict_binary`, a name without `/` or `%`),
+/// `/predict` or `/run_remote` goes straight to [`predict`]; every other request, odd paths
+/// included, to the router, which answers all of them (predict calls too) the same way.
+pub struct Predict<I> {
+    shared: Arc<Shared<I>>,
+    routes: Router,
+}
+
+impl<I> Clone for Predict<I> {
+    fn clone(&self) -> Self {
+        Predict { shared: Arc::clone(&self.shared), routes: self.routes.clone() }
+    }
+}
+
+/// Whether `request` is a predict call [`Predict`] answers itself.
+fn is_predict_call(request: &Request) -> bool {
+    if request.method() != axum::http::Method::POST {
+        return false;
+    }
+    match request.uri().path() {
+        "/predict" | "/run_remote" => true,
+        path => {
+            path.strip_prefix("/v1/models/").and_then(|target| target.rsplit_once(':')).is_some_and(|(name, verb)| {
+                matches!(verb, "predict" | "predict_binary") && !name.is_empty() && !name.contains(['/', '%'])
+            })
+        }
+    }
+}
+
+impl<I> tower::Service<Request> for Predict<I>
+where
+    I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de> + Send + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = futures_util::future::Either<
+        BoxFuture<Result<Response, std::convert::Infallible>>,
+        <Router as tower::Service<Request>>::Future,
+    >;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        // Both are always ready.
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if is_predict_call(&request) {
+            let shared = Arc::clone(&self.shared);
+            futures_util::future::Either::Left(Box::pin(async move { Ok(predict(State(shared), request).await) }))
+        } else {
+            futures_util::future::Either::Right(tower::Service::call(&mut self.routes, request))
+        }
     }
 }
 
@@ -451,18 +568,6 @@ fn load_failed(name: &str, reason: &str) -> ! {
     tracing::error!(model = %name, "the load step failed: {reason}");
     eprintln!("model {name}: the load step failed: {reason}; exiting so that the replica restarts");
     std::process::exit(1)
-}
-
-/// The span of one request: method, path and Baseten's request id.
-fn request_span(request: &Request) -> tracing::Span {
-    let context = ChainContext::from_headers(request.headers());
-    tracing::info_span!(
-        "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-        request_id = context.request_id.as_deref().unwrap_or(""),
-        chain_request_id = context.chain_request_id.as_deref().unwrap_or(""),
-    )
 }
 
 pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
@@ -579,7 +684,9 @@ where
 {
     let timer = crate::chains::metrics::RequestTimer::start();
     let response = answer(state, request).await;
-    timer.answered(response.status().as_u16());
+    let status = response.status().as_u16();
+    tracing::debug!(status, "predict answered");
+    timer.answered(status);
     response
 }
 
@@ -590,8 +697,10 @@ where
     if let Some(not_ready) = shared.not_ready() {
         return not_ready;
     }
-    let gather = stream::gathers(request.headers());
-    let binary_frames = stream::asks_binary_frames(request.headers());
+    // What a stream's answer depends on (a chainlet that answers models has none).
+    let streams = shared.output_schema.is_none() && shared.websocket.is_none();
+    let gather = streams && stream::gathers(request.headers());
+    let binary_frames = streams && stream::asks_binary_frames(request.headers());
     let body = match AlignedBody::read(request, shared.body_limit).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),

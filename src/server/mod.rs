@@ -91,8 +91,10 @@ mod chainlet;
 mod error;
 mod extract;
 mod model;
+mod request;
 mod serve;
 mod stream;
+mod timeout;
 mod websocket;
 
 pub use crate::chains::{
@@ -101,7 +103,7 @@ pub use crate::chains::{
 };
 pub use body::{AlignedBody, BodyLimit};
 pub use budget::BodyBudget;
-pub use chainlet::Chainlet;
+pub use chainlet::{Chainlet, ChainletService};
 pub use error::{ModelRejection, RemoteError};
 pub use extract::{catch_panic, with_chain_context};
 pub use model::{Model, Reply};

@@ -10,14 +10,17 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
 use tokio::net::TcpListener;
+use tower::Service;
 use tower::ServiceExt;
-use tower_http::timeout::TimeoutBody;
 
 use super::budget::BodyBudget;
+use super::timeout::ReadTimeout;
 
 /// How long a client may take to send a request's headers, by default.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,9 +48,9 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// # }
 /// ```
 #[must_use = "`Serve` does nothing until awaited"]
-pub struct Serve {
+pub struct Serve<S = Router> {
     listener: TcpListener,
-    router: Router,
+    router: S,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     body_budget: Option<BodyBudget>,
@@ -81,8 +84,14 @@ impl Drop for ConnectionGuard {
     }
 }
 
-/// Starts serving `router` on `listener`; see [`Serve`].
-pub fn serve(listener: TcpListener, router: Router) -> Serve {
+/// Starts serving `router` on `listener`; see [`Serve`]. Any service that answers axum's
+/// requests will do: an axum [`Router`], or a [`Chainlet`](super::Chainlet)'s
+/// [`into_service`](super::Chainlet::into_service).
+pub fn serve<S>(listener: TcpListener, router: S) -> Serve<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     Serve {
         listener,
         router,
@@ -94,7 +103,11 @@ pub fn serve(listener: TcpListener, router: Router) -> Serve {
     }
 }
 
-impl Serve {
+impl<S> Serve<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     /// Stops when `signal` completes: stops accepting connections (new ones are refused), lets
     /// every request in flight finish and be answered, closes idle connections, then returns.
     pub fn with_graceful_shutdown(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
@@ -174,7 +187,7 @@ impl Serve {
             let _ = stream.set_nodelay(true);
             let budget = body_budget.clone();
             let service = router.clone().map_request(move |request: Request<Incoming>| {
-                let mut request = request.map(|body| Body::new(TimeoutBody::new(body_read_timeout, body)));
+                let mut request = request.map(|body| Body::new(ReadTimeout::new(body, body_read_timeout)));
                 if let Some(budget) = &budget {
                     request.extensions_mut().insert(budget.clone());
                 }
@@ -209,7 +222,11 @@ impl Serve {
     }
 }
 
-impl IntoFuture for Serve {
+impl<S> IntoFuture for Serve<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     type Output = io::Result<()>;
     type IntoFuture = Pin<Box<dyn Future<Output = io::Result<()>> + Send>>;
 

@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 
 use axum::body::Body;
 use axum::http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -26,8 +26,12 @@ const GATHER_LIMIT: usize = chainmodel_runtime::Limits::DEFAULT.max_message_size
 /// truss's `_should_gather_generator`: `Accept` exactly `application/json` (its first value),
 /// unless the `User-Agent` names OpenAI's SDK, which sends that `Accept` and wants the stream.
 pub(crate) fn gathers(headers: &HeaderMap) -> bool {
-    let user_agent = headers.get(USER_AGENT).map(|value| String::from_utf8_lossy(value.as_bytes()).to_lowercase());
-    if user_agent.is_some_and(|agent| agent.contains("openai")) {
+    // Python's `"openai" in user_agent.lower()`; without an allocation for ASCII agents.
+    let openai = |agent: &HeaderValue| match agent.as_bytes() {
+        ascii if ascii.is_ascii() => ascii.windows(6).any(|word| word.eq_ignore_ascii_case(b"openai")),
+        other => String::from_utf8_lossy(other).to_lowercase().contains("openai"),
+    };
+    if headers.get(USER_AGENT).is_some_and(openai) {
         return false;
     }
     headers.get(ACCEPT).is_some_and(|accept| accept.as_bytes() == JSON_CONTENT_TYPE.as_bytes())

@@ -14,7 +14,11 @@ pub static LARGE_BLOCKS: AtomicUsize = AtomicUsize::new(0);
 /// The size from which a block counts in [`LARGE_BLOCKS`] (none until a test sets it).
 pub static LARGE_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
+/// Allocations and reallocations made so far, of any size.
+pub static BLOCKS: AtomicUsize = AtomicUsize::new(0);
+
 fn note(size: usize) {
+    BLOCKS.fetch_add(1, Ordering::Relaxed);
     if size >= LARGE_AT.load(Ordering::SeqCst) {
         LARGE_BLOCKS.fetch_add(1, Ordering::SeqCst);
     }

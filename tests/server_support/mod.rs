@@ -60,7 +60,14 @@ pub fn worker() -> Chainlet<WorkerInput, DataModel> {
 
 /// Serves `router` on 127.0.0.1:0 in a runtime on a thread of its own, for the whole test
 /// binary; returns the address.
-pub fn serve_forever(router: impl FnOnce() -> axum::Router + Send + 'static) -> SocketAddr {
+pub fn serve_forever<S>(router: impl FnOnce() -> S + Send + 'static) -> SocketAddr
+where
+    S: tower::Service<axum::extract::Request, Response = axum::response::Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
