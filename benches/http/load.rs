@@ -31,6 +31,16 @@ impl Load {
         self.requests as f64 / self.window.as_secs_f64()
     }
 
+    /// `other`'s answers, window and latencies added to these (a run in several rounds).
+    pub fn merge(&mut self, other: Load) {
+        self.requests += other.requests;
+        self.window += other.window;
+        self.latencies.extend(other.latencies);
+        self.latencies.sort_unstable();
+        self.errors += other.errors;
+        self.first_error = self.first_error.take().or(other.first_error);
+    }
+
     /// The `p`-th percentile latency (0 < p ≤ 100).
     pub fn percentile(&self, p: f64) -> Duration {
         if self.latencies.is_empty() {

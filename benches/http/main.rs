@@ -31,6 +31,7 @@
 //! `CHAINMODEL_HTTP_BENCH_ITERATIONS` (default 10) shorten a trial run;
 //! `CHAINMODEL_HTTP_BENCH_ONLY=small` or `large` runs one half (to profile it).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -63,6 +64,11 @@ pub const CONNECTIONS: usize = 32;
 
 /// Unmeasured time at the start of each load run.
 const WARMUP: Duration = Duration::from_secs(1);
+
+/// The small messages' rounds: the chainlet and bare hyper take turns, each round a share of
+/// the window after its own warm-up.
+const ROUNDS: usize = 5;
+const ROUND_WARMUP: Duration = Duration::from_millis(500);
 
 /// truss's predict route, which the Rust Chainlet serves too.
 const PREDICT: &str = "/v1/models/model:predict";
@@ -180,22 +186,29 @@ fn small_messages(rust: &Server, bare: &Server, truss: Option<&truss_support::Tr
     );
     let mut results = json!({});
     for (mode, content_type, body) in bodies {
-        let mut servers = vec![("chainmodel", rust.addr, rust.pid())];
-        servers.extend(truss.map(|t| ("truss", t.addr, t.pid())));
-        // The floor: hyper alone, answering the same bytes, on the same core.
-        servers.push(("bare-hyper", bare.addr, bare.pid()));
-        for (server, addr, pid) in servers {
-            if server != "bare-hyper" {
-                check_small_echo(&format!("http://{addr}{PREDICT}"), mode == "binary", &input);
+        let target = |addr| Target { addr, path: PREDICT, content_type, body: Bytes::from(body.clone()) };
+        check_small_echo(&format!("http://{}{PREDICT}", rust.addr), mode == "binary", &input);
+        if let Some(truss) = truss {
+            check_small_echo(&format!("http://{}{PREDICT}", truss.addr), mode == "binary", &input);
+            let (load, cpu) = measured(&target(truss.addr), truss.pid(), WARMUP, window());
+            print_load("truss", mode, body.len(), &load, cpu);
+            results[format!("truss/{mode}")] = load_json(&load, body.len(), cpu);
+        }
+        // The chainlet and its floor, hyper alone answering the same bytes on the same core,
+        // in alternate rounds: a machine whose speed drifts during the run (a shared host)
+        // slows both alike.
+        let mut runs = [Rounds::new("chainmodel", rust), Rounds::new("bare-hyper", bare)];
+        let mut round_ratios = Vec::new();
+        for _ in 0..ROUNDS {
+            let mut round = [0.0; 2];
+            for (rps, run) in round.iter_mut().zip(runs.iter_mut()) {
+                *rps = run.measure(&target(run.addr));
             }
-            let target = Target { addr, path: PREDICT, content_type, body: Bytes::from(body.clone()) };
-            // How busy the server and the load generator were: which of them set the pace.
-            let cpu_before = (cpu_seconds(pid), cpu_seconds(std::process::id()));
-            let started = Instant::now();
-            let load = load::run(&target, CONNECTIONS, WARMUP, window());
-            let wall = started.elapsed().as_secs_f64();
-            let cpu =
-                ((cpu_seconds(pid) - cpu_before.0) / wall, (cpu_seconds(std::process::id()) - cpu_before.1) / wall);
+            round_ratios.push(round[0] / round[1]);
+        }
+        for run in runs {
+            let server = run.server;
+            let (load, cpu) = run.total();
             print_load(server, mode, body.len(), &load, cpu);
             results[format!("{server}/{mode}")] = load_json(&load, body.len(), cpu);
         }
@@ -204,10 +217,64 @@ fn small_messages(rust: &Server, bare: &Server, truss: Option<&truss_support::Tr
             println!("ratio http small {mode}: chainmodel / truss requests per second = {:.1}", ours / truss);
         }
         if let (Some(ours), Some(bare)) = (rps("chainmodel"), rps("bare-hyper")) {
-            println!("ratio http small {mode}: chainmodel / bare hyper requests per second = {:.2}", ours / bare);
+            let rounds: Vec<String> = round_ratios.iter().map(|r| format!("{r:.2}")).collect();
+            println!(
+                "ratio http small {mode}: chainmodel / bare hyper requests per second = {:.2} (rounds: {})",
+                ours / bare,
+                rounds.join(", ")
+            );
         }
     }
     results
+}
+
+/// A server's load runs in rounds, added up.
+struct Rounds {
+    server: &'static str,
+    pid: u32,
+    addr: SocketAddr,
+    load: Option<Load>,
+    /// CPU seconds of the server and of the load generator, and wall seconds, over the rounds.
+    seconds: (f64, f64, f64),
+}
+
+impl Rounds {
+    fn new(server: &'static str, process: &Server) -> Rounds {
+        Rounds { server, pid: process.pid(), addr: process.addr, load: None, seconds: (0.0, 0.0, 0.0) }
+    }
+
+    /// One round against `target`: its requests per second.
+    fn measure(&mut self, target: &Target) -> f64 {
+        let started = Instant::now();
+        let (load, (server_cpu, client_cpu)) = measured(target, self.pid, ROUND_WARMUP, window() / ROUNDS as u32);
+        let wall = started.elapsed().as_secs_f64();
+        let rps = load.requests_per_second();
+        self.seconds.0 += server_cpu * wall;
+        self.seconds.1 += client_cpu * wall;
+        self.seconds.2 += wall;
+        match &mut self.load {
+            Some(all) => all.merge(load),
+            None => self.load = Some(load),
+        }
+        rps
+    }
+
+    /// The rounds' load, and how busy the server and the load generator were over them.
+    fn total(self) -> (Load, (f64, f64)) {
+        let (server, client, wall) = self.seconds;
+        (self.load.expect("a round ran"), (server / wall, client / wall))
+    }
+}
+
+/// One load run against `target`, and how busy the server (`pid`) and the load generator
+/// were over it (which of them set the pace).
+fn measured(target: &Target, pid: u32, warmup: Duration, window: Duration) -> (Load, (f64, f64)) {
+    let cpu_before = (cpu_seconds(pid), cpu_seconds(std::process::id()));
+    let started = Instant::now();
+    let load = load::run(target, CONNECTIONS, warmup, window);
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = ((cpu_seconds(pid) - cpu_before.0) / wall, (cpu_seconds(std::process::id()) - cpu_before.1) / wall);
+    (load, cpu)
 }
 
 // The generated stub's overhead ############################################################

@@ -12,7 +12,7 @@ use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chainmodel::prelude::*;
-use chainmodel::server::{self, AlignedBody, Chainlet, ModelRejection, RemoteError, Reply};
+use chainmodel::server::{self, AlignedBody, Chainlet, ChainletService, ModelRejection, RemoteError, Reply};
 
 use crate::common::{Embedding, Tensor, TensorView};
 
@@ -181,21 +181,22 @@ pub fn serve(name: &str) -> ! {
     std::process::exit(0)
 }
 
-fn small_echo() -> Router {
+/// Served as `chains::serve` serves a chainlet ([`Chainlet::into_service`]).
+fn small_echo() -> ChainletService<SmallInput> {
     Chainlet::new(|SmallInput { item }| async move { Ok::<_, RemoteError>(item) })
         .name("SmallEcho")
         // truss's `predict_concurrency` of the Python SmallEcho: the same on both sides.
         .concurrency_limit(crate::CONNECTIONS)
-        .into_router()
+        .into_service()
 }
 
-fn tensor_echo() -> Router {
+fn tensor_echo() -> ChainletService<TensorInput> {
     Chainlet::new(|TensorInput { mut tensor }| async move {
         tensor.values += 10.0;
         Ok::<_, RemoteError>(tensor)
     })
     .name("TensorEcho")
-    .into_router()
+    .into_service()
 }
 
 async fn tensor_view(body: AlignedBody) -> Result<Reply<TensorSummary>, ModelRejection> {
@@ -219,7 +220,14 @@ async fn tensor_view_echo(body: AlignedBody) -> Response {
     }
 }
 
-fn http(listener: TcpListener, app: Router) {
+fn http<S>(listener: TcpListener, app: S)
+where
+    S: tower::Service<axum::extract::Request, Response = Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     listener.set_nonblocking(true).expect("a non-blocking listener");
     // A multi-threaded runtime with as many workers as the CPUs this process may use.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
