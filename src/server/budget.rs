@@ -2,7 +2,6 @@
 //! their bytes arrive, so that many large uploads wait their turn (or are refused with `503`)
 //! instead of exhausting memory, and a client that only claims a length holds nothing.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -48,8 +47,10 @@ pub struct BodyBudget {
     units: Arc<Semaphore>,
     bytes: usize,
     wait: Duration,
-    /// The bodies holding some of the budget, by age (their tickets), and the next ticket.
-    holders: Arc<Mutex<(BTreeSet<u64>, u64)>>,
+    /// The bodies holding some of the budget, by age (their tickets, given in increasing
+    /// order, so that pushing keeps the list sorted and its memory is reused), and the next
+    /// ticket.
+    holders: Arc<Mutex<(Vec<u64>, u64)>>,
 }
 
 impl BodyBudget {
@@ -156,7 +157,7 @@ impl BudgetShare {
             let mut holders = self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner);
             let ticket = holders.1;
             holders.1 += 1;
-            holders.0.insert(ticket);
+            holders.0.push(ticket);
             self.ticket = Some(ticket);
         }
         match &mut self.permit {
@@ -176,7 +177,10 @@ impl BudgetShare {
 impl Drop for BudgetShare {
     fn drop(&mut self) {
         if let Some(ticket) = self.ticket {
-            self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner).0.remove(&ticket);
+            let mut holders = self.budget.holders.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Ok(at) = holders.0.binary_search(&ticket) {
+                holders.0.remove(at);
+            }
         }
     }
 }
