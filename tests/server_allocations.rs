@@ -42,7 +42,10 @@ fn allocations_per_call(addr: SocketAddr) -> f64 {
         // Until the whole answer is in: its head, then `Content-Length` bytes.
         let mut filled = 0;
         loop {
-            filled += stream.read(&mut answer[filled..]).unwrap();
+            assert!(filled < answer.len(), "an answer over {} bytes", answer.len());
+            let read = stream.read(&mut answer[filled..]).unwrap();
+            assert!(read > 0, "the server closed the connection: {:?}", String::from_utf8_lossy(&answer[..filled]));
+            filled += read;
             let Some(end) = answer[..filled].windows(4).position(|w| w == b"\r\n\r\n") else { continue };
             let head = std::str::from_utf8(&answer[..end]).unwrap();
             assert!(head.starts_with("HTTP/1.1 200"), "{head}");

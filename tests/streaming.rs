@@ -640,3 +640,25 @@ async fn binary_frames_are_read_strictly() {
     assert!(matches!(&error, StreamError::Invalid { frame: 1, .. }), "{error:?}");
     assert!(error.to_string().contains("index"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_is_produced_in_its_request_s_chain_context() {
+    // The generator runs as hyper sends the body, after `run_remote` has returned: the
+    // request's context is current there too, so that the calls it makes forward it.
+    let service = || {
+        Chainlet::streaming(|StreamerInput { n, .. }| async move {
+            Ok::<_, RemoteError>(generate(move |mut out: Yielder<String>| async move {
+                for _ in 0..n {
+                    let context = chainmodel::server::ChainContext::current().unwrap_or_default();
+                    out.send(context.request_id.unwrap_or_else(|| "none".into())).await;
+                }
+                Ok::<_, RemoteError>(())
+            }))
+        })
+        .into_service()
+    };
+    let addr = serve_forever(service);
+    let raw = raw_exchange(addr, "x-baseten-request-id: req-7\r\n", r#"{"prompt": "", "n": 2}"#).await;
+    let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    assert_eq!(chunks(body), [&b"req-7"[..], b"req-7", b""].map(<[u8]>::to_vec));
+}

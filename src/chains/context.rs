@@ -85,6 +85,12 @@ impl ChainContext {
         self.scoped(future).await
     }
 
+    /// Runs `f` with this as the current context (a stream's poll, outside its handler's
+    /// future).
+    pub(crate) fn sync_scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        CURRENT.sync_scope(self.clone(), f)
+    }
+
     /// [`scope`](Self::scope)'s future, a type that a tower service can name.
     pub(crate) fn scoped<F: Future>(self, future: F) -> tokio::task::futures::TaskLocalFuture<ChainContext, F> {
         CURRENT.scope(self, future)

@@ -162,6 +162,10 @@ where
     ///   [`concurrency_limit`](Self::concurrency_limit) slot back at once (truss runs the
     ///   generator to its end, the next request waiting).
     ///
+    /// The stream is produced in its request's `tracing` span, with its
+    /// [`ChainContext`](crate::chains::ChainContext) current, as `run_remote` ran: the calls a
+    /// generator makes forward the request's ids.
+    ///
     /// ```
     /// use chainmodel::prelude::*;
     /// use chainmodel::chains::streaming::{Frame, Yielder, generate};
@@ -310,7 +314,7 @@ where
         self
     }
 
-    /// A load step (truss's `load()`): it starts when the router is built, and until it ends
+    /// A load step (truss's `load()`): it starts when the router (or the service) is built, and until it ends
     /// readiness and predict routes answer `503` (liveness answers `200` throughout).
     ///
     /// # Process exit
@@ -495,14 +499,38 @@ where
 {
     type Response = Response;
     type Error = std::convert::Infallible;
-    type Future = <ChainContextService<Predict<I>> as tower::Service<Request>>::Future;
+    type Future = ChainletFuture;
 
     fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
         self.0.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        self.0.call(request)
+        ChainletFuture { inner: self.0.call(request) }
+    }
+}
+
+/// What [`Predict`] answers with: its own future for a predict call, else the router's.
+type PredictFuture = futures_util::future::Either<
+    BoxFuture<Result<Response, std::convert::Infallible>>,
+    axum::routing::future::RouteFuture<std::convert::Infallible>,
+>;
+
+pin_project_lite::pin_project! {
+    /// The answer of a [`ChainletService`] to one request.
+    pub struct ChainletFuture {
+        #[pin]
+        inner: tracing::instrument::Instrumented<
+            tokio::task::futures::TaskLocalFuture<crate::chains::ChainContext, PredictFuture>,
+        >,
+    }
+}
+
+impl Future for ChainletFuture {
+    type Output = Result<Response, std::convert::Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.project().inner.poll(cx)
     }
 }
 
@@ -542,10 +570,7 @@ where
 {
     type Response = Response;
     type Error = std::convert::Infallible;
-    type Future = futures_util::future::Either<
-        BoxFuture<Result<Response, std::convert::Infallible>>,
-        <Router as tower::Service<Request>>::Future,
-    >;
+    type Future = PredictFuture;
 
     fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
         // Both are always ready.
@@ -553,6 +578,7 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        // The router is not polled for readiness: axum's `Router` is always ready.
         if is_predict_call(&request) {
             let shared = Arc::clone(&self.shared);
             futures_util::future::Either::Left(Box::pin(async move { Ok(predict(State(shared), request).await) }))

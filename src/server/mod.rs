@@ -103,11 +103,12 @@ pub use crate::chains::{
 };
 pub use body::{AlignedBody, BodyLimit};
 pub use budget::BodyBudget;
-pub use chainlet::{Chainlet, ChainletService};
+pub use chainlet::{Chainlet, ChainletFuture, ChainletService};
 pub use error::{ModelRejection, RemoteError};
 pub use extract::{catch_panic, with_chain_context};
 pub use model::{Model, Reply};
 pub use serve::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, OpenConnections, Serve, serve, shutdown_signal,
 };
+pub use timeout::BodyReadTimeout;
 pub use websocket::WebSocketInput;

@@ -1,4 +1,4 @@
-//! What a [`Chainlet`](super::Chainlet) router does around each request, in one tower layer:
+//! What a [`Chainlet`](super::Chainlet) router or service does around each request, in one tower layer:
 //! the request's [`ChainContext`] made current and a `tracing` span carrying its request ids.
 //! One pass over the headers, no boxed future, no span built when no subscriber wants it.
 

@@ -123,8 +123,9 @@ where
     }
 
     /// How long a client may pause between pieces of a request body; a longer pause makes the
-    /// body read fail, and [`Model`](super::Model) answers `408` (default
-    /// [`DEFAULT_BODY_READ_TIMEOUT`], 60 s). A slow upload that keeps sending is not cut.
+    /// body read fail with a [`BodyReadTimeout`](super::BodyReadTimeout), and
+    /// [`Model`](super::Model) answers `408` (default [`DEFAULT_BODY_READ_TIMEOUT`], 60 s;
+    /// `Duration::MAX` for none). A slow upload that keeps sending is not cut.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.body_read_timeout = timeout;
         self

@@ -15,7 +15,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::RemoteError;
 use crate::chains::streaming::BINARY_FRAMES;
-use crate::chains::{BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, Mode};
+use crate::chains::{BINARY_CONTENT_TYPE, ChainContext, JSON_CONTENT_TYPE, Mode};
 
 /// A stream's chunks, encoded.
 pub(crate) type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, RemoteError>> + Send>>;
@@ -54,9 +54,33 @@ pub(crate) fn asks_binary_frames(headers: &HeaderMap) -> bool {
 /// panic, mid-stream is logged and ends the response without its last chunk, so that every
 /// HTTP client reports an error instead of a clean end (truss ends it cleanly).
 pub(crate) fn streamed(stream: ByteStream, permit: Option<OwnedSemaphorePermit>) -> Response {
+    // Produced as hyper sends the body, after the handler: in the request's span and chain
+    // context still, so that the generator's logs carry the request ids and its calls forward
+    // them, as while `run_remote` ran.
     let chunks =
         Chunks { stream: AssertUnwindSafe(stream).catch_unwind().boxed(), failure: None, done: false, _permit: permit };
+    let chunks = InRequest { stream: chunks, span: tracing::Span::current(), context: ChainContext::current() };
     (StatusCode::OK, [(CONTENT_TYPE, BINARY_CONTENT_TYPE)], Body::from_stream(chunks)).into_response()
+}
+
+/// A stream polled inside the span and the chain context of the request it answers.
+struct InRequest<S> {
+    stream: S,
+    span: tracing::Span,
+    context: Option<ChainContext>,
+}
+
+impl<S: Stream + Unpin> Stream for InRequest<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        match &this.context {
+            Some(context) => context.sync_scope(|| this.stream.poll_next_unpin(cx)),
+            None => this.stream.poll_next_unpin(cx),
+        }
+    }
 }
 
 /// A stream's chunks, a panic caught as an `Err` of its own.
