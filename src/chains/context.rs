@@ -87,6 +87,7 @@ impl ChainContext {
 
     /// Runs `f` with this as the current context (a stream's poll, outside its handler's
     /// future).
+    #[cfg(feature = "server")]
     pub(crate) fn sync_scope<R>(&self, f: impl FnOnce() -> R) -> R {
         CURRENT.sync_scope(self.clone(), f)
     }
