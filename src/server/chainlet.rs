@@ -556,10 +556,9 @@ fn is_predict_call(request: &Request) -> bool {
     }
     match request.uri().path() {
         "/predict" | "/run_remote" => true,
+        // The raw path: a name with `/` or `%` is left to the router, which decodes it.
         path => {
-            path.strip_prefix("/v1/models/").and_then(|target| target.rsplit_once(':')).is_some_and(|(name, verb)| {
-                matches!(verb, "predict" | "predict_binary") && !name.is_empty() && !name.contains(['/', '%'])
-            })
+            path.strip_prefix("/v1/models/").and_then(predicted_model).is_some_and(|name| !name.contains(['/', '%']))
         }
     }
 }
@@ -657,11 +656,19 @@ async fn predict_target<I>(state: State<Arc<Shared<I>>>, Path(target): Path<Stri
 where
     I: for<'de> JsonDecode<'de> + for<'de> MsgpackDecode<'de>,
 {
-    match target.rsplit_once(':') {
-        // `{model_name}:predict`, whose name Starlette wants non-empty.
-        Some((name, "predict" | "predict_binary")) if !name.is_empty() => predict(state, request).await,
+    match predicted_model(&target) {
+        Some(_) => predict(state, request).await,
         // The path is readiness's, whose method is `GET`.
-        _ => method_not_allowed("GET"),
+        None => method_not_allowed("GET"),
+    }
+}
+
+/// The model name of a `/v1/models/{target}` segment that is truss's `{model_name}:predict`
+/// (or `:predict_binary`), a name Starlette wants non-empty.
+fn predicted_model(target: &str) -> Option<&str> {
+    match target.rsplit_once(':') {
+        Some((name, "predict" | "predict_binary")) if !name.is_empty() => Some(name),
+        _ => None,
     }
 }
 
